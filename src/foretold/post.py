@@ -20,7 +20,7 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, Literal, cast
 
 Kind = Literal["original", "reply", "repost", "quote"]
@@ -189,7 +189,7 @@ class Deletion:
 
 def format_time(t: datetime) -> str:
     """UTC time as ``2013-11-13T21:04:00.000Z`` (the X API v2 style)."""
-    t = t.astimezone(timezone.utc)
+    t = t.astimezone(UTC)
     return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
 
 
@@ -200,12 +200,12 @@ def parse_time(value: object) -> datetime:
     elif isinstance(value, str):
         t = datetime.fromisoformat(value)
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value, tz=timezone.utc)
+        return datetime.fromtimestamp(value, tz=UTC)
     else:
         raise TypeError(f"expected a time, got {type(value).__name__}")
     if t.tzinfo is None:
-        return t.replace(tzinfo=timezone.utc)
-    return t.astimezone(timezone.utc)
+        return t.replace(tzinfo=UTC)
+    return t.astimezone(UTC)
 
 
 def _ref_dict(ref: Ref | None) -> dict[str, str] | None:

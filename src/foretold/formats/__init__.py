@@ -34,7 +34,7 @@ FORMATS: tuple[str, ...] = ("auto", *(r.NAME for r in READERS), "csv")
 def reader_named(name: str) -> ModuleType:
     """The reader module for a ``--format`` value (not ``auto`` or ``csv``)."""
     for reader in READERS:
-        if reader.NAME == name:
+        if name == reader.NAME:
             return reader
     raise ConfigError(f"unknown format {name!r}; expected one of: {', '.join(FORMATS)}")
 

@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -43,17 +43,20 @@ def domains_of(urls: tuple[str, ...]) -> tuple[str, ...]:
 
 def iso_time(value: Any, field: str) -> datetime:
     """An ISO-8601 time field (``2013-11-13T21:04:00.000Z``) as aware UTC."""
-    if not isinstance(value, str):
-        raise FormatError(f"{field}: expected ISO-8601 text, got {type(value).__name__}")
     try:
         t = datetime.fromisoformat(value)
-    except ValueError:
+    except (TypeError, ValueError):
+        if not isinstance(value, str):
+            raise FormatError(
+                f"{field}: expected ISO-8601 text, got {type(value).__name__}"
+            ) from None
         raise FormatError(f"{field}: not an ISO-8601 time: {value[:40]!r}") from None
-    if t.tzinfo is None:
-        return t.replace(tzinfo=timezone.utc)
-    if t.utcoffset() == timedelta(0):
-        return t if t.tzinfo is timezone.utc else t.replace(tzinfo=timezone.utc)
-    return t.astimezone(timezone.utc)
+    tz = t.tzinfo
+    if tz is UTC:
+        return t
+    if tz is None:
+        return t.replace(tzinfo=UTC)
+    return t.astimezone(UTC)
 
 
 def parse_x_v1_time(value: Any, field: str = "created_at") -> datetime:
@@ -64,7 +67,7 @@ def parse_x_v1_time(value: Any, field: str = "created_at") -> datetime:
     try:
         _, mon, day, hms, offset, year = parts
         h, m, s = hms.split(":")
-        t = datetime(int(year), _MONTHS[mon], int(day), int(h), int(m), int(s), tzinfo=timezone.utc)
+        t = datetime(int(year), _MONTHS[mon], int(day), int(h), int(m), int(s), tzinfo=UTC)
         if offset != "+0000":
             sign = -1 if offset[0] == "-" else 1
             t -= sign * timedelta(hours=int(offset[1:3]), minutes=int(offset[3:5]))

@@ -1,0 +1,160 @@
+"""Campaigns: which posts belong to which campaign, from ``foretold.toml`` or ``--track``.
+
+A post belongs to every campaign it matches: one of its hashtags, a mention of,
+reply to, quote or repost of one of the campaign's handles (or a post by that
+account), or one of its keywords in the text (case-insensitive, whole words).
+
+>>> from datetime import datetime, timezone
+>>> from foretold.post import Author, Post
+>>> jpm = Campaign.from_track(["#AskJPM", "@jpmorgan"])
+>>> jpm.name
+'askjpm'
+>>> p = Post(platform="x", id="1", text="Q for @JPMorgan", author=Author(id="1"),
+...          created_at=datetime(2013, 11, 13, tzinfo=timezone.utc), mentions=("jpmorgan",))
+>>> jpm.matches(p)
+True
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from foretold.errors import ConfigError
+from foretold.post import Post, parse_time
+
+
+@dataclass(frozen=True)
+class Campaign:
+    """One tracked campaign; ``hashtags`` and ``handles`` are stored lower-case, bare."""
+
+    name: str
+    hashtags: tuple[str, ...] = ()
+    handles: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    owner: str = ""
+    launched_at: datetime | None = None
+    sinks: tuple[str, ...] = ()
+    _keyword_re: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", self.name):
+            raise ConfigError(
+                f"campaign name {self.name!r}: use 1-64 letters, digits, '_', '.' or '-'"
+            )
+        object.__setattr__(self, "hashtags", tuple(h.lstrip("#").lower() for h in self.hashtags))
+        object.__setattr__(self, "handles", tuple(h.lstrip("@").lower() for h in self.handles))
+        if self.keywords:
+            words = "|".join(re.escape(k) for k in self.keywords)
+            object.__setattr__(
+                self, "_keyword_re", re.compile(rf"(?<!\w)(?:{words})(?!\w)", re.IGNORECASE)
+            )
+        if not (self.hashtags or self.handles or self.keywords):
+            raise ConfigError(
+                f"campaign {self.name!r} tracks nothing: give hashtags, handles or keywords"
+            )
+
+    @classmethod
+    def from_track(cls, terms: Sequence[str], name: str | None = None) -> Campaign:
+        """A campaign from ``--track`` terms: ``#tag``, ``@handle`` or a keyword."""
+        if not terms:
+            raise ConfigError("--track needs at least one term")
+        hashtags = [t for t in terms if t.startswith("#")]
+        handles = [t for t in terms if t.startswith("@")]
+        keywords = [t for t in terms if not t.startswith(("#", "@"))]
+        if name is None:
+            first = terms[0].lstrip("#@").lower()
+            name = re.sub(r"[^a-z0-9_.-]+", "-", first).strip("-") or "campaign"
+        return cls(name=name, hashtags=tuple(hashtags), handles=tuple(handles),
+                   keywords=tuple(keywords))  # fmt: skip
+
+    def matches(self, post: Post) -> bool:
+        """Whether the post belongs to this campaign."""
+        if self.hashtags and not set(self.hashtags).isdisjoint(post.hashtags):
+            return True
+        if self.handles:
+            handles = self.handles
+            if post.author.handle.lower() in handles:
+                return True
+            if not set(handles).isdisjoint(post.mentions):
+                return True
+            for ref in (post.reply_to, post.quote_of, post.repost_of):
+                if ref is not None and ref.author_handle.lower() in handles:
+                    return True
+        return self._keyword_re is not None and self._keyword_re.search(post.text) is not None
+
+    def to_config(self) -> dict[str, Any]:
+        """The campaign as its ``[[campaign]]`` table."""
+        return {
+            "name": self.name,
+            "hashtags": [f"#{h}" for h in self.hashtags],
+            "handles": [f"@{h}" for h in self.handles],
+            "keywords": list(self.keywords),
+            "owner": self.owner,
+            "launched_at": self.launched_at.isoformat() if self.launched_at else None,
+            "sinks": list(self.sinks),
+        }
+
+
+def match_all(campaigns: Iterable[Campaign], post: Post) -> list[str]:
+    """Names of every campaign the post belongs to."""
+    return [c.name for c in campaigns if c.matches(post)]
+
+
+@dataclass(frozen=True)
+class Config:
+    """A parsed ``foretold.toml``: campaigns, sources and sinks (the latter two as tables)."""
+
+    campaigns: tuple[Campaign, ...]
+    sources: tuple[dict[str, Any], ...] = ()
+    sinks: tuple[dict[str, Any], ...] = ()
+
+
+def load_config(path: str | Path) -> Config:
+    """Read ``foretold.toml``; ConfigError names the file and the key that is wrong."""
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as e:
+        raise ConfigError(f"cannot read config {str(path)!r}: {e.strerror}") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: not valid TOML: {e}") from None
+    campaigns = []
+    for i, table in enumerate(data.get("campaign", [])):
+        where = f"{path}: [[campaign]] #{i + 1}"
+        if not isinstance(table, dict) or "name" not in table:
+            raise ConfigError(f"{where}: needs a name")
+        try:
+            launched = table.get("launched_at")
+            campaigns.append(
+                Campaign(
+                    name=str(table["name"]),
+                    hashtags=tuple(_strings(table, "hashtags", where)),
+                    handles=tuple(_strings(table, "handles", where)),
+                    keywords=tuple(_strings(table, "keywords", where)),
+                    owner=str(table.get("owner", "")),
+                    launched_at=parse_time(launched) if launched is not None else None,
+                    sinks=tuple(_strings(table, "sinks", where)),
+                )
+            )
+        except (TypeError, ValueError) as e:
+            raise ConfigError(f"{where}: {e}") from None
+    names = [c.name for c in campaigns]
+    if len(set(names)) != len(names):
+        raise ConfigError(f"{path}: campaign names must be unique, got {names}")
+    return Config(
+        campaigns=tuple(campaigns),
+        sources=tuple(data.get("source", [])),
+        sinks=tuple(data.get("sink", [])),
+    )
+
+
+def _strings(table: dict[str, Any], key: str, where: str) -> list[str]:
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: {key} must be a list of strings")
+    return value

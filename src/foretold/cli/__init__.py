@@ -1,0 +1,44 @@
+"""The command line: thin commands over the library.
+
+Each command lives in a module of this package and is registered on ``main``.
+Errors derived from :class:`ForetoldError` print as one line and exit 2.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from foretold import __version__
+from foretold.cli.export import export_cmd
+from foretold.cli.replay import replay_cmd
+from foretold.errors import ForetoldError
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except ForetoldError as e:
+            click.echo(f"foretold: error: {e}", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="foretold")
+def main() -> None:
+    """foretold - hear the storm before it breaks.
+
+    Follows the public conversation around a brand's campaigns, understands every
+    post and warns before a campaign turns into a firestorm.
+
+    \b
+    Examples:
+      foretold replay tweets.jsonl --store foretold.db --track '#AskJPM'
+      foretold export --store foretold.db --format csv --out posts.csv
+    """
+
+
+main.add_command(replay_cmd)
+main.add_command(export_cmd)

@@ -1,0 +1,61 @@
+"""``foretold export``: posts from the store in the normalised shape."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from foretold.errors import ConfigError
+from foretold.export import EXPORT_FORMATS, export_posts
+from foretold.store import Store
+
+
+@click.command(name="export")
+@click.option(
+    "--store",
+    "store_path",
+    default="foretold.db",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="The database file to read.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(EXPORT_FORMATS),
+    default="jsonl",
+    show_default=True,
+    help="Output format.",
+)
+@click.option("--campaign", default=None, help="Only posts of this campaign.")
+@click.option("--out", default="-", show_default=True, help="Output file, '-' for stdout.")
+def export_cmd(store_path: str, fmt: str, campaign: str | None, out: str) -> None:
+    """Write stored posts back out as JSONL, CSV or Parquet.
+
+    JSONL and CSV read back in with `foretold replay` (the `foretold` and `csv`
+    formats), so an export is also a portable archive.
+
+    \b
+    Examples:
+      foretold export --store foretold.db --format jsonl > posts.jsonl
+      foretold export --store foretold.db --format csv --campaign askjpm --out askjpm.csv
+      foretold export --store foretold.db --format parquet --out posts.parquet
+    """  # fmt: skip
+    if not Path(store_path).exists():
+        raise ConfigError(f"no store at {store_path!r}; create one with `foretold replay`")
+    if fmt == "parquet" and out == "-" and sys.stdout.isatty():
+        raise ConfigError("parquet is binary: give --out FILE")
+    with Store(store_path, readonly=True) as store:
+        if campaign is not None and campaign not in store.campaigns():
+            known = ", ".join(store.campaigns()) or "none"
+            raise ConfigError(f"no campaign {campaign!r} in {store_path!r} (known: {known})")
+        posts = store.iter_posts(campaign)
+        if out == "-":
+            n = export_posts(posts, fmt, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+        else:
+            with open(out, "wb") as f:
+                n = export_posts(posts, fmt, f)
+    click.echo(f"exported {n:,} posts as {fmt}" + (f" to {out}" if out != "-" else ""), err=True)

@@ -1,0 +1,205 @@
+"""``foretold replay``: the pipeline over archived posts, as fast as possible or paced."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import ExitStack
+from pathlib import Path
+from typing import IO
+
+import click
+
+from foretold.campaigns import Campaign, load_config
+from foretold.clock import SystemClock
+from foretold.errors import ConfigError
+from foretold.formats import FORMATS
+from foretold.formats.csv_rows import PRESETS, column_map
+from foretold.ingest import IngestStats, Quarantine, read_batches
+from foretold.pipeline import Batch, Pipeline, RunResult, Stage, Track
+from foretold.progress import Progress
+from foretold.store import Store
+
+
+def default_quarantine(store_path: str) -> Path:
+    """Quarantine file beside the store: ``foretold.db`` -> ``foretold.quarantine.jsonl``."""
+    p = Path(store_path)
+    return p.with_name(p.stem + ".quarantine.jsonl")
+
+
+@click.command(name="replay")
+@click.argument("files", nargs=-1, type=str)
+@click.option(
+    "--store",
+    "store_path",
+    default="foretold.db",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="The database file to write.",
+)
+@click.option(
+    "--track",
+    multiple=True,
+    metavar="TERM",
+    help="Track a campaign: '#Tag', '@handle' or a keyword (repeatable).",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="foretold.toml with [[campaign]] tables.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="auto",
+    show_default=True,
+    help="Force one input format instead of detecting it per line.",
+)
+@click.option(
+    "--csv-preset",
+    type=click.Choice(sorted(PRESETS)),
+    default="foretold",
+    show_default=True,
+    help="Column mapping for CSV input.",
+)
+@click.option(
+    "--csv-map",
+    multiple=True,
+    metavar="FIELD=COLUMN",
+    help="Override one CSV column mapping (repeatable).",
+)
+@click.option(
+    "--platform",
+    default="csv",
+    show_default=True,
+    help="Platform name for CSV rows without a platform column.",
+)
+@click.option(
+    "--quarantine",
+    "quarantine_path",
+    type=click.Path(dir_okay=False),
+    help="Where bad lines go [default: beside the store, NAME.quarantine.jsonl].",
+)
+@click.option("--strict", is_flag=True, help="Stop with an error at the first bad line.")
+@click.option(
+    "--speed",
+    type=float,
+    default=None,
+    metavar="X",
+    help="Play X stream seconds per wall second (default: as fast as possible).",
+)
+@click.option(
+    "--alerts",
+    "alerts_path",
+    type=click.Path(dir_okay=False),
+    help="Also write alerts as JSON lines to this file ('-' for stdout).",
+)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Progress bar [default: on when stderr is a terminal].",
+)
+def replay_cmd(
+    files: tuple[str, ...],
+    store_path: str,
+    track: tuple[str, ...],
+    config_path: str | None,
+    fmt: str,
+    csv_preset: str,
+    csv_map: tuple[str, ...],
+    platform: str,
+    quarantine_path: str | None,
+    strict: bool,
+    speed: float | None,
+    alerts_path: str | None,
+    progress: bool | None,
+) -> None:
+    """Run the pipeline over archived posts and store everything.
+
+    FILES are JSON-lines archives (gzip or plain; '-' or nothing for stdin) in any
+    supported shape, detected per line: X API v2 (twarc2 flattened lines or raw
+    response pages), X API v1.1, Bluesky Jetstream, Mastodon statuses, foretold's
+    own export; and CSV files (by .csv extension or --format csv) with a column
+    mapping. Lines that cannot be read go to the quarantine file with their line
+    number and the reason; the run goes on.
+
+    \b
+    Examples:
+      foretold replay askjpm.jsonl.gz --track '#AskJPM' --track @jpmorgan
+      twarc2 flatten raw.jsonl | foretold replay - --store brand.db
+      foretold replay pheme.csv --csv-preset pheme --platform x --track Germanwings
+      foretold replay stream.jsonl --config foretold.toml --speed 60 --alerts alerts.jsonl
+    """  # fmt: skip
+    if speed is not None and speed <= 0:
+        raise ConfigError(f"--speed must be positive, got {speed}")
+    paths = list(files) or ["-"]
+    campaigns: list[Campaign] = []
+    if config_path:
+        campaigns.extend(load_config(config_path).campaigns)
+    if track:
+        campaigns.append(Campaign.from_track(track))
+    mapping = column_map(csv_preset, csv_map)
+    qpath = Path(quarantine_path) if quarantine_path else default_quarantine(store_path)
+    show = sys.stderr.isatty() if progress is None else progress
+
+    clock = SystemClock()
+    stats = IngestStats()
+    quarantine = Quarantine(path=qpath)
+    stages: list[Stage] = [Track(campaigns)] if campaigns else []
+    with ExitStack() as stack:
+        store = stack.enter_context(Store(store_path))
+        store.put_campaigns((c.name, c.to_config()) for c in campaigns)
+        run_id = store.start_run("replay " + " ".join(paths), clock.now())
+        alerts_out: IO[bytes] | None = None
+        if alerts_path == "-":
+            alerts_out = sys.stdout.buffer
+        elif alerts_path:
+            alerts_out = stack.enter_context(open(alerts_path, "wb"))
+        bar = stack.enter_context(Progress(enabled=show, stats=stats))
+
+        def on_batch(batch: Batch, result: RunResult) -> None:
+            bar.update(len(batch.posts) + len(batch.deletions))
+
+        pipeline = Pipeline(store, stages, clock, alerts_out, speed, on_batch)
+        try:
+            result = pipeline.run(
+                read_batches(paths, stats, quarantine, fmt, strict, mapping, platform)
+            )
+        finally:
+            quarantine.close()
+        summary = _summary(stats, result, qpath)
+        store.finish_run(run_id, clock.now(), summary)
+    _print_summary(summary)
+
+
+def _summary(stats: IngestStats, result: RunResult, qpath: Path) -> dict[str, object]:
+    return {
+        "lines": stats.lines,
+        "posts_read": stats.posts,
+        "stored": result.stored,
+        "duplicates": result.duplicates,
+        "deletions": stats.deletions,
+        "events_skipped": stats.events_skipped,
+        "quarantined": stats.quarantined,
+        "quarantine_file": str(qpath) if stats.quarantined else None,
+        "campaign_posts": result.memberships,
+        "alerts": result.alerts,
+        "formats": dict(stats.formats),
+        "seconds": round(result.seconds, 3),
+        "posts_per_second": round(stats.posts / result.seconds) if result.seconds > 0 else None,
+    }
+
+
+def _print_summary(s: dict[str, object]) -> None:
+    rate = f" ({s['posts_per_second']:,} posts/s)" if s["posts_per_second"] else ""
+    formats = ", ".join(f"{k} {v:,}" for k, v in s["formats"].items()) or "none"  # type: ignore[attr-defined]
+    click.echo(
+        f"read      {s['posts_read']:,} posts from {s['lines']:,} lines in {s['seconds']} s{rate}"
+    )
+    click.echo(f"formats   {formats}")
+    click.echo(f"stored    {s['stored']:,} new, {s['duplicates']:,} duplicates (counts updated)")
+    click.echo(f"deletions {s['deletions']:,}; non-post events skipped {s['events_skipped']:,}")
+    click.echo(f"campaigns {s['campaign_posts']:,} campaign posts; alerts {s['alerts']:,}")
+    where = f" -> {s['quarantine_file']}" if s["quarantine_file"] else ""
+    click.echo(f"quarantined {s['quarantined']:,} lines{where}")

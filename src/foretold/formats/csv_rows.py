@@ -1,0 +1,202 @@
+"""CSV files with a column mapping, for spreadsheets and research datasets.
+
+A mapping names, for each Post field, the CSV column that holds it. The default
+mapping reads the columns ``foretold export --format csv`` writes; presets cover
+known research datasets (``pheme``: the PHEME rumour threads), and any column
+can be remapped with ``--csv-map field=column`` on the command line.
+
+Fields: ``id`` and ``text`` are required; ``created_at`` (ISO-8601, or epoch
+seconds / milliseconds when numeric), ``platform`` (default ``csv`` unless the
+file has a platform column or ``--platform`` is given), ``author_id``,
+``author_handle``, ``author_name``, ``followers``, ``following``, ``author_posts``,
+``verified``, ``reposts``, ``replies``, ``likes``, ``quotes``, ``kind``,
+``reply_to_id``, ``quote_of_id``, ``repost_of_id``, ``hashtags``, ``mentions``,
+``urls`` (space-separated), ``lang``, ``conversation_id``.
+
+>>> rows = ["id,text,created_at,followers", "1,Hello #AskJPM,2013-11-13T21:04:00Z,12"]
+>>> [(n, p.id, p.hashtags, p.author.followers) for n, p, _ in read_rows(rows, DEFAULT_MAP)]
+[(2, '1', ('askjpm',), 12)]
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Any, cast
+
+import orjson
+
+from foretold.errors import ConfigError, FormatError
+from foretold.formats.fields import domains_of, iso_time, tags
+from foretold.post import KINDS, Author, Counts, Kind, Post, Ref
+
+FIELDS = (
+    "platform", "id", "text", "created_at", "author_id", "author_handle", "author_name",
+    "followers", "following", "author_posts", "verified", "reposts", "replies", "likes",
+    "quotes", "kind", "reply_to_id", "quote_of_id", "repost_of_id", "hashtags", "mentions",
+    "urls", "lang", "conversation_id",
+)  # fmt: skip
+
+DEFAULT_MAP: dict[str, str] = {f: f for f in FIELDS}
+
+PRESETS: dict[str, dict[str, str]] = {
+    "foretold": DEFAULT_MAP,
+    # PHEME rumour threads (steve-kasica/pheme-rnr-knowledge-discovery)
+    "pheme": {
+        "id": "tweet_id",
+        "text": "text",
+        "created_at": "created",
+        "author_id": "user_id",
+        "author_handle": "user.handle",
+        "author_name": "user.name",
+        "author_posts": "user.tweets_count",
+        "followers": "user.followers_count",
+        "following": "user.friends_count",
+        "verified": "user.verified",
+        "reposts": "retweet_count",
+        "likes": "favorite_count",
+        "reply_to_id": "in_reply_tweet",
+        "conversation_id": "thread",
+    },
+}
+
+_HASHTAG = re.compile(r"(?<![\w&])#(\w+)")
+_MENTION = re.compile(r"(?<![\w@])@(\w{1,30})")
+_URL = re.compile(r"https?://\S+")
+_TRUE = {"1", "true", "yes", "y", "t"}
+
+
+def column_map(preset: str = "foretold", overrides: Iterable[str] = ()) -> dict[str, str]:
+    """A mapping from a preset name and ``field=column`` overrides."""
+    if preset not in PRESETS:
+        raise ConfigError(f"unknown CSV preset {preset!r}; expected one of: {', '.join(PRESETS)}")
+    mapping = dict(PRESETS[preset])
+    for item in overrides:
+        field, sep, column = item.partition("=")
+        if not sep or field not in FIELDS:
+            raise ConfigError(
+                f"--csv-map {item!r}: expected FIELD=COLUMN with FIELD one of: {', '.join(FIELDS)}"
+            )
+        mapping[field] = column
+    return mapping
+
+
+def read_rows(
+    lines: Iterable[str], mapping: dict[str, str], platform: str = "csv"
+) -> Iterator[tuple[int, Post | FormatError, dict[str, Any]]]:
+    """``(line number, Post or the FormatError for that row, the row)`` for each data row."""
+    reader = csv.DictReader(iter(lines))
+    missing = [
+        mapping[f] for f in ("id", "text") if mapping.get(f) not in (reader.fieldnames or [])
+    ]
+    if missing:
+        raise ConfigError(
+            f"CSV header {reader.fieldnames!r} lacks the column(s) {missing}; "
+            "map them with --csv-map id=COLUMN text=COLUMN or --csv-preset"
+        )
+    for row in reader:
+        # the row's first physical line (csv counts lines, quoted newlines included)
+        try:
+            yield reader.line_num, _post(row, mapping, platform), row
+        except FormatError as e:
+            yield reader.line_num, e, row
+
+
+def _post(row: dict[str, Any], m: dict[str, str], platform: str) -> Post:
+    def get(field: str) -> str:
+        column = m.get(field)
+        value = row.get(column) if column else None
+        return value.strip() if isinstance(value, str) else ""
+
+    if None in row:
+        raise FormatError("row has more cells than the header")
+    try:
+        "".join(v for v in row.values() if isinstance(v, str)).encode("utf-8")
+    except UnicodeEncodeError:
+        raise FormatError("row is not UTF-8 text") from None
+    pid = _id_text(get("id"))
+    if not pid:
+        raise FormatError(f"{m['id']}: missing id")
+    text = row.get(m["text"])
+    if not isinstance(text, str):
+        raise FormatError(f"{m['text']}: missing text")
+    kind = get("kind") or "original"
+    if kind not in KINDS:
+        raise FormatError(f"{m.get('kind')}: kind must be one of {KINDS}, got {kind!r}")
+    urls = tuple(get("urls").split()) if m.get("urls") in row else tuple(_URL.findall(text))
+    hashtags = get("hashtags").split() if m.get("hashtags") in row else _HASHTAG.findall(text)
+    mentions = get("mentions").split() if m.get("mentions") in row else _MENTION.findall(text)
+    reply_to, quote_of, repost_of = (
+        Ref(id=_id_text(get(f))) if get(f) else None
+        for f in ("reply_to_id", "quote_of_id", "repost_of_id")
+    )
+    if kind == "original":
+        kind = "repost" if repost_of else "reply" if reply_to else "quote" if quote_of else kind
+    author_id = get("author_id") or get("author_handle")
+    return Post(
+        platform=get("platform") or platform,
+        id=pid,
+        text=text,
+        created_at=_time(get("created_at"), m.get("created_at", "created_at")),
+        author=Author(
+            id=author_id,
+            handle=get("author_handle"),
+            name=get("author_name"),
+            followers=_int(get("followers"), m.get("followers")),
+            following=_int(get("following"), m.get("following")),
+            posts=_int(get("author_posts"), m.get("author_posts")),
+            verified=get("verified").lower() in _TRUE,
+        ),
+        counts=Counts(
+            reposts=_int(get("reposts"), m.get("reposts")) or 0,
+            replies=_int(get("replies"), m.get("replies")) or 0,
+            likes=_int(get("likes"), m.get("likes")) or 0,
+            quotes=_int(get("quotes"), m.get("quotes")) or 0,
+        ),
+        kind=cast(Kind, kind),
+        reply_to=reply_to,
+        quote_of=quote_of,
+        repost_of=repost_of,
+        hashtags=tags(hashtags),
+        mentions=tags(mentions),
+        urls=urls,
+        domains=domains_of(urls),
+        lang=get("lang") or None,
+        conversation_id=get("conversation_id") or None,
+        raw=orjson.dumps(row),
+    )
+
+
+def _id_text(value: str) -> str:
+    """Ids as digits; a spreadsheet's ``5.803e+17`` float becomes digits (rounded, as stored)."""
+    if "e+" in value or value.endswith(".0"):
+        try:
+            return str(int(float(value)))
+        except ValueError:
+            return value
+    return value
+
+
+def _int(value: str, column: str | None) -> int | None:
+    if not value:
+        return None
+    try:
+        return int(float(value)) if "." in value else int(value)
+    except ValueError:
+        raise FormatError(f"{column}: expected a number, got {value[:30]!r}") from None
+
+
+def _time(value: str, column: str) -> datetime:
+    if not value:
+        raise FormatError(f"{column}: missing time")
+    if value.lstrip("-").replace(".", "", 1).isdigit():
+        seconds = float(value)
+        if seconds > 1e11:  # epoch milliseconds (PHEME's `created`)
+            seconds /= 1000
+        try:
+            return datetime.fromtimestamp(seconds, tz=UTC)
+        except (OverflowError, OSError, ValueError):
+            raise FormatError(f"{column}: epoch time out of range: {value[:30]!r}") from None
+    return iso_time(value, column)

@@ -1,0 +1,248 @@
+"""X API v2 tweets: twarc2's flattened lines and raw API v2 response pages.
+
+A flattened line (``twarc2 flatten``) is one tweet with its author embedded as
+``author`` and referenced tweets expanded in place. A response page is
+``{"data": [...], "includes": {"users": [...], "tweets": [...]}, "meta": {...}}``
+as the API sends it; authors and referenced tweets are joined from ``includes``.
+
+>>> line = {"id": "9", "text": "Why? #AskJPM", "created_at": "2013-11-13T21:04:00.000Z",
+...         "author_id": "1", "author": {"id": "1", "username": "Ann",
+...         "public_metrics": {"followers_count": 85}}}
+>>> [post] = parse(line, b"")
+>>> post.author.handle, post.author.followers, post.kind
+('Ann', 85, 'original')
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from foretold.errors import FormatError
+from foretold.formats.fields import count, domains_of, id_field, iso_time, opt_count, tags
+from foretold.post import Author, Counts, Deletion, Kind, Post, Ref
+
+NAME = "x_v2"
+PLATFORM = "x"
+
+_KIND_OF_REF: dict[str, Kind] = {"retweeted": "repost", "replied_to": "reply", "quoted": "quote"}
+_KIND_RANK = {"original": 0, "quote": 1, "reply": 2, "repost": 3}
+
+
+_PAGE_KEYS = frozenset(("data", "includes", "meta", "errors"))
+
+
+def matches(obj: dict[str, Any]) -> bool:
+    """A flattened tweet has ``author_id``; a response page has only page keys."""
+    return "author_id" in obj or (bool(obj) and _PAGE_KEYS.issuperset(obj))
+
+
+def parse(obj: dict[str, Any], raw: bytes) -> list[Post | Deletion]:
+    """The tweets of one line: one for a flattened tweet, all of ``data`` for a page.
+
+    A page without ``data`` (no results, or only ``errors`` for tweets that are
+    gone) holds no posts and returns an empty list.
+    """
+    if "author_id" not in obj:
+        return _parse_page(obj) if "data" in obj else []
+    return [_tweet(obj, raw, None, None)]
+
+
+def _parse_page(page: dict[str, Any]) -> list[Post | Deletion]:
+    data = page["data"]
+    if isinstance(data, dict):
+        data = [data]
+    if not isinstance(data, list):
+        raise FormatError(f"data: expected a list of tweets, got {type(data).__name__}")
+    includes = page.get("includes") or {}
+    if not isinstance(includes, dict):
+        raise FormatError(f"includes: expected an object, got {type(includes).__name__}")
+    users = _index(includes.get("users"), "includes.users")
+    tweets = _index(includes.get("tweets"), "includes.tweets")
+    from orjson import dumps
+
+    out: list[Post | Deletion] = []
+    for tweet in data:
+        if not isinstance(tweet, dict):
+            raise FormatError(f"data[]: expected a tweet object, got {type(tweet).__name__}")
+        out.append(_tweet(tweet, dumps(tweet), users, tweets))
+    return out
+
+
+def _index(items: Any, where: str) -> dict[str, dict[str, Any]]:
+    if items is None:
+        return {}
+    if not isinstance(items, list):
+        raise FormatError(f"{where}: expected a list, got {type(items).__name__}")
+    return {str(i["id"]): i for i in items if isinstance(i, dict) and "id" in i}
+
+
+def _tweet(
+    t: dict[str, Any],
+    raw: bytes,
+    users: dict[str, dict[str, Any]] | None,
+    tweets: dict[str, dict[str, Any]] | None,
+) -> Post:
+    tid = id_field(t, "id", "tweet")
+    text = t.get("text")
+    note = t.get("note_tweet")
+    if isinstance(note, dict) and isinstance(note.get("text"), str):
+        text = note["text"]  # long posts: the full text lives in note_tweet
+    if not isinstance(text, str):
+        raise FormatError(f"tweet.text: expected text, got {type(text).__name__}")
+    if "&" in text:
+        text = _unescape(text)
+    created = iso_time(t.get("created_at"), "tweet.created_at")
+    author_id = id_field(t, "author_id", "tweet")
+    user = t.get("author")
+    if user is None and users is not None:
+        user = users.get(author_id)
+    author = _author(user, author_id)
+
+    counts = _counts(t.get("public_metrics"))
+
+    kind: Kind = "original"
+    refs: dict[str, Ref] = {}
+    original: dict[str, Any] | None = None
+    for r in t.get("referenced_tweets") or ():
+        if not isinstance(r, dict):
+            raise FormatError("referenced_tweets[]: expected an object")
+        rtype = r.get("type")
+        rkind = _KIND_OF_REF.get(rtype) if isinstance(rtype, str) else None
+        if rkind is None:
+            raise FormatError(f"referenced_tweets[].type: unknown {rtype!r}")
+        rid = id_field(r, "id", "referenced_tweets[]")
+        full = r if "text" in r else (tweets.get(rid) if tweets else None)
+        refs[rkind] = _ref(rid, full, users)
+        if rkind == "repost":
+            original = full
+        if _KIND_RANK[rkind] > _KIND_RANK[kind]:
+            kind = rkind
+    if kind == "reply" and "reply" in refs and not refs["reply"].author_id:
+        reply_user = t.get("in_reply_to_user_id")
+        if isinstance(reply_user, str):
+            refs["reply"].author_id = reply_user
+
+    entities = t.get("entities")
+    if original is not None and isinstance(original.get("text"), str):
+        handle = refs["repost"].author_handle
+        if handle:  # the API truncates "RT @x: ..." text; the original is complete
+            text = f"RT @{handle}: {_unescape(original['text'])}"
+        entities = _merge_entities(entities, original.get("entities"))
+    hashtags, mentions, urls = _entities(entities)
+
+    if kind == "repost":
+        counts = Counts()  # the API reports the original's counts on a repost, not its own
+    withheld = t.get("withheld")
+    return Post(
+        platform=PLATFORM,
+        id=tid,
+        text=text,
+        created_at=created,
+        author=author,
+        counts=counts,
+        kind=kind,
+        reply_to=refs.get("reply"),
+        quote_of=refs.get("quote"),
+        repost_of=refs.get("repost"),
+        hashtags=hashtags,
+        mentions=mentions,
+        urls=urls,
+        domains=domains_of(urls),
+        lang=t.get("lang") if isinstance(t.get("lang"), str) else None,
+        conversation_id=t.get("conversation_id")
+        if isinstance(t.get("conversation_id"), str)
+        else None,
+        withheld=bool(withheld),
+        raw=raw,
+    )
+
+
+def _counts(m: Any) -> Counts:
+    if not m:
+        return Counts()
+    if not isinstance(m, dict):
+        raise FormatError(f"public_metrics: expected an object, got {type(m).__name__}")
+    get = m.get
+    c = Counts(get("retweet_count", 0), get("reply_count", 0), get("like_count", 0),
+               get("quote_count", 0))  # fmt: skip
+    if not (type(c.reposts) is type(c.replies) is type(c.likes) is type(c.quotes) is int):
+        for key in ("retweet_count", "reply_count", "like_count", "quote_count"):
+            count(m, key)  # raises FormatError naming the field
+        return Counts(count(m, "retweet_count"), count(m, "reply_count"),
+                      count(m, "like_count"), count(m, "quote_count"))  # fmt: skip
+    return c
+
+
+def _unescape(text: str) -> str:
+    """X escapes ``&``, ``<`` and ``>`` in post text as HTML entities; undo exactly those."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _author(user: Any, author_id: str) -> Author:
+    if user is None:
+        return Author(id=author_id)
+    if not isinstance(user, dict):
+        raise FormatError(f"author: expected an object, got {type(user).__name__}")
+    m = user.get("public_metrics")
+    created = user.get("created_at")
+    return Author(
+        id=author_id,
+        handle=_opt_text(user, "username"),
+        name=_opt_text(user, "name"),
+        followers=opt_count(m, "followers_count"),
+        following=opt_count(m, "following_count"),
+        posts=opt_count(m, "tweet_count"),
+        verified=bool(user.get("verified", False)),
+        description=_opt_text(user, "description"),
+        created_at=iso_time(created, "author.created_at") if created is not None else None,
+    )
+
+
+def _opt_text(obj: dict[str, Any], key: str) -> str:
+    value = obj.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    raise FormatError(f"author.{key}: expected text, got {type(value).__name__}")
+
+
+def _ref(rid: str, full: dict[str, Any] | None, users: dict[str, dict[str, Any]] | None) -> Ref:
+    if not full:
+        return Ref(id=rid)
+    author_id = full.get("author_id")
+    author_id = author_id if isinstance(author_id, str) else ""
+    user = full.get("author")
+    if not isinstance(user, dict) and users is not None:
+        user = users.get(author_id)
+    handle = user.get("username") if isinstance(user, dict) else None
+    return Ref(id=rid, author_id=author_id, author_handle=handle if isinstance(handle, str) else "")
+
+
+def _merge_entities(own: Any, original: Any) -> dict[str, list[Any]]:
+    merged: dict[str, list[Any]] = {}
+    for source in (own, original):
+        if isinstance(source, dict):
+            for key in ("hashtags", "mentions", "urls"):
+                items = source.get(key)
+                if isinstance(items, list):
+                    merged.setdefault(key, []).extend(items)
+    return merged
+
+
+def _entities(entities: Any) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    if not entities:
+        return (), (), ()
+    if not isinstance(entities, dict):
+        raise FormatError(f"entities: expected an object, got {type(entities).__name__}")
+    try:
+        hashtags = tags(h["tag"] for h in entities.get("hashtags") or ())
+        mentions = tags(m["username"] for m in entities.get("mentions") or ())
+        urls: dict[str, None] = {}
+        for u in entities.get("urls") or ():
+            url = u.get("unwound_url") or u.get("expanded_url") or u.get("url")
+            if isinstance(url, str):
+                urls[url] = None
+    except (KeyError, TypeError, AttributeError):
+        raise FormatError("entities: malformed hashtags, mentions or urls") from None
+    return hashtags, mentions, tuple(urls)

@@ -1,0 +1,230 @@
+"""Reading posts from files: lines, gzip, stdin, per-line format detection, quarantine.
+
+``read_batches`` turns input paths into batches of records. A line that cannot
+be read never stops the run: it goes to the :class:`Quarantine` with its source,
+line number, the raw line and the reason, and :class:`IngestStats` counts it.
+With ``strict=True`` the first bad line raises :class:`InputError` instead.
+
+>>> import io
+>>> stats = IngestStats()
+>>> lines = [b'{"id": "1", "text": "hi", "created_at": "2013-11-13T21:04:00Z", "author_id": "7"}\\n',
+...          b'{"id": "2", "text": \\n']
+>>> q = Quarantine(io.BytesIO())
+>>> [r.id for batch in read_lines(lines, "<doc>", stats, q) for r in batch]
+['1']
+>>> stats.posts, stats.quarantined, q.reasons
+(1, 1, Counter({'not JSON': 1}))
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import IO, Any
+
+import orjson
+
+from foretold.errors import FormatError, InputError
+from foretold.formats import Record, detect, reader_named
+from foretold.formats.csv_rows import DEFAULT_MAP, read_rows
+from foretold.post import Deletion
+
+BATCH = 2000
+
+
+@dataclass
+class IngestStats:
+    """What reading saw: lines, posts, deletions, non-post events and quarantined lines."""
+
+    lines: int = 0
+    posts: int = 0
+    deletions: int = 0
+    events_skipped: int = 0
+    blank: int = 0
+    quarantined: int = 0
+    formats: Counter[str] = field(default_factory=Counter)
+
+
+class Quarantine:
+    """Bad lines, one JSON object a line: ``source``, ``line``, ``reason``, ``raw``.
+
+    ``raw`` is the line as text when it is UTF-8, else ``raw_base64`` holds its bytes,
+    so a quarantined line can always be recovered exactly.
+    """
+
+    def __init__(self, out: IO[bytes] | None = None, path: Path | None = None) -> None:
+        self.path = path
+        self._out = out
+        self.reasons: Counter[str] = Counter()
+
+    def put(self, source: str, line_no: int, raw: bytes, reason: str) -> None:
+        """Keep one bad line with why it was refused."""
+        self.reasons[reason.split(":", 1)[0]] += 1
+        if self._out is None:
+            if self.path is None:
+                return
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._out = self.path.open("ab")
+        record: dict[str, Any] = {"source": source, "line": line_no, "reason": reason}
+        raw = raw.rstrip(b"\r\n")
+        try:
+            record["raw"] = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            import base64
+
+            record["raw_base64"] = base64.b64encode(raw).decode("ascii")
+        self._out.write(orjson.dumps(record) + b"\n")
+
+    def close(self) -> None:
+        """Flush and close the file if one was opened."""
+        if self._out is not None:
+            self._out.flush()
+            if self.path is not None:
+                self._out.close()
+                self._out = None
+
+
+def open_input(path: str) -> IO[bytes]:
+    """A binary stream for a path, ``-`` for stdin; gzip is recognised by its magic bytes."""
+    if path == "-":
+        stream: IO[bytes] = sys.stdin.buffer
+    else:
+        try:
+            stream = open(path, "rb")  # noqa: SIM115 - the caller closes it
+        except OSError as e:
+            raise InputError(f"cannot open input {path!r}: {e.strerror}") from None
+    head = stream.peek(2)[:2] if isinstance(stream, io.BufferedReader) else b""
+    if head == b"\x1f\x8b":
+        return gzip.GzipFile(fileobj=stream, mode="rb")  # type: ignore[return-value]
+    return stream
+
+
+def read_lines(
+    lines: Iterable[bytes],
+    source: str,
+    stats: IngestStats,
+    quarantine: Quarantine,
+    reader: ModuleType | None = None,
+    strict: bool = False,
+    batch_size: int = BATCH,
+) -> Iterator[list[Record]]:
+    """Batches of records from JSON lines; ``reader`` None means detect per line."""
+    loads = orjson.loads
+    batch: list[Record] = []
+    n = 0
+
+    def refuse(line: bytes, reason: str) -> None:
+        if strict:
+            raise InputError(f"{source}:{n}: {reason}")
+        stats.quarantined += 1
+        quarantine.put(source, n, line, reason)
+
+    for n, line in enumerate(lines, 1):  # noqa: B007 - refuse() reads n
+        if not line.strip():
+            stats.blank += 1
+            continue
+        try:
+            obj = loads(line)
+        except orjson.JSONDecodeError as e:
+            refuse(line, f"not JSON: {e}")
+            continue
+        r = reader or detect(obj)
+        if r is None:
+            what = f"keys {sorted(obj)[:8]}" if isinstance(obj, dict) else type(obj).__name__
+            refuse(line, f"unrecognised record: no reader accepts {what}")
+            continue
+        try:
+            records = r.parse(obj, line.rstrip(b"\r\n"))
+        except FormatError as e:
+            refuse(line, f"{r.NAME}: {e.reason}")
+            continue
+        except Exception as e:  # a reader bug must not lose the line either
+            refuse(line, f"{r.NAME}: reader failed: {type(e).__name__}: {e}")
+            continue
+        if not records:
+            stats.events_skipped += 1
+            continue
+        stats.formats[r.NAME] += 1
+        for rec in records:
+            if isinstance(rec, Deletion):
+                stats.deletions += 1
+            else:
+                stats.posts += 1
+            batch.append(rec)
+        if len(batch) >= batch_size:
+            yield batch
+            batch = []
+    stats.lines += n
+    if batch:
+        yield batch
+
+
+def read_csv(
+    stream: IO[bytes],
+    source: str,
+    stats: IngestStats,
+    quarantine: Quarantine,
+    mapping: dict[str, str] | None = None,
+    platform: str = "csv",
+    strict: bool = False,
+    batch_size: int = BATCH,
+) -> Iterator[list[Record]]:
+    """Batches of posts from a CSV file with a column mapping."""
+    text = io.TextIOWrapper(stream, encoding="utf-8", errors="surrogateescape", newline="")
+    batch: list[Record] = []
+    rows = 0
+    for line_no, item, row in read_rows(text, mapping or DEFAULT_MAP, platform):
+        rows += 1
+        if isinstance(item, FormatError):
+            if strict:
+                raise InputError(f"{source}:{line_no}: csv: {item.reason}")
+            stats.quarantined += 1
+            # json escapes the lone surrogates of undecodable bytes, so the row stays recoverable
+            raw = json.dumps(row, ensure_ascii=True).encode("ascii")
+            quarantine.put(source, line_no, raw, f"csv: {item.reason}")
+            continue
+        stats.posts += 1
+        stats.formats["csv"] += 1
+        batch.append(item)
+        if len(batch) >= batch_size:
+            yield batch
+            batch = []
+    stats.lines += rows
+    if batch:
+        yield batch
+
+
+def read_batches(
+    paths: Sequence[str],
+    stats: IngestStats,
+    quarantine: Quarantine,
+    fmt: str = "auto",
+    strict: bool = False,
+    csv_map: dict[str, str] | None = None,
+    csv_platform: str = "csv",
+) -> Iterator[list[Record]]:
+    """Batches of records from every path in turn (``-`` is stdin)."""
+    for path in paths:
+        is_csv = fmt == "csv" or (fmt == "auto" and _looks_csv(path))
+        stream = open_input(path)
+        try:
+            if is_csv:
+                yield from read_csv(stream, path, stats, quarantine, csv_map, csv_platform, strict)
+            else:
+                reader = None if fmt == "auto" else reader_named(fmt)
+                yield from read_lines(stream, path, stats, quarantine, reader, strict)
+        finally:
+            if path != "-":
+                stream.close()
+
+
+def _looks_csv(path: str) -> bool:
+    name = path.lower().removesuffix(".gz")
+    return name.endswith((".csv", ".tsv"))

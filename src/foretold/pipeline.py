@@ -1,0 +1,193 @@
+"""The in-process runner: batches of records flow through the stages into the store.
+
+::
+
+    read_batches ──> [track] ──> [classify] ──> [detect] ──> store.write_batch
+                                                     └────> alerts file / sinks
+
+A :class:`Stage` sees each :class:`Batch` in stream order and adds what it
+learns (campaign memberships, labels, alerts) to it; the runner writes the
+batch to the store in one transaction. Later stages (classify, detect) plug in
+by being passed in ``stages``; the runner does not change.
+
+>>> from foretold.store import Store
+>>> from foretold.campaigns import Campaign
+>>> from foretold.ingest import IngestStats, Quarantine, read_lines
+>>> line = b'{"id":"1","text":"#AskJPM hi","created_at":"2013-11-13T21:04:00Z","author_id":"7",' \\
+...        b'"entities":{"hashtags":[{"tag":"AskJPM"}]}}'
+>>> stats = IngestStats()
+>>> run = Pipeline(Store(":memory:"), [Track([Campaign.from_track(["#AskJPM"])])])
+>>> result = run.run(read_lines([line, line], "<doc>", stats, Quarantine()))
+>>> result.stored, result.duplicates, result.memberships
+(1, 1, 1)
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import IO, Any, Protocol
+
+import orjson
+
+from foretold.campaigns import Campaign
+from foretold.clock import Clock, SystemClock
+from foretold.post import Deletion, Post
+from foretold.store import Store
+from foretold.writer import BatchWriter, InlineWriter, ProcessWriter, message
+
+Record = Post | Deletion
+
+
+@dataclass
+class Batch:
+    """One slice of the stream and what the stages learned about it."""
+
+    posts: list[Post]
+    deletions: list[Deletion] = field(default_factory=list)
+    memberships: list[tuple[str, str, str]] = field(default_factory=list)
+    labels: list[tuple[str, str, str, bytes]] = field(default_factory=list)
+    alerts: list[dict[str, Any]] = field(default_factory=list)
+
+
+class Stage(Protocol):
+    """A step of the pipeline: reads a batch and adds to it, in stream order."""
+
+    name: str
+
+    def process(self, batch: Batch) -> None: ...
+
+
+class Track:
+    """Campaign membership: which campaigns each post belongs to."""
+
+    name = "track"
+
+    def __init__(self, campaigns: Sequence[Campaign]) -> None:
+        self.campaigns = tuple(campaigns)
+
+    def process(self, batch: Batch) -> None:
+        """Add ``(campaign, platform, id)`` for every match."""
+        out = batch.memberships
+        for post in batch.posts:
+            for c in self.campaigns:
+                if c.matches(post):
+                    out.append((c.name, post.platform, post.id))
+
+
+@dataclass
+class RunResult:
+    """What a run did: stored posts, duplicates, memberships, alerts, elapsed seconds."""
+
+    stored: int = 0
+    duplicates: int = 0
+    deletions: int = 0
+    memberships: int = 0
+    alerts: int = 0
+    seconds: float = 0.0
+    last_stream_time: datetime | None = None
+
+
+class Pipeline:
+    """Runs stages over batches and writes each batch to the store.
+
+    ``speed`` None replays as fast as possible; ``speed=60`` plays one stream
+    minute per wall second, sleeping on the injected clock.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        stages: Sequence[Stage] = (),
+        clock: Clock | None = None,
+        alerts_out: IO[bytes] | None = None,
+        speed: float | None = None,
+        on_batch: Callable[[Batch, RunResult], None] | None = None,
+        separate_writer: bool = True,
+    ) -> None:
+        self.store = store
+        self.stages = tuple(stages)
+        self.clock = clock or SystemClock()
+        self.alerts_out = alerts_out
+        self.speed = speed
+        self.on_batch = on_batch
+        self.separate_writer = separate_writer
+
+    def run(self, batches: Iterable[list[Record]]) -> RunResult:
+        """Process every batch; returns the totals once every batch is stored.
+
+        A file store is written by a child process (:mod:`foretold.writer`), so
+        reading and parsing the next batch overlaps storing this one.
+        """
+        result = RunResult()
+        started = self.clock.monotonic()
+        pace = _Pacer(self.clock, self.speed) if self.speed else None
+        writer = self._writer()
+        try:
+            for records in batches:
+                if pace is None:
+                    self._process(records, result, writer)
+                else:
+                    for chunk in pace.chunks(records):
+                        self._process(chunk, result, writer)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                writer.close()  # keep every batch handed over so far, then re-raise
+            raise
+        result.stored, result.duplicates = writer.close()
+        result.seconds = self.clock.monotonic() - started
+        return result
+
+    def _writer(self) -> BatchWriter:
+        if self.store.path == ":memory:" or not self.separate_writer:
+            return InlineWriter(self.store)
+        return ProcessWriter(self.store.path)
+
+    def _process(self, records: list[Record], result: RunResult, writer: BatchWriter) -> None:
+        posts = [r for r in records if isinstance(r, Post)]
+        batch = Batch(posts=posts)
+        if len(posts) != len(records):
+            batch.deletions = [r for r in records if isinstance(r, Deletion)]
+        for stage in self.stages:
+            stage.process(batch)
+        writer.put(message(posts, batch.deletions, batch.memberships, batch.labels, batch.alerts))
+        if batch.alerts and self.alerts_out is not None:
+            for alert in batch.alerts:
+                self.alerts_out.write(orjson.dumps(alert) + b"\n")
+            self.alerts_out.flush()
+        result.deletions += len(batch.deletions)
+        result.memberships += len(batch.memberships)
+        result.alerts += len(batch.alerts)
+        if posts:
+            result.last_stream_time = posts[-1].created_at
+        if self.on_batch is not None:
+            self.on_batch(batch, result)
+
+
+class _Pacer:
+    """Splits batches so that each post is processed when its stream time comes."""
+
+    def __init__(self, clock: Clock, speed: float) -> None:
+        self.clock = clock
+        self.speed = speed
+        self.origin: tuple[datetime, float] | None = None
+
+    def chunks(self, records: list[Record]) -> Iterable[list[Record]]:
+        pending: list[Record] = []
+        for rec in records:
+            if isinstance(rec, Post):
+                if self.origin is None:
+                    self.origin = (rec.created_at, self.clock.monotonic())
+                t0, w0 = self.origin
+                due = w0 + (rec.created_at - t0).total_seconds() / self.speed
+                wait = due - self.clock.monotonic()
+                if wait > 0:
+                    if pending:
+                        yield pending
+                        pending = []
+                    self.clock.sleep(wait)
+            pending.append(rec)
+        if pending:
+            yield pending

@@ -1,0 +1,399 @@
+"""The embedded store: one SQLite database file (WAL) as the system of record.
+
+Posts, campaign membership, labels, window metrics, phases, alerts, source
+cursors and run summaries live in one file. WAL mode lets a second process (the
+dashboard) read while the pipeline writes. The same post, ``(platform, id)``,
+is stored once; seen again, its engagement counts and author figures are updated.
+
+>>> from datetime import datetime, timedelta, timezone
+>>> from foretold.post import Author, Post
+>>> store = Store(":memory:")
+>>> p = Post(platform="x", id="1", text="hi", created_at=datetime(2013, 11, 13, tzinfo=timezone.utc),
+...          author=Author(id="7", handle="ann", followers=10))
+>>> store.put_posts([p, p]), store.count_posts()
+((1, 1), 1)
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from foretold.errors import StoreError
+from foretold.post import Author, Counts, Deletion, Post, Ref, parse_time
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS posts (
+    seq INTEGER PRIMARY KEY,
+    platform TEXT NOT NULL,
+    id TEXT NOT NULL,
+    created_at INTEGER NOT NULL,          -- ms since the epoch, UTC
+    text TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    author_id TEXT NOT NULL,
+    author_handle TEXT NOT NULL,
+    author_name TEXT NOT NULL,
+    followers INTEGER,
+    following INTEGER,
+    author_posts INTEGER,
+    verified INTEGER NOT NULL,
+    author_description TEXT NOT NULL,
+    author_created_at INTEGER,
+    reposts INTEGER NOT NULL,
+    replies INTEGER NOT NULL,
+    likes INTEGER NOT NULL,
+    quotes INTEGER NOT NULL,
+    reply_to_id TEXT, reply_to_author_id TEXT, reply_to_author_handle TEXT,
+    quote_of_id TEXT, quote_of_author_id TEXT, quote_of_author_handle TEXT,
+    repost_of_id TEXT, repost_of_author_id TEXT, repost_of_author_handle TEXT,
+    hashtags TEXT NOT NULL,               -- JSON lists
+    mentions TEXT NOT NULL,
+    urls TEXT NOT NULL,
+    domains TEXT NOT NULL,
+    lang TEXT,
+    conversation_id TEXT,
+    withheld INTEGER NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0,
+    raw BLOB NOT NULL,
+    UNIQUE (platform, id)
+);
+CREATE INDEX IF NOT EXISTS posts_created ON posts (created_at);
+CREATE TABLE IF NOT EXISTS deletions (
+    platform TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (platform, id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS campaigns (
+    name TEXT PRIMARY KEY, config TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS campaign_posts (
+    campaign TEXT NOT NULL, platform TEXT NOT NULL, id TEXT NOT NULL,
+    PRIMARY KEY (campaign, platform, id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS labels (
+    platform TEXT NOT NULL, id TEXT NOT NULL, tier TEXT NOT NULL, labels TEXT NOT NULL,
+    PRIMARY KEY (platform, id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS window_metrics (
+    campaign TEXT NOT NULL, window_s INTEGER NOT NULL, end_at INTEGER NOT NULL,
+    metrics TEXT NOT NULL, PRIMARY KEY (campaign, window_s, end_at)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS phases (
+    campaign TEXT NOT NULL, started_at INTEGER NOT NULL, phase TEXT NOT NULL,
+    PRIMARY KEY (campaign, started_at)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS alerts (
+    id TEXT PRIMARY KEY, campaign TEXT NOT NULL, level TEXT NOT NULL, at INTEGER NOT NULL,
+    raised_at TEXT NOT NULL, alert TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS cursors (
+    source TEXT PRIMARY KEY, cursor TEXT NOT NULL, updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS runs (
+    seq INTEGER PRIMARY KEY, command TEXT NOT NULL, started_at TEXT NOT NULL,
+    finished_at TEXT, summary TEXT
+);
+"""
+
+_POST_COLUMNS = (
+    "platform, id, created_at, text, kind, author_id, author_handle, author_name, followers,"
+    " following, author_posts, verified, author_description, author_created_at, reposts,"
+    " replies, likes, quotes, reply_to_id, reply_to_author_id, reply_to_author_handle,"
+    " quote_of_id, quote_of_author_id, quote_of_author_handle, repost_of_id,"
+    " repost_of_author_id, repost_of_author_handle, hashtags, mentions, urls, domains, lang,"
+    " conversation_id, withheld, raw"
+)
+_UPSERT = (
+    f"INSERT INTO posts ({_POST_COLUMNS}) VALUES ({', '.join('?' * 35)})"
+    " ON CONFLICT (platform, id) DO UPDATE SET"
+    " reposts = max(reposts, excluded.reposts), replies = max(replies, excluded.replies),"
+    " likes = max(likes, excluded.likes), quotes = max(quotes, excluded.quotes),"
+    " followers = coalesce(excluded.followers, followers),"
+    " following = coalesce(excluded.following, following),"
+    " author_posts = coalesce(excluded.author_posts, author_posts)"
+)
+
+
+class Store:
+    """One SQLite database file; ``":memory:"`` for tests.
+
+    Writes happen in explicit transactions, one per batch, so a reader in another
+    process sees whole batches and a crash loses at most the batch in flight.
+    """
+
+    def __init__(self, path: str | Path, readonly: bool = False) -> None:
+        self.path = str(path)
+        try:
+            if readonly:
+                uri = f"file:{Path(self.path).resolve()}?mode=ro"
+                self._db = sqlite3.connect(
+                    uri, uri=True, isolation_level=None, check_same_thread=False
+                )
+            else:
+                if self.path != ":memory:":
+                    Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+                self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self._db.execute("PRAGMA busy_timeout = 10000")
+            self._has_deletions = False
+            if not readonly:
+                if self._db.execute("PRAGMA page_count").fetchone()[0] == 0:
+                    self._db.execute("PRAGMA page_size = 16384")  # new file: larger pages
+                self._db.execute("PRAGMA journal_mode = WAL")
+                self._db.execute("PRAGMA synchronous = NORMAL")
+                self._migrate()
+                row = self._db.execute("SELECT 1 FROM deletions LIMIT 1").fetchone()
+                self._has_deletions = row is not None
+        except sqlite3.Error as e:
+            raise StoreError(f"cannot open store {self.path!r}: {e}") from None
+
+    def _migrate(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"store {self.path!r} has schema {version}, newer than this foretold "
+                f"({SCHEMA_VERSION}); upgrade foretold"
+            )
+        if version < SCHEMA_VERSION:
+            self._db.executescript(_SCHEMA)
+            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def close(self) -> None:
+        """Close the connection (checkpointing the WAL when last)."""
+        self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing ----------------------------------------------------------
+
+    def put_posts(self, posts: Sequence[Post]) -> tuple[int, int]:
+        """Store posts; returns ``(new, duplicates)``. Duplicates update counts."""
+        return self.write_batch(posts, (), ())
+
+    def write_batch(
+        self,
+        posts: Sequence[Post],
+        deletions: Sequence[Deletion],
+        memberships: Iterable[tuple[str, str, str]],
+        labels: Iterable[tuple[str, str, str, bytes]] = (),
+    ) -> tuple[int, int]:
+        """One transaction: posts, deletions, ``(campaign, platform, id)`` memberships and
+        ``(platform, id, tier, labels JSON)``; returns ``(new posts, duplicates)``."""
+        return self.write_rows(
+            [post_row(p) for p in posts], [(d.platform, d.id) for d in deletions],
+            memberships, labels,
+        )  # fmt: skip
+
+    def write_rows(
+        self,
+        rows: Sequence[tuple[Any, ...]],
+        deletions: Sequence[tuple[str, str]],
+        memberships: Iterable[tuple[str, str, str]],
+        labels: Iterable[tuple[str, str, str, bytes]] = (),
+    ) -> tuple[int, int]:
+        """:meth:`write_batch` for posts already turned into rows by :func:`post_row`."""
+        db = self._db
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            seen = self._existing(rows)
+            dup = 0
+            for r in rows:
+                key = (r[0], r[1])
+                if key in seen:
+                    dup += 1
+                else:
+                    seen.add(key)
+            db.executemany(_UPSERT, rows)
+            if deletions:
+                db.executemany("INSERT OR IGNORE INTO deletions VALUES (?, ?)", deletions)
+                self._has_deletions = True
+            if self._has_deletions:
+                # a post that arrives after its deletion notice is marked deleted too
+                db.execute(
+                    "UPDATE posts SET deleted = 1 WHERE deleted = 0 AND (platform, id) IN"
+                    " (SELECT platform, id FROM deletions)"
+                )
+            db.executemany("INSERT OR IGNORE INTO campaign_posts VALUES (?, ?, ?)", memberships)
+            db.executemany("INSERT OR REPLACE INTO labels VALUES (?, ?, ?, ?)", labels)
+            db.execute("COMMIT")
+        except sqlite3.Error as e:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise StoreError(f"cannot write to store {self.path!r}: {e}") from None
+        return len(rows) - dup, dup
+
+    def _existing(self, rows: Sequence[tuple[Any, ...]]) -> set[tuple[str, str]]:
+        found: set[tuple[str, str]] = set()
+        by_platform: dict[str, list[str]] = {}
+        for r in rows:
+            by_platform.setdefault(r[0], []).append(r[1])
+        for platform, ids in by_platform.items():
+            for i in range(0, len(ids), 900):
+                chunk = ids[i : i + 900]
+                q = f"SELECT id FROM posts WHERE platform = ? AND id IN ({','.join('?' * len(chunk))})"
+                found.update((platform, r[0]) for r in self._db.execute(q, (platform, *chunk)))
+        return found
+
+    def checkpoint(self, mode: str = "PASSIVE") -> None:
+        """Copy the write-ahead log into the database file (``TRUNCATE`` also empties it)."""
+        self._db.execute(f"PRAGMA wal_checkpoint({mode})")
+
+    def set_autocheckpoint(self, pages: int) -> None:
+        """WAL pages between automatic checkpoints; 0 leaves checkpoints to the caller."""
+        self._db.execute(f"PRAGMA wal_autocheckpoint = {int(pages)}")
+
+    def put_campaigns(self, campaigns: Iterable[tuple[str, dict[str, Any]]]) -> None:
+        """Record campaign definitions (name, config) for reports and the dashboard."""
+        self._db.executemany(
+            "INSERT OR REPLACE INTO campaigns VALUES (?, ?)",
+            [(name, orjson.dumps(cfg).decode()) for name, cfg in campaigns],
+        )
+
+    def put_alerts(self, alerts: Iterable[dict[str, Any]]) -> None:
+        """Store alerts in the PRODUCT.md shape; an alert id is stored once."""
+        rows = [
+            (a["id"], a["campaign"], a["level"], _ms(parse_time(a["at"])), a["raised_at"],
+             orjson.dumps(a).decode())
+            for a in alerts
+        ]  # fmt: skip
+        self._db.executemany("INSERT OR IGNORE INTO alerts VALUES (?, ?, ?, ?, ?, ?)", rows)
+
+    def alerts(self, campaign: str | None = None) -> list[dict[str, Any]]:
+        """Stored alerts in stream order."""
+        q = "SELECT alert FROM alerts" + (" WHERE campaign = ?" if campaign else "")
+        rows = self._db.execute(q + " ORDER BY at, id", (campaign,) if campaign else ())
+        return [orjson.loads(r[0]) for r in rows]
+
+    def start_run(self, command: str, started_at: datetime) -> int:
+        """Open a run record; returns its number."""
+        cur = self._db.execute(
+            "INSERT INTO runs (command, started_at) VALUES (?, ?)",
+            (command, started_at.isoformat()),
+        )
+        return int(cur.lastrowid or 0)
+
+    def finish_run(self, run: int, finished_at: datetime, summary: dict[str, Any]) -> None:
+        """Close a run record with its summary."""
+        self._db.execute(
+            "UPDATE runs SET finished_at = ?, summary = ? WHERE seq = ?",
+            (finished_at.isoformat(), orjson.dumps(summary).decode(), run),
+        )
+
+    # -- reading ----------------------------------------------------------
+
+    def count_posts(self, campaign: str | None = None) -> int:
+        """Posts stored, in all or in one campaign."""
+        if campaign is None:
+            return int(self._db.execute("SELECT count(*) FROM posts").fetchone()[0])
+        q = "SELECT count(*) FROM campaign_posts WHERE campaign = ?"
+        return int(self._db.execute(q, (campaign,)).fetchone()[0])
+
+    def campaigns(self) -> list[str]:
+        """Names of the campaigns the store knows, from definitions and memberships."""
+        q = "SELECT name FROM campaigns UNION SELECT DISTINCT campaign FROM campaign_posts"
+        return sorted(r[0] for r in self._db.execute(q))
+
+    def iter_posts(self, campaign: str | None = None, batch: int = 5000) -> Iterator[Post]:
+        """Posts in the order they were first stored, optionally of one campaign."""
+        if campaign is None:
+            q = f"SELECT seq, {_POST_COLUMNS}, deleted FROM posts WHERE seq > ? ORDER BY seq LIMIT ?"
+            args: tuple[Any, ...] = ()
+        else:
+            q = (
+                f"SELECT p.seq, {', '.join('p.' + c.strip() for c in _POST_COLUMNS.split(','))},"
+                " p.deleted FROM posts p JOIN campaign_posts c"
+                " ON c.platform = p.platform AND c.id = p.id"
+                " WHERE c.campaign = ? AND p.seq > ? ORDER BY p.seq LIMIT ?"
+            )
+            args = (campaign,)
+        last = 0
+        while True:
+            rows = self._db.execute(q, (*args, last, batch)).fetchall()
+            if not rows:
+                return
+            for r in rows:
+                yield _post(r[1:])
+            last = rows[-1][0]
+
+    def labels_of(self, platform: str, post_id: str) -> dict[str, Any] | None:
+        """The stored labels of one post, or None."""
+        row = self._db.execute(
+            "SELECT labels FROM labels WHERE platform = ? AND id = ?", (platform, post_id)
+        ).fetchone()
+        return orjson.loads(row[0]) if row else None
+
+    def is_deleted(self, platform: str, post_id: str) -> bool:
+        """Whether the platform reported this post deleted."""
+        row = self._db.execute(
+            "SELECT 1 FROM deletions WHERE platform = ? AND id = ?", (platform, post_id)
+        ).fetchone()
+        return row is not None
+
+    def runs(self) -> list[dict[str, Any]]:
+        """Run records, oldest first."""
+        rows = self._db.execute("SELECT seq, command, started_at, finished_at, summary FROM runs")
+        return [
+            {"run": r[0], "command": r[1], "started_at": r[2], "finished_at": r[3],
+             "summary": orjson.loads(r[4]) if r[4] else None}
+            for r in rows
+        ]  # fmt: skip
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_ONE_MS = timedelta(milliseconds=1)
+
+
+def _ms(t: datetime) -> int:
+    return (t - _EPOCH) // _ONE_MS
+
+
+def _from_ms(ms: int) -> datetime:
+    return _EPOCH + timedelta(milliseconds=ms)
+
+
+def post_row(p: Post) -> tuple[Any, ...]:
+    """A post as the values of one ``posts`` row, in ``_POST_COLUMNS`` order."""
+    a, c = p.author, p.counts
+    r, q, s = p.reply_to, p.quote_of, p.repost_of
+    dumps = orjson.dumps
+    return (
+        p.platform, p.id, _ms(p.created_at), p.text, p.kind, a.id, a.handle, a.name,
+        a.followers, a.following, a.posts, a.verified, a.description,
+        _ms(a.created_at) if a.created_at else None,
+        c.reposts, c.replies, c.likes, c.quotes,
+        r.id if r else None, r.author_id if r else None, r.author_handle if r else None,
+        q.id if q else None, q.author_id if q else None, q.author_handle if q else None,
+        s.id if s else None, s.author_id if s else None, s.author_handle if s else None,
+        dumps(p.hashtags), dumps(p.mentions), dumps(p.urls), dumps(p.domains),
+        p.lang, p.conversation_id, p.withheld, p.raw,
+    )  # fmt: skip
+
+
+def _ref(id_: str | None, author_id: str | None, handle: str | None) -> Ref | None:
+    return Ref(id=id_, author_id=author_id or "", author_handle=handle or "") if id_ else None
+
+
+def _post(r: Sequence[Any]) -> Post:
+    loads = orjson.loads
+    return Post(
+        platform=r[0], id=r[1], created_at=_from_ms(r[2]), text=r[3], kind=r[4],
+        author=Author(
+            id=r[5], handle=r[6], name=r[7], followers=r[8], following=r[9], posts=r[10],
+            verified=bool(r[11]), description=r[12],
+            created_at=_from_ms(r[13]) if r[13] is not None else None,
+        ),
+        counts=Counts(reposts=r[14], replies=r[15], likes=r[16], quotes=r[17]),
+        reply_to=_ref(r[18], r[19], r[20]), quote_of=_ref(r[21], r[22], r[23]),
+        repost_of=_ref(r[24], r[25], r[26]),
+        hashtags=tuple(loads(r[27])), mentions=tuple(loads(r[28])), urls=tuple(loads(r[29])),
+        domains=tuple(loads(r[30])), lang=r[31], conversation_id=r[32], withheld=bool(r[33]),
+        raw=bytes(r[34]),
+    )  # fmt: skip

@@ -1,0 +1,183 @@
+"""Writing batches to the store off the pipeline's thread.
+
+SQLite does most of its work with the GIL released, but a writer *thread* in
+the same process still waits for the GIL after every row, so it barely overlaps
+the parsing thread. :class:`ProcessWriter` therefore gives the write connection
+to a child process: the pipeline turns posts into rows (cheap), sends them
+through a pipe, and goes on parsing while the child inserts. In the child a
+second thread runs WAL checkpoints, which copy pages and fsync without the GIL,
+so neither the parser nor the inserter waits for the disk.
+
+:class:`InlineWriter` writes on the caller's thread: used for ``:memory:``
+stores, tests, and where a second process is not wanted.
+
+Both keep batch order, commit each batch in one transaction, count new and
+duplicate posts, and re-raise the writer's error in the pipeline.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import threading
+from collections.abc import Sequence
+from multiprocessing.connection import Connection
+from typing import Any, Protocol
+
+from foretold.errors import StoreError
+from foretold.store import Store, post_row
+
+Labels = list[tuple[str, str, str, bytes]]
+Memberships = list[tuple[str, str, str]]
+Message = tuple[
+    list[tuple[Any, ...]], list[tuple[str, str]], Memberships, Labels, list[dict[str, Any]]
+]
+
+CHECKPOINT_PAGES = 2000  # checkpoint when this many pages were written since the last one
+
+
+class BatchWriter(Protocol):
+    """Takes batches in order; ``close`` returns ``(new, duplicates)`` totals."""
+
+    def put(self, message: Message) -> None: ...
+
+    def close(self) -> tuple[int, int]: ...
+
+
+def message(
+    posts: Sequence[Any], deletions: Sequence[Any], memberships: Memberships, labels: Labels,
+    alerts: list[dict[str, Any]],
+) -> Message:  # fmt: skip
+    """A batch as plain rows and tuples, ready to cross a process boundary."""
+    return (
+        [post_row(p) for p in posts], [(d.platform, d.id) for d in deletions],
+        memberships, labels, alerts,
+    )  # fmt: skip
+
+
+class InlineWriter:
+    """Writes each batch at once on the caller's thread."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.new = 0
+        self.duplicates = 0
+
+    def put(self, message: Message) -> None:
+        rows, deletions, memberships, labels, alerts = message
+        new, dup = self.store.write_rows(rows, deletions, memberships, labels)
+        if alerts:
+            self.store.put_alerts(alerts)
+        self.new += new
+        self.duplicates += dup
+
+    def close(self) -> tuple[int, int]:
+        return self.new, self.duplicates
+
+
+class ProcessWriter:
+    """Writes batches in a child process that owns the store's write connection."""
+
+    def __init__(self, path: str) -> None:
+        ctx = mp.get_context("spawn")
+        self._conn, child = ctx.Pipe()
+        self._proc = ctx.Process(
+            target=_serve, args=(path, child), name="foretold-store", daemon=True
+        )
+        self._proc.start()
+        child.close()
+        self._unacked = 0
+
+    def put(self, message: Message) -> None:
+        # at most a few batches in flight: memory stays flat and errors surface early
+        while self._unacked >= 4:
+            self._ack()
+        self._conn.send(message)
+        self._unacked += 1
+
+    def _ack(self) -> None:
+        try:
+            reply = self._conn.recv()
+        except EOFError:
+            raise StoreError("the store writer process died") from None
+        if isinstance(reply, BaseException):
+            raise reply
+        self._unacked -= 1
+
+    def close(self) -> tuple[int, int]:
+        while self._unacked:
+            self._ack()
+        self._conn.send(None)
+        try:
+            reply = self._conn.recv()
+        except EOFError:
+            raise StoreError("the store writer process died") from None
+        self._proc.join()
+        if isinstance(reply, BaseException):
+            raise reply
+        return reply  # type: ignore[no-any-return]
+
+    def kill(self) -> None:
+        """Stop the child without waiting (after an error in the pipeline)."""
+        if self._proc.is_alive():
+            self._proc.kill()
+            self._proc.join()
+
+
+def _serve(path: str, conn: Connection) -> None:
+    """The child: insert batches, acknowledge each; a thread checkpoints the WAL."""
+    store = Store(path)
+    store.set_autocheckpoint(0)
+    checkpointer = _Checkpointer(path)
+    new = dup = 0
+    failed: BaseException | None = None
+    while (msg := conn.recv()) is not None:
+        if failed is None:
+            try:
+                rows, deletions, memberships, labels, alerts = msg
+                n, d = store.write_rows(rows, deletions, memberships, labels)
+                if alerts:
+                    store.put_alerts(alerts)
+                new += n
+                dup += d
+                checkpointer.written(len(rows))
+                conn.send(True)
+                continue
+            except BaseException as e:  # sent to the pipeline, which raises it
+                failed = e
+        conn.send(failed)
+    checkpointer.stop()
+    store.checkpoint("TRUNCATE")
+    store.close()
+    conn.send(failed if failed is not None else (new, dup))
+
+
+class _Checkpointer:
+    """Runs PASSIVE checkpoints on its own connection when enough rows were written."""
+
+    def __init__(self, path: str) -> None:
+        self._store = Store(path)
+        self._pending = 0
+        self._wake = threading.Event()
+        self._done = False
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+        self._thread.start()
+
+    def written(self, rows: int) -> None:
+        self._pending += rows
+        if self._pending >= CHECKPOINT_PAGES:
+            self._pending = 0
+            self._wake.set()
+
+    def stop(self) -> None:
+        self._done = True
+        self._wake.set()
+        self._thread.join()
+        self._store.close()
+
+    def _loop(self) -> None:
+        while True:
+            self._wake.wait()
+            self._wake.clear()
+            if self._done:
+                return
+            self._store.checkpoint("PASSIVE")
