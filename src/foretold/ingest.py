@@ -24,6 +24,7 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -41,9 +42,11 @@ BATCH = 2000
 
 @dataclass
 class IngestStats:
-    """What reading saw: lines, posts, deletions, non-post events and quarantined lines."""
+    """What reading saw. Every line is exactly one of: ``parsed`` (gave records),
+    ``events_skipped`` (a non-post event), ``blank`` or ``quarantined``."""
 
     lines: int = 0
+    parsed: int = 0
     posts: int = 0
     deletions: int = 0
     events_skipped: int = 0
@@ -91,19 +94,26 @@ class Quarantine:
                 self._out = None
 
 
-def open_input(path: str) -> IO[bytes]:
+@contextmanager
+def open_input(path: str) -> Iterator[IO[bytes]]:
     """A binary stream for a path, ``-`` for stdin; gzip is recognised by its magic bytes."""
     if path == "-":
-        stream: IO[bytes] = sys.stdin.buffer
+        raw: IO[bytes] = sys.stdin.buffer
     else:
         try:
-            stream = open(path, "rb")  # noqa: SIM115 - the caller closes it
+            raw = open(path, "rb")  # noqa: SIM115 - closed below
         except OSError as e:
             raise InputError(f"cannot open input {path!r}: {e.strerror}") from None
-    head = stream.peek(2)[:2] if isinstance(stream, io.BufferedReader) else b""
-    if head == b"\x1f\x8b":
-        return gzip.GzipFile(fileobj=stream, mode="rb")  # type: ignore[return-value]
-    return stream
+    try:
+        head = raw.peek(2)[:2] if isinstance(raw, io.BufferedReader) else b""
+        if head == b"\x1f\x8b":
+            with gzip.GzipFile(fileobj=raw, mode="rb") as gz:
+                yield gz  # type: ignore[misc]
+        else:
+            yield raw
+    finally:
+        if path != "-":
+            raw.close()
 
 
 def read_lines(
@@ -151,6 +161,7 @@ def read_lines(
         if not records:
             stats.events_skipped += 1
             continue
+        stats.parsed += 1
         stats.formats[r.NAME] += 1
         for rec in records:
             if isinstance(rec, Deletion):
@@ -178,6 +189,24 @@ def read_csv(
 ) -> Iterator[list[Record]]:
     """Batches of posts from a CSV file with a column mapping."""
     text = io.TextIOWrapper(stream, encoding="utf-8", errors="surrogateescape", newline="")
+    try:
+        yield from _csv_batches(
+            text, source, stats, quarantine, mapping, platform, strict, batch_size
+        )
+    finally:
+        text.detach()  # the caller owns and closes the binary stream
+
+
+def _csv_batches(
+    text: io.TextIOWrapper,
+    source: str,
+    stats: IngestStats,
+    quarantine: Quarantine,
+    mapping: dict[str, str] | None,
+    platform: str,
+    strict: bool,
+    batch_size: int,
+) -> Iterator[list[Record]]:
     batch: list[Record] = []
     rows = 0
     for line_no, item, row in read_rows(text, mapping or DEFAULT_MAP, platform):
@@ -191,6 +220,7 @@ def read_csv(
             quarantine.put(source, line_no, raw, f"csv: {item.reason}")
             continue
         stats.posts += 1
+        stats.parsed += 1
         stats.formats["csv"] += 1
         batch.append(item)
         if len(batch) >= batch_size:
@@ -213,16 +243,12 @@ def read_batches(
     """Batches of records from every path in turn (``-`` is stdin)."""
     for path in paths:
         is_csv = fmt == "csv" or (fmt == "auto" and _looks_csv(path))
-        stream = open_input(path)
-        try:
+        with open_input(path) as stream:
             if is_csv:
                 yield from read_csv(stream, path, stats, quarantine, csv_map, csv_platform, strict)
             else:
                 reader = None if fmt == "auto" else reader_named(fmt)
                 yield from read_lines(stream, path, stats, quarantine, reader, strict)
-        finally:
-            if path != "-":
-                stream.close()
 
 
 def _looks_csv(path: str) -> bool:

@@ -79,7 +79,7 @@ class Track:
 
 @dataclass
 class RunResult:
-    """What a run did: stored posts, duplicates, memberships, alerts, elapsed seconds."""
+    """What a run did: new posts, duplicates, new campaign memberships, alerts, seconds."""
 
     stored: int = 0
     duplicates: int = 0
@@ -136,7 +136,7 @@ class Pipeline:
             with contextlib.suppress(Exception):
                 writer.close()  # keep every batch handed over so far, then re-raise
             raise
-        result.stored, result.duplicates = writer.close()
+        result.stored, result.duplicates, result.memberships = writer.close()
         result.seconds = self.clock.monotonic() - started
         return result
 
@@ -158,7 +158,6 @@ class Pipeline:
                 self.alerts_out.write(orjson.dumps(alert) + b"\n")
             self.alerts_out.flush()
         result.deletions += len(batch.deletions)
-        result.memberships += len(batch.memberships)
         result.alerts += len(batch.alerts)
         if posts:
             result.last_stream_time = posts[-1].created_at

@@ -188,9 +188,12 @@ class Deletion:
 
 
 def format_time(t: datetime) -> str:
-    """UTC time as ``2013-11-13T21:04:00.000Z`` (the X API v2 style)."""
+    """UTC time as ``2013-11-13T21:04:00.000Z`` (the X API v2 style); microseconds
+    are written only when the time has them, so nothing is rounded away."""
     t = t.astimezone(UTC)
-    return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
+    us = t.microsecond
+    frac = f"{us // 1000:03d}" if us % 1000 == 0 else f"{us:06d}"
+    return t.strftime("%Y-%m-%dT%H:%M:%S.") + frac + "Z"
 
 
 def parse_time(value: object) -> datetime:

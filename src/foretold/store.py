@@ -34,7 +34,7 @@ CREATE TABLE IF NOT EXISTS posts (
     seq INTEGER PRIMARY KEY,
     platform TEXT NOT NULL,
     id TEXT NOT NULL,
-    created_at INTEGER NOT NULL,          -- ms since the epoch, UTC
+    created_at INTEGER NOT NULL,          -- microseconds since the epoch, UTC
     text TEXT NOT NULL,
     kind TEXT NOT NULL,
     author_id TEXT NOT NULL,
@@ -176,7 +176,8 @@ class Store:
 
     def put_posts(self, posts: Sequence[Post]) -> tuple[int, int]:
         """Store posts; returns ``(new, duplicates)``. Duplicates update counts."""
-        return self.write_batch(posts, (), ())
+        new, dup, _ = self.write_batch(posts, (), ())
+        return new, dup
 
     def write_batch(
         self,
@@ -184,9 +185,10 @@ class Store:
         deletions: Sequence[Deletion],
         memberships: Iterable[tuple[str, str, str]],
         labels: Iterable[tuple[str, str, str, bytes]] = (),
-    ) -> tuple[int, int]:
+    ) -> tuple[int, int, int]:
         """One transaction: posts, deletions, ``(campaign, platform, id)`` memberships and
-        ``(platform, id, tier, labels JSON)``; returns ``(new posts, duplicates)``."""
+        ``(platform, id, tier, labels JSON)``; returns ``(new posts, duplicates, new
+        memberships)``."""
         return self.write_rows(
             [post_row(p) for p in posts], [(d.platform, d.id) for d in deletions],
             memberships, labels,
@@ -198,7 +200,7 @@ class Store:
         deletions: Sequence[tuple[str, str]],
         memberships: Iterable[tuple[str, str, str]],
         labels: Iterable[tuple[str, str, str, bytes]] = (),
-    ) -> tuple[int, int]:
+    ) -> tuple[int, int, int]:
         """:meth:`write_batch` for posts already turned into rows by :func:`post_row`."""
         db = self._db
         try:
@@ -221,14 +223,17 @@ class Store:
                     "UPDATE posts SET deleted = 1 WHERE deleted = 0 AND (platform, id) IN"
                     " (SELECT platform, id FROM deletions)"
                 )
-            db.executemany("INSERT OR IGNORE INTO campaign_posts VALUES (?, ?, ?)", memberships)
+            cur = db.executemany(
+                "INSERT OR IGNORE INTO campaign_posts VALUES (?, ?, ?)", memberships
+            )
+            joined = max(cur.rowcount, 0)
             db.executemany("INSERT OR REPLACE INTO labels VALUES (?, ?, ?, ?)", labels)
             db.execute("COMMIT")
         except sqlite3.Error as e:
             if db.in_transaction:
                 db.execute("ROLLBACK")
             raise StoreError(f"cannot write to store {self.path!r}: {e}") from None
-        return len(rows) - dup, dup
+        return len(rows) - dup, dup, joined
 
     def _existing(self, rows: Sequence[tuple[Any, ...]]) -> set[tuple[str, str]]:
         found: set[tuple[str, str]] = set()
@@ -260,7 +265,7 @@ class Store:
     def put_alerts(self, alerts: Iterable[dict[str, Any]]) -> None:
         """Store alerts in the PRODUCT.md shape; an alert id is stored once."""
         rows = [
-            (a["id"], a["campaign"], a["level"], _ms(parse_time(a["at"])), a["raised_at"],
+            (a["id"], a["campaign"], a["level"], _us(parse_time(a["at"])), a["raised_at"],
              orjson.dumps(a).decode())
             for a in alerts
         ]  # fmt: skip
@@ -348,15 +353,15 @@ class Store:
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_ONE_MS = timedelta(milliseconds=1)
+_ONE_US = timedelta(microseconds=1)
 
 
-def _ms(t: datetime) -> int:
-    return (t - _EPOCH) // _ONE_MS
+def _us(t: datetime) -> int:
+    return (t - _EPOCH) // _ONE_US
 
 
-def _from_ms(ms: int) -> datetime:
-    return _EPOCH + timedelta(milliseconds=ms)
+def _from_us(us: int) -> datetime:
+    return _EPOCH + timedelta(microseconds=us)
 
 
 def post_row(p: Post) -> tuple[Any, ...]:
@@ -365,9 +370,9 @@ def post_row(p: Post) -> tuple[Any, ...]:
     r, q, s = p.reply_to, p.quote_of, p.repost_of
     dumps = orjson.dumps
     return (
-        p.platform, p.id, _ms(p.created_at), p.text, p.kind, a.id, a.handle, a.name,
+        p.platform, p.id, _us(p.created_at), p.text, p.kind, a.id, a.handle, a.name,
         a.followers, a.following, a.posts, a.verified, a.description,
-        _ms(a.created_at) if a.created_at else None,
+        _us(a.created_at) if a.created_at else None,
         c.reposts, c.replies, c.likes, c.quotes,
         r.id if r else None, r.author_id if r else None, r.author_handle if r else None,
         q.id if q else None, q.author_id if q else None, q.author_handle if q else None,
@@ -384,11 +389,11 @@ def _ref(id_: str | None, author_id: str | None, handle: str | None) -> Ref | No
 def _post(r: Sequence[Any]) -> Post:
     loads = orjson.loads
     return Post(
-        platform=r[0], id=r[1], created_at=_from_ms(r[2]), text=r[3], kind=r[4],
+        platform=r[0], id=r[1], created_at=_from_us(r[2]), text=r[3], kind=r[4],
         author=Author(
             id=r[5], handle=r[6], name=r[7], followers=r[8], following=r[9], posts=r[10],
             verified=bool(r[11]), description=r[12],
-            created_at=_from_ms(r[13]) if r[13] is not None else None,
+            created_at=_from_us(r[13]) if r[13] is not None else None,
         ),
         counts=Counts(reposts=r[14], replies=r[15], likes=r[16], quotes=r[17]),
         reply_to=_ref(r[18], r[19], r[20]), quote_of=_ref(r[21], r[22], r[23]),

@@ -36,11 +36,11 @@ CHECKPOINT_PAGES = 2000  # checkpoint when this many pages were written since th
 
 
 class BatchWriter(Protocol):
-    """Takes batches in order; ``close`` returns ``(new, duplicates)`` totals."""
+    """Takes batches in order; ``close`` returns ``(new, duplicates, memberships)`` totals."""
 
     def put(self, message: Message) -> None: ...
 
-    def close(self) -> tuple[int, int]: ...
+    def close(self) -> tuple[int, int, int]: ...
 
 
 def message(
@@ -59,19 +59,17 @@ class InlineWriter:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.new = 0
-        self.duplicates = 0
+        self.totals = (0, 0, 0)
 
     def put(self, message: Message) -> None:
         rows, deletions, memberships, labels, alerts = message
-        new, dup = self.store.write_rows(rows, deletions, memberships, labels)
+        done = self.store.write_rows(rows, deletions, memberships, labels)
         if alerts:
             self.store.put_alerts(alerts)
-        self.new += new
-        self.duplicates += dup
+        self.totals = _add(self.totals, done)
 
-    def close(self) -> tuple[int, int]:
-        return self.new, self.duplicates
+    def close(self) -> tuple[int, int, int]:
+        return self.totals
 
 
 class ProcessWriter:
@@ -103,7 +101,7 @@ class ProcessWriter:
             raise reply
         self._unacked -= 1
 
-    def close(self) -> tuple[int, int]:
+    def close(self) -> tuple[int, int, int]:
         while self._unacked:
             self._ack()
         self._conn.send(None)
@@ -128,17 +126,16 @@ def _serve(path: str, conn: Connection) -> None:
     store = Store(path)
     store.set_autocheckpoint(0)
     checkpointer = _Checkpointer(path)
-    new = dup = 0
+    totals = (0, 0, 0)
     failed: BaseException | None = None
     while (msg := conn.recv()) is not None:
         if failed is None:
             try:
                 rows, deletions, memberships, labels, alerts = msg
-                n, d = store.write_rows(rows, deletions, memberships, labels)
+                done = store.write_rows(rows, deletions, memberships, labels)
                 if alerts:
                     store.put_alerts(alerts)
-                new += n
-                dup += d
+                totals = _add(totals, done)
                 checkpointer.written(len(rows))
                 conn.send(True)
                 continue
@@ -148,7 +145,11 @@ def _serve(path: str, conn: Connection) -> None:
     checkpointer.stop()
     store.checkpoint("TRUNCATE")
     store.close()
-    conn.send(failed if failed is not None else (new, dup))
+    conn.send(failed if failed is not None else totals)
+
+
+def _add(a: tuple[int, int, int], b: tuple[int, int, int]) -> tuple[int, int, int]:
+    return a[0] + b[0], a[1] + b[1], a[2] + b[2]
 
 
 class _Checkpointer:

@@ -65,6 +65,7 @@ PRESETS: dict[str, dict[str, str]] = {
 _HASHTAG = re.compile(r"(?<![\w&])#(\w+)")
 _MENTION = re.compile(r"(?<![\w@])@(\w{1,30})")
 _URL = re.compile(r"https?://\S+")
+_FLOAT_ID = re.compile(r"\d+(?:\.\d+)?e\+\d+$|\d+\.0$")
 _TRUE = {"1", "true", "yes", "y", "t"}
 
 
@@ -122,7 +123,8 @@ def _post(row: dict[str, Any], m: dict[str, str], platform: str) -> Post:
     text = row.get(m["text"])
     if not isinstance(text, str):
         raise FormatError(f"{m['text']}: missing text")
-    kind = get("kind") or "original"
+    given_kind = get("kind")
+    kind = given_kind or "original"
     if kind not in KINDS:
         raise FormatError(f"{m.get('kind')}: kind must be one of {KINDS}, got {kind!r}")
     urls = tuple(get("urls").split()) if m.get("urls") in row else tuple(_URL.findall(text))
@@ -132,7 +134,7 @@ def _post(row: dict[str, Any], m: dict[str, str], platform: str) -> Post:
         Ref(id=_id_text(get(f))) if get(f) else None
         for f in ("reply_to_id", "quote_of_id", "repost_of_id")
     )
-    if kind == "original":
+    if not given_kind:  # no kind column: infer it from the references
         kind = "repost" if repost_of else "reply" if reply_to else "quote" if quote_of else kind
     author_id = get("author_id") or get("author_handle")
     return Post(
@@ -171,11 +173,8 @@ def _post(row: dict[str, Any], m: dict[str, str], platform: str) -> Post:
 
 def _id_text(value: str) -> str:
     """Ids as digits; a spreadsheet's ``5.803e+17`` float becomes digits (rounded, as stored)."""
-    if "e+" in value or value.endswith(".0"):
-        try:
-            return str(int(float(value)))
-        except ValueError:
-            return value
+    if _FLOAT_ID.match(value):
+        return str(int(float(value)))
     return value
 
 

@@ -1,0 +1,122 @@
+"""``foretold simulate``: a realistic synthetic campaign stream, and the truth about it."""
+
+from __future__ import annotations
+
+import sys
+import time
+from contextlib import ExitStack
+from pathlib import Path
+from typing import IO, Any
+
+import click
+import numpy as np
+
+from foretold.errors import ConfigError
+from foretold.simulate.library import names, scenario
+from foretold.simulate.realism import render
+from foretold.simulate.stream import simulate
+from foretold.simulate.text import TextPools
+from foretold.simulate.truth import truth_path, write_truth
+from foretold.simulate.twarc import write_jsonl
+
+
+@click.command(name="simulate")
+@click.argument("scenario_name", metavar="SCENARIO", required=False)
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option(
+    "--random",
+    "randomise",
+    is_flag=True,
+    help="Draw the scenario's parameters (volumes, timings, branching) from the seed.",
+)
+@click.option(
+    "--scale",
+    type=click.FloatRange(min=0.0, min_open=True),
+    default=1.0,
+    show_default=True,
+    help="Multiply every wave's volume (e.g. 30 for a stream of about a million posts).",
+)
+@click.option(
+    "--out",
+    default="-",
+    show_default=True,
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Where to write the posts (twarc2-flattened X API v2 JSON lines).",
+)
+@click.option(
+    "--truth",
+    "truth_file",
+    type=click.Path(dir_okay=False),
+    help="Where to write the truth [default: FILE.truth.json beside --out; none for stdout].",
+)
+@click.option(
+    "--data",
+    default="../shared/data",
+    show_default=True,
+    envvar="FORETOLD_DATA",
+    type=click.Path(file_okay=False),
+    help="Folder of the real labelled tweets the texts come from (env FORETOLD_DATA).",
+)
+@click.option("--list", "list_only", is_flag=True, help="List the scenarios and exit.")
+@click.option("--report", is_flag=True, help="Print the realism figures beside CASES.md to stderr.")
+def simulate_cmd(
+    scenario_name: str | None,
+    seed: int,
+    randomise: bool,
+    scale: float,
+    out: str,
+    truth_file: str | None,
+    data: str,
+    list_only: bool,
+    report: bool,
+) -> None:
+    """Write a simulated campaign stream for fire drills and benchmarks.
+
+    The posts are X API v2 tweets as twarc2 flattens them (one a line); the truth
+    file beside them gives the phase boundaries (launch, first weak signal, tipping
+    point, peak, press pickup, brand response, end) and which posts were the attack.
+    Texts are real labelled tweets (train splits of ../shared/data) by class.
+
+    \b
+    Examples:
+      foretold simulate --list
+      foretold simulate askjpm --seed 7 --out askjpm-7.jsonl     # + askjpm-7.truth.json
+      foretold simulate mynypd --random --seed 3 --out drill.jsonl --report
+      foretold simulate quiet_month --seed 1 | foretold replay - --track '#BrewCo'
+      foretold simulate askjpm --scale 30 --out big.jsonl       # about a million posts
+    """
+    if list_only:
+        for name in names():
+            click.echo(f"{name:<20}{scenario(name).title}")
+        return
+    if not scenario_name:
+        raise ConfigError("simulate: name a SCENARIO (see foretold simulate --list)")
+    pools = TextPools.load(data)
+    rng = np.random.default_rng([seed, 1]) if randomise else None
+    sc = scenario(scenario_name, rng)
+    started = time.perf_counter()
+    stream = simulate(sc, seed, scale=scale)
+    with ExitStack() as stack:
+        sink: IO[bytes]
+        sink = sys.stdout.buffer if out == "-" else stack.enter_context(Path(out).open("wb"))
+        bar: Any = None
+        if sys.stderr.isatty():
+            from tqdm import tqdm
+
+            bar = stack.enter_context(
+                tqdm(total=len(stream), unit=" posts", unit_scale=True, dynamic_ncols=True)
+            )
+        n = write_jsonl(stream, pools, sink, bar.update if bar is not None else None)
+        sink.flush()
+    elapsed = time.perf_counter() - started
+    target = Path(truth_file) if truth_file else (truth_path(out) if out != "-" else None)
+    if target is not None:
+        write_truth(stream, target)
+    where = "stdout" if out == "-" else out
+    click.echo(
+        f"simulate: {sc.name} seed {seed}: {n:,} posts to {where} in {elapsed:.1f} s "
+        f"({n / max(elapsed, 1e-9):,.0f} posts/s)" + (f"; truth: {target}" if target else ""),
+        err=True,
+    )
+    if report:
+        click.echo(render(stream), err=True)

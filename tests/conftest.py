@@ -1,0 +1,22 @@
+"""Shared fixtures: paths to the recorded platform payloads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+JSON_FIXTURES = {
+    "x_v2": FIXTURES / "x_v2" / "flattened.jsonl",
+    "x_v2_pages": FIXTURES / "x_v2" / "pages.jsonl",
+    "x_v1": FIXTURES / "x_v1" / "tweets.jsonl",
+    "bluesky": FIXTURES / "bluesky" / "jetstream.jsonl",
+    "mastodon": FIXTURES / "mastodon" / "statuses.jsonl",
+}
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+@pytest.fixture
+def fixtures() -> Path:
+    return FIXTURES

@@ -1,0 +1,69 @@
+"""CSV rows with a column mapping, including the PHEME preset."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from foretold.errors import ConfigError, FormatError
+from foretold.formats.csv_rows import DEFAULT_MAP, column_map, read_rows
+from foretold.post import Post
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "csv"
+
+
+def _rows(name: str, mapping: dict[str, str] = DEFAULT_MAP, platform: str = "csv") -> list:  # type: ignore[type-arg]
+    text = (FIXTURES / name).read_text(encoding="utf-8")
+    return [(n, item) for n, item, _ in read_rows(io.StringIO(text, newline=""), mapping, platform)]
+
+
+def test_quoted_multiline_text_with_commas_and_quotes_survives() -> None:
+    (n, post), *_ = _rows("posts.csv")
+    assert n == 3  # the row ends on the file's third line
+    assert isinstance(post, Post)
+    assert post.text == 'Multi-line\ntext, with commas and "quotes" #AskJPM'
+    assert post.hashtags == ("askjpm",) and post.domains == ("reuters.com",)
+    assert post.created_at == datetime(2013, 11, 13, 21, 4, tzinfo=UTC)
+
+
+def test_reply_row_with_empty_counts_reads_as_unknown_followers() -> None:
+    post = _rows("posts.csv")[1][1]
+    assert isinstance(post, Post)
+    assert post.kind == "reply" and post.reply_to is not None and post.reply_to.id == "1001"
+    assert post.author.followers is None and post.author.verified is True
+
+
+def test_bad_rows_become_format_errors_with_reasons() -> None:
+    errors = [item for _, item in _rows("posts.csv") if isinstance(item, FormatError)]
+    assert [e.reason for e in errors] == [
+        "id: missing id",
+        "followers: expected a number, got 'many'",
+        "created_at: not an ISO-8601 time: 'yesterday'",
+    ]
+
+
+def test_pheme_preset_reads_epoch_ms_and_float_ids() -> None:
+    rows = _rows("pheme_like.csv", column_map("pheme"), platform="x")
+    source, reply = (item for _, item in rows)
+    assert isinstance(source, Post) and isinstance(reply, Post)
+    assert source.created_at == datetime(2015, 3, 24, 10, 47, 20, tzinfo=UTC)
+    assert source.author.handle == "324cat" and source.author.followers == 179430
+    assert source.conversation_id == "580319983676313601"
+    assert reply.kind == "reply" and reply.reply_to is not None
+    assert reply.reply_to.id == "580319983676313600"  # PHEME stored it as a float
+
+
+def test_mapping_overrides_and_unknown_fields_are_checked() -> None:
+    assert column_map("foretold", ["text=body"])["text"] == "body"
+    with pytest.raises(ConfigError, match="FIELD=COLUMN"):
+        column_map("foretold", ["nonsense=body"])
+    with pytest.raises(ConfigError, match="unknown CSV preset"):
+        column_map("nope")
+
+
+def test_header_without_id_or_text_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="lacks the column"):
+        list(read_rows(io.StringIO("a,b\n1,2\n"), DEFAULT_MAP))
