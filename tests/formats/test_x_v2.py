@@ -88,6 +88,7 @@ def test_withheld_tweet_is_kept_and_flagged() -> None:
 def test_long_post_takes_note_tweet_text() -> None:
     post = _flat(7)
     assert post.text.endswith("#AskJPM") and len(post.text) > 280
+    assert post.hashtags == ("askjpm",)  # from note_tweet.entities
 
 
 def test_reply_to_unavailable_tweet_keeps_id_and_reply_user() -> None:
@@ -116,8 +117,12 @@ def test_page_without_data_holds_no_posts(line: int) -> None:
 
 
 def test_html_escapes_in_text_are_undone() -> None:
-    obj = {"id": "1", "text": "Q &amp; A &lt;3 &gt; fines", "created_at": "2013-11-13T21:04:00Z",
-           "author_id": "7"}  # fmt: skip
+    obj = {
+        "id": "1",
+        "text": "Q &amp; A &lt;3 &gt; fines",
+        "created_at": "2013-11-13T21:04:00Z",
+        "author_id": "7",
+    }
     [post] = x_v2.parse(obj, b"")
     assert isinstance(post, Post) and post.text == "Q & A <3 > fines"
 

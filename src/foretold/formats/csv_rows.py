@@ -24,13 +24,13 @@ import csv
 import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any
 
 import orjson
 
 from foretold.errors import ConfigError, FormatError
 from foretold.formats.fields import domains_of, iso_time, tags
-from foretold.post import KINDS, Author, Counts, Kind, Post, Ref
+from foretold.post import KINDS, Author, Counts, Post, Ref
 
 FIELDS = (
     "platform", "id", "text", "created_at", "author_id", "author_handle", "author_name",
@@ -124,7 +124,7 @@ def _post(row: dict[str, Any], m: dict[str, str], platform: str) -> Post:
     if not isinstance(text, str):
         raise FormatError(f"{m['text']}: missing text")
     given_kind = get("kind")
-    kind = given_kind or "original"
+    kind: str = given_kind or "original"
     if kind not in KINDS:
         raise FormatError(f"{m.get('kind')}: kind must be one of {KINDS}, got {kind!r}")
     urls = tuple(get("urls").split()) if m.get("urls") in row else tuple(_URL.findall(text))
@@ -157,7 +157,7 @@ def _post(row: dict[str, Any], m: dict[str, str], platform: str) -> Post:
             likes=_int(get("likes"), m.get("likes")) or 0,
             quotes=_int(get("quotes"), m.get("quotes")) or 0,
         ),
-        kind=cast(Kind, kind),
+        kind=kind,
         reply_to=reply_to,
         quote_of=quote_of,
         repost_of=repost_of,

@@ -18,13 +18,14 @@ from __future__ import annotations
 from typing import Any
 
 from foretold.errors import FormatError
-from foretold.formats.fields import count, domains_of, id_field, iso_time, opt_count, tags
+from foretold.formats.fields import count, domains_of, id_field, iso_time
 from foretold.post import Author, Counts, Deletion, Kind, Post, Ref
 
 NAME = "x_v2"
 PLATFORM = "x"
 
 _KIND_OF_REF: dict[str, Kind] = {"retweeted": "repost", "replied_to": "reply", "quoted": "quote"}
+_NO_METRICS: dict[str, Any] = {}
 _KIND_RANK = {"original": 0, "quote": 1, "reply": 2, "repost": 3}
 
 
@@ -84,9 +85,11 @@ def _tweet(
 ) -> Post:
     tid = id_field(t, "id", "tweet")
     text = t.get("text")
+    entities = t.get("entities")
     note = t.get("note_tweet")
     if isinstance(note, dict) and isinstance(note.get("text"), str):
-        text = note["text"]  # long posts: the full text lives in note_tweet
+        text = note["text"]  # long posts: the full text and its entities live in note_tweet
+        entities = _merge_entities(entities, note.get("entities"))
     if not isinstance(text, str):
         raise FormatError(f"tweet.text: expected text, got {type(text).__name__}")
     if "&" in text:
@@ -122,7 +125,6 @@ def _tweet(
         if isinstance(reply_user, str):
             refs["reply"].author_id = reply_user
 
-    entities = t.get("entities")
     if original is not None and isinstance(original.get("text"), str):
         handle = refs["repost"].author_handle
         if handle:  # the API truncates "RT @x: ..." text; the original is complete
@@ -181,30 +183,36 @@ def _unescape(text: str) -> str:
 def _author(user: Any, author_id: str) -> Author:
     if user is None:
         return Author(id=author_id)
-    if not isinstance(user, dict):
+    if type(user) is not dict:
         raise FormatError(f"author: expected an object, got {type(user).__name__}")
-    m = user.get("public_metrics")
-    created = user.get("created_at")
+    get = user.get
+    m = get("public_metrics") or _NO_METRICS
+    if type(m) is not dict:
+        raise FormatError(f"author.public_metrics: expected an object, got {type(m).__name__}")
+    followers = m.get("followers_count")
+    following = m.get("following_count")
+    posts = m.get("tweet_count")
+    for value, key in ((followers, "followers_count"), (following, "following_count"),
+                       (posts, "tweet_count")):  # fmt: skip
+        if value is not None and type(value) is not int:
+            raise FormatError(f"author.{key}: expected an integer, got {type(value).__name__}")
+    handle = get("username") or ""
+    name = get("name") or ""
+    description = get("description") or ""
+    if not (type(handle) is type(name) is type(description) is str):
+        raise FormatError("author: username, name and description must be text")
+    created = get("created_at")
     return Author(
         id=author_id,
-        handle=_opt_text(user, "username"),
-        name=_opt_text(user, "name"),
-        followers=opt_count(m, "followers_count"),
-        following=opt_count(m, "following_count"),
-        posts=opt_count(m, "tweet_count"),
-        verified=bool(user.get("verified", False)),
-        description=_opt_text(user, "description"),
+        handle=handle,
+        name=name,
+        followers=followers,
+        following=following,
+        posts=posts,
+        verified=bool(get("verified", False)),
+        description=description,
         created_at=iso_time(created, "author.created_at") if created is not None else None,
     )
-
-
-def _opt_text(obj: dict[str, Any], key: str) -> str:
-    value = obj.get(key)
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    raise FormatError(f"author.{key}: expected text, got {type(value).__name__}")
 
 
 def _ref(rid: str, full: dict[str, Any] | None, users: dict[str, dict[str, Any]] | None) -> Ref:
@@ -233,16 +241,19 @@ def _merge_entities(own: Any, original: Any) -> dict[str, list[Any]]:
 def _entities(entities: Any) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     if not entities:
         return (), (), ()
-    if not isinstance(entities, dict):
+    if type(entities) is not dict:
         raise FormatError(f"entities: expected an object, got {type(entities).__name__}")
+    get = entities.get
     try:
-        hashtags = tags(h["tag"] for h in entities.get("hashtags") or ())
-        mentions = tags(m["username"] for m in entities.get("mentions") or ())
-        urls: dict[str, None] = {}
-        for u in entities.get("urls") or ():
-            url = u.get("unwound_url") or u.get("expanded_url") or u.get("url")
-            if isinstance(url, str):
-                urls[url] = None
+        hashtags = tuple({h["tag"].lower(): None for h in get("hashtags") or ()})
+        mentions = tuple({m["username"].lower(): None for m in get("mentions") or ()})
+        urls = tuple(
+            {
+                url: None
+                for u in get("urls") or ()
+                if type(url := u.get("unwound_url") or u.get("expanded_url") or u.get("url")) is str
+            }
+        )
     except (KeyError, TypeError, AttributeError):
         raise FormatError("entities: malformed hashtags, mentions or urls") from None
-    return hashtags, mentions, tuple(urls)
+    return hashtags, mentions, urls

@@ -1,0 +1,51 @@
+# The targets are exactly what CI runs (.ci/run calls `make lint` and `make test`).
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+BIN    := $(VENV)/bin
+DATA   ?= ../shared/data
+OUT    ?= out
+
+.PHONY: setup demo test lint format bench clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+## the main job on the embedded defaults: replay the bundled sample stream and,
+## where ../shared/data is present, the real PHEME Germanwings stream (CSV preset)
+demo: setup
+	mkdir -p $(OUT)
+	rm -f $(OUT)/demo.db $(OUT)/demo.db-wal $(OUT)/demo.db-shm $(OUT)/demo.quarantine.jsonl
+	$(BIN)/foretold replay src/foretold/samples/mixed-platforms.jsonl --store $(OUT)/demo.db \
+		--track '#AskJPM' --track '@jpmorgan'
+	@if [ -f $(DATA)/pheme/germanwings-crash.csv ]; then \
+		$(BIN)/foretold replay $(DATA)/pheme/germanwings-crash.csv --csv-preset pheme --platform x \
+			--store $(OUT)/demo.db --track '#Germanwings' --track Germanwings; \
+	else echo "note: $(DATA)/pheme absent; replayed the bundled sample only"; fi
+	$(BIN)/foretold export --store $(OUT)/demo.db --format csv --out $(OUT)/demo-posts.csv
+
+test: setup
+	$(BIN)/pytest -m "not bench"
+
+lint: setup
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+format: setup
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
+
+## slow end-to-end checks and benchmarks: they print numbers, they do not fail on a slow day
+bench: setup
+	mkdir -p $(OUT)
+	$(PY) bench/replay_bench.py --posts 200000 --out $(OUT)
+	$(BIN)/pytest -m bench -p no:cacheprovider || [ $$? -eq 5 ]
+
+clean:
+	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache build *.egg-info src/*.egg-info

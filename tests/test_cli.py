@@ -1,0 +1,123 @@
+"""The command line: exact summaries, exports, clear errors, every command documented."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import orjson
+import pytest
+from click.testing import CliRunner
+
+from foretold.cli import main
+from tests.conftest import FIXTURES, JSON_FIXTURES
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def _run(*args: str, input: bytes | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _summary(stdout: str) -> list[str]:
+    """The summary without its timing figures."""
+    return [re.sub(r" in [\d.]+ s.*", "", line) for line in stdout.splitlines()]
+
+
+def test_replay_prints_a_summary_of_every_line(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    code, out, _ = _run(
+        "replay", str(JSON_FIXTURES["x_v2"]), str(JSON_FIXTURES["x_v2_pages"]),
+        "--store", str(db), "--track", "#AskJPM", "--track", "@jpmorgan", "--no-progress",
+    )  # fmt: skip
+    assert code == 0
+    assert _summary(out) == [
+        "read      11 posts from 12 lines",
+        "formats   x_v2 10",
+        "stored    8 new, 3 duplicates (counts updated)",
+        "deletions 0; non-post events skipped 2",
+        "campaigns 7 campaign posts; alerts 0",
+        "quarantined 0 lines",
+    ]
+
+
+def test_replay_reads_stdin_and_quarantines_beside_the_store(tmp_path: Path) -> None:
+    db = tmp_path / "brand.db"
+    data = JSON_FIXTURES["x_v2"].read_bytes() + b"not json\n"
+    code, out, _ = _run("replay", "-", "--store", str(db), input=data)
+    assert code == 0
+    quarantine = tmp_path / "brand.quarantine.jsonl"
+    [bad] = [orjson.loads(line) for line in quarantine.read_bytes().splitlines()]
+    assert bad["line"] == 9 and bad["raw"] == "not json" and bad["source"] == "-"
+    assert f"quarantined 1 lines -> {quarantine}" in out
+
+
+def test_strict_replay_exits_2_with_the_position_of_the_bad_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(JSON_FIXTURES["x_v2"].read_bytes() + b'{"id": 1}\n')
+    code, _, err = _run("replay", str(bad), "--store", str(tmp_path / "s.db"), "--strict")
+    assert code == 2
+    assert err.strip() == (
+        f"foretold: error: {bad}:9: unrecognised record: no reader accepts keys ['id']"
+    )
+
+
+def test_replay_of_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
+    code, _, err = _run("replay", "nope.jsonl", "--store", str(tmp_path / "s.db"))
+    assert code == 2 and "cannot open input 'nope.jsonl'" in err
+
+
+def test_csv_replay_with_the_pheme_preset(tmp_path: Path) -> None:
+    code, out, _ = _run(
+        "replay", str(FIXTURES / "csv" / "pheme_like.csv"), "--csv-preset", "pheme",
+        "--platform", "x", "--store", str(tmp_path / "s.db"), "--track", "Germanwings",
+    )  # fmt: skip
+    assert code == 0
+    assert "stored    2 new" in out and "campaigns 2 campaign posts" in out
+
+
+def test_export_writes_jsonl_that_replays_to_the_same_posts(tmp_path: Path) -> None:
+    db, again = tmp_path / "s.db", tmp_path / "again.db"
+    _run("replay", str(JSON_FIXTURES["mastodon"]), "--store", str(db))
+    code, out, err = _run("export", "--store", str(db), "--format", "jsonl")
+    assert code == 0 and err.strip().startswith("exported ")
+    first = [orjson.loads(line) for line in out.splitlines()]
+    _run("replay", "-", "--store", str(again), input=out.encode())
+    _, out2, _ = _run("export", "--store", str(again))
+    assert [orjson.loads(line) for line in out2.splitlines()] == first
+
+
+def test_export_of_one_campaign_and_to_parquet(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    db = tmp_path / "s.db"
+    _run("replay", str(JSON_FIXTURES["x_v2"]), "--store", str(db), "--track", "#AskJPM")
+    target = tmp_path / "p.parquet"
+    code, _, _ = _run("export", "--store", str(db), "--format", "parquet",
+                      "--campaign", "askjpm", "--out", str(target))  # fmt: skip
+    assert code == 0
+    table = pq.read_table(target)
+    assert table.num_rows == 7 and "followers" in table.column_names
+
+
+def test_export_of_an_unknown_campaign_names_the_known_ones(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    _run("replay", str(JSON_FIXTURES["x_v2"]), "--store", str(db), "--track", "#AskJPM")
+    code, _, err = _run("export", "--store", str(db), "--campaign", "nope")
+    assert code == 2 and "no campaign 'nope'" in err and "known: askjpm" in err
+
+
+def _commands() -> list[str]:
+    return sorted(main.commands)
+
+
+@pytest.mark.parametrize("name", _commands())
+def test_every_command_has_help_with_examples(name: str) -> None:
+    code, out, _ = _run(name, "--help")
+    assert code == 0 and "Examples:" in out
+
+
+@pytest.mark.parametrize("name", _commands())
+def test_every_command_is_documented_in_the_readme(name: str) -> None:
+    assert f"foretold {name}" in README.read_text(encoding="utf-8")
