@@ -10,21 +10,31 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from foretold.errors import StoreError
 from foretold.post import Author, Counts, Deletion, Post, Ref
-from foretold.store import SCHEMA_VERSION, Store
+from foretold.store import SCHEMA_VERSION, Store, _join, _split
 
 
 def post(i: int, **kw: object) -> Post:
     base = Post(
-        platform="x", id=str(i), text=f"post {i} #AskJPM",
+        platform="x",
+        id=str(i),
+        text=f"post {i} #AskJPM",
         created_at=datetime(2013, 11, 13, 21, 4, i % 60, 123000, tzinfo=UTC),
-        author=Author(id="7", handle="ann", followers=85, created_at=datetime(2010, 1, 1, tzinfo=UTC)),
-        counts=Counts(reposts=1, likes=2), hashtags=("askjpm",), urls=("https://reuters.com/a",),
-        domains=("reuters.com",), reply_to=Ref("99", "18922723", "jpmorgan"), kind="reply",
+        author=Author(
+            id="7", handle="ann", followers=85, created_at=datetime(2010, 1, 1, tzinfo=UTC)
+        ),
+        counts=Counts(reposts=1, likes=2),
+        hashtags=("askjpm",),
+        urls=("https://reuters.com/a",),
+        domains=("reuters.com",),
+        reply_to=Ref("99", "18922723", "jpmorgan"),
+        kind="reply",
         raw=b'{"id": "%d"}' % i,
-    )  # fmt: skip
+    )
     return replace(base, **kw)  # type: ignore[arg-type]
 
 
@@ -38,8 +48,11 @@ def test_a_post_round_trips_through_the_store_unchanged(tmp_path: Path) -> None:
 def test_the_same_post_is_stored_once_and_its_counts_updated(tmp_path: Path) -> None:
     with Store(tmp_path / "s.db") as store:
         assert store.put_posts([post(1)]) == (1, 0)
-        later = post(1, counts=Counts(reposts=40, likes=90, replies=3),
-                     author=Author(id="7", handle="ann", followers=120))  # fmt: skip
+        later = post(
+            1,
+            counts=Counts(reposts=40, likes=90, replies=3),
+            author=Author(id="7", handle="ann", followers=120),
+        )
         assert store.put_posts([later, post(2)]) == (1, 1)
         first = next(store.iter_posts())
     assert store_count(tmp_path / "s.db") == 2
@@ -112,9 +125,16 @@ def test_a_second_process_reads_while_this_one_writes(tmp_path: Path) -> None:
 
 
 def test_alerts_are_stored_once_by_id_in_stream_order(tmp_path: Path) -> None:
-    a = {"id": "askjpm-2013-11-13T21:04:00Z-crisis", "campaign": "askjpm", "level": "crisis",
-         "at": "2013-11-13T21:04:00Z", "raised_at": "2026-11-25T00:00:00Z", "signals": [],
-         "summary": "s", "evidence": {}}  # fmt: skip
+    a = {
+        "id": "askjpm-2013-11-13T21:04:00Z-crisis",
+        "campaign": "askjpm",
+        "level": "crisis",
+        "at": "2013-11-13T21:04:00Z",
+        "raised_at": "2026-11-25T00:00:00Z",
+        "signals": [],
+        "summary": "s",
+        "evidence": {},
+    }
     b = {
         **a,
         "id": "askjpm-2013-11-13T20:00:00Z-watch",
@@ -128,3 +148,9 @@ def test_alerts_are_stored_once_by_id_in_stream_order(tmp_path: Path) -> None:
 
 def store_count(path: Path) -> int:
     return int(sqlite3.connect(path).execute("SELECT count(*) FROM posts").fetchone()[0])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.text(max_size=8), max_size=5).map(tuple))
+def test_list_columns_round_trip_any_text(items: tuple[str, ...]) -> None:
+    assert _split(_join(items)) == items

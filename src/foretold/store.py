@@ -53,7 +53,7 @@ CREATE TABLE IF NOT EXISTS posts (
     reply_to_id TEXT, reply_to_author_id TEXT, reply_to_author_handle TEXT,
     quote_of_id TEXT, quote_of_author_id TEXT, quote_of_author_handle TEXT,
     repost_of_id TEXT, repost_of_author_id TEXT, repost_of_author_handle TEXT,
-    hashtags TEXT NOT NULL,               -- JSON lists
+    hashtags TEXT NOT NULL,               -- lists: items joined by newlines, or a JSON list
     mentions TEXT NOT NULL,
     urls TEXT NOT NULL,
     domains TEXT NOT NULL,
@@ -353,11 +353,11 @@ class Store:
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_ONE_US = timedelta(microseconds=1)
 
 
 def _us(t: datetime) -> int:
-    return (t - _EPOCH) // _ONE_US
+    # exact: below 2**53 microseconds (year 2255) the float error stays under half a microsecond
+    return round(t.timestamp() * 1_000_000)
 
 
 def _from_us(us: int) -> datetime:
@@ -368,7 +368,6 @@ def post_row(p: Post) -> tuple[Any, ...]:
     """A post as the values of one ``posts`` row, in ``_POST_COLUMNS`` order."""
     a, c = p.author, p.counts
     r, q, s = p.reply_to, p.quote_of, p.repost_of
-    dumps = orjson.dumps
     return (
         p.platform, p.id, _us(p.created_at), p.text, p.kind, a.id, a.handle, a.name,
         a.followers, a.following, a.posts, a.verified, a.description,
@@ -377,9 +376,27 @@ def post_row(p: Post) -> tuple[Any, ...]:
         r.id if r else None, r.author_id if r else None, r.author_handle if r else None,
         q.id if q else None, q.author_id if q else None, q.author_handle if q else None,
         s.id if s else None, s.author_id if s else None, s.author_handle if s else None,
-        dumps(p.hashtags), dumps(p.mentions), dumps(p.urls), dumps(p.domains),
+        _join(p.hashtags), _join(p.mentions), _join(p.urls), _join(p.domains),
         p.lang, p.conversation_id, p.withheld, p.raw,
     )  # fmt: skip
+
+
+def _join(items: tuple[str, ...]) -> str:
+    """A list column: items joined by newlines (fast), or JSON when an item would be ambiguous."""
+    if not items:
+        return ""
+    joined = "\n".join(items)
+    if joined.count("\n") == len(items) - 1 and not joined.startswith("[") and all(items):
+        return joined
+    return orjson.dumps(items).decode()
+
+
+def _split(value: str) -> tuple[str, ...]:
+    if not value:
+        return ()
+    if value.startswith("["):
+        return tuple(orjson.loads(value))
+    return tuple(value.split("\n"))
 
 
 def _ref(id_: str | None, author_id: str | None, handle: str | None) -> Ref | None:
@@ -387,7 +404,6 @@ def _ref(id_: str | None, author_id: str | None, handle: str | None) -> Ref | No
 
 
 def _post(r: Sequence[Any]) -> Post:
-    loads = orjson.loads
     return Post(
         platform=r[0], id=r[1], created_at=_from_us(r[2]), text=r[3], kind=r[4],
         author=Author(
@@ -398,7 +414,7 @@ def _post(r: Sequence[Any]) -> Post:
         counts=Counts(reposts=r[14], replies=r[15], likes=r[16], quotes=r[17]),
         reply_to=_ref(r[18], r[19], r[20]), quote_of=_ref(r[21], r[22], r[23]),
         repost_of=_ref(r[24], r[25], r[26]),
-        hashtags=tuple(loads(r[27])), mentions=tuple(loads(r[28])), urls=tuple(loads(r[29])),
-        domains=tuple(loads(r[30])), lang=r[31], conversation_id=r[32], withheld=bool(r[33]),
+        hashtags=_split(r[27]), mentions=_split(r[28]), urls=_split(r[29]),
+        domains=_split(r[30]), lang=r[31], conversation_id=r[32], withheld=bool(r[33]),
         raw=bytes(r[34]),
     )  # fmt: skip
