@@ -17,12 +17,12 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from twarc2_stream import make_stream  # noqa: E402
+from twarc2_stream import make_stream
 
-from foretold.campaigns import Campaign  # noqa: E402
-from foretold.ingest import IngestStats, Quarantine, read_batches  # noqa: E402
-from foretold.pipeline import Pipeline, Track  # noqa: E402
-from foretold.store import Store  # noqa: E402
+from foretold.campaigns import Campaign
+from foretold.ingest import IngestStats, Quarantine, read_batches
+from foretold.pipeline import Pipeline, Track
+from foretold.store import Store
 
 
 def bare_loads(path: Path) -> tuple[int, float]:

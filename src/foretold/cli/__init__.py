@@ -13,6 +13,7 @@ import click
 from foretold import __version__
 from foretold.cli.export import export_cmd
 from foretold.cli.replay import replay_cmd
+from foretold.cli.simulate import simulate_cmd
 from foretold.errors import ForetoldError
 
 
@@ -37,8 +38,10 @@ def main() -> None:
     Examples:
       foretold replay tweets.jsonl --store foretold.db --track '#AskJPM'
       foretold export --store foretold.db --format csv --out posts.csv
+      foretold simulate askjpm --seed 1 --out askjpm.jsonl
     """
 
 
 main.add_command(replay_cmd)
 main.add_command(export_cmd)
+main.add_command(simulate_cmd)

@@ -1,0 +1,400 @@
+"""Write a simulated stream as X API v2 tweets in the twarc2 flattened shape.
+
+One tweet a line, the author embedded as ``author`` (``twarc2 flatten``), entities with
+code-point offsets into ``text``, retweets as ``RT @user: ...`` truncated like the API
+does, replies led by the handles they answer, quotes ending with the quoted post's link.
+The foundation's reader (:mod:`foretold.formats.x_v2`) takes these lines back.
+
+>>> import io, orjson
+>>> from foretold.simulate.library import scenario
+>>> from foretold.simulate.stream import simulate
+>>> from foretold.simulate.text import TextPools
+>>> stream = simulate(scenario("benign_qa"), seed=2)
+>>> pools = TextPools(texts=[["so bad"], ["sure, great"], ["meh"], ["a post"], ["nice!"],
+...                          ["why?"]], questions=[[], [], [], [], [], [0]], source="tiny")
+>>> buf = io.BytesIO()
+>>> write_jsonl(stream, pools, buf) == len(stream)
+True
+>>> first = orjson.loads(buf.getvalue().splitlines()[0])
+>>> first["author"]["username"], first["created_at"]
+('CityLibraryNYC', '2021-03-02T14:00:00.000Z')
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from typing import IO, Any
+
+import numpy as np
+import orjson
+
+from foretold.simulate.population import BOT_SOURCES, BRAND_SOURCE, SOURCES, Population
+from foretold.simulate.stream import (
+    FROM_BRAND_REPLY,
+    FROM_SCRIPT,
+    QUOTE,
+    REPLY,
+    REPOST,
+    Stream,
+)
+from foretold.simulate.text import (
+    _URL,
+    HASHTAG,
+    MENTION,
+    TextPools,
+    Weaver,
+    display_url,
+    stable_id,
+    tco,
+)
+
+TWARC_VERSION = "2.14.0"
+_TWARC_URL = (
+    "https://api.twitter.com/2/tweets/search/stream?expansions=author_id%2C"
+    "referenced_tweets.id%2Centities.mentions.username&tweet.fields=created_at%2C"
+    "public_metrics%2Centities%2Cconversation_id%2Creferenced_tweets&user.fields="
+    "created_at%2Cdescription%2Cpublic_metrics%2Cverified"
+)
+_BATCH = 4096
+_REF = {REPLY: "replied_to", REPOST: "retweeted", QUOTE: "quoted"}
+
+
+def user_id(index: int) -> str:
+    """The account id of population member ``index``."""
+    return str(14_000_000 + index * 17)
+
+
+def user_objects(pop: Population) -> dict[int, orjson.Fragment]:
+    """Each identified account's ``author`` object, serialised once."""
+    created = np.datetime_as_string(pop.created.astype("datetime64[s]"), unit="ms")
+    out = {}
+    fol, fing, tw, li = (x.tolist() for x in (pop.followers, pop.following, pop.tweets, pop.listed))
+    ver = pop.verified.tolist()
+    for i, name in pop.usernames.items():
+        obj = {
+            "id": user_id(i),
+            "username": name,
+            "name": pop.names[i],
+            "created_at": f"{created[i]}Z",
+            "description": pop.bios[i],
+            "verified": ver[i],
+            "protected": False,
+            "public_metrics": {
+                "followers_count": fol[i],
+                "following_count": fing[i],
+                "tweet_count": tw[i],
+                "listed_count": li[i],
+            },
+        }
+        out[i] = orjson.Fragment(orjson.dumps(obj))
+    return out
+
+
+def write_jsonl(
+    stream: Stream,
+    pools: TextPools,
+    out: IO[bytes],
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Write every post of ``stream`` to ``out``; returns the number of lines."""
+    return _Writer(stream, pools).write(out, progress)
+
+
+class _Writer:
+    def __init__(self, stream: Stream, pools: TextPools) -> None:
+        self.s = stream
+        self.pools = pools
+        pop = stream.population
+        self.rng = random.Random(stream.seed * 1_000_003 + 17)
+        self.users = user_objects(pop)
+        self.usernames = pop.usernames
+        self.user_index = {u.lower(): i for i, u in pop.usernames.items()}
+        self.uids = {i: user_id(i) for i in pop.usernames}
+        lo, hi, _ = pop.pools["fans"]
+        known = (
+            [u for i, u in pop.usernames.items() if lo <= i < hi]
+            or [u for i, u in pop.usernames.items() if i >= len(pop.roles)]
+            or ["someone"]
+        )
+        sc = stream.scenario
+        c = sc.campaign
+        self.weaver = Weaver(
+            hashtags=c.hashtags,
+            handle=c.owner,
+            keywords=c.keywords,
+            rng=self.rng,
+            handles=lambda: known[self.rng.randrange(len(known))],
+        )
+        src = pop.source.tolist()
+        self.sources = {
+            i: SOURCES[src[i]] if src[i] >= 0 else (BRAND_SOURCE if i == 0 else BOT_SOURCES[i % 3])
+            for i in pop.usernames
+        }
+        self.templates: dict[int, list[str]] = {}
+        for w_i, w in enumerate(sc.waves):
+            if w.templates:
+                cls = int(np.argmax(w.mix.probs()))
+                self.templates[w_i] = [
+                    self.rng.choice(pools.texts[cls]) for _ in range(w.templates)
+                ]
+        self.cache: dict[int, tuple[str, list[dict[str, Any]]]] = {}
+
+    def write(self, out: IO[bytes], progress: Callable[[int], None] | None) -> int:
+        s = self.s
+        n = len(s)
+        created = np.datetime_as_string(
+            (s.scenario.start.timestamp() * 1000 + np.floor(s.t * 1000)).astype("datetime64[ms]"),
+            unit="ms",
+        )
+        ids = [str(x) for x in s.ids.tolist()]
+        cols = [
+            x.tolist()
+            for x in (
+                s.author,
+                s.kind,
+                s.target,
+                s.conv,
+                s.cls,
+                s.question,
+                s.wave,
+                s.script,
+                s.origin,
+                s.link,
+                s.retweets,
+                s.replies,
+                s.quotes,
+                s.likes,
+            )
+        ]
+        keep = (s.retweets > 0).tolist()
+        batch: list[bytes] = []
+        dumps, opt = orjson.dumps, orjson.OPT_APPEND_NEWLINE
+        uids = self.uids
+        authors = cols[0]
+        for i, (
+            a,
+            kind,
+            tgt,
+            conv,
+            cls,
+            q,
+            wave,
+            script,
+            origin,
+            link,
+            rt,
+            rp,
+            qt,
+            lk,
+        ) in enumerate(zip(*cols, strict=True)):
+            urls: list[dict[str, Any]] = []
+            mentions: list[dict[str, Any]] | None = None
+            if kind == REPOST:
+                text, mentions, urls = self._retweet(tgt, authors[tgt])
+            else:
+                text = self._body(
+                    i, a, kind, tgt, conv, cls, q, wave, script, origin, link, urls, cols[0], ids
+                )
+            tweet: dict[str, Any] = {
+                "id": ids[i],
+                "text": text,
+                "created_at": created[i] + "Z",
+                "author_id": uids[a],
+                "conversation_id": ids[conv],
+                "lang": "en",
+                "possibly_sensitive": False,
+                "source": self.sources[a],
+                "public_metrics": {
+                    "retweet_count": rt,
+                    "reply_count": rp,
+                    "like_count": lk,
+                    "quote_count": qt,
+                    "impression_count": 0,
+                },
+            }
+            ents: dict[str, Any] = {}
+            tags = [
+                {"start": m.start(), "end": m.end(), "tag": m.group(1)}
+                for m in HASHTAG.finditer(text)
+            ]
+            if tags:
+                ents["hashtags"] = tags
+            if mentions is None:
+                mentions = self._mentions(text)
+            if mentions:
+                ents["mentions"] = mentions
+            if urls:
+                ents["urls"] = urls
+            if ents:
+                tweet["entities"] = ents
+            if kind:
+                tweet["referenced_tweets"] = [{"type": _REF[kind], "id": ids[tgt]}]
+                if kind == REPLY:
+                    tweet["in_reply_to_user_id"] = uids[authors[tgt]]
+            tweet["author"] = self.users[a]
+            tweet["__twarc"] = {
+                "url": _TWARC_URL,
+                "version": TWARC_VERSION,
+                "retrieved_at": created[i][:19] + "+00:00",
+            }
+            if keep[i]:
+                self.cache[i] = (text, [*mentions, *urls])
+            batch.append(dumps(tweet, option=opt))
+            if len(batch) >= _BATCH:
+                out.write(b"".join(batch))
+                batch.clear()
+                if progress:
+                    progress(_BATCH)
+        if batch:
+            out.write(b"".join(batch))
+            if progress:
+                progress(len(batch))
+        return n
+
+    def _mentions(self, text: str) -> list[dict[str, Any]]:
+        out = []
+        for m in MENTION.finditer(text):
+            name = m.group(1)
+            idx = self.user_index.get(name.lower())
+            out.append(
+                {
+                    "start": m.start(),
+                    "end": m.end(),
+                    "username": name,
+                    "id": self.uids[idx] if idx is not None else stable_id(name),
+                }
+            )
+        return out
+
+    def _retweet(
+        self, tgt: int, tgt_author: int
+    ) -> tuple[str, list[dict[str, Any]], list[dict[str, Any]]]:
+        body, others = self.cache[tgt]
+        user = self.usernames[tgt_author]
+        prefix = f"RT @{user}: "
+        text = prefix + body
+        limit = len(text)
+        if len(text) > 140:
+            text, limit = text[:139] + "…", 139
+        mentions: list[dict[str, Any]] = [
+            {"start": 3, "end": 4 + len(user), "username": user, "id": self.uids[tgt_author]}
+        ]
+        urls: list[dict[str, Any]] = []
+        shift = len(prefix)
+        for e in others:
+            if e["end"] + shift <= limit:
+                moved = dict(e, start=e["start"] + shift, end=e["end"] + shift)
+                (urls if "url" in e else mentions).append(moved)
+        return text, mentions, urls
+
+    def _body(
+        self,
+        i: int,
+        a: int,
+        kind: int,
+        tgt: int,
+        conv: int,
+        cls: int,
+        q: bool,
+        wave: int,
+        script: int,
+        origin: int,
+        link: int,
+        urls: list[dict[str, Any]],
+        authors: list[int],
+        ids: list[str],
+    ) -> str:
+        r = self.rng
+        s = self.s
+        if origin == FROM_SCRIPT and script >= 0:
+            return self._with_urls(s.texts[script], urls)
+        prefix = ""
+        if kind == REPLY:
+            prefix = f"@{self.usernames[authors[tgt]]} "
+            root = authors[conv]
+            if root != authors[tgt] and r.random() < 0.5:
+                prefix += f"@{self.usernames[root]} "
+        if origin == FROM_BRAND_REPLY and script >= 0:
+            return prefix + s.texts[script]
+        w = s.scenario.waves[wave] if wave >= 0 else None
+        templates = self.templates.get(wave)
+        if templates and s.population.bot[a]:
+            body = _variant(r, r.choice(templates), self.weaver.tag(w.hashtags if w else ()))
+        else:
+            body = self._pick(cls, q)
+            hashtag = r.random() < (w.hashtag_share if w else 0.8)
+            handle = kind != REPLY or authors[tgt] != 0
+            handle = handle and r.random() < (w.handle_share if w else 0.25)
+            keyword = r.random() < (w.keyword_share if w else 0.0)
+            if not (hashtag or handle or keyword) and kind == 0:
+                hashtag = True
+            body = self.weaver.weave(
+                body,
+                hashtag=hashtag,
+                handle=handle,
+                keyword=keyword,
+                hashtags=w.hashtags if w else (),
+            )
+        text = prefix + body
+        if link >= 0:
+            text = self._add_url(text, s.links[link], urls)
+        if kind == QUOTE:
+            quoted = f"https://twitter.com/{self.usernames[authors[tgt]]}/status/{ids[tgt]}"
+            text = self._add_url(text, quoted, urls)
+        return text
+
+    def _pick(self, cls: int, q: bool) -> str:
+        r = self.rng
+        pool = self.pools.texts[cls]
+        qs = self.pools.questions[cls]
+        if q and qs:
+            return pool[qs[r.randrange(len(qs))]]
+        return pool[r.randrange(len(pool))]
+
+    def _add_url(self, text: str, expanded: str, urls: list[dict[str, Any]]) -> str:
+        short = tco(self.rng)
+        text = text[: 280 - len(short) - 1]
+        start = len(text) + 1
+        urls.append(_url_entity(start, short, expanded))
+        return f"{text} {short}"
+
+    def _with_urls(self, text: str, urls: list[dict[str, Any]]) -> str:
+        out, pos = [], 0
+        for m in _URL.finditer(text):
+            short = tco(self.rng)
+            out.append(text[pos : m.start()])
+            start = sum(len(x) for x in out)
+            urls.append(_url_entity(start, short, m.group(0)))
+            out.append(short)
+            pos = m.end()
+        out.append(text[pos:])
+        return "".join(out)
+
+
+def _url_entity(start: int, short: str, expanded: str) -> dict[str, Any]:
+    return {
+        "start": start,
+        "end": start + len(short),
+        "url": short,
+        "expanded_url": expanded,
+        "display_url": display_url(expanded),
+    }
+
+
+def _variant(r: random.Random, text: str, tag: str) -> str:
+    """A near-identical copy of a bot's template text."""
+    x = r.random()
+    if x < 0.25:
+        text = f"{text} {tag}"
+    elif x < 0.45:
+        text = f"{tag} {text}"
+    elif x < 0.6:
+        text = f"{text} {tag} {r.choice(('!!', '🔥', '👉', '✅', '💯'))}"
+    elif x < 0.75:
+        text = f"{text} {tag} {r.randrange(10, 999)}"
+    elif x < 0.9:
+        text = f"{r.choice(('Check this:', 'Wow', 'Must see', 'LOOK'))} {text} {tag}"
+    else:
+        text = f"{text.upper()} {tag}"
+    return text
