@@ -44,13 +44,24 @@ Record = Post | Deletion
 
 @dataclass
 class Batch:
-    """One slice of the stream and what the stages learned about it."""
+    """One slice of the stream and what the stages learned about it.
+
+    ``memberships``: ``(campaign, platform, id)``, filled by :class:`Track`.
+    ``labels``: ``(platform, id, tier, labels JSON)`` for the store, and ``label_of``
+    the same labels as dicts by post key, for the stages after classification.
+    ``alerts``: alerts in the PRODUCT.md shape. ``metrics``: ``(campaign, window
+    seconds, window end in microseconds, metrics JSON)``. ``phases``: ``(campaign,
+    start in microseconds, phase)``. The runner stores all of them with the posts.
+    """
 
     posts: list[Post]
     deletions: list[Deletion] = field(default_factory=list)
     memberships: list[tuple[str, str, str]] = field(default_factory=list)
     labels: list[tuple[str, str, str, bytes]] = field(default_factory=list)
+    label_of: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     alerts: list[dict[str, Any]] = field(default_factory=list)
+    metrics: list[tuple[str, int, int, bytes]] = field(default_factory=list)
+    phases: list[tuple[str, int, str]] = field(default_factory=list)
 
 
 class Stage(Protocol):
@@ -163,7 +174,7 @@ class Pipeline:
             batch.deletions = [r for r in records if isinstance(r, Deletion)]
         for stage in self.stages:
             stage.process(batch)
-        writer.put(message(posts, batch.deletions, batch.memberships, batch.labels, batch.alerts))
+        writer.put(message(batch))
         if batch.alerts and self.alerts_out is not None:
             for alert in batch.alerts:
                 self.alerts_out.write(orjson.dumps(alert) + b"\n")

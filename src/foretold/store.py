@@ -84,7 +84,7 @@ CREATE TABLE IF NOT EXISTS window_metrics (
     metrics TEXT NOT NULL, PRIMARY KEY (campaign, window_s, end_at)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS phases (
-    campaign TEXT NOT NULL, started_at INTEGER NOT NULL, phase TEXT NOT NULL,
+    campaign TEXT NOT NULL, started_at INTEGER NOT NULL, phase TEXT NOT NULL,  -- microseconds
     PRIMARY KEY (campaign, started_at)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS alerts (
@@ -200,8 +200,14 @@ class Store:
         deletions: Sequence[tuple[str, str]],
         memberships: Iterable[tuple[str, str, str]],
         labels: Iterable[tuple[str, str, str, bytes]] = (),
+        alerts: Sequence[dict[str, Any]] = (),
+        metrics: Iterable[tuple[str, int, int, bytes]] = (),
+        phases: Iterable[tuple[str, int, str]] = (),
     ) -> tuple[int, int, int]:
-        """:meth:`write_batch` for posts already turned into rows by :func:`post_row`."""
+        """:meth:`write_batch` for posts already turned into rows by :func:`post_row`, with
+        what the stages added: alerts, window ``metrics`` ``(campaign, window seconds,
+        window end in microseconds, metrics JSON)`` and ``phases`` ``(campaign, start in
+        microseconds, phase)``, all in one transaction."""
         db = self._db
         try:
             db.execute("BEGIN IMMEDIATE")
@@ -228,6 +234,10 @@ class Store:
             )
             joined = max(cur.rowcount, 0)
             db.executemany("INSERT OR REPLACE INTO labels VALUES (?, ?, ?, ?)", labels)
+            if alerts:
+                self.put_alerts(alerts)
+            db.executemany("INSERT OR REPLACE INTO window_metrics VALUES (?, ?, ?, ?)", metrics)
+            db.executemany("INSERT OR REPLACE INTO phases VALUES (?, ?, ?)", phases)
             db.execute("COMMIT")
         except sqlite3.Error as e:
             if db.in_transaction:

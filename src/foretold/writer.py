@@ -20,7 +20,6 @@ from __future__ import annotations
 import marshal
 import multiprocessing as mp
 import threading
-from collections.abc import Sequence
 from multiprocessing.connection import Connection
 from typing import Any, Protocol
 
@@ -29,8 +28,15 @@ from foretold.store import Store, post_row
 
 Labels = list[tuple[str, str, str, bytes]]
 Memberships = list[tuple[str, str, str]]
+# rows, deletions, memberships, labels, alerts, window metrics, phases
 Message = tuple[
-    list[tuple[Any, ...]], list[tuple[str, str]], Memberships, Labels, list[dict[str, Any]]
+    list[tuple[Any, ...]],
+    list[tuple[str, str]],
+    Memberships,
+    Labels,
+    list[dict[str, Any]],
+    list[tuple[str, int, int, bytes]],
+    list[tuple[str, int, str]],
 ]
 
 _STOP = b"stop"  # not a marshal payload of a batch
@@ -45,14 +51,11 @@ class BatchWriter(Protocol):
     def close(self) -> tuple[int, int, int]: ...
 
 
-def message(
-    posts: Sequence[Any], deletions: Sequence[Any], memberships: Memberships, labels: Labels,
-    alerts: list[dict[str, Any]],
-) -> Message:  # fmt: skip
-    """A batch as plain rows and tuples, ready to cross a process boundary."""
+def message(batch: Any) -> Message:
+    """A pipeline batch as plain rows and tuples, ready to cross a process boundary."""
     return (
-        [post_row(p) for p in posts], [(d.platform, d.id) for d in deletions],
-        memberships, labels, alerts,
+        [post_row(p) for p in batch.posts], [(d.platform, d.id) for d in batch.deletions],
+        batch.memberships, batch.labels, batch.alerts, batch.metrics, batch.phases,
     )  # fmt: skip
 
 
@@ -64,11 +67,7 @@ class InlineWriter:
         self.totals = (0, 0, 0)
 
     def put(self, message: Message) -> None:
-        rows, deletions, memberships, labels, alerts = message
-        done = self.store.write_rows(rows, deletions, memberships, labels)
-        if alerts:
-            self.store.put_alerts(alerts)
-        self.totals = _add(self.totals, done)
+        self.totals = _add(self.totals, self.store.write_rows(*message))
 
     def close(self) -> tuple[int, int, int]:
         return self.totals
@@ -91,7 +90,9 @@ class ProcessWriter:
         # at most a few batches in flight: memory stays flat and errors surface early
         while self._unacked >= 4:
             self._ack()
-        self._conn.send_bytes(marshal.dumps(message))  # marshal: faster than pickle for plain tuples
+        self._conn.send_bytes(
+            marshal.dumps(message)
+        )  # marshal: faster than pickle for plain tuples
         self._unacked += 1
 
     def _ack(self) -> None:
@@ -133,12 +134,9 @@ def _serve(path: str, conn: Connection) -> None:
     while (data := conn.recv_bytes()) != _STOP:
         if failed is None:
             try:
-                rows, deletions, memberships, labels, alerts = marshal.loads(data)
-                done = store.write_rows(rows, deletions, memberships, labels)
-                if alerts:
-                    store.put_alerts(alerts)
-                totals = _add(totals, done)
-                checkpointer.written(len(rows))
+                message = marshal.loads(data)
+                totals = _add(totals, store.write_rows(*message))
+                checkpointer.written(len(message[0]))
                 conn.send(True)
                 continue
             except BaseException as e:  # sent to the pipeline, which raises it
