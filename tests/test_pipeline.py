@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 from foretold.campaigns import Campaign
 from foretold.clock import ManualClock
 from foretold.ingest import IngestStats, Quarantine, read_batches
-from foretold.pipeline import Batch, Pipeline, Track
+from foretold.pipeline import Batch, Classify, Pipeline, Track
 from foretold.store import Store
 from tests.conftest import JSON_FIXTURES
 
@@ -47,8 +48,9 @@ def test_child_process_writer_stores_what_the_inline_writer_stores(tmp_path: Pat
     for separate in (True, False):
         path = tmp_path / f"{separate}.db"
         with Store(path) as store:
-            r = Pipeline(store, [Track([Campaign.from_track(["#AskJPM"])])],
-                         separate_writer=separate).run(_batches() + _batches())  # fmt: skip
+            r = Pipeline(
+                store, [Track([Campaign.from_track(["#AskJPM"])])], separate_writer=separate
+            ).run(_batches() + _batches())
             results.append((r.stored, r.duplicates, r.memberships, [p for p in store.iter_posts()]))
     assert results[0] == results[1]
     posts_read = sum(1 for b in _batches() for r in b if hasattr(r, "text"))
@@ -61,8 +63,43 @@ def test_paced_replay_sleeps_stream_time_divided_by_speed() -> None:
     posts = [p for b in batches for p in b]
     span = (max(p.created_at for p in posts) - posts[0].created_at).total_seconds()
     sizes: list[int] = []
-    Pipeline(Store(":memory:"), clock=clock, speed=60,
-             on_batch=lambda b, r: sizes.append(len(b.posts))).run(batches)  # fmt: skip
+    Pipeline(
+        Store(":memory:"), clock=clock, speed=60, on_batch=lambda b, r: sizes.append(len(b.posts))
+    ).run(batches)
     # 09:00:00 -> 09:11:00 of stream time at 60x is 11 wall seconds, slept on the clock
     assert span == 660 and clock.slept == 11.0
     assert sum(sizes) == len(posts) and len(sizes) > 1
+
+
+class _Question:
+    """A tiny rule-based classifier: enough to check the stage's plumbing."""
+
+    tier = "rule"
+
+    def classify(self, texts: Sequence[str]) -> list[_Flags]:
+        return [_Flags("?" in t) for t in texts]
+
+
+class _Flags:
+    def __init__(self, question: bool) -> None:
+        self.question = question
+
+    def to_dict(self) -> dict[str, object]:
+        return {"flags": ["question"] if self.question else []}
+
+
+def test_classify_stage_stores_labels_and_hands_them_to_later_stages(tmp_path: Path) -> None:
+    seen: dict[tuple[str, str], dict[str, object]] = {}
+
+    class After:
+        name = "after"
+
+        def process(self, batch: Batch) -> None:
+            seen.update(batch.label_of)
+
+    with Store(tmp_path / "s.db") as store:
+        Pipeline(store, [Classify(_Question()), After()]).run(_batches())
+        labels = {p.id: store.labels_of(p.platform, p.id) for p in store.iter_posts()}
+    assert labels["1631000000000000003"] == {"flags": ["question"]}
+    assert labels["1631000000000000001"] == {"flags": ["question"]}
+    assert len(seen) == len(labels)

@@ -89,6 +89,39 @@ class Track:
                     out.append((c.name, post.platform, post.id))
 
 
+class _Labels(Protocol):
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+class Classifier(Protocol):
+    """Anything that labels texts in a batch call (see :mod:`foretold.understand`)."""
+
+    tier: str
+
+    def classify(self, texts: Sequence[str]) -> Sequence[_Labels]: ...
+
+
+class Classify:
+    """Per-post understanding: labels for every post, stored and handed to later stages."""
+
+    name = "classify"
+
+    def __init__(self, classifier: Classifier) -> None:
+        self.classifier = classifier
+
+    def process(self, batch: Batch) -> None:
+        """Label the batch's posts in one call; fill ``labels`` and ``label_of``."""
+        if not batch.posts:
+            return
+        tier = self.classifier.tier
+        dumps = orjson.dumps
+        labels = self.classifier.classify([p.text for p in batch.posts])
+        for post, label in zip(batch.posts, labels, strict=True):
+            d = label.to_dict()
+            batch.label_of[post.key] = d
+            batch.labels.append((post.platform, post.id, tier, dumps(d)))
+
+
 @dataclass
 class RunResult:
     """What a run did: new posts, duplicates, new campaign memberships, alerts, seconds."""
