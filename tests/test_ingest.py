@@ -18,10 +18,14 @@ from tests.conftest import FIXTURES, JSON_FIXTURES
 GOOD = JSON_FIXTURES["x_v2"].read_bytes().splitlines(keepends=True)
 
 
-def _read(lines: list[bytes], strict: bool = False) -> tuple[list[Post | Deletion], IngestStats, io.BytesIO]:  # fmt: skip
+def _read(
+    lines: list[bytes], strict: bool = False
+) -> tuple[list[Post | Deletion], IngestStats, io.BytesIO]:
     out = io.BytesIO()
     stats = IngestStats()
-    records = [r for b in read_lines(lines, "in.jsonl", stats, Quarantine(out), strict=strict) for r in b]  # fmt: skip
+    records = [
+        r for b in read_lines(lines, "in.jsonl", stats, Quarantine(out), strict=strict) for r in b
+    ]
     return records, stats, out
 
 
@@ -75,14 +79,15 @@ def test_gzip_input_is_recognised_by_magic_bytes(tmp_path: Path) -> None:
 
 def test_missing_file_is_an_input_error_naming_it() -> None:
     with (
-        pytest.raises(InputError, match="cannot open input 'nope.jsonl'"),
+        pytest.raises(InputError, match=r"cannot open input .nope\.jsonl."),
         open_input("nope.jsonl"),
     ):
         pass
 
 
 def test_deletion_notices_are_records_not_quarantine() -> None:
-    lines = [b'{"delete": {"status": {"id": 1, "id_str": "1", "user_id": 2, "user_id_str": "2"}, "timestamp_ms": "1384376640000"}}\n']  # fmt: skip
+    notice = {"delete": {"status": {"id": 1, "id_str": "1", "user_id": 2, "user_id_str": "2"}}}
+    lines = [orjson.dumps({**notice, "timestamp_ms": "1384376640000"}) + b"\n"]
     records, stats, _ = _read(lines)
     assert records == [Deletion("x", "1")] and stats.deletions == 1
 
@@ -91,9 +96,10 @@ def test_csv_files_are_read_by_extension_and_bad_rows_quarantined() -> None:
     stats = IngestStats()
     out = io.BytesIO()
     records = [
-        r for b in read_batches([str(FIXTURES / "csv" / "posts.csv")], stats, Quarantine(out))
+        r
+        for b in read_batches([str(FIXTURES / "csv" / "posts.csv")], stats, Quarantine(out))
         for r in b
-    ]  # fmt: skip
+    ]
     assert [r.id for r in records] == ["1001", "1002"]
     bad = [orjson.loads(line) for line in out.getvalue().splitlines()]
     assert [b["line"] for b in bad] == [5, 6, 7]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
-import json
 import io
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -28,9 +29,11 @@ FIXTURE_OBJECTS = [
 ]
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=5)
+    ),
     max_leaves=20,
-)  # fmt: skip
+)
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -49,16 +52,35 @@ def test_random_bytes_never_stop_a_run_and_every_line_is_accounted_for(lines: li
 
 
 @SETTINGS
-@given(st.dictionaries(st.sampled_from(["id", "text", "data", "author_id", "author", "user",
-                                         "created_at", "kind", "commit", "did", "account",
-                                         "content", "platform", "includes", "delete"]),
-                       json_values, max_size=8))  # fmt: skip
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "id",
+                "text",
+                "data",
+                "author_id",
+                "author",
+                "user",
+                "created_at",
+                "kind",
+                "commit",
+                "did",
+                "account",
+                "content",
+                "platform",
+                "includes",
+                "delete",
+            ]
+        ),
+        json_values,
+        max_size=8,
+    )
+)
 def test_random_json_objects_raise_only_format_errors(obj: dict[str, Any]) -> None:
     for reader in READERS:
-        try:
+        with contextlib.suppress(FormatError):
             reader.parse(obj, b"")
-        except FormatError:
-            pass
 
 
 def _mutate(obj: Any, path: list[int], value: Any) -> Any:
@@ -105,8 +127,12 @@ texts = st.text(
 @st.composite
 def posts(draw: st.DrawFn) -> Post:
     ms = draw(st.integers(0, 2_000_000_000_000))
-    refs = st.none() | st.builds(Ref, st.text("0123456789", min_size=1, max_size=19),
-                                 st.text("0123456789", max_size=19), st.text("abc_", max_size=15))  # fmt: skip
+    refs = st.none() | st.builds(
+        Ref,
+        st.text("0123456789", min_size=1, max_size=19),
+        st.text("0123456789", max_size=19),
+        st.text("abc_", max_size=15),
+    )
     words = st.text("abcdefghijklmnopqrstuvwxyz0123456789_", min_size=1, max_size=12)
     return Post(
         platform=draw(st.sampled_from(["x", "bluesky", "mastodon", "csv"])),
@@ -115,16 +141,19 @@ def posts(draw: st.DrawFn) -> Post:
         created_at=datetime(1970, 1, 1, tzinfo=UTC) + timedelta(milliseconds=ms),
         author=Author(
             id=draw(st.text("0123456789", min_size=1, max_size=19)),
-            handle=draw(words), name=draw(texts),
+            handle=draw(words),
+            name=draw(texts),
             followers=draw(st.none() | st.integers(0, 10**9)),
-        ),  # fmt: skip
+        ),
         counts=Counts(*(draw(st.integers(0, 10**7)) for _ in range(4))),
         kind=draw(st.sampled_from(["original", "reply", "repost", "quote"])),
-        reply_to=draw(refs), quote_of=draw(refs), repost_of=draw(refs),
+        reply_to=draw(refs),
+        quote_of=draw(refs),
+        repost_of=draw(refs),
         hashtags=tuple(dict.fromkeys(draw(st.lists(words, max_size=3)))),
         mentions=tuple(dict.fromkeys(draw(st.lists(words, max_size=3)))),
         lang=draw(st.none() | st.sampled_from(["en", "ar", "he", "und"])),
-    )  # fmt: skip
+    )
 
 
 def _essentials(p: Post, with_ref_authors: bool = True) -> tuple[Any, ...]:
@@ -137,9 +166,21 @@ def _essentials(p: Post, with_ref_authors: bool = True) -> tuple[Any, ...]:
             else r.id
         )
 
-    return (p.platform, p.id, p.text, p.created_at, p.author.id, p.author.handle,
-            p.author.followers, p.kind, ref(p.reply_to), ref(p.quote_of), ref(p.repost_of),
-            p.hashtags, p.mentions)  # fmt: skip
+    return (
+        p.platform,
+        p.id,
+        p.text,
+        p.created_at,
+        p.author.id,
+        p.author.handle,
+        p.author.followers,
+        p.kind,
+        ref(p.reply_to),
+        ref(p.quote_of),
+        ref(p.repost_of),
+        p.hashtags,
+        p.mentions,
+    )
 
 
 @SETTINGS
