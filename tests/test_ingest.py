@@ -86,8 +86,8 @@ def test_missing_file_is_an_input_error_naming_it() -> None:
 
 
 def test_deletion_notices_are_records_not_quarantine() -> None:
-    notice = {"delete": {"status": {"id": 1, "id_str": "1", "user_id": 2, "user_id_str": "2"}}}
-    lines = [orjson.dumps({**notice, "timestamp_ms": "1384376640000"}) + b"\n"]
+    status = {"id": 1, "id_str": "1", "user_id": 2, "user_id_str": "2"}
+    lines = [orjson.dumps({"delete": {"status": status, "timestamp_ms": "1384376640000"}}) + b"\n"]
     records, stats, _ = _read(lines)
     assert records == [Deletion("x", "1")] and stats.deletions == 1
 

@@ -91,9 +91,9 @@ def simulate_cmd(
         return
     if not scenario_name:
         raise ConfigError("simulate: name a SCENARIO (see foretold simulate --list)")
-    pools = TextPools.load(data)
     rng = np.random.default_rng([seed, 1]) if randomise else None
-    sc = scenario(scenario_name, rng)
+    sc = scenario(scenario_name, rng)  # an unknown name fails before the data is read
+    pools = TextPools.load(data)
     started = time.perf_counter()
     stream = simulate(sc, seed, scale=scale)
     with ExitStack() as stack:
