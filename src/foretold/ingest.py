@@ -34,7 +34,7 @@ import orjson
 
 from foretold.errors import FormatError, InputError
 from foretold.formats import Record, detect, reader_named
-from foretold.formats.csv_rows import DEFAULT_MAP, read_rows
+from foretold.formats.csv_rows import DEFAULT_MAP, read_rows, text_lines
 from foretold.post import Deletion
 
 BATCH = 2000
@@ -188,17 +188,13 @@ def read_csv(
     batch_size: int = BATCH,
 ) -> Iterator[list[Record]]:
     """Batches of posts from a CSV file with a column mapping."""
-    text = io.TextIOWrapper(stream, encoding="utf-8", errors="surrogateescape", newline="")
-    try:
-        yield from _csv_batches(
-            text, source, stats, quarantine, mapping, platform, strict, batch_size
-        )
-    finally:
-        text.detach()  # the caller owns and closes the binary stream
+    yield from _csv_batches(
+        text_lines(stream), source, stats, quarantine, mapping, platform, strict, batch_size
+    )
 
 
 def _csv_batches(
-    text: io.TextIOWrapper,
+    text: Iterable[str],
     source: str,
     stats: IngestStats,
     quarantine: Quarantine,

@@ -24,7 +24,7 @@ import csv
 import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import IO, Any
 
 import orjson
 
@@ -65,7 +65,7 @@ PRESETS: dict[str, dict[str, str]] = {
 _HASHTAG = re.compile(r"(?<![\w&])#(\w+)")
 _MENTION = re.compile(r"(?<![\w@])@(\w{1,30})")
 _URL = re.compile(r"https?://\S+")
-_FLOAT_ID = re.compile(r"\d+(?:\.\d+)?e\+\d+$|\d+\.0$")
+_FLOAT_ID = re.compile(r"\d+(?:\.\d+)?e\+\d+$")  # a spreadsheet's 5.803199836763136e+17
 _TRUE = {"1", "true", "yes", "y", "t"}
 
 
@@ -84,6 +84,26 @@ def column_map(preset: str = "foretold", overrides: Iterable[str] = ()) -> dict[
     return mapping
 
 
+_CR = "\ue000"  # stands in for a bare carriage return inside a field while csv parses
+
+
+def text_lines(stream: IO[bytes]) -> Iterator[str]:
+    """Lines of a UTF-8 CSV file split on ``\\n`` only.
+
+    Python's csv module ends a record at a bare ``\\r`` too, which splits tweets
+    that contain one (PHEME has several); pandas users read such files with
+    ``lineterminator='\\n'``. Here a bare ``\\r`` is swapped for a private-use
+    character and :func:`read_rows` puts it back. Undecodable bytes survive as
+    lone surrogates and the row is refused with a reason.
+    """
+    for raw in stream:
+        line = raw.decode("utf-8", "surrogateescape")
+        if "\r" in line[:-2]:
+            body, end = (line[:-2], "\r\n") if line.endswith("\r\n") else (line[:-1], line[-1:])
+            line = body.replace("\r", _CR) + end
+        yield line
+
+
 def read_rows(
     lines: Iterable[str], mapping: dict[str, str], platform: str = "csv"
 ) -> Iterator[tuple[int, Post | FormatError, dict[str, Any]]]:
@@ -98,7 +118,8 @@ def read_rows(
             "map them with --csv-map id=COLUMN text=COLUMN or --csv-preset"
         )
     for row in reader:
-        # the row's first physical line (csv counts lines, quoted newlines included)
+        if any(_CR in v for v in row.values() if isinstance(v, str)):
+            row = {k: v.replace(_CR, "\r") if isinstance(v, str) else v for k, v in row.items()}
         try:
             yield reader.line_num, _post(row, mapping, platform), row
         except FormatError as e:

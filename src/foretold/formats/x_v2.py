@@ -65,7 +65,11 @@ def _parse_page(page: dict[str, Any]) -> list[Post | Deletion]:
     for tweet in data:
         if not isinstance(tweet, dict):
             raise FormatError(f"data[]: expected a tweet object, got {type(tweet).__name__}")
-        out.append(_tweet(tweet, dumps(tweet), users, tweets))
+        try:
+            raw = dumps(tweet)
+        except TypeError as e:  # e.g. an integer beyond 64 bits
+            raise FormatError(f"data[]: cannot keep the raw tweet: {e}") from None
+        out.append(_tweet(tweet, raw, users, tweets))
     return out
 
 
