@@ -72,6 +72,10 @@ def test_header_without_id_or_text_is_a_config_error() -> None:
 def test_a_bare_carriage_return_inside_a_field_does_not_split_the_row() -> None:
     from foretold.formats.csv_rows import text_lines
 
-    data = b"id,text,created_at\n1,first part\rsecond part,2015-03-24T10:00:00Z\r\n2,ok,2015-03-24T10:01:00Z\n"
+    data = (
+        b"id,text,created_at\n"
+        b"1,first part\rsecond part,2015-03-24T10:00:00Z\r\n"
+        b"2,ok,2015-03-24T10:01:00Z\n"
+    )
     rows = list(read_rows(text_lines(io.BytesIO(data)), DEFAULT_MAP))
     assert [(n, p.text) for n, p, _ in rows] == [(2, "first part\rsecond part"), (3, "ok")]  # type: ignore[union-attr]
