@@ -50,6 +50,35 @@ def replay(path: Path, db: Path, track: bool) -> tuple[int, float]:
     return stats.posts, seconds
 
 
+def corrupted_run(stream: Path, out: Path, rate: float = 0.10) -> None:
+    """Replay a copy of the stream with ``rate`` of its lines broken four ways; check no loss."""
+    sys.path.insert(0, str(Path(__file__).parents[1]))
+    from tests.test_ingest import corrupt
+
+    lines = stream.read_bytes().splitlines(keepends=True)
+    damaged, bad = corrupt(lines, rate, seed=11)
+    path = out / "bench-corrupted.jsonl"
+    path.write_bytes(b"".join(damaged))
+    db = out / "corrupted.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    qpath = out / "corrupted.quarantine.jsonl"
+    qpath.unlink(missing_ok=True)
+    stats = IngestStats()
+    quarantine = Quarantine(path=qpath)
+    with Store(db) as store:
+        result = Pipeline(store).run(read_batches([str(path)], stats, quarantine))
+    quarantine.close()
+    quarantined = sum(1 for _ in qpath.open("rb"))
+    distinct = sqlite3.connect(db).execute("SELECT count(DISTINCT id) FROM posts").fetchone()[0]
+    print(
+        f"corrupted file: {len(lines):,} lines, {bad:,} broken ({bad / len(lines):.1%}); "
+        f"stored {result.stored:,} ({distinct:,} distinct ids, expected {len(lines) - bad:,}); "
+        f"quarantined {quarantined:,} with reasons {dict(quarantine.reasons)}"
+    )
+    assert distinct == result.stored == len(lines) - bad and quarantined == bad
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--posts", type=int, default=200_000)
@@ -73,6 +102,7 @@ def main() -> None:
     print(f"replay + campaign tracking  {n / track_s:>10,.0f} posts/s   "
           f"ratio to orjson {loads_s / track_s:.1%}")  # fmt: skip
     print("targets: >= 50,000 posts/s and >= 25% of the orjson loop")
+    corrupted_run(stream, args.out)
 
 
 if __name__ == "__main__":
