@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 
 from foretold.errors import FormatError
 from foretold.export import export_posts
-from foretold.formats import READERS
+from foretold.formats import READERS, x_v2
 from foretold.formats.csv_rows import DEFAULT_MAP, read_rows
+from foretold.formats.x_v2_decoder import decode_tweet
 from foretold.ingest import IngestStats, Quarantine, read_lines
 from foretold.post import Author, Counts, Post, Ref
 from foretold.store import Store
@@ -234,3 +235,48 @@ def test_every_platform_fixture_round_trips_through_export(name: str, tmp_path: 
         unique = list({p.key: p for p in original}.values())
         full = fmt == "jsonl"
         assert [_essentials(p, full) for p in back] == [_essentials(p, full) for p in unique]  # type: ignore[arg-type]
+
+
+def _flattened_lines() -> list[bytes]:
+    return JSON_FIXTURES["x_v2"].read_bytes().splitlines()
+
+
+FLAT_OBJECTS = [orjson.loads(line) for line in _flattened_lines()]
+
+
+def _slow(line: bytes) -> Post | None:
+    try:
+        obj = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(obj, dict) or "author_id" not in obj:
+        return None
+    try:
+        records = x_v2.parse(obj, line.rstrip(b"\r\n"))
+    except FormatError:
+        return None
+    return records[0] if isinstance(records[0], Post) else None
+
+
+@SETTINGS
+@given(
+    st.integers(0, len(FLAT_OBJECTS) - 1),
+    st.lists(st.integers(0, 50), min_size=1, max_size=6),
+    json_values,
+)
+def test_typed_decoder_agrees_with_the_general_reader(i: int, path: list[int], value: Any) -> None:
+    obj = _mutate(copy.deepcopy(FLAT_OBJECTS[i]), path, value)
+    line = json.dumps(obj).encode()
+    fast = decode_tweet(line)
+    if fast is not None:  # where it answers, it answers what the general path answers
+        assert fast == _slow(line)
+
+
+def test_typed_decoder_answers_for_every_plain_fixture_tweet() -> None:
+    for line in _flattened_lines():
+        obj = orjson.loads(line)
+        post = decode_tweet(line)
+        if "note_tweet" in obj:
+            assert post is None
+        else:
+            assert post is not None and post == _slow(line)
