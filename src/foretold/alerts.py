@@ -1,0 +1,176 @@
+"""Alert levels with hysteresis, cool-down and de-duplication; the Alert record.
+
+:class:`LevelPolicy` turns a risk per step into level changes worth telling a human:
+
+- a level is *entered* when risk reaches its threshold (``watch`` 0.35, ``warning``
+  0.6, ``crisis`` 0.85 by default) and *left* only when risk falls below the threshold
+  minus ``exit_margin`` and the level has been held ``hold_steps`` (hysteresis);
+- within an episode (first alert to ``all_clear``) only a rise above every level
+  already raised is alerted, or a rise back into the episode's highest level last
+  raised at least ``cooldown_steps`` ago (de-duplication, cool-down); stepping down
+  is silent, and a lower level is never raised again after a higher one;
+- ``all_clear`` is raised once risk has stayed below ``watch`` for ``all_clear_steps``.
+
+::
+
+    step   0    1    2    3    4    5 ...   40 ...  170
+    risk  .1   .4   .7   .55  .9   .3       .1       .1
+    level  -  watch warn warn crisis crisis  ...     none
+    alert    watch warning    crisis                all_clear
+
+>>> p = LevelPolicy(hold_steps=30, all_clear_steps=120)
+>>> [p.update(r, step) for step, r in enumerate([0.1, 0.4, 0.7, 0.55, 0.9, 0.3])]
+[None, 'watch', 'warning', None, 'crisis', None]
+>>> [p.update(0.1, step) for step in range(6, 200)].count("all_clear")
+1
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+Level = Literal["watch", "warning", "crisis", "all_clear"]
+LEVELS: tuple[str, ...] = ("none", "watch", "warning", "crisis")
+_RANK = {name: i for i, name in enumerate(LEVELS)}
+
+
+class LevelPolicy:
+    """Risk to alert levels; ``update`` returns the level to alert, or None."""
+
+    def __init__(
+        self,
+        thresholds: tuple[float, float, float] = (0.35, 0.6, 0.85),
+        exit_margin: float = 0.1,
+        hold_steps: int = 30,
+        cooldown_steps: int = 180,
+        all_clear_steps: int = 120,
+    ) -> None:
+        self.thresholds = thresholds
+        self.exit_margin = exit_margin
+        self.hold_steps = hold_steps
+        self.cooldown_steps = cooldown_steps
+        self.all_clear_steps = all_clear_steps
+        self._level = 0
+        self._since = 0  # step the current level was entered
+        self._calm_since: int | None = None
+        self._episode_max = 0  # highest level alerted in this episode (0: no episode)
+        self._last_alert: dict[int, int] = {}
+
+    @property
+    def level(self) -> str:
+        """The current level: none, watch, warning or crisis."""
+        return LEVELS[self._level]
+
+    @property
+    def in_episode(self) -> bool:
+        """True from the first alert until all_clear."""
+        return self._episode_max > 0
+
+    def update(self, risk: float, step: int) -> Level | None:
+        """Feed one step's risk; the alert level to raise now, if any."""
+        target = sum(1 for t in self.thresholds if risk >= t)
+        rising = target > self._level
+        if rising:
+            self._level, self._since = target, step
+        elif target < self._level and step - self._since >= self.hold_steps:
+            floor = sum(1 for t in self.thresholds if risk >= t - self.exit_margin)
+            if floor < self._level:
+                self._level, self._since = max(floor, target), step
+        if self._level > 0:
+            self._calm_since = None
+            return self._raise(step, rising)
+        if self._episode_max == 0:
+            return None
+        if self._calm_since is None:
+            self._calm_since = step
+        if step - self._calm_since >= self.all_clear_steps:
+            self._episode_max = 0
+            self._last_alert.clear()
+            self._calm_since = None
+            return "all_clear"
+        return None
+
+    def _raise(self, step: int, rising: bool) -> Level | None:
+        lv = self._level
+        last = self._last_alert.get(lv)
+        again = (
+            rising
+            and lv == self._episode_max
+            and last is not None
+            and step - last >= self.cooldown_steps
+        )
+        if lv > self._episode_max or again:
+            self._episode_max = max(self._episode_max, lv)
+            self._last_alert[lv] = step
+            return LEVELS[lv]  # type: ignore[return-value]
+        return None
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One alert in the PRODUCT.md shape (see :meth:`to_dict`)."""
+
+    campaign: str
+    level: Level
+    at: datetime
+    raised_at: datetime
+    signals: tuple[str, ...]
+    summary: str
+    posts: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()
+    metrics: dict[str, float | int | None] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        """``campaign-at-level``: the same input gives the same id."""
+        return f"{self.campaign}-{iso_seconds(self.at)}-{self.level}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The alert as one JSON object of PRODUCT.md."""
+        return {
+            "id": self.id,
+            "campaign": self.campaign,
+            "level": self.level,
+            "at": iso_seconds(self.at),
+            "raised_at": iso_seconds(self.raised_at),
+            "signals": list(self.signals),
+            "summary": self.summary,
+            "evidence": {
+                "posts": list(self.posts),
+                "authors": list(self.authors),
+                "links": list(self.links),
+                "metrics": dict(self.metrics),
+            },
+        }
+
+
+def iso_seconds(t: datetime) -> str:
+    """``2013-11-13T21:04:00Z``.
+
+    >>> iso_seconds(datetime(2013, 11, 13, 21, 4, 7, 999, tzinfo=UTC))
+    '2013-11-13T21:04:07Z'
+    """
+    return t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def followers_text(n: int) -> str:
+    """Follower counts as people say them.
+
+    >>> followers_text(192_000), followers_text(1_900_000), followers_text(850)
+    ('192k', '1.9M', '850')
+    """
+    if n >= 1_000_000:
+        return f"{n / 1_000_000:.1f}M".replace(".0M", "M")
+    if n >= 10_000:
+        return f"{round(n / 1000)}k"
+    if n >= 1000:
+        return f"{n / 1000:.1f}k".replace(".0k", "k")
+    return str(n)
+
+
+def percent(x: float) -> str:
+    """``0.714`` -> ``71%``."""
+    return f"{round(100 * x)}%"

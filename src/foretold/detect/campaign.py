@@ -1,0 +1,272 @@
+"""One campaign's watch: its windows, baselines, detectors, risk, level and phase.
+
+:class:`CampaignDetector` takes the campaign's posts in stream order. When a post
+opens a new minute, every minute before it is closed and evaluated once: the
+detectors step, the risk is combined, the level policy decides whether to alert,
+the phase tracker labels the moment, and window metrics are written at each
+window's own cadence. Quiet hours are skipped in one go once every window is empty.
+All state is plain Python and pickles (see :meth:`foretold.detect.Detect.snapshot`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from foretold.alerts import Alert, LevelPolicy
+from foretold.campaigns import Campaign
+from foretold.detect import explain
+from foretold.detect.baseline import MeanBaseline, RateBaseline, ShareBaseline
+from foretold.detect.bocpd import Bocpd
+from foretold.detect.config import DetectConfig
+from foretold.detect.cusum import MeanCusum
+from foretold.detect.ewma import EwmaChart
+from foretold.detect.kleinberg import KleinbergBurst
+from foretold.detect.phases import PhaseTracker, Reading
+from foretold.detect.risk import Evidence, clamp, hijack_risk
+from foretold.post import Post
+from foretold.signals import (
+    ADDRESSED,
+    HOSTILE,
+    HOSTILITY,
+    HOSTILITY_SQ,
+    LABELLED,
+    NEWS,
+    POSTS,
+    CampaignSignals,
+)
+
+#: How often each window's metrics are written (in steps), by window length.
+_CADENCE = {1: 1, 5: 5, 15: 5, 60: 15}
+
+
+@dataclass
+class Output:
+    """What closing steps produced, for the stage to put on the batch."""
+
+    alerts: list[Alert] = field(default_factory=list)
+    metrics: list[tuple[int, int, bytes]] = field(default_factory=list)  # (seconds, end us, json)
+    phases: list[tuple[int, str]] = field(default_factory=list)  # (start us, phase)
+
+
+class CampaignDetector:
+    """The per-campaign state; ``observe`` each post, read alerts from the ``Output``."""
+
+    def __init__(self, campaign: Campaign, config: DetectConfig) -> None:
+        c = self.config = config
+        self.campaign = campaign
+        self.name = explain.display_name(campaign)
+        self.signals = CampaignSignals(
+            campaign, c.step_seconds, c.windows, c.amplifier_min, c.amplifier_factor
+        )
+        self.rate = RateBaseline(c.prior_rate, c.prior_rate_steps, c.rate_half_life)
+        self.hostile = ShareBaseline(c.prior_hostile, c.prior_hostile_n, c.hostile_half_life)
+        self.mood = MeanBaseline(c.prior_hostility, c.prior_hostility_sd, c.prior_hostile_n,
+                                 c.hostile_half_life)  # fmt: skip
+        self.cusum = MeanCusum(c.cusum_shift, c.cusum_threshold)
+        self.burst = KleinbergBurst(c.burst_scale, c.burst_gamma)
+        self.chart = EwmaChart(c.ewma_fast, c.ewma_slow, c.ewma_threshold)
+        self.change = Bocpd(c.bocpd_hazard, c.bocpd_max_run)
+        self.policy = LevelPolicy(
+            c.levels, c.exit_margin, c.hold_steps, c.cooldown_steps, c.all_clear_steps
+        )
+        self.phase = PhaseTracker()
+        self.risk = 0.0
+        self.evidence = Evidence()
+        self._peak_hostile = 0.0
+        self._step_us = c.step_seconds * 1_000_000
+        self._longest = max(c.windows)
+
+    def observe(
+        self,
+        post: Post,
+        labels: dict[str, Any] | None,
+        out: Output,
+        now: Callable[[], datetime],
+    ) -> None:
+        """Add one post; closes and evaluates the minutes it leaves behind."""
+        sig = self.signals
+        step = sig.step_of(post)
+        w = sig.windows
+        open_index = w.open_index
+        if open_index is not None and step > open_index:
+            self._close_until(step, out, now)
+        sig.observe(post, labels)
+
+    def _close_until(self, step: int, out: Output, now: Callable[[], datetime]) -> None:
+        w = self.signals.windows
+        e = (w.open_index if w.open_index is not None else w.end) + 1
+        while e <= step:
+            w.advance(e)
+            self._evaluate(e, out, now)
+            if w.empty and step - e > 1:
+                gap = step - e
+                self.rate.update(0.0, gap)
+                self.chart.skip(gap)
+                e = step
+                w.advance(e)
+                continue
+            e += 1
+
+    def _evaluate(self, end: int, out: Output, now: Callable[[], datetime]) -> None:
+        c, sig = self.config, self.signals
+        s1 = sig.windows.sums(1)
+        k1, n1, a1 = s1[HOSTILE], s1[LABELLED], s1[ADDRESSED]
+        p0, rate = self.hostile.share, self.rate.rate
+        self.cusum.update(s1[HOSTILITY], n1, self.mood.mean, self.mood.sd, end)
+        burst = self.burst.update(k1, n1, p0)
+        velocity = self.chart.update(math.log1p(a1))
+        if end % c.bocpd_every == 0:
+            s5 = sig.sum(c.bocpd_every, HOSTILE)
+            self.change.update(s5, prior_rate=rate * p0 * c.bocpd_every)
+        if self.cusum.statistic == 0.0 and not self.policy.in_episode:
+            # nothing hostile beyond the baseline: risk is 0 whatever else moves (fast path)
+            self._calm(end, k1, n1, a1, s1, out)
+            return
+        w15, w60 = sig.read(15), sig.read(60)
+        expected = rate * 15 * p0
+        surge = (w15.hostile + 1.0) / (expected + 1.0)
+        share15 = w15.hostile_share if w15.labelled >= 10 else None
+        share60 = w60.hostile_share if w60.labelled >= 10 else None
+        hostile_now = share15 is not None and share15 >= p0 + 0.05
+        # supporting terms count in proportion to how many hostile posts there are
+        mass = clamp(w15.hostile / c.full_hostile)
+        support = mass if hostile_now else 0.0
+        self.evidence = ev = Evidence(
+            content=clamp(self.cusum.statistic / self.cusum.threshold),
+            surge=clamp(math.log2(surge) / 5.0) * mass if w15.hostile >= c.min_hostile else 0.0,
+            velocity=clamp((velocity - 2.0) / 4.0) * support,
+            burst=float(burst) * support,
+            change_point=self.change.recent * support if self.change.rising else 0.0,
+            amplifiers=clamp(w60.hostile_amplifiers / 3.0),
+            cascade=_cascade(w60.branching, w60.posts, share60, p0) * support,
+            hostile_questions=clamp(((w15.hostile_question_share or 0.0) - p0) / 0.3) * support
+            if w15.questions >= 5
+            else 0.0,
+            reach=clamp(((w15.reach_hostility or 0.0) - p0) / 0.3) * support,
+            newcomers=clamp(((w15.newcomer_share or 0.0) - 0.6) / 0.3) * support,
+            press=clamp(sig.sum(60, NEWS) / 2.0) * (1.0 if hostile_now else 0.5),
+        )
+        self.risk = risk = round(hijack_risk(ev), 4)
+        level = self.policy.update(risk, end)
+        self._learn(k1, n1, a1, s1)
+        if self.policy.in_episode:
+            self._peak_hostile = max(self._peak_hostile, float(w15.hostile))
+        end_us = end * self._step_us
+        reading = Reading(
+            self.policy.level,
+            burst=bool(burst),
+            press=w60.news > 0,
+            falling=w15.hostile < 0.5 * self._peak_hostile,
+        )
+        changed = self.phase.update(reading, end)
+        if changed is not None:
+            out.phases.append((changed[1] * self._step_us - self._step_us, changed[0]))
+        if level is not None:
+            if level == "all_clear":
+                self._peak_hostile = 0.0
+                back = self.phase.all_clear(end)
+                if back is not None:
+                    out.phases.append((end_us, back[0]))
+            out.alerts.append(self._alert(level, w15, w60, surge, expected, now()))
+        self._metrics(end, out)
+
+    def _learn(self, k1: float, n1: float, a1: float, s1: list[float]) -> None:
+        if self.policy.level == "none":
+            # learn the normal; slowly while a change is suspected, so it is not absorbed
+            c = self.config
+            learn = 1.0 if self.cusum.statistic < self.cusum.threshold / 4 else c.suspect_learning
+            self.rate.update(a1)
+            self.hostile.update(k1, n1, weight=learn)
+            self.mood.update(s1[HOSTILITY], s1[HOSTILITY_SQ], n1, weight=learn)
+
+    def _calm(
+        self, end: int, k1: float, n1: float, a1: float, s1: list[float], out: Output
+    ) -> None:
+        self.evidence = Evidence()
+        self.risk = 0.0
+        self.policy.update(0.0, end)
+        self._learn(k1, n1, a1, s1)
+        self._metrics(end, out)
+
+    def _metrics(self, end: int, out: Output) -> None:
+        sig, c = self.signals, self.config
+        end_us = end * self._step_us
+        for n in sig.windows.lengths:
+            if end % _CADENCE.get(n, n) == 0 and sig.sum(n, POSTS) > 0:
+                extra = {"risk": self.risk, "level": self.policy.level} if n == 15 else None
+                out.metrics.append((n * c.step_seconds, end_us, sig.read(n).to_json(extra)))
+
+    def _alert(
+        self,
+        level: str,
+        w15: Any,
+        w60: Any,
+        surge: float,
+        expected: float,
+        raised_at: datetime,
+    ) -> Alert:
+        c, sig, ev = self.config, self.signals, self.evidence
+        notes15, notes60 = sig.notes(15), sig.notes(60)
+        amp = [n for n in notes60 if n.kind == "amplifier"]
+        amplifiers = explain.people(amp, 3)
+        press = sig.sum(60, NEWS) > 0  # a news account, or a big account linking news
+        news = [n.url for n in notes60 if n.kind == "news"] if press else []
+        onset = self.cusum.onset
+        since = explain.when((onset - 1) * self._step_us) if onset is not None else None
+        base = self.hostile.share
+        signals = ev.signals() if level != "all_clear" else []
+        text = explain.summary(
+            level,
+            self.name,
+            w15,
+            w60,
+            base,
+            surge if ev.surge > 0 else None,
+            amplifiers if level in ("warning", "crisis") else [],
+            news if level in ("warning", "crisis") else [],
+            since,
+        )
+        metrics: dict[str, float | int | None] = {
+            "risk": self.risk,
+            "hostile_share_15m": w15.hostile_share,
+            "hostile_share_60m": w60.hostile_share,
+            "baseline_hostile_share": round(base, 4),
+            "hostile_posts_15m": w15.hostile,
+            "expected_hostile_posts_15m": round(expected, 2),
+            "posts_15m": w15.posts,
+            "baseline_posts_per_min": round(self.rate.rate, 4),
+            "hostile_question_share_15m": w15.hostile_question_share,
+            "reach_hostility_15m": w15.reach_hostility,
+            "newcomer_share_15m": w15.newcomer_share,
+            "branching_60m": w60.branching,
+            "amplifiers_60m": w60.amplifiers,
+            "news_posts_60m": w60.news,
+            "hostility_15m": w15.hostility,
+            "baseline_hostility": round(self.mood.mean, 4),
+            "cusum": round(self.cusum.statistic, 3),
+            "ewma_score": round(self.chart.score, 3),
+            "change_point": round(self.change.recent, 4),
+        }
+        return Alert(
+            campaign=self.campaign.name,
+            level=level,  # type: ignore[arg-type]
+            at=explain.when(sig.last_us),
+            raised_at=raised_at,
+            signals=tuple(signals),
+            summary=text,
+            posts=tuple(explain.notable_posts(notes15 or notes60, c.evidence_posts)),
+            authors=tuple(explain.people(amp + notes15, c.evidence_posts)),
+            links=tuple(explain.top_links(notes60, c.evidence_links)),
+            metrics=metrics,
+        )
+
+
+def _cascade(branching: float | None, posts: int, share: float | None, p0: float) -> float:
+    """A near-critical repost cascade of hostile talk (branching estimate above 0.6)."""
+    if branching is None or posts < 30 or share is None or share < p0 + 0.1:
+        return 0.0
+    return clamp((branching - 0.6) / 0.3)

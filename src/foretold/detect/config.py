@@ -1,0 +1,56 @@
+"""The detection settings: one frozen record that builds every campaign's logic.
+
+Defaults are the measured ones (``docs/early-warning.md``); change them in one place.
+
+>>> DetectConfig().levels
+(0.35, 0.6, 0.85)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class DetectConfig:
+    """Windows, baselines, detectors, risk and alert-level parameters.
+
+    Times are in steps of ``step_seconds`` (one minute by default).
+    """
+
+    step_seconds: int = 60
+    windows: tuple[int, ...] = (1, 5, 15, 60)
+    # baselines: a brand-new hashtag starts at prior_rate posts a step, prior_hostile hostile
+    prior_rate: float = 0.2
+    prior_rate_steps: float = 360.0
+    rate_half_life: float = 1440.0
+    prior_hostile: float = 0.3
+    prior_hostility: float = 0.5
+    prior_hostility_sd: float = 0.11
+    prior_hostile_n: float = 40.0
+    hostile_half_life: float = 10080.0
+    suspect_learning: float = 0.05  # learning weight while a change is suspected
+    # detectors
+    cusum_shift: float = 0.5  # standard deviations of one post's hostility
+    cusum_threshold: float = 10.0
+    burst_scale: float = 1.8
+    burst_gamma: float = 6.0
+    ewma_fast: float = 0.3
+    ewma_slow: float = 0.005
+    ewma_threshold: float = 4.0
+    bocpd_every: int = 5
+    bocpd_hazard: float = 1 / 288
+    bocpd_max_run: int = 48
+    # amplifiers
+    amplifier_min: int = 20_000
+    amplifier_factor: float = 30.0
+    # risk -> levels: entry thresholds for watch, warning, crisis
+    levels: tuple[float, float, float] = (0.35, 0.6, 0.85)
+    min_hostile: int = 8  # hostile posts in 15 min before volume can count
+    full_hostile: int = 40  # hostile posts in 15 min for volume evidence to count in full
+    exit_margin: float = 0.1  # hysteresis: leave a level only below its threshold minus this
+    hold_steps: int = 60  # minimum time at a level before stepping down
+    all_clear_steps: int = 180  # calm needed after an episode before all_clear
+    cooldown_steps: int = 360  # the same level is not raised again within this
+    evidence_posts: int = 5
+    evidence_links: int = 5

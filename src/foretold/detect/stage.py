@@ -1,0 +1,77 @@
+"""The ``Detect`` stage: campaign posts in, alerts, window metrics and phases out.
+
+It runs after ``Track`` (memberships) and ``Classify`` (labels) and appends to the
+batch: PRODUCT.md alert dicts to ``alerts``, ``(campaign, window seconds, window end
+us, JSON)`` to ``metrics`` and ``(campaign, start us, phase)`` to ``phases``. Window
+logic runs on stream time; only ``raised_at`` reads the injected clock.
+
+>>> from datetime import datetime, timezone
+>>> from foretold.clock import ManualClock
+>>> from foretold.campaigns import Campaign
+>>> stage = Detect([Campaign.from_track(["#AskJPM"])], ManualClock(datetime(2026, 1, 1)))
+>>> stage.name, sorted(stage.campaigns)
+('detect', ['askjpm'])
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Sequence
+from typing import Any
+
+from foretold.campaigns import Campaign
+from foretold.clock import Clock
+from foretold.detect.campaign import CampaignDetector, Output
+from foretold.detect.config import DetectConfig
+from foretold.pipeline import Batch
+
+
+class Detect:
+    """Early warning for every campaign; state can be snapshot and restored."""
+
+    name = "detect"
+
+    def __init__(
+        self, campaigns: Sequence[Campaign], clock: Clock, config: DetectConfig | None = None
+    ) -> None:
+        self.clock = clock
+        self.config = config or DetectConfig()
+        self.campaigns = {c.name: CampaignDetector(c, self.config) for c in campaigns}
+
+    def process(self, batch: Batch) -> None:
+        """Feed the batch's campaign posts, in stream order, to their campaigns."""
+        if not batch.memberships:
+            return
+        member: dict[tuple[str, str], list[str]] = {}
+        for campaign, platform, pid in batch.memberships:
+            member.setdefault((platform, pid), []).append(campaign)
+        outputs: dict[str, Output] = {}
+        labels_of = batch.label_of
+        detectors = self.campaigns
+        now = self.clock.now
+        for post in batch.posts:
+            names = member.get(post.key)
+            if not names:
+                continue
+            labels = labels_of.get(post.key)
+            for name in names:
+                det = detectors.get(name)
+                if det is None:
+                    continue
+                out = outputs.get(name)
+                if out is None:
+                    out = outputs[name] = Output()
+                det.observe(post, labels, out, now)
+        for name, out in outputs.items():
+            batch.alerts.extend(a.to_dict() for a in out.alerts)
+            batch.metrics.extend((name, s, e, j) for s, e, j in out.metrics)
+            batch.phases.extend((name, t, p) for t, p in out.phases)
+
+    def snapshot(self) -> bytes:
+        """Every campaign's state, to resume from with :meth:`restore`."""
+        return pickle.dumps(self.campaigns, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def restore(self, state: bytes) -> None:
+        """Resume from a :meth:`snapshot` (taken from a stage with the same campaigns)."""
+        restored: Any = pickle.loads(state)
+        self.campaigns = restored

@@ -1,0 +1,439 @@
+"""Per-window campaign signals: what is said, who says it, what spreads.
+
+Each post of a campaign is turned once into a few numbers added to the open minute
+of the campaign's :class:`~foretold.windows.SlidingWindows` (see :data:`FIELDS`);
+:meth:`CampaignSignals.read` turns a window's sums into :class:`WindowSignals`.
+
+Shares and hostility are taken over the posts *addressed* to the campaign, in their
+authors' own words (originals, replies, quotes: a repost repeats a text, it is not
+more evidence about what people say; one misread post reposted a thousand times
+must not look like a thousand hostile voices). Reposts count in volume, reach and
+the cascade; reposts of the brand's own posts are never hostile. *Addressed* posts
+carry the campaign's hashtag or mention, reply to, quote or repost its handles; the
+brand's own posts are left out. A keyword-only match ("Amazon" in news about the rainforest) counts in volume
+and in ``keyword_only_share``, not in hostility. A post without labels counts in
+volume; the shares that need labels are None when no post in the window has them.
+
+A post is *hostile* when it is negative, offensive or hateful, or ironic in anger
+(playful irony is mockery, not hostility); a hostile question is a question that
+is hostile. Its *hostility* is a score in [0, 1] from the label scores (see
+:func:`hostility`): the detectors use it, the sentences use the hostile share.
+Reach is weighted by the square root of followers, as a cascade's offspring grow
+(CASES.md), so one account with millions of followers does not drown a window.
+
+>>> from datetime import datetime, timezone
+>>> from foretold.campaigns import Campaign
+>>> from foretold.post import Author, Post
+>>> jpm = Campaign.from_track(["#AskJPM", "@jpmorgan"])
+>>> sig = CampaignSignals(jpm)
+>>> def post(i, minute, flags, followers=400):
+...     return Post(platform="x", id=str(i), text="?", hashtags=("askjpm",),
+...                 author=Author(id=str(i), handle=f"u{i}", followers=followers),
+...                 created_at=datetime(2013, 11, 13, 21, minute, tzinfo=timezone.utc))
+>>> neg = {"sentiment": "negative", "emotion": "anger", "flags": ["question"]}
+>>> ok = {"sentiment": "neutral", "emotion": "joy", "flags": ["question"]}
+>>> for i, labels in enumerate([neg, neg, ok, None]):
+...     sig.observe(post(i, 4, labels), labels)
+>>> sig.windows.advance(sig.step_of(post(9, 5, None)))
+>>> s = sig.read(15)
+>>> s.posts, s.labelled, s.hostile_share, s.hostile_question_share, s.newcomer_share
+(4, 3, 0.6667, 0.6667, 1.0)
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import orjson
+
+from foretold.campaigns import Campaign
+from foretold.post import Post, Ref
+from foretold.windows import SlidingWindows
+
+#: The sums each minute keeps, in order.
+FIELDS: tuple[str, ...] = (
+    "posts",  # every post of the campaign but the brand's own
+    "addressed",  # carries the hashtag or addresses a handle
+    "keyword_only",
+    "brand",  # the owner's own posts
+    "labelled",  # addressed posts with labels
+    "negative",
+    "ironic",
+    "offensive",
+    "angry",
+    "hostile",
+    "questions",
+    "hostile_questions",
+    "reach",  # sum of sqrt(followers) over labelled addressed posts
+    "hostile_reach",
+    "newcomers",  # posts by authors new to the campaign
+    "responses",  # reposts, replies, quotes
+    "foreign_links",  # posts with a link that is not the brand's and not news
+    "news",  # posts by news accounts, or linking a news site from a big or verified account
+    "meta",  # posts saying the campaign itself is the story
+    "amplifiers",  # entries of accounts far bigger than the campaign's usual reach
+    "hostile_amplifiers",
+    "hostile_keyword_only",
+    "hostility",  # sum of hostility scores over labelled addressed posts
+    "hostility_sq",  # and of their squares
+)
+_F = {name: i for i, name in enumerate(FIELDS)}
+(POSTS, ADDRESSED, KEYWORD_ONLY, BRAND, LABELLED, NEGATIVE, IRONIC, OFFENSIVE, ANGRY, HOSTILE,
+ QUESTIONS, HOSTILE_Q, REACH, HOSTILE_REACH, NEWCOMERS, RESPONSES, FOREIGN, NEWS, META,
+ AMPLIFIERS, HOSTILE_AMPLIFIERS, HOSTILE_KW, HOSTILITY, HOSTILITY_SQ) = range(len(FIELDS))  # fmt: skip
+
+_META = re.compile(
+    r"\b(?:hashtag\w*|backfir\w*|pr (?:disaster|fail\w*|stunt|nightmare|team)|epic fail"
+    r"|social media (?:team|manager|intern|disaster|fail\w*)|hijack\w*|trending|regretting"
+    r"|bad idea|#fail)\b",
+    re.IGNORECASE,
+)
+_GROUP = re.compile(
+    r"\b(?:occupy\w*|activis\w*|campaign\w*|coalition|movement|alliance|collective|union"
+    r"|action|organi[sz]\w*|network|resist\w*|advocacy|rights)\b",
+    re.IGNORECASE,
+)
+_NEWSROOM = re.compile(
+    r"\b(?:news\w*|daily|wire|times|journal|herald|tribune|gazette|press|media|reporter"
+    r"|journalist|correspondent|editor|columnist|newsroom|desk)\b",
+    re.IGNORECASE,
+)
+
+
+@cache
+def news_domains() -> frozenset[str]:
+    """News sites (press pickup), from ``detect/news_domains.txt``, loaded once."""
+    text = resources.files("foretold.detect").joinpath("news_domains.txt").read_text("utf-8")
+    return frozenset(
+        line.strip().lower() for line in text.splitlines() if line.strip() and line[0] != "#"
+    )
+
+
+def is_news_domain(domain: str, sites: frozenset[str]) -> bool:
+    """``edition.cnn.com`` is news when ``cnn.com`` is listed.
+
+    >>> is_news_domain("edition.cnn.com", frozenset({"cnn.com"}))
+    True
+    """
+    d = domain.lower()
+    while d:
+        if d in sites:
+            return True
+        _, _, d = d.partition(".")
+    return False
+
+
+def is_hostile(labels: dict[str, Any]) -> bool:
+    """Negative, offensive or hateful, or ironic in anger.
+
+    >>> is_hostile({"sentiment": "neutral", "emotion": "anger", "flags": ["ironic"]})
+    True
+    >>> is_hostile({"sentiment": "positive", "emotion": "joy", "flags": ["ironic"]})
+    False
+    """
+    flags = labels.get("flags") or ()
+    return (
+        labels.get("sentiment") == "negative"
+        or "offensive" in flags
+        or "hateful" in flags
+        or ("ironic" in flags and labels.get("emotion") == "anger")
+    )
+
+
+def hostility(labels: dict[str, Any]) -> float:
+    """A score in [0, 1]: negative, ironic, offensive and angry against positive, joyful and
+    optimistic (label scores; measured on the simulated #AskJPM, it separates the attack
+    from normal chatter about twice as well as any one flag). 0.5 without scores.
+
+    >>> hostility({"scores": {"negative": 0.8, "irony": 0.7, "offensive": 0.3, "anger": 0.7,
+    ...            "positive": 0.05, "joy": 0.02, "optimism": 0.05}})
+    0.7686
+    """
+    s = labels.get("scores")
+    if not s:
+        return 0.5
+    up = sum(float(s.get(k, 0.0)) for k in ("negative", "irony", "offensive", "anger"))
+    down = sum(float(s.get(k, 0.0)) for k in ("positive", "joy", "optimism"))
+    return round((up - down + 3.0) / 7.0, 4)
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A post worth naming as evidence: hostile, an amplifier, or carrying a link."""
+
+    kind: str  # "hostile" | "amplifier" | "link" | "news"
+    post_id: str
+    handle: str
+    followers: int
+    url: str = ""
+    created_us: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class WindowSignals:
+    """One window's signals for one campaign; shares are None when nothing was labelled."""
+
+    window_seconds: int
+    end_us: int
+    posts: int
+    addressed: int
+    rate_per_min: float
+    keyword_only_share: float | None
+    labelled: int
+    hostile: int
+    negative_share: float | None
+    ironic_share: float | None
+    offensive_share: float | None
+    anger_share: float | None
+    hostile_share: float | None
+    questions: int
+    hostile_question_share: float | None
+    reach_hostility: float | None
+    newcomer_share: float | None
+    branching: float | None
+    foreign_links: int
+    news: int
+    meta_share: float | None
+    amplifiers: int
+    hostile_amplifiers: int
+    hostility: float | None
+
+    def to_json(self, extra: dict[str, Any] | None = None) -> bytes:
+        """Compact JSON with sorted keys (stable bytes for the store)."""
+        if not extra:
+            return orjson.dumps(self, option=orjson.OPT_SORT_KEYS)
+        d = {name: getattr(self, name) for name in self.__slots__}
+        d.update(extra)
+        return orjson.dumps(d, option=orjson.OPT_SORT_KEYS)
+
+
+def _share(num: float, den: float) -> float | None:
+    return round(num / den, 4) if den > 0 else None
+
+
+class CampaignSignals:
+    """The windows of one campaign and the per-post bookkeeping that fills them.
+
+    ``amplifier_min`` followers and ``amplifier_factor`` times the campaign's usual
+    author reach (a running geometric mean) make an author's first post an
+    amplifier entry; so does a news account or an organised group's first post.
+    """
+
+    def __init__(
+        self,
+        campaign: Campaign,
+        step_seconds: int = 60,
+        lengths: tuple[int, ...] = (1, 5, 15, 60),
+        amplifier_min: int = 20_000,
+        amplifier_factor: float = 30.0,
+        notes_per_step: int = 40,
+    ) -> None:
+        self.campaign = campaign
+        self.step_seconds = step_seconds
+        self.amplifier_min = amplifier_min
+        self.amplifier_factor = amplifier_factor
+        self.notes_per_step = notes_per_step
+        self.windows = SlidingWindows(len(FIELDS), step_seconds, lengths)
+        self._step_us = step_seconds * 1_000_000
+        self._owner = campaign.owner.lstrip("@").lower()
+        self._tags = frozenset(campaign.hashtags)
+        self._handles = frozenset(campaign.handles) | ({self._owner} if self._owner else set())
+        self._authors: set[str] = set()
+        self._brand_domains: set[str] = set()
+        self._log_reach = 0.0  # running mean of log10(1 + followers) over new authors
+        self._reach_n = 0.0
+        self._news = news_domains()
+        self.last_us = 0  # stream time of the newest post seen
+
+    def step_of(self, post: Post) -> int:
+        """The step index a post falls in."""
+        return _us(post) // self._step_us
+
+    def addressed(self, post: Post) -> bool:
+        """Whether the post carries the campaign's hashtag or addresses one of its handles."""
+        if self._tags and not self._tags.isdisjoint(post.hashtags):
+            return True
+        h = self._handles
+        if not h:
+            return False
+        if not h.isdisjoint(post.mentions):
+            return True
+        for ref in (post.reply_to, post.quote_of, post.repost_of):
+            if ref is not None and ref.author_handle.lower() in h:
+                return True
+        return False
+
+    def observe(self, post: Post, labels: dict[str, Any] | None) -> None:
+        """Add one campaign post (in stream order) to its minute."""
+        t = _us(post)
+        if t > self.last_us:
+            self.last_us = t
+        b = self.windows.bucket(t // self._step_us)
+        s = b.sums
+        handle = post.author.handle.lower()
+        if self._owner and handle == self._owner:
+            s[BRAND] += 1
+            self._brand_domains.update(post.domains)
+            return
+        s[POSTS] += 1
+        addressed = self.addressed(post)
+        followers = post.author.followers or 0
+        new = post.author.id not in self._authors
+        if new:
+            self._authors.add(post.author.id)
+            s[NEWCOMERS] += 1
+        if post.kind != "original":
+            s[RESPONSES] += 1
+        own = post.kind != "repost"  # the author's own words
+        echo = not own and post.repost_of is not None and self._is_owner(post.repost_of)
+        hostile = labels is not None and not echo and is_hostile(labels)
+        if not addressed:
+            s[KEYWORD_ONLY] += 1
+            if hostile:
+                s[HOSTILE_KW] += 1
+            return
+        s[ADDRESSED] += 1
+        notes = b.notes
+        room = len(notes) < self.notes_per_step
+        if labels is not None and not echo:
+            w = math.sqrt(followers)
+            s[REACH] += w
+            if hostile:
+                s[HOSTILE_REACH] += w
+        if labels is not None and own:
+            s[LABELLED] += 1
+            h = hostility(labels)
+            s[HOSTILITY] += h
+            s[HOSTILITY_SQ] += h * h
+            flags = labels.get("flags") or ()
+            question = "question" in flags
+            if question:
+                s[QUESTIONS] += 1
+            if labels.get("sentiment") == "negative":
+                s[NEGATIVE] += 1
+            if "ironic" in flags:
+                s[IRONIC] += 1
+            if "offensive" in flags or "hateful" in flags:
+                s[OFFENSIVE] += 1
+            if labels.get("emotion") == "anger":
+                s[ANGRY] += 1
+            if hostile:
+                s[HOSTILE] += 1
+                if question:
+                    s[HOSTILE_Q] += 1
+                note = Note("hostile", post.id, post.author.handle, followers, "", t)
+                if room:
+                    notes.append(note)
+                elif followers >= 10_000:
+                    _replace_smallest(notes, note)
+        news_link = False
+        if post.domains and own:
+            news_link = self._links(post, s, notes, followers, t)
+        if own and (
+            (news_link and (post.author.verified or followers >= 50_000))
+            or (followers >= 10_000 and _NEWSROOM.search(_who(post)) is not None)
+        ):
+            s[NEWS] += 1
+        if _META.search(post.text) is not None:
+            s[META] += 1
+        if new:
+            self._entry(post, s, notes, followers, hostile, t)
+
+    def _is_owner(self, ref: Ref) -> bool:
+        return bool(self._owner) and ref.author_handle.lower() == self._owner
+
+    def _links(self, post: Post, s: list[float], notes: list[Note], followers: int, t: int) -> bool:
+        news = foreign = False
+        for url, domain in zip(post.urls, post.domains, strict=False):
+            if domain in self._brand_domains or domain in ("twitter.com", "x.com", "t.co"):
+                continue
+            kind = "news" if is_news_domain(domain, self._news) else "link"
+            news = news or kind == "news"
+            foreign = foreign or kind == "link"
+            if len(notes) < self.notes_per_step:
+                notes.append(Note(kind, post.id, post.author.handle, followers, url, t))
+        s[FOREIGN] += foreign
+        return news
+
+    def _entry(
+        self, post: Post, s: list[float], notes: list[Note], followers: int, hostile: bool, t: int
+    ) -> None:
+        a = post.author
+        lf = math.log10(1 + followers)
+        usual = 10 ** (self._log_reach / self._reach_n) if self._reach_n else 300.0
+        self._reach_n += 1
+        self._log_reach += lf
+        who = _who(post)
+        big = followers >= self.amplifier_min and followers >= self.amplifier_factor * usual
+        group = followers >= 1000 and (_GROUP.search(who) or _NEWSROOM.search(who)) is not None
+        if big or group:
+            s[AMPLIFIERS] += 1
+            if hostile or (group and _GROUP.search(who) is not None):
+                s[HOSTILE_AMPLIFIERS] += 1
+            notes.append(Note("amplifier", post.id, a.handle, followers, "", t))
+
+    def read(self, minutes: int) -> WindowSignals:
+        """The signals of the window of the last ``minutes`` closed steps."""
+        s = self.windows.sums(minutes)
+        posts, addressed, labelled = s[POSTS], s[ADDRESSED], s[LABELLED]
+        return WindowSignals(
+            window_seconds=minutes * self.step_seconds,
+            end_us=self.windows.end * self._step_us,
+            posts=int(posts),
+            addressed=int(addressed),
+            rate_per_min=round(addressed / minutes, 4),
+            keyword_only_share=_share(s[KEYWORD_ONLY], posts),
+            labelled=int(labelled),
+            hostile=int(s[HOSTILE]),
+            negative_share=_share(s[NEGATIVE], labelled),
+            ironic_share=_share(s[IRONIC], labelled),
+            offensive_share=_share(s[OFFENSIVE], labelled),
+            anger_share=_share(s[ANGRY], labelled),
+            hostile_share=_share(s[HOSTILE], labelled),
+            questions=int(s[QUESTIONS]),
+            hostile_question_share=_share(s[HOSTILE_Q], s[QUESTIONS]),
+            reach_hostility=_share(s[HOSTILE_REACH], s[REACH]),
+            newcomer_share=_share(s[NEWCOMERS], posts),
+            branching=_share(s[RESPONSES], posts),
+            foreign_links=int(s[FOREIGN]),
+            news=int(s[NEWS]),
+            meta_share=_share(s[META], addressed),
+            amplifiers=int(s[AMPLIFIERS]),
+            hostile_amplifiers=int(s[HOSTILE_AMPLIFIERS]),
+            hostility=_share(s[HOSTILITY], labelled),
+        )
+
+    def sum(self, minutes: int, field: int) -> float:
+        """One raw sum (a :data:`FIELDS` index) over the last ``minutes`` steps."""
+        return self.windows.sums(minutes)[field]
+
+    def notes(self, minutes: int) -> list[Note]:
+        """The evidence notes of the last ``minutes`` steps, oldest first."""
+        return [n for b in self.windows.buckets(minutes) for n in b.notes]
+
+
+def _who(post: Post) -> str:
+    a = post.author
+    return f"{a.handle} {a.name} {a.description}"
+
+
+def _replace_smallest(notes: list[Note], note: Note) -> None:
+    """Keep the bigger accounts' hostile posts once a minute's notes are full."""
+    low = -1
+    for i, n in enumerate(notes):
+        if n.kind == "hostile" and (low < 0 or n.followers < notes[low].followers):
+            low = i
+    if low >= 0 and notes[low].followers < note.followers:
+        notes[low] = note
+
+
+def _us(post: Post) -> int:
+    t = post.created_at
+    return (
+        (t.toordinal() - 719163) * 86_400 + t.hour * 3600 + t.minute * 60 + t.second
+    ) * 1_000_000 + t.microsecond

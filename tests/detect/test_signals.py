@@ -1,0 +1,78 @@
+"""Campaign signals from hand-labelled posts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from foretold.post import Post
+from foretold.signals import CampaignSignals, WindowSignals
+
+from .helpers import CALM, HOSTILE, JPM, post
+
+
+def _read(
+    posts_labels: list[tuple[Post, dict[str, Any] | None]], minutes: int = 15
+) -> tuple[CampaignSignals, WindowSignals]:
+    sig = CampaignSignals(JPM)
+    last = 0
+    for p, labels in posts_labels:
+        sig.observe(p, labels)
+        last = sig.step_of(p)
+    sig.windows.advance(last + 1)
+    return sig, sig.read(minutes)
+
+
+def test_hostile_share_counts_labelled_addressed_posts_only() -> None:
+    # 21:00  hostile, hostile, calm, unlabelled
+    s = _read([(post(1, 0), HOSTILE), (post(2, 5), HOSTILE), (post(3, 9), CALM),
+               (post(4, 12), None)])[1]  # fmt: skip
+    assert (s.posts, s.labelled, s.hostile, s.hostile_share) == (4, 3, 2, 0.6667)
+
+
+def test_shares_are_none_without_labels() -> None:
+    s = _read([(post(1, 0), None), (post(2, 1), None)])[1]
+    assert s.posts == 2
+    assert s.hostile_share is None and s.hostility is None and s.hostile_question_share is None
+
+
+def test_a_keyword_only_post_counts_in_volume_not_in_hostility() -> None:
+    sig = CampaignSignals(JPM)
+    off_topic = post(1, 0, tags=("amazonfires",))
+    sig.observe(off_topic, HOSTILE)
+    sig.windows.advance(sig.step_of(off_topic) + 1)
+    s = sig.read(1)
+    assert (s.posts, s.addressed, s.labelled, s.keyword_only_share) == (1, 0, 0, 1.0)
+
+
+def test_the_brands_own_posts_are_not_counted() -> None:
+    s = _read([(post(1, 0, handle="jpmorgan"), CALM), (post(2, 1), CALM)])[1]
+    assert s.posts == 1
+
+
+def test_newcomers_are_authors_first_seen() -> None:
+    same = post(2, 30)
+    same.author.id = "a1"
+    s = _read([(post(1, 0), CALM), (same, CALM)])[1]
+    assert s.newcomer_share == 0.5
+
+
+def test_a_big_hostile_account_entering_is_an_amplifier() -> None:
+    # usual reach ~300 followers, then 192k
+    crowd = [(post(i, i), CALM) for i in range(20)]
+    sig, s = _read([*crowd, (post(99, 30, followers=192_000, handle="occupy"), HOSTILE)])
+    assert (s.amplifiers, s.hostile_amplifiers) == (1, 1)
+    assert [n.handle for n in sig.notes(15) if n.kind == "amplifier"] == ["occupy"]
+
+
+def test_news_links_and_other_links_are_told_apart() -> None:
+    doc = "http://www.scribd.com/doc/1/rap-sheet"
+    news = "https://www.huffingtonpost.com/2013/11/13/jpm"
+    sig, s = _read([(post(1, 0, urls=(doc,)), HOSTILE),
+                    (post(2, 1, urls=(news,), followers=410_000), CALM)])  # fmt: skip
+    assert (s.foreign_links, s.news) == (1, 1)
+    assert sorted(n.kind for n in sig.notes(15) if n.url) == ["link", "news"]
+
+
+def test_meta_commentary_is_counted() -> None:
+    s = _read([(post(1, 0, text="So @jpmorgan really created a hashtag #AskJPM"), CALM)])[1]
+    assert s.meta_share == 1.0
