@@ -45,6 +45,7 @@ format: setup
 bench: setup
 	mkdir -p $(OUT)
 	$(PY) bench/replay_bench.py --posts 200000 --out $(OUT)
+	$(BIN)/foretold benchmark --json $(OUT)/benchmark.json --markdown docs/benchmark.md
 	$(BIN)/pytest -m bench -p no:cacheprovider || [ $$? -eq 5 ]
 
 clean:

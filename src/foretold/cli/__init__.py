@@ -11,6 +11,7 @@ import sys
 import click
 
 from foretold import __version__
+from foretold.cli.benchmark import benchmark_cmd
 from foretold.cli.export import export_cmd
 from foretold.cli.replay import replay_cmd
 from foretold.cli.simulate import simulate_cmd
@@ -45,3 +46,4 @@ def main() -> None:
 main.add_command(replay_cmd)
 main.add_command(export_cmd)
 main.add_command(simulate_cmd)
+main.add_command(benchmark_cmd)

@@ -1,0 +1,158 @@
+"""Benchmark suites: which scenarios, which seeds, which real streams.
+
+=========== =========================================================================
+suite       streams
+=========== =========================================================================
+default     every library scenario (canonical parameters) and the real streams
+simulated   every library scenario
+variants    every library scenario, its parameters drawn from each seed (``--random``)
+real        PHEME Germanwings and the CrisisLexT26 curves
+quick       four small scenarios (askbg, waitrose, benign_qa, spam_burst), no real data
+=========== =========================================================================
+
+Seeds are ``1..K`` (``--seeds K``). A simulated case is written as twarc2 lines to
+a work folder, with its truth file beside it, exactly as ``foretold simulate`` does,
+and read back by the real readers for every detector; the file is removed when the
+case is done. Texts come from the labelled tweets under ``data``, so simulated
+suites need ``../shared/data``; real streams are left out, with a note, when their
+files are absent.
+
+>>> [name for name, _ in SUITES["quick"].scenarios]
+['askbg', 'waitrose', 'benign_qa', 'spam_burst']
+>>> suite("nope")  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+foretold.errors.ConfigError: benchmark: unknown suite 'nope'; expected one of: default, quick, ...
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from foretold.bench.case import FIGURES, Case
+from foretold.bench.real import crisislex_cases, pheme_case
+from foretold.bench.scoring import Expectation
+from foretold.campaigns import Campaign
+from foretold.errors import ConfigError
+from foretold.ingest import IngestStats, Quarantine, read_batches
+from foretold.post import parse_time
+from foretold.simulate.library import names, scenario
+from foretold.simulate.realism import REFERENCE, stats
+from foretold.simulate.stream import Stream, simulate
+from foretold.simulate.text import TextPools
+from foretold.simulate.truth import write_truth
+from foretold.simulate.twarc import write_jsonl
+
+
+@dataclass(frozen=True)
+class Suite:
+    """Scenarios (name, randomised?) and whether the real streams join."""
+
+    name: str
+    scenarios: tuple[tuple[str, bool], ...]
+    real: bool
+    description: str
+
+
+SUITES: dict[str, Suite] = {
+    "default": Suite("default", tuple((n, False) for n in names()), True,
+                     "every library scenario and the real streams"),
+    "simulated": Suite("simulated", tuple((n, False) for n in names()), False,
+                       "every library scenario"),
+    "variants": Suite("variants", tuple((n, True) for n in names()), False,
+                      "every library scenario, parameters drawn from the seed"),
+    "real": Suite("real", (), True, "PHEME Germanwings and the CrisisLexT26 curves"),
+    "quick": Suite("quick", (("askbg", False), ("waitrose", False), ("benign_qa", False),
+                             ("spam_burst", False)), False, "four small scenarios"),
+}  # fmt: skip
+
+
+def suite(name: str) -> Suite:
+    """The suite called ``name``."""
+    try:
+        return SUITES[name]
+    except KeyError:
+        raise ConfigError(
+            f"benchmark: unknown suite {name!r}; expected one of: {', '.join(sorted(SUITES))}"
+        ) from None
+
+
+def cases(
+    s: Suite, seeds: int, data: str | Path, workdir: str | Path, vader: bool = True
+) -> Iterator[Case]:
+    """The suite's cases, one at a time (simulated files are written as they come)."""
+    if s.scenarios:
+        pools = TextPools.load(data)
+        for seed in range(1, seeds + 1):
+            for name, randomised in s.scenarios:
+                yield from simulated_case(name, seed, randomised, pools, Path(workdir))
+    if s.real:
+        pheme = pheme_case(data, vader=vader)
+        if pheme is not None:
+            yield pheme
+        yield from crisislex_cases(data)
+
+
+def missing_real(s: Suite, data: str | Path) -> list[str]:
+    """Notes for the real streams a suite wanted but the data folder lacks."""
+    if not s.real:
+        return []
+    root = Path(data)
+    notes = []
+    if not (root / "pheme" / "germanwings-crash.csv").is_file():
+        notes.append(f"PHEME Germanwings: {root / 'pheme'} absent, left out")
+    if not (root / "crisislex" / "CrisisLexT26").is_dir():
+        notes.append(f"CrisisLexT26: {root / 'crisislex'} absent, left out")
+    return notes
+
+
+def simulated_case(
+    name: str, seed: int, randomised: bool, pools: TextPools, workdir: Path
+) -> Iterator[Case]:
+    """Simulate ``name`` with ``seed``, write it and its truth, yield the case, clean up."""
+    rng = np.random.default_rng([seed, 1]) if randomised else None
+    stream = simulate(scenario(name, rng), seed)
+    label = f"{name}{'~' if randomised else '#'}{seed}"
+    path = workdir / f"{name}-{seed}{'-random' if randomised else ''}.jsonl"
+    truth_file = path.with_suffix(".truth.json")
+    with path.open("wb") as f:
+        write_jsonl(stream, pools, f)
+    truth = write_truth(stream, truth_file)
+    c = truth["campaign"]
+    campaign = Campaign(
+        name=c["name"], hashtags=tuple(c["hashtags"]), handles=tuple(c["handles"]),
+        keywords=tuple(c["keywords"]), owner=c["owner"] or "",
+        launched_at=parse_time(c["launched_at"]) if c["launched_at"] else None,
+    )  # fmt: skip
+    figures = stats(stream)
+    case = Case(
+        name=label,
+        source="simulated",
+        expectation=Expectation.from_truth(truth, label),
+        campaigns=(campaign,),
+        records=lambda: read_batches([str(path)], IngestStats(), Quarantine()),
+        figures={k: figures[k] for k, _ in FIGURES},
+        reference={**REFERENCE["_all"], **REFERENCE.get(name, {})},
+        hourly=hourly(stream),
+        negative_source="truth classes, from the tipping point",
+        note=f"{truth['title']}; expected {truth['expected_level']}",
+    )
+    del stream
+    try:
+        yield case
+    finally:
+        for p in (path, truth_file):
+            with contextlib.suppress(FileNotFoundError):
+                p.unlink()
+
+
+def hourly(stream: Stream) -> list[int]:
+    """Posts per hour of a simulated stream, over its whole span."""
+    hours = max(int(np.ceil(stream.scenario.hours)), 1)
+    counts = np.bincount((stream.t // 3600).astype(np.int64), minlength=hours)[:hours]
+    return [int(x) for x in counts]

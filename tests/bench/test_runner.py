@@ -1,0 +1,94 @@
+"""The runner over hand-made cases, the registry, the report and the command."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import orjson
+import pytest
+from click.testing import CliRunner
+
+from foretold.bench import detectors
+from foretold.bench.case import Case
+from foretold.bench.report import markdown, text, to_json
+from foretold.bench.runner import run
+from foretold.bench.scoring import Expectation
+from foretold.campaigns import Campaign
+from foretold.clock import ManualClock
+
+from .conftest import DATA, T0, at, every
+
+H = 60
+
+
+def _case(has_text: bool = True) -> Case:
+    """13 quiet hours then a spike: the 12-hour volume baseline must fire at 13:30."""
+    posts = every(0, 13 * H, 10, "#brew hi") + every(13 * H, 15 * H, 60, "#brew awful, worst")
+    exp = Expectation("spike", "hijack", at(0), at(15 * H), at(12 * H), at(13 * H), at(14 * H),
+                      "warning")  # fmt: skip
+    return Case("spike", "test", exp, (Campaign.from_track(["brew"]),), lambda: [list(posts)],
+                has_text=has_text, hourly=[10] * 13 + [60, 60])  # fmt: skip
+
+
+def test_runs_a_baseline_through_the_pipeline_and_scores_it(tmp_path: Path) -> None:
+    result = run([_case()], ["market_volume_12h"], clock=ManualClock(T0), workdir=tmp_path)
+    [r] = result.runs
+    assert (r.status, r.posts, r.alerts) == ("ok", 250, 1)
+    assert r.score is not None
+    assert r.score.at("warning").lead_tipping_h == -0.5
+    assert list(tmp_path.iterdir()) == []  # the run's store is removed
+
+
+def test_text_detectors_do_not_apply_to_volume_only_streams() -> None:
+    result = run([_case(has_text=False)], ["market_negative_vader"], clock=ManualClock(T0))
+    assert result.runs[0].status == "not applicable: no text"
+
+
+def test_an_unloadable_detector_is_reported_not_faked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "foretold.detect", None)  # import fails
+    result = run([_case()], ["foretold"], clock=ManualClock(T0))
+    assert result.unavailable["foretold"].startswith("ModuleNotFoundError")
+    assert result.runs[0].status.startswith("not available: ")
+    assert result.runs[0].score is None
+    assert "not available" in text(result)
+
+
+def test_report_views_agree(tmp_path: Path) -> None:
+    result = run([_case()], ["market_volume_12h", "market_24h_7d"], clock=ManualClock(T0))
+    blob = to_json(result, suite="test", seeds=1)
+    summary = orjson.loads(orjson.dumps(blob))["summary"]
+    assert summary["simulated"]["market_volume_12h"][0]["streams"] == 0  # its source is "test"
+    assert summary["real"]["market_volume_12h"]["streams"] == 1
+    assert [c["name"] for c in blob["cases"]] == ["spike"]
+    page = markdown(result, "test", 1, "foretold benchmark --suite test")
+    assert "| stream | kind | expected | `market_volume_12h` | `market_24h_7d` |" in page
+
+
+def test_registry_names_the_issue_detectors() -> None:
+    assert list(detectors.REGISTRY) == [
+        "market_volume_12h", "market_24h_7d", "market_negative_vader", "foretold"]  # fmt: skip
+    assert all(d.levels == ("warning",) for n, d in detectors.REGISTRY.items() if n != "foretold")
+
+
+@pytest.mark.skipif(not (DATA / "tweeteval").is_dir(), reason=f"no real data at {DATA}")
+def test_command_runs_a_small_suite(tmp_path: Path) -> None:
+    from foretold.cli.benchmark import benchmark_cmd
+
+    args = ["--suite", "quick", "--detector", "market_volume_12h", "--quiet", "--data", str(DATA),
+            "--json", str(tmp_path / "b.json"), "--markdown", str(tmp_path / "b.md")]  # fmt: skip
+    out = CliRunner().invoke(benchmark_cmd, args)
+    assert out.exit_code == 0, out.output
+    assert "Simulated scenarios" in out.output
+    blob = orjson.loads((tmp_path / "b.json").read_bytes())
+    assert [c["name"] for c in blob["cases"]] == ["askbg#1", "waitrose#1", "benign_qa#1",
+                                                 "spam_burst#1"]  # fmt: skip
+    assert (tmp_path / "b.md").read_text().startswith("# Detection benchmark")
+
+
+def test_command_refuses_an_unknown_detector() -> None:
+    from foretold.cli.benchmark import benchmark_cmd
+
+    out = CliRunner().invoke(benchmark_cmd, ["--detector", "nope"])
+    assert out.exit_code != 0
+    assert "unknown detector 'nope'" in str(out.exception)
