@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,8 +23,11 @@ _MONTHS = {
 }
 
 
+@lru_cache(maxsize=65536)
 def domain_of(url: str) -> str:
-    """Host name of a URL, lower-cased, without ``www.``; empty when there is none."""
+    """Host name of a URL, lower-cased, without ``www.``; empty when there is none.
+
+    Cached: in a storm the same few links are posted thousands of times."""
     try:
         host = urlsplit(url).hostname or ""
     except ValueError:
