@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ import pytest
 from foretold.errors import FormatError
 from foretold.formats import bluesky
 from foretold.post import Deletion, Post, Ref
+from tests.formats.sweep import mutations
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "bluesky" / "jetstream.jsonl"
 LINES = FIXTURE.read_bytes().splitlines()
@@ -267,21 +267,7 @@ def test_malformed_events_raise_format_error_naming_the_field(
     assert reason in error.value.reason
 
 
-_WRONG: tuple[object, ...] = (None, 0, -1, 1.5, True, "", "x", [], [1], {}, {"a": 1})
-
-
-def _mutations(obj: Any) -> Iterator[Any]:
-    """Copies of ``obj`` with one value anywhere inside replaced by a wrong one."""
-    if isinstance(obj, dict):
-        for key in obj:
-            for wrong in _WRONG:
-                yield {**obj, key: wrong}
-            for inner in _mutations(obj[key]):
-                yield {**obj, key: inner}
-    elif isinstance(obj, list):
-        for i, item in enumerate(obj):
-            for inner in _mutations(item):
-                yield [*obj[:i], inner, *obj[i + 1 :]]
+_mutations = mutations
 
 
 @pytest.mark.parametrize("n", range(1, len(LINES) + 1))

@@ -15,6 +15,7 @@ import pytest
 from foretold.errors import FormatError
 from foretold.formats import mastodon
 from foretold.post import Deletion, Post, Ref
+from tests.formats.sweep import mutations
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "mastodon" / "statuses.jsonl"
 LINES = FIXTURE.read_bytes().splitlines()
@@ -259,21 +260,10 @@ def test_malformed_statuses_raise_format_error_naming_the_field(
 
 
 _BROKEN_HTML = "<p><a href='x'>&#0;<![if"
-_WRONG: tuple[object, ...] = (None, 0, -1, 1.5, True, "", "x", [], [1], {}, {"a": 1}, _BROKEN_HTML)
 
 
 def _mutations(obj: Any) -> Iterator[Any]:
-    """Copies of ``obj`` with one value anywhere inside replaced by a wrong one."""
-    if isinstance(obj, dict):
-        for key in obj:
-            for wrong in _WRONG:
-                yield {**obj, key: wrong}
-            for inner in _mutations(obj[key]):
-                yield {**obj, key: inner}
-    elif isinstance(obj, list):
-        for i, item in enumerate(obj):
-            for inner in _mutations(item):
-                yield [*obj[:i], inner, *obj[i + 1 :]]
+    return mutations(obj, extra=(_BROKEN_HTML,))
 
 
 @pytest.mark.parametrize("n", range(1, len(LINES) + 1))
