@@ -127,8 +127,18 @@ def read_lines(
     batch_size: int = BATCH,
 ) -> Iterator[list[Record]]:
     """Batches of records from JSON lines; ``reader`` None means detect per line."""
+    return _batched(_line_records(lines, source, stats, quarantine, reader, strict), batch_size)
+
+
+def _line_records(
+    lines: Iterable[bytes],
+    source: str,
+    stats: IngestStats,
+    quarantine: Quarantine,
+    reader: ModuleType | None,
+    strict: bool,
+) -> Iterator[Record]:
     loads = orjson.loads
-    batch: list[Record] = []
     n = 0
 
     def refuse(line: bytes, reason: str) -> None:
@@ -143,10 +153,7 @@ def read_lines(
             stats.parsed += 1
             stats.posts += 1
             stats.formats["x_v2"] += 1
-            batch.append(post)
-            if len(batch) >= batch_size:
-                yield batch
-                batch = []
+            yield post
             continue
         if not line.strip():
             stats.blank += 1
@@ -179,13 +186,8 @@ def read_lines(
                 stats.deletions += 1
             else:
                 stats.posts += 1
-            batch.append(rec)
-        if len(batch) >= batch_size:
-            yield batch
-            batch = []
+            yield rec
     stats.lines += n
-    if batch:
-        yield batch
 
 
 def read_csv(
@@ -199,24 +201,22 @@ def read_csv(
     batch_size: int = BATCH,
 ) -> Iterator[list[Record]]:
     """Batches of posts from a CSV file with a column mapping."""
-    yield from _csv_batches(
-        text_lines(stream), source, stats, quarantine, mapping, platform, strict, batch_size
+    return _batched(
+        _csv_records(stream, source, stats, quarantine, mapping, platform, strict), batch_size
     )
 
 
-def _csv_batches(
-    text: Iterable[str],
+def _csv_records(
+    stream: IO[bytes],
     source: str,
     stats: IngestStats,
     quarantine: Quarantine,
     mapping: dict[str, str] | None,
     platform: str,
     strict: bool,
-    batch_size: int,
-) -> Iterator[list[Record]]:
-    batch: list[Record] = []
+) -> Iterator[Record]:
     rows = 0
-    for line_no, item, row in read_rows(text, mapping or DEFAULT_MAP, platform):
+    for line_no, item, row in read_rows(text_lines(stream), mapping or DEFAULT_MAP, platform):
         rows += 1
         if isinstance(item, FormatError):
             if strict:
@@ -229,11 +229,17 @@ def _csv_batches(
         stats.posts += 1
         stats.parsed += 1
         stats.formats["csv"] += 1
-        batch.append(item)
-        if len(batch) >= batch_size:
+        yield item
+    stats.lines += rows
+
+
+def _batched(records: Iterator[Record], size: int) -> Iterator[list[Record]]:
+    batch: list[Record] = []
+    for rec in records:
+        batch.append(rec)
+        if len(batch) >= size:
             yield batch
             batch = []
-    stats.lines += rows
     if batch:
         yield batch
 
