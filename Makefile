@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 DATA   ?= ../shared/data
 OUT    ?= out
 
-.PHONY: setup demo test lint format bench clean
+.PHONY: setup demo test lint format bench train eval clean
 
 setup: $(VENV)/.installed
 
@@ -45,8 +45,18 @@ format: setup
 bench: setup
 	mkdir -p $(OUT)
 	$(PY) bench/replay_bench.py --posts 200000 --out $(OUT)
+	$(PY) bench/understand_bench.py
 	$(BIN)/foretold benchmark --json $(OUT)/benchmark.json --markdown docs/benchmark.md
 	$(BIN)/pytest -m bench -p no:cacheprovider || [ $$? -eq 5 ]
+
+## rebuild every model from ../shared/data (train/dev splits; needs the train extra: torch CPU)
+train: setup
+	$(PY) -m pip install --quiet -e '.[train]'
+	$(BIN)/foretold train
+
+## the test-split table for both tiers beside VADER and the published figures
+eval: setup
+	$(BIN)/foretold eval
 
 clean:
 	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache build *.egg-info src/*.egg-info

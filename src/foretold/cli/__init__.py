@@ -15,6 +15,7 @@ from foretold.cli.benchmark import benchmark_cmd
 from foretold.cli.export import export_cmd
 from foretold.cli.replay import replay_cmd
 from foretold.cli.simulate import simulate_cmd
+from foretold.cli.understand import classify_cmd, eval_cmd, train_cmd
 from foretold.errors import ForetoldError
 
 
@@ -47,3 +48,6 @@ main.add_command(replay_cmd)
 main.add_command(export_cmd)
 main.add_command(simulate_cmd)
 main.add_command(benchmark_cmd)
+main.add_command(classify_cmd)
+main.add_command(train_cmd)
+main.add_command(eval_cmd)

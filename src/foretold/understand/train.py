@@ -1,0 +1,329 @@
+"""``foretold train``: rebuild every model from the shared data (train/val splits only).
+
+Each task's head is a class-balanced logistic regression (scikit-learn, L-BFGS, which is
+deterministic); its regularisation ``C`` and, for the binary tasks, its operating point are
+chosen on the task's validation split. Test splits are never read here.
+
+Needs the ``train`` extra (scikit-learn; torch only to export the encoder).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import importlib
+import json
+import shutil
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from foretold.errors import MissingExtraError
+from foretold.understand.data import TASKS, Split, load_split
+from foretold.understand.features import Hasher
+from foretold.understand.metrics import score
+
+__all__ = [
+    "MODELS",
+    "SAMPLE_SIZE",
+    "HeadReport",
+    "emoji_lexicon",
+    "fit_heads",
+    "sample_scores",
+    "train_accurate",
+    "train_all",
+    "train_fast",
+]
+
+MODELS = Path(__file__).parent / "models"
+SAMPLE_SIZE = 300  # the fixed sample: the first 300 validation posts of each task
+EMBEDDING_SCALE = 2.0  # chosen on validation among 1, 2 and 3
+
+# Where each task's logits sit among the ten outputs, and whether it is binary.
+SLOTS: dict[str, tuple[int, int]] = {
+    "sentiment": (0, 3),
+    "irony": (3, 4),
+    "offensive": (4, 5),
+    "hate": (5, 6),
+    "emotion": (6, 10),
+}
+BINARY = ("irony", "offensive", "hate")
+Log = Callable[[str], None]
+
+
+@dataclass
+class HeadReport:
+    """What training one head chose and reached on its validation split."""
+
+    task: str
+    n_train: int
+    n_val: int
+    C: float
+    threshold: float | None
+    val_metric: float
+    grid: dict[str, float] = field(default_factory=dict)
+
+
+def emoji_lexicon(root: Path) -> dict[str, float]:
+    """Emoji -> polarity ``(positive - negative) / (occurrences + 3)`` from the ranking."""
+    out: dict[str, float] = {}
+    path = root / "lexicons" / "Emoji_Sentiment_Data_v1.0.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            n = int(row["Occurrences"])
+            out[row["Emoji"]] = round((int(row["Positive"]) - int(row["Negative"])) / (n + 3), 4)
+    return out
+
+
+def _sklearn() -> Any:
+    try:
+        return importlib.import_module("sklearn.linear_model").LogisticRegression
+    except ImportError:
+        raise MissingExtraError("scikit-learn", "train") from None
+
+
+def _best_threshold(
+    metric: str, y: Sequence[int], p: npt.NDArray[np.float64]
+) -> tuple[float, float]:
+    best = (0.5, score(metric, y, (p >= 0.5).astype(int).tolist(), 2))
+    for t in np.round(np.arange(0.2, 0.81, 0.02), 2):
+        s = score(metric, y, (p >= t).astype(int).tolist(), 2)
+        if s > best[1] + 1e-9:
+            best = (float(t), s)
+    return best
+
+
+def fit_heads(
+    task: str,
+    x_train: Any,
+    train: Split,
+    x_val: Any,
+    val: Split,
+    grid: Sequence[float],
+    log: Log = print,
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32], HeadReport]:
+    """Fit ``task``'s head for each ``C`` of ``grid``; keep the best on validation.
+
+    Returns the weights ``(n_features, k)``, the bias ``(k,)`` (``k`` = 1 for a binary task)
+    and the report.
+    """
+    logistic = _sklearn()
+    spec = TASKS[task]
+    k = len(spec.classes)
+    best: tuple[float, Any, float, float | None] | None = None
+    results: dict[str, float] = {}
+    for c in grid:
+        model = logistic(C=c, class_weight="balanced", max_iter=1000, tol=1e-4)
+        model.fit(x_train, train.labels)
+        proba = model.predict_proba(x_val)
+        threshold: float | None = None
+        if k == 2:
+            threshold, metric = _best_threshold(spec.metric, val.labels, proba[:, 1])
+        else:
+            metric = score(spec.metric, val.labels, proba.argmax(axis=1).tolist(), k)
+        results[str(c)] = round(metric, 4)
+        log(f"  {task}: C={c} val {spec.metric}={metric:.4f}")
+        if best is None or metric > best[0] + 1e-9:
+            best = (metric, model, c, threshold)
+    assert best is not None
+    metric, model, c, threshold = best
+    coef = np.asarray(model.coef_, dtype=np.float32).T
+    bias = np.asarray(model.intercept_, dtype=np.float32)
+    report = HeadReport(task, len(train.texts), len(val.texts), c, threshold, round(metric, 4))
+    report.grid = results
+    return coef, bias, report
+
+
+def train_fast(
+    root: Path,
+    out: Path,
+    bits: int = 18,
+    limit: int | None = None,
+    grids: Mapping[str, Sequence[float]] | None = None,
+    log: Log = print,
+) -> list[HeadReport]:
+    """Train the fast tier on ``root`` and write ``out`` (an ``.npz``).
+
+    ``limit`` keeps the first ``limit`` train and validation examples of each task (for a
+    quick smoke retrain); ``grids`` overrides the ``C`` values tried per task.
+    """
+    lexicon = emoji_lexicon(root)
+    hasher = Hasher(bits, lexicon)
+    weights = np.zeros((hasher.n_features, 10), dtype=np.float32)
+    bias = np.zeros(10, dtype=np.float32)
+    thresholds = np.full(3, 0.5, dtype=np.float32)
+    reports: list[HeadReport] = []
+    default = {"sentiment": (3.0, 10.0)}
+    for task in TASKS:
+        train, val = load_split(task, "train", root), load_split(task, "val", root)
+        if limit is not None:
+            train, val = train.head(limit), val.head(limit)
+        grid = (grids or {}).get(task) or default.get(task) or (1.0, 3.0, 10.0, 30.0)
+        log(f"fast: {task} ({len(train.texts)} train, {len(val.texts)} val)")
+        coef, b, report = fit_heads(
+            task, hasher.matrix(train.texts), train, hasher.matrix(val.texts), val, grid, log
+        )
+        lo, hi = SLOTS[task]
+        if hi - lo == 1:
+            weights[:, lo], bias[lo] = coef[:, 0], b[0]
+            thresholds[BINARY.index(task)] = report.threshold or 0.5
+        else:
+            weights[:, lo:hi], bias[lo:hi] = coef, b
+        reports.append(report)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(
+        out,
+        weights=weights.astype(np.float16),
+        bias=bias,
+        thresholds=thresholds,
+        bits=np.int64(bits),
+        emoji_chars=np.array(list(lexicon)),
+        emoji_values=np.array(list(lexicon.values()), dtype=np.float32),
+    )
+    return reports
+
+
+def _embed_cached(encoder: Any, texts: Sequence[str], path: Path) -> npt.NDArray[np.float32]:
+    if path.exists():
+        cached = np.load(path)
+        if cached.shape == (len(texts), 384):
+            return np.asarray(cached, dtype=np.float32)
+    emb = encoder.embed(texts)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.save(path, emb)
+    return np.asarray(emb, dtype=np.float32)
+
+
+def _file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
+def ensure_encoder(out: Path, cache: Path, log: Log = print) -> Path:
+    """``out/encoder.onnx``: exported and quantised to int8 unless already there."""
+    target = out / "encoder.onnx"
+    if target.exists() and (out / "tokenizer.json").exists():
+        return target
+    from foretold.understand.export import export_encoder, quantize
+
+    log("accurate: exporting all-MiniLM-L6-v2 to ONNX and quantising it to int8")
+    fp32 = export_encoder(cache / "encoder-fp32.onnx")
+    quantize(fp32, target)
+    shutil.copyfile(fp32.parent / "tokenizer.json", out / "tokenizer.json")
+    return target
+
+
+def train_accurate(
+    root: Path,
+    out: Path,
+    encoder_path: Path,
+    cache: Path,
+    bits: int = 18,
+    limit: int | None = None,
+    grids: Mapping[str, Sequence[float]] | None = None,
+    log: Log = print,
+) -> list[HeadReport]:
+    """Train the accurate tier's heads (embedding + hashed n-grams) and write ``out``."""
+    from foretold.understand.encoder import Encoder
+
+    sparse = importlib.import_module("scipy.sparse")
+
+    lexicon = emoji_lexicon(root)
+    hasher = Hasher(bits, lexicon)
+    encoder = Encoder(encoder_path)
+    digest = _file_digest(encoder_path)
+    n = hasher.n_features
+    weights = np.zeros((n, 10), dtype=np.float32)
+    dense = np.zeros((384, 10), dtype=np.float32)
+    bias = np.zeros(10, dtype=np.float32)
+    thresholds = np.full(3, 0.5, dtype=np.float32)
+    reports: list[HeadReport] = []
+    default: dict[str, Sequence[float]] = {"sentiment": (0.5, 1.0)}
+
+    def features(task: str, name: str, split: Split) -> Any:
+        path = cache / f"emb-{digest}-{task}-{name}-{limit or 'all'}.npy"
+        emb = _embed_cached(encoder, split.texts, path) * EMBEDDING_SCALE
+        return sparse.hstack([hasher.matrix(split.texts), sparse.csr_matrix(emb)]).tocsr()
+
+    for task in TASKS:
+        train, val = load_split(task, "train", root), load_split(task, "val", root)
+        if limit is not None:
+            train, val = train.head(limit), val.head(limit)
+        grid = (grids or {}).get(task) or default.get(task) or (1.0, 3.0, 10.0)
+        log(f"accurate: {task} ({len(train.texts)} train, {len(val.texts)} val)")
+        coef, b, report = fit_heads(
+            task, features(task, "train", train), train, features(task, "val", val), val, grid, log
+        )
+        lo, hi = SLOTS[task]
+        weights[:, lo:hi], dense[:, lo:hi], bias[lo:hi] = coef[:n], coef[n:], b
+        if hi - lo == 1:
+            thresholds[BINARY.index(task)] = report.threshold or 0.5
+        reports.append(report)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(
+        out,
+        weights=weights.astype(np.float16),
+        dense=dense,
+        bias=bias,
+        thresholds=thresholds,
+        bits=np.int64(bits),
+        embedding_scale=np.float32(EMBEDDING_SCALE),
+        emoji_chars=np.array(list(lexicon)),
+        emoji_values=np.array(list(lexicon.values()), dtype=np.float32),
+    )
+    return reports
+
+
+def sample_scores(classifier: Any, root: Path) -> dict[str, float]:
+    """Each task's metric (x100, 2 decimals) on the fixed sample of its validation split."""
+    from foretold.understand.evaluate import predict
+
+    out: dict[str, float] = {}
+    for task, spec in TASKS.items():
+        split = load_split(task, "val", root).head(SAMPLE_SIZE)
+        pred = predict(task, classifier.classify(split.texts))
+        out[task] = round(100 * score(spec.metric, split.labels, pred, len(spec.classes)), 2)
+    return out
+
+
+def train_all(
+    root: Path,
+    out: Path,
+    tiers: Sequence[str],
+    limit: int | None,
+    cache: Path,
+    now: datetime,
+    log: Log = print,
+) -> Path:
+    """Train ``tiers`` into ``out``, then write ``sample_scores.json`` and ``MODEL_CARD.md``."""
+    from foretold.understand.model_card import write_card
+
+    reports: dict[str, list[HeadReport]] = {}
+    samples: dict[str, dict[str, float]] = {}
+    scores_path = out / "sample_scores.json"
+    if scores_path.exists():
+        samples.update(json.loads(scores_path.read_text()))
+    if "fast" in tiers:
+        from foretold.understand.fast import FastClassifier
+
+        reports["fast"] = train_fast(root, out / "fast.npz", limit=limit, log=log)
+        samples["fast"] = sample_scores(FastClassifier(out / "fast.npz"), root)
+    if "accurate" in tiers:
+        from foretold.understand.accurate import AccurateClassifier
+
+        encoder = ensure_encoder(out, cache, log)
+        reports["accurate"] = train_accurate(
+            root, out / "accurate.npz", encoder, cache, limit=limit, log=log
+        )
+        samples["accurate"] = sample_scores(AccurateClassifier(out / "accurate.npz", encoder), root)
+    scores_path.write_text(json.dumps(samples, indent=2, sort_keys=True) + "\n")
+    return write_card(out, root, reports, samples, now, limit)
+
+
+def reports_json(reports: Sequence[HeadReport]) -> str:
+    """The reports as indented JSON."""
+    return json.dumps([r.__dict__ for r in reports], indent=2)
