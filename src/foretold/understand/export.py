@@ -30,15 +30,15 @@ def source_dir() -> Path:
 
 def export_encoder(out: Path) -> Path:
     """Write the fp32 encoder to ``out`` and the tokenizer beside it; return ``out``."""
-    try:
-        import torch
-        from transformers import AutoModel
+    try:  # imported by name: the train extra is not installed where mypy and CI run
+        torch: Any = importlib.import_module("torch")
+        auto_model: Any = importlib.import_module("transformers").AutoModel
     except ImportError:
         raise MissingExtraError("torch", "train") from None
     src = source_dir()
-    model = AutoModel.from_pretrained(str(src)).eval()
+    model = auto_model.from_pretrained(str(src)).eval()
 
-    class Pooled(torch.nn.Module):
+    class Pooled(torch.nn.Module):  # type: ignore[misc]
         def __init__(self, inner: Any) -> None:
             super().__init__()
             self.inner = inner
