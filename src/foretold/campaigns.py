@@ -41,6 +41,8 @@ class Campaign:
     launched_at: datetime | None = None
     sinks: tuple[str, ...] = ()
     _keyword_re: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
+    _tags: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
+    _handles: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", self.name):
@@ -49,6 +51,8 @@ class Campaign:
             )
         object.__setattr__(self, "hashtags", tuple(h.lstrip("#").lower() for h in self.hashtags))
         object.__setattr__(self, "handles", tuple(h.lstrip("@").lower() for h in self.handles))
+        object.__setattr__(self, "_tags", frozenset(self.hashtags))
+        object.__setattr__(self, "_handles", frozenset(self.handles))
         if self.keywords:
             words = "|".join(re.escape(k) for k in self.keywords)
             object.__setattr__(
@@ -75,13 +79,13 @@ class Campaign:
 
     def matches(self, post: Post) -> bool:
         """Whether the post belongs to this campaign."""
-        if self.hashtags and not set(self.hashtags).isdisjoint(post.hashtags):
+        if self._tags and not self._tags.isdisjoint(post.hashtags):
             return True
-        if self.handles:
-            handles = self.handles
+        if self._handles:
+            handles = self._handles
             if post.author.handle.lower() in handles:
                 return True
-            if not set(handles).isdisjoint(post.mentions):
+            if not handles.isdisjoint(post.mentions):
                 return True
             for ref in (post.reply_to, post.quote_of, post.repost_of):
                 if ref is not None and ref.author_handle.lower() in handles:
