@@ -16,17 +16,23 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
-## the main job on the embedded defaults: replay the bundled sample stream and,
-## where ../shared/data is present, the real PHEME Germanwings stream (CSV preset)
+## the main job on the embedded defaults: simulate the #AskJPM week (real labelled tweets
+## from ../shared/data), replay it with labels and early warning, print the alerts; then
+## replay the bundled mixed-platform sample and, when present, the real PHEME stream
 demo: setup
 	mkdir -p $(OUT)
 	rm -f $(OUT)/demo.db $(OUT)/demo.db-wal $(OUT)/demo.db-shm $(OUT)/demo.quarantine.jsonl
+	@if [ -d $(DATA)/tweeteval ]; then \
+		$(BIN)/foretold simulate askjpm --seed 1 --data $(DATA) --out $(OUT)/askjpm.jsonl && \
+		$(BIN)/foretold replay $(OUT)/askjpm.jsonl --store $(OUT)/demo.db \
+			--track '#AskJPM' --track '@jpmorgan' --alerts $(OUT)/askjpm.alerts.jsonl; \
+	else echo "note: $(DATA) absent; no #AskJPM simulation (it draws real tweets from there)"; fi
 	$(BIN)/foretold replay src/foretold/samples/mixed-platforms.jsonl --store $(OUT)/demo.db \
-		--track '#AskJPM' --track '@jpmorgan'
+		--track '#AskBrand' --track '@jpmorgan'
 	@if [ -f $(DATA)/pheme/germanwings-crash.csv ]; then \
 		$(BIN)/foretold replay $(DATA)/pheme/germanwings-crash.csv --csv-preset pheme --platform x \
 			--store $(OUT)/demo.db --track '#Germanwings' --track Germanwings; \
-	else echo "note: $(DATA)/pheme absent; replayed the bundled sample only"; fi
+	fi
 	$(BIN)/foretold export --store $(OUT)/demo.db --format csv --out $(OUT)/demo-posts.csv
 
 test: setup

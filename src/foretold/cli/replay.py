@@ -186,8 +186,11 @@ def replay_cmd(
             alerts_out = stack.enter_context(open(alerts_path, "wb"))
         bar = stack.enter_context(Progress(enabled=show, stats=stats))
 
+        raised: list[dict[str, object]] = []
+
         def on_batch(batch: Batch, result: RunResult) -> None:
             bar.update(len(batch.posts) + len(batch.deletions))
+            raised.extend(batch.alerts)
 
         pipeline = Pipeline(store, stages, clock, alerts_out, speed, on_batch)
         try:
@@ -199,6 +202,8 @@ def replay_cmd(
         summary = _summary(stats, result, qpath)
         store.finish_run(run_id, clock.now(), summary)
     _print_summary(summary)
+    for alert in raised:
+        click.echo(f"  {alert['level']:<9} {alert['at']}  [{alert['campaign']}] {alert['summary']}")
 
 
 def build_stages(
