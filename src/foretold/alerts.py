@@ -1,22 +1,26 @@
-"""Alert levels with hysteresis, cool-down and de-duplication; the Alert record.
+"""Alert levels with hysteresis and one alert per level per episode; the Alert record.
 
 :class:`LevelPolicy` turns a risk per step into level changes worth telling a human:
 
 - a level is *entered* when risk reaches its threshold (``watch`` 0.35, ``warning``
-  0.6, ``crisis`` 0.85 by default) and *left* only when risk falls below the threshold
+  0.6, ``crisis`` 0.8 by default) and *left* only when risk falls below the threshold
   minus ``exit_margin`` and the level has been held ``hold_steps`` (hysteresis);
-- within an episode (first alert to ``all_clear``) only a rise above every level
-  already raised is alerted, or a rise back into the episode's highest level last
-  raised at least ``cooldown_steps`` ago (de-duplication, cool-down); stepping down
-  is silent, and a lower level is never raised again after a higher one;
-- ``all_clear`` is raised once risk has stayed below ``watch`` for ``all_clear_steps``.
+- a caller may hold the level below a ``ceiling`` for a step (the detector does, so
+  that ``crisis`` is entered only while the storm is happening now); a level already
+  held is kept;
+- an *episode* runs from the first alert to ``all_clear``; within it each level is
+  alerted at most once, and only on the way up: stepping down is silent, coming back
+  up to a level already raised is silent, and a lower level is never raised after a
+  higher one. One continuous storm gives at most watch, warning, crisis, all_clear;
+- ``all_clear`` is raised once risk has stayed below ``watch`` for ``all_clear_steps``;
+  it ends the episode, and only then can a level be raised again.
 
 ::
 
-    step   0    1    2    3    4    5 ...   40 ...  170
-    risk  .1   .4   .7   .55  .9   .3       .1       .1
-    level  -  watch warn warn crisis crisis  ...     none
-    alert    watch warning    crisis                all_clear
+    step   0    1    2    3    4    5 ...   40 ...  90 ...  170
+    risk  .1   .4   .7   .55  .9   .3       .1       .9       .1
+    level  -  watch warn warn crisis crisis  ...    crisis    none
+    alert    watch warning    crisis           (silent)      all_clear
 
 >>> p = LevelPolicy(hold_steps=30, all_clear_steps=120)
 >>> [p.update(r, step) for step, r in enumerate([0.1, 0.4, 0.7, 0.55, 0.9, 0.3])]
@@ -41,22 +45,19 @@ class LevelPolicy:
 
     def __init__(
         self,
-        thresholds: tuple[float, float, float] = (0.35, 0.6, 0.85),
+        thresholds: tuple[float, float, float] = (0.35, 0.6, 0.8),
         exit_margin: float = 0.1,
         hold_steps: int = 30,
-        cooldown_steps: int = 180,
         all_clear_steps: int = 120,
     ) -> None:
         self.thresholds = thresholds
         self.exit_margin = exit_margin
         self.hold_steps = hold_steps
-        self.cooldown_steps = cooldown_steps
         self.all_clear_steps = all_clear_steps
         self._level = 0
         self._since = 0  # step the current level was entered
         self._calm_since: int | None = None
         self._episode_max = 0  # highest level alerted in this episode (0: no episode)
-        self._last_alert: dict[int, int] = {}
 
     @property
     def level(self) -> str:
@@ -68,9 +69,15 @@ class LevelPolicy:
         """True from the first alert until all_clear."""
         return self._episode_max > 0
 
-    def update(self, risk: float, step: int) -> Level | None:
-        """Feed one step's risk; the alert level to raise now, if any."""
+    def update(self, risk: float, step: int, ceiling: int = 3) -> Level | None:
+        """Feed one step's risk; the alert level to raise now, if any.
+
+        ``ceiling`` (0-3: none to crisis) is the highest level that may be *entered*
+        at this step; a higher level already held is kept (hysteresis still applies).
+        """
         target = sum(1 for t in self.thresholds if risk >= t)
+        if target > self._level:
+            target = max(min(target, ceiling), self._level)
         rising = target > self._level
         if rising:
             self._level, self._since = target, step
@@ -80,31 +87,18 @@ class LevelPolicy:
                 self._level, self._since = max(floor, target), step
         if self._level > 0:
             self._calm_since = None
-            return self._raise(step, rising)
+            if self._level > self._episode_max:
+                self._episode_max = self._level
+                return LEVELS[self._level]  # type: ignore[return-value]
+            return None
         if self._episode_max == 0:
             return None
         if self._calm_since is None:
             self._calm_since = step
         if step - self._calm_since >= self.all_clear_steps:
             self._episode_max = 0
-            self._last_alert.clear()
             self._calm_since = None
             return "all_clear"
-        return None
-
-    def _raise(self, step: int, rising: bool) -> Level | None:
-        lv = self._level
-        last = self._last_alert.get(lv)
-        again = (
-            rising
-            and lv == self._episode_max
-            and last is not None
-            and step - last >= self.cooldown_steps
-        )
-        if lv > self._episode_max or again:
-            self._episode_max = max(self._episode_max, lv)
-            self._last_alert[lv] = step
-            return LEVELS[lv]  # type: ignore[return-value]
         return None
 
 

@@ -14,9 +14,10 @@ brand's own posts are left out. A keyword-only match ("Amazon" in news about the
 and in ``keyword_only_share``, not in hostility. A post without labels counts in
 volume; the shares that need labels are None when no post in the window has them.
 
-A post is *hostile* when it is negative, offensive or hateful, or ironic in anger
-(playful irony is mockery, not hostility); a hostile question is a question that
-is hostile. Its *hostility* is a score in [0, 1] from the label scores (see
+A post is *hostile* when it is offensive or hateful, or angry and negative, or an
+angry question: sad, grieving posts about an event are negative but not an attack,
+and playful irony is *mockery* (counted apart), not hostility; a hostile question is
+a question that is hostile. Its *hostility* is a score in [0, 1] from the label scores (see
 :func:`hostility`): the detectors use it, the sentences use the hostile share.
 Reach is weighted by the square root of followers, as a cascade's offspring grow
 (CASES.md), so one account with millions of followers does not drown a window.
@@ -81,11 +82,12 @@ FIELDS: tuple[str, ...] = (
     "hostile_keyword_only",
     "hostility",  # sum of hostility scores over labelled addressed posts
     "hostility_sq",  # and of their squares
+    "mocking",  # ironic, not angry, not offensive
 )
 _F = {name: i for i, name in enumerate(FIELDS)}
 (POSTS, ADDRESSED, KEYWORD_ONLY, BRAND, LABELLED, NEGATIVE, IRONIC, OFFENSIVE, ANGRY, HOSTILE,
- QUESTIONS, HOSTILE_Q, REACH, HOSTILE_REACH, NEWCOMERS, RESPONSES, FOREIGN, NEWS, META,
- AMPLIFIERS, HOSTILE_AMPLIFIERS, HOSTILE_KW, HOSTILITY, HOSTILITY_SQ) = range(len(FIELDS))  # fmt: skip
+ QUESTIONS, HOSTILE_Q, REACH, HOSTILE_REACH, NEWCOMERS, RESPONSES, FOREIGN, NEWS, META, AMPLIFIERS,
+ HOSTILE_AMPLIFIERS, HOSTILE_KW, HOSTILITY, HOSTILITY_SQ, MOCKING) = range(len(FIELDS))  # fmt: skip
 
 _META = re.compile(
     r"\b(?:hashtag\w*|backfir\w*|pr (?:disaster|fail\w*|stunt|nightmare|team)|epic fail"
@@ -129,37 +131,75 @@ def is_news_domain(domain: str, sites: frozenset[str]) -> bool:
 
 
 def is_hostile(labels: dict[str, Any]) -> bool:
-    """Negative, offensive or hateful, or ironic in anger.
+    """Offensive or hateful, or angry and negative, or an angry question at the brand.
 
-    >>> is_hostile({"sentiment": "neutral", "emotion": "anger", "flags": ["ironic"]})
+    Negative alone is not hostile: grief and sadness about an event are negative, not
+    an attack. Irony alone is mockery (:func:`is_mocking`), not hostility; the fast
+    classifier flags irony on most posts, benign ones included, so irony counts in the
+    :func:`hostility` score but never makes a post hostile by itself.
+
+    >>> is_hostile({"sentiment": "neutral", "emotion": "anger", "flags": ["question"]})
     True
+    >>> is_hostile({"sentiment": "negative", "emotion": "sadness", "flags": []})
+    False
     >>> is_hostile({"sentiment": "positive", "emotion": "joy", "flags": ["ironic"]})
     False
     """
     flags = labels.get("flags") or ()
-    return (
-        labels.get("sentiment") == "negative"
-        or "offensive" in flags
-        or "hateful" in flags
-        or ("ironic" in flags and labels.get("emotion") == "anger")
+    if "offensive" in flags or "hateful" in flags:
+        return True
+    return labels.get("emotion") == "anger" and (
+        labels.get("sentiment") == "negative" or "question" in flags
     )
 
 
+def is_mocking(labels: dict[str, Any]) -> bool:
+    """Ironic, but neither angry nor offensive: mockery (#WaitroseReasons), not an attack.
+
+    >>> is_mocking({"sentiment": "negative", "emotion": "joy", "flags": ["ironic"]})
+    True
+    >>> is_mocking({"sentiment": "negative", "emotion": "anger", "flags": ["ironic"]})
+    False
+    """
+    flags = labels.get("flags") or ()
+    return (
+        "ironic" in flags
+        and labels.get("emotion") != "anger"
+        and "offensive" not in flags
+        and "hateful" not in flags
+    )
+
+
+#: Weights of the label scores in :func:`hostility`: anger, offence and angry questions
+#: at the brand push up; negative and irony half as much; sadness (grief), optimism,
+#: joy and praise pull down.
+_UP: dict[str, float] = {"anger": 1.0, "offensive": 1.0, "negative": 0.5, "irony": 0.5}
+_DOWN: dict[str, float] = {"sadness": 1.5, "optimism": 1.0, "joy": 0.5, "positive": 0.5}
+_QUESTION = 1.0  # times the anger score, for a post flagged as a question
+_LOW = sum(_DOWN.values())
+_SPAN = sum(_UP.values()) + _QUESTION + _LOW
+
+
 def hostility(labels: dict[str, Any]) -> float:
-    """A score in [0, 1]: negative, ironic, offensive and angry against positive, joyful and
-    optimistic (label scores; measured on the simulated #AskJPM, it separates the attack
-    from normal chatter about twice as well as any one flag). 0.5 without scores.
+    """A score in [0, 1]: anger, offence, negativity and irony, and anger in a question
+    aimed at the brand, against sadness, optimism, joy and praise (label scores, see
+    :data:`_UP`, :data:`_DOWN`). Sad posts about an event score low: grief is not an
+    attack. 0.5 without scores.
 
     >>> hostility({"scores": {"negative": 0.8, "irony": 0.7, "offensive": 0.3, "anger": 0.7,
-    ...            "positive": 0.05, "joy": 0.02, "optimism": 0.05}})
-    0.7686
+    ...            "positive": 0.05, "joy": 0.02, "optimism": 0.05}, "flags": ["question"]})
+    0.782
+    >>> hostility({"scores": {"negative": 0.8, "sadness": 0.8, "anger": 0.1}, "flags": []})
+    0.3733
     """
     s = labels.get("scores")
     if not s:
         return 0.5
-    up = sum(float(s.get(k, 0.0)) for k in ("negative", "irony", "offensive", "anger"))
-    down = sum(float(s.get(k, 0.0)) for k in ("positive", "joy", "optimism"))
-    return round((up - down + 3.0) / 7.0, 4)
+    up = sum(w * float(s.get(k, 0.0)) for k, w in _UP.items())
+    down = sum(w * float(s.get(k, 0.0)) for k, w in _DOWN.items())
+    if "question" in (labels.get("flags") or ()):
+        up += _QUESTION * float(s.get("anger", 0.0))
+    return round(min(max((up - down + _LOW) / _SPAN, 0.0), 1.0), 4)
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +230,7 @@ class WindowSignals:
     ironic_share: float | None
     offensive_share: float | None
     anger_share: float | None
+    mocking_share: float | None
     hostile_share: float | None
     questions: int
     hostile_question_share: float | None
@@ -322,6 +363,8 @@ class CampaignSignals:
                 s[OFFENSIVE] += 1
             if labels.get("emotion") == "anger":
                 s[ANGRY] += 1
+            if is_mocking(labels):
+                s[MOCKING] += 1
             if hostile:
                 s[HOSTILE] += 1
                 if question:
@@ -394,6 +437,7 @@ class CampaignSignals:
             ironic_share=_share(s[IRONIC], labelled),
             offensive_share=_share(s[OFFENSIVE], labelled),
             anger_share=_share(s[ANGRY], labelled),
+            mocking_share=_share(s[MOCKING], labelled),
             hostile_share=_share(s[HOSTILE], labelled),
             questions=int(s[QUESTIONS]),
             hostile_question_share=_share(s[HOSTILE_Q], s[QUESTIONS]),

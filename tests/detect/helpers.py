@@ -26,6 +26,20 @@ HOSTILE: dict[str, Any] = {
                "anger": 0.8, "joy": 0.02, "optimism": 0.03},
     "flags": ["ironic", "question"],
 }  # fmt: skip
+SAD: dict[str, Any] = {
+    "sentiment": "negative",
+    "emotion": "sadness",
+    "scores": {"negative": 0.85, "positive": 0.03, "irony": 0.1, "offensive": 0.1,
+               "anger": 0.1, "joy": 0.02, "optimism": 0.05, "sadness": 0.85},
+    "flags": [],
+}  # fmt: skip
+MOCKING: dict[str, Any] = {
+    "sentiment": "negative",
+    "emotion": "joy",
+    "scores": {"negative": 0.5, "positive": 0.2, "irony": 0.9, "offensive": 0.1,
+               "anger": 0.1, "joy": 0.6, "optimism": 0.1, "sadness": 0.05},
+    "flags": ["ironic"],
+}  # fmt: skip
 
 
 def post(

@@ -37,11 +37,39 @@ def test_stepping_down_is_silent_and_all_clear_follows_calm() -> None:
     assert alerts == [(0, "crisis"), (31, "all_clear")]
 
 
-def test_a_crisis_is_raised_again_only_after_the_cool_down() -> None:
-    # crisis, down to warning, back up 10 steps later (too soon), and 100 steps later
-    p = LevelPolicy(hold_steps=2, cooldown_steps=100, all_clear_steps=1000)
-    risks = [0.9] * 3 + [0.65] * 7 + [0.9] * 3 + [0.65] * 90 + [0.9]
-    assert _run(p, risks) == [(0, "crisis"), (103, "crisis")]
+def test_a_long_episode_raises_each_level_once() -> None:
+    # risk  .9 (crisis) -> .65 for hours -> .9 again -> .65 -> .9 ... never calm
+    # alert crisis       (silent)         (silent)        (silent)
+    p = LevelPolicy(hold_steps=2, all_clear_steps=1000)
+    risks = ([0.9] * 3 + [0.65] * 400) * 6
+    assert _run(p, risks) == [(0, "crisis")]
+
+
+def test_a_slow_rise_escalates_one_alert_per_level() -> None:
+    # risk  .4 ... .5 ... .7 ... .45 ... .7 ... .9
+    # alert watch     warning  (down, silent) (back, silent) crisis
+    p = LevelPolicy(hold_steps=2, all_clear_steps=1000)
+    risks = [0.4] * 50 + [0.7] * 50 + [0.45] * 50 + [0.7] * 50 + [0.9] * 5
+    assert _run(p, risks) == [(0, "watch"), (50, "warning"), (200, "crisis")]
+
+
+def test_a_level_is_raised_again_only_after_all_clear() -> None:
+    # crisis, calm for 20 steps (from step 3): all_clear; crisis again: a new episode
+    # risk   .9 .9 .9  0 ... 0   .9
+    # alert  crisis    all_clear  crisis
+    p = LevelPolicy(hold_steps=2, all_clear_steps=20)
+    risks = [0.9] * 3 + [0.0] * 30 + [0.9] * 3
+    assert _run(p, risks) == [(0, "crisis"), (23, "all_clear"), (33, "crisis")]
+
+
+def test_a_ceiling_holds_entry_below_crisis_but_keeps_a_level_held() -> None:
+    # risk .9 with ceiling warning: warning only; ceiling lifted: crisis;
+    # ceiling back down while risk stays high: crisis is kept (no flapping)
+    p = LevelPolicy(hold_steps=2, all_clear_steps=1000)
+    assert [p.update(0.9, i, ceiling=2) for i in range(3)] == ["warning", None, None]
+    assert p.update(0.9, 3) == "crisis"
+    assert [p.update(0.9, i, ceiling=2) for i in range(4, 8)] == [None] * 4
+    assert p.level == "crisis"
 
 
 def test_alert_dict_has_the_product_shape() -> None:

@@ -12,24 +12,27 @@ from foretold.detect import Detect, build_stage
 from foretold.pipeline import Batch
 from foretold.post import Post
 
-from .helpers import CALM, HOSTILE, JPM, batch, post
+from .helpers import CALM, HOSTILE, JPM, MOCKING, SAD, batch, post
 
 WALL = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-def _stream(storm: bool, minutes: int = 240) -> list[tuple[Post, dict[str, Any] | None]]:
+def _stream(
+    storm: bool, minutes: int = 240, turn: dict[str, Any] = HOSTILE
+) -> list[tuple[Post, dict[str, Any] | None]]:
     """Three calm posts a minute for three hours; then volume doubles every 5 minutes
-    (to 200 a minute), 70% hostile when ``storm``, all calm otherwise (good news)."""
+    (to 200 a minute), 70% ``turn`` (hostile by default) with a 192k account joining
+    when ``storm``, all calm otherwise (good news)."""
     out: list[tuple[Post, dict[str, Any] | None]] = []
     n = 0
     for m in range(minutes):
         per_min = 3 if m < 180 else min(200, int(3 * 2 ** ((m - 180) / 5)))
         for i in range(per_min):
             n += 1
-            hostile = storm and m >= 180 and i % 10 < 7
+            turned = storm and m >= 180 and i % 10 < 7
             big = 192_000 if (storm and m == 200 and i == 0) else 300
             p = post(n, m * 60 + i * 60 / per_min, followers=big)
-            out.append((p, HOSTILE if hostile else CALM))
+            out.append((p, turn if turned else CALM))
     return out
 
 
@@ -57,7 +60,7 @@ def test_a_hostile_storm_raises_warning_then_crisis_with_evidence() -> None:
     crisis = next(a for a in alerts if a["level"] == "crisis")
     assert "2013-11-14T00:00:00Z" < crisis["at"] < "2013-11-14T00:40:00Z"
     assert crisis["raised_at"] == "2026-01-01T00:00:00Z"
-    assert crisis["summary"].startswith("Crisis: hostile or ironic posts are ")
+    assert crisis["summary"].startswith("Crisis: hostile posts are ")
     assert "#askjpm" in crisis["summary"]
     ev = crisis["evidence"]
     assert ev["posts"] and ev["authors"] and ev["metrics"]["hostile_share_15m"] > 0.5
@@ -68,6 +71,33 @@ def test_the_storm_is_seen_within_minutes_of_turning() -> None:
     alerts = _alerts(_run(build_stage([JPM], ManualClock(WALL)), _stream(storm=True)))
     first = min(a["at"] for a in alerts if a["level"] in ("warning", "crisis"))
     assert "2013-11-14T00:00:00Z" <= first <= "2013-11-14T00:30:00Z"
+
+
+def test_a_storm_raises_each_level_once() -> None:
+    # minutes 0 ........ 180 .................. 240 (still stormy at the end)
+    # alerts            | watch? warning crisis   (each once, none repeated)
+    alerts = _alerts(_run(build_stage([JPM], ManualClock(WALL)), _stream(storm=True)))
+    levels = [a["level"] for a in alerts]
+    assert len(levels) == len(set(levels))
+    assert levels[-1] == "crisis"
+
+
+def test_a_surge_of_sad_posts_raises_no_crisis() -> None:
+    # minutes 0 ........ 180 ........ 240
+    # volume  3/min calm  | doubles every 5 min, 70% grieving (negative, sad), 192k joins
+    # alerts              | no crisis: grief is not an attack on the brand
+    stream = _stream(storm=True, turn=SAD)
+    alerts = _alerts(_run(build_stage([JPM], ManualClock(WALL)), stream))
+    assert all(a["level"] != "crisis" for a in alerts)
+
+
+def test_a_surge_of_mocking_posts_stays_below_crisis() -> None:
+    # minutes 0 ........ 180 ........ 240
+    # volume  3/min calm  | doubles every 5 min, 70% mocking (ironic, not angry), 192k joins
+    # alerts              | at most a watch: mockery is not an attack
+    stream = _stream(storm=True, turn=MOCKING)
+    alerts = _alerts(_run(build_stage([JPM], ManualClock(WALL)), stream))
+    assert {a["level"] for a in alerts} <= {"watch"}
 
 
 def test_a_good_news_spike_raises_nothing() -> None:

@@ -37,6 +37,7 @@ from foretold.signals import (
     NEWS,
     POSTS,
     CampaignSignals,
+    WindowSignals,
 )
 
 #: How often each window's metrics are written (in steps), by window length.
@@ -70,13 +71,14 @@ class CampaignDetector:
         self.burst = KleinbergBurst(c.burst_scale, c.burst_gamma)
         self.chart = EwmaChart(c.ewma_fast, c.ewma_slow, c.ewma_threshold)
         self.change = Bocpd(c.bocpd_hazard, c.bocpd_max_run)
-        self.policy = LevelPolicy(
-            c.levels, c.exit_margin, c.hold_steps, c.cooldown_steps, c.all_clear_steps
-        )
+        self.policy = LevelPolicy(c.levels, c.exit_margin, c.hold_steps, c.all_clear_steps)
         self.phase = PhaseTracker()
         self.risk = 0.0
+        self.accel = 0.0
         self.evidence = Evidence()
         self._peak_hostile = 0.0
+        # hostile posts a step over the last hours; always learning (even in a storm)
+        self.recent = RateBaseline(0.0, 1.0, c.recent_half_life)
         self._step_us = c.step_seconds * 1_000_000
         self._longest = max(c.windows)
 
@@ -105,6 +107,7 @@ class CampaignDetector:
             if w.empty and step - e > 1:
                 gap = step - e
                 self.rate.update(0.0, gap)
+                self.recent.update(0.0, gap)
                 self.chart.skip(gap)
                 e = step
                 w.advance(e)
@@ -125,6 +128,7 @@ class CampaignDetector:
         if self.cusum.statistic == 0.0 and not self.policy.in_episode:
             # nothing hostile beyond the baseline: risk is 0 whatever else moves (fast path)
             self._calm(end, k1, n1, a1, s1, out)
+            self.recent.update(k1)
             return
         w15, w60 = sig.read(15), sig.read(60)
         expected = rate * 15 * p0
@@ -151,7 +155,10 @@ class CampaignDetector:
             press=clamp(sig.sum(60, NEWS) / 2.0) * (1.0 if hostile_now else 0.5),
         )
         self.risk = risk = round(hijack_risk(ev), 4)
-        level = self.policy.update(risk, end)
+        self.accel = accel = (w15.hostile / 15.0 + 0.2) / (self.recent.rate + 0.2)
+        happening = storm_now(ev, accel, share15, p0, c)
+        level = self.policy.update(risk, end, _ceiling(w60, happening))
+        self.recent.update(k1)
         self._learn(k1, n1, a1, s1)
         if self.policy.in_episode:
             self._peak_hostile = max(self._peak_hostile, float(w15.hostile))
@@ -263,6 +270,26 @@ class CampaignDetector:
             links=tuple(explain.top_links(notes60, c.evidence_links)),
             metrics=metrics,
         )
+
+
+def _ceiling(w60: WindowSignals, happening: bool) -> int:
+    """The highest level that may be entered now: crisis only while the storm is
+    happening; watch while mockery outweighs hostility over the hour (#WaitroseReasons)."""
+    mocking, hostile = w60.mocking_share, w60.hostile_share
+    if mocking is not None and hostile is not None and w60.labelled >= 20 and mocking > hostile:
+        return 1
+    return 3 if happening else 2
+
+
+def storm_now(ev: Evidence, accel: float, share: float | None, p0: float, c: DetectConfig) -> bool:
+    """Is the storm happening now: hostility, velocity and spread in the same 15 minutes?"""
+    spread = max(ev.amplifiers, ev.cascade, ev.press)
+    return (
+        accel >= c.crisis_accel
+        and share is not None
+        and share >= p0 + c.crisis_share
+        and spread >= c.crisis_spread
+    )
 
 
 def _cascade(branching: float | None, posts: int, share: float | None, p0: float) -> float:

@@ -3,7 +3,7 @@
 Defaults are the measured ones (``docs/early-warning.md``); change them in one place.
 
 >>> DetectConfig().levels
-(0.35, 0.6, 0.85)
+(0.35, 0.6, 0.8)
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ class DetectConfig:
     rate_half_life: float = 1440.0
     prior_hostile: float = 0.3
     prior_hostility: float = 0.5
-    prior_hostility_sd: float = 0.11
+    prior_hostility_sd: float = 0.1
     prior_hostile_n: float = 40.0
     hostile_half_life: float = 10080.0
     suspect_learning: float = 0.05  # learning weight while a change is suspected
@@ -45,12 +45,16 @@ class DetectConfig:
     amplifier_min: int = 20_000
     amplifier_factor: float = 30.0
     # risk -> levels: entry thresholds for watch, warning, crisis
-    levels: tuple[float, float, float] = (0.35, 0.6, 0.85)
+    levels: tuple[float, float, float] = (0.35, 0.6, 0.8)
     min_hostile: int = 8  # hostile posts in 15 min before volume can count
     full_hostile: int = 40  # hostile posts in 15 min for volume evidence to count in full
     exit_margin: float = 0.1  # hysteresis: leave a level only below its threshold minus this
     hold_steps: int = 60  # minimum time at a level before stepping down
     all_clear_steps: int = 180  # calm needed after an episode before all_clear
-    cooldown_steps: int = 360  # the same level is not raised again within this
+    # crisis only while the storm is happening now, in the last 15 minutes:
+    crisis_accel: float = 2.0  # hostile posts a minute against the last hours' rate
+    recent_half_life: float = 180.0  # of that rate, which learns even in a storm
+    crisis_share: float = 0.1  # hostile share above the baseline share
+    crisis_spread: float = 0.25  # amplifiers entering, the cascade or press (strongest)
     evidence_posts: int = 5
     evidence_links: int = 5

@@ -95,14 +95,13 @@ def summary(
         share = w.hostile_share if w.hostile_share is not None else 0.0
         start = f" since {since.astimezone(UTC).strftime('%b %d %H:%M')} UTC" if since else ""
         return (
-            f"Worth a look: hostile or ironic posts are {percent(share)} of {name} "
+            f"Worth a look: hostile posts are {percent(share)} of {name} "
             f"in the last {span} (baseline {base}), building up{start}."
         )
     share = w15.hostile_share if w15.hostile_share is not None else 0.0
     lead = "Crisis" if level == "crisis" else "A hijack is forming"
     text = (
-        f"{lead}: hostile or ironic posts are {percent(share)} of {name} in the last 15 min "
-        f"(baseline {base})"
+        f"{lead}: hostile posts are {percent(share)} of {name} in the last 15 min (baseline {base})"
     )
     if surge is not None and surge >= 2.0:
         text += f", {w15.hostile:,} of them, {surge:.0f}x the usual"
