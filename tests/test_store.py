@@ -154,3 +154,16 @@ def store_count(path: Path) -> int:
 @given(st.lists(st.text(max_size=8), max_size=5).map(tuple))
 def test_list_columns_round_trip_any_text(items: tuple[str, ...]) -> None:
     assert _split(_join(items)) == items
+
+
+def test_a_version_1_store_is_migrated_in_place(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with Store(path) as store:
+        store.put_posts([post(1)])
+        store.db.execute("DROP TABLE deliveries")
+        store.db.execute("DROP TABLE source_status")
+        store.db.execute("PRAGMA user_version = 1")
+    with Store(path) as store:
+        assert store.count_posts() == 1
+        store.db.execute("SELECT count(*) FROM deliveries").fetchone()
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION

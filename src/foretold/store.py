@@ -27,7 +27,7 @@ import orjson
 from foretold.errors import StoreError
 from foretold.post import Author, Counts, Deletion, Post, Ref, parse_time
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: deliveries and source_status
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS posts (
@@ -93,6 +93,16 @@ CREATE TABLE IF NOT EXISTS alerts (
 );
 CREATE TABLE IF NOT EXISTS cursors (
     source TEXT PRIMARY KEY, cursor TEXT NOT NULL, updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS deliveries (       -- one row per alert and sink: the outbox
+    alert_id TEXT NOT NULL, sink TEXT NOT NULL,
+    state TEXT NOT NULL,                      -- pending | delivered | failed
+    attempts INTEGER NOT NULL DEFAULT 0, next_at TEXT, last_error TEXT, delivered_at TEXT,
+    PRIMARY KEY (alert_id, sink)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS source_status (    -- what each live source is doing now
+    source TEXT PRIMARY KEY, state TEXT NOT NULL, detail TEXT NOT NULL, until TEXT,
+    posts_per_min REAL NOT NULL DEFAULT 0, updated_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS runs (
     seq INTEGER PRIMARY KEY, command TEXT NOT NULL, started_at TEXT NOT NULL,
@@ -161,6 +171,12 @@ class Store:
         if version < SCHEMA_VERSION:
             self._db.executescript(_SCHEMA)
             self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        """The connection, for subsystems that own tables of their own (the alert outbox,
+        source status); posts, labels and alerts go through the methods here."""
+        return self._db
 
     def close(self) -> None:
         """Close the connection (checkpointing the WAL when last)."""
