@@ -103,3 +103,14 @@ def test_classify_stage_stores_labels_and_hands_them_to_later_stages(tmp_path: P
     assert labels["1631000000000000003"] == {"flags": ["question"]}
     assert labels["1631000000000000001"] == {"flags": ["question"]}
     assert len(seen) == len(labels)
+
+
+def test_cursors_are_stored_with_their_batch(tmp_path: Path) -> None:
+    class Cursored(Pipeline):
+        def cursors_of(self, records: list) -> list[tuple[str, str, str]]:  # type: ignore[type-arg]
+            return [("jetstream", str(len(records)), "2026-11-25T00:00:00Z")]
+
+    with Store(tmp_path / "s.db") as store:
+        Cursored(store).run(_batches())
+        assert store.cursor("jetstream") is not None
+        assert store.cursor("x") is None

@@ -51,7 +51,10 @@ class Batch:
     the same labels as dicts by post key, for the stages after classification.
     ``alerts``: alerts in the PRODUCT.md shape. ``metrics``: ``(campaign, window
     seconds, window end in microseconds, metrics JSON)``. ``phases``: ``(campaign,
-    start in microseconds, phase)``. The runner stores all of them with the posts.
+    start in microseconds, phase)``. ``cursors``: ``(source, cursor, updated_at ISO)``
+    set by a live source for the posts of this batch, stored in the same transaction so a
+    restart resumes exactly after the last stored post. The runner stores all of them
+    with the posts.
     """
 
     posts: list[Post]
@@ -62,6 +65,7 @@ class Batch:
     alerts: list[dict[str, Any]] = field(default_factory=list)
     metrics: list[tuple[str, int, int, bytes]] = field(default_factory=list)
     phases: list[tuple[str, int, str]] = field(default_factory=list)
+    cursors: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 class Stage(Protocol):
@@ -195,6 +199,10 @@ class Pipeline:
             raise
         result.stored, result.duplicates, result.memberships = writer.close()
 
+    def cursors_of(self, records: list[Record]) -> list[tuple[str, str, str]]:
+        """Cursors to store with a batch; live sources override this (files have none)."""
+        return []
+
     def _writer(self) -> BatchWriter:
         if self.store.path == ":memory:" or not self.separate_writer:
             return InlineWriter(self.store)
@@ -202,7 +210,7 @@ class Pipeline:
 
     def _process(self, records: list[Record], result: RunResult, writer: BatchWriter) -> None:
         posts = [r for r in records if isinstance(r, Post)]
-        batch = Batch(posts=posts)
+        batch = Batch(posts=posts, cursors=self.cursors_of(records))
         if len(posts) != len(records):
             batch.deletions = [r for r in records if isinstance(r, Deletion)]
         for stage in self.stages:

@@ -219,6 +219,7 @@ class Store:
         alerts: Sequence[dict[str, Any]] = (),
         metrics: Iterable[tuple[str, int, int, bytes]] = (),
         phases: Iterable[tuple[str, int, str]] = (),
+        cursors: Iterable[tuple[str, str, str]] = (),
     ) -> tuple[int, int, int]:
         """:meth:`write_batch` for posts already turned into rows by :func:`post_row`, with
         what the stages added: alerts, window ``metrics`` ``(campaign, window seconds,
@@ -254,6 +255,7 @@ class Store:
                 self.put_alerts(alerts)
             db.executemany("INSERT OR REPLACE INTO window_metrics VALUES (?, ?, ?, ?)", metrics)
             db.executemany("INSERT OR REPLACE INTO phases VALUES (?, ?, ?)", phases)
+            db.executemany("INSERT OR REPLACE INTO cursors VALUES (?, ?, ?)", cursors)
             db.execute("COMMIT")
         except sqlite3.Error as e:
             if db.in_transaction:
@@ -272,6 +274,11 @@ class Store:
                 q = f"SELECT id FROM posts WHERE platform = ? AND id IN ({','.join('?' * len(chunk))})"
                 found.update((platform, r[0]) for r in self._db.execute(q, (platform, *chunk)))
         return found
+
+    def cursor(self, source: str) -> str | None:
+        """The last cursor stored for a live source (stored with its batch), or None."""
+        row = self._db.execute("SELECT cursor FROM cursors WHERE source = ?", (source,)).fetchone()
+        return None if row is None else str(row[0])
 
     def checkpoint(self, mode: str = "PASSIVE") -> None:
         """Copy the write-ahead log into the database file (``TRUNCATE`` also empties it)."""

@@ -28,7 +28,7 @@ from foretold.store import Store, post_row
 
 Labels = list[tuple[str, str, str, bytes]]
 Memberships = list[tuple[str, str, str]]
-# rows, deletions, memberships, labels, alerts, window metrics, phases
+# rows, deletions, memberships, labels, alerts, window metrics, phases, cursors
 Message = tuple[
     list[tuple[Any, ...]],
     list[tuple[str, str]],
@@ -37,6 +37,7 @@ Message = tuple[
     list[dict[str, Any]],
     list[tuple[str, int, int, bytes]],
     list[tuple[str, int, str]],
+    list[tuple[str, str, str]],
 ]
 
 _STOP = b"stop"  # not a marshal payload of a batch
@@ -56,6 +57,7 @@ def message(batch: Any) -> Message:
     return (
         [post_row(p) for p in batch.posts], [(d.platform, d.id) for d in batch.deletions],
         batch.memberships, batch.labels, batch.alerts, batch.metrics, batch.phases,
+        batch.cursors,
     )  # fmt: skip
 
 
