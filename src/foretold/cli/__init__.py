@@ -14,8 +14,10 @@ from foretold import __version__
 from foretold.cli.benchmark import benchmark_cmd
 from foretold.cli.export import export_cmd
 from foretold.cli.replay import replay_cmd
+from foretold.cli.reports import chronicle_cmd, precheck_cmd
 from foretold.cli.simulate import simulate_cmd
 from foretold.cli.understand import classify_cmd, eval_cmd, train_cmd
+from foretold.cli.watch import status_cmd, watch_cmd
 from foretold.errors import ForetoldError
 
 
@@ -51,3 +53,7 @@ main.add_command(benchmark_cmd)
 main.add_command(classify_cmd)
 main.add_command(train_cmd)
 main.add_command(eval_cmd)
+main.add_command(chronicle_cmd)
+main.add_command(precheck_cmd)
+main.add_command(watch_cmd)
+main.add_command(status_cmd)

@@ -20,7 +20,7 @@ from dataclasses import replace
 import numpy as np
 
 from foretold.errors import ConfigError
-from foretold.simulate import library_cases, library_controls
+from foretold.simulate import library_cases, library_controls, prelaunch
 from foretold.simulate.scenario import Scenario, Wave, hours
 
 Builder = Callable[[], Scenario]
@@ -28,6 +28,7 @@ Builder = Callable[[], Scenario]
 SCENARIOS: dict[str, Builder] = {
     **library_cases.BUILDERS,
     **library_controls.BUILDERS,
+    **prelaunch.BUILDERS,
 }
 
 

@@ -1,0 +1,268 @@
+"""Pre-launch check, "don't live in a bubble": how people talk about a brand right now.
+
+From recent posts about the brand (an archive), :func:`precheck` measures the tone
+(volume, sentiment, irony, hostility), the grievances that are live (a lexicon in
+``grievances.txt`` plus the word topics of :mod:`foretold.reports.topics`), the
+hostile or high-reach accounts already talking, and recent flare-ups; it combines
+them into a risk level (low / elevated / high) with the reasons and a plain-words
+recommendation.
+
+Risk points: a live grievance (at least 3 % of the posts and 5 posts) counts 1 each,
+up to 3; hostile or negative posts at 30 % or more count 1, at 45 % or more 2; three
+or more hostile accounts with 10k followers or more count 1; a flare-up (a day with
+three times the median volume and 40 % hostile or negative) counts 1. High from 4
+points, elevated from 2.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib import resources
+
+import numpy as np
+
+from foretold.reports.frame import Frame, to_time
+from foretold.reports.topics import Topic, grievance_topics
+
+
+@dataclass(frozen=True)
+class Grievance:
+    """A live grievance: its name, the posts raising it, their share, example posts."""
+
+    name: str
+    posts: int
+    share: float
+    examples: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Account:
+    """An account already talking about the brand."""
+
+    handle: str
+    followers: int
+    posts: int
+    hostile: int
+
+
+@dataclass(frozen=True)
+class Precheck:
+    """The result of a pre-launch check; :meth:`text` is the printed report."""
+
+    brand: str
+    hashtag: str
+    posts: int
+    days: float
+    shares: dict[str, float]
+    grievances: list[Grievance]
+    topics: list[Topic]
+    accounts: list[Account]
+    flareups: list[tuple[date, int, float]]
+    level: str
+    reasons: list[str]
+    recommendation: str
+
+    def text(self) -> str:
+        """The report as plain text."""
+        s = self.shares
+        out = [
+            f"foretold precheck: {self.brand} {self.hashtag}".rstrip(),
+            f"risk: {self.level.upper()}",
+            "",
+            "reasons:",
+            *[f"  - {r}" for r in self.reasons],
+            "",
+            f"recommendation: {self.recommendation}",
+            "",
+            f"how people talk about {self.brand} now ({self.posts:,} posts over {self.days:.1f} days,"
+            f" {self.posts / max(self.days, 1e-9):,.0f} a day):",
+            f"  hostile {s['hostile']:.0%}  negative {s['negative']:.0%}  mocking {s['mocking']:.0%}"
+            f"  ironic {s['ironic']:.0%}  positive {s['positive']:.0%}",
+            "",
+            "live grievances:",
+        ]
+        if not self.grievances:
+            out.append("  none")
+        for g in self.grievances:
+            out.append(f"  {g.name}: {g.posts:,} posts ({g.share:.0%})")
+            out.extend(f"    > {e[:200]}" for e in g.examples)
+        out += ["", "word topics of the negative posts:"]
+        out += [f"  {', '.join(tp.terms)} ({tp.share:.0%})" for tp in self.topics[:5]] or ["  none"]
+        out += ["", "hostile or high-reach accounts already talking:"]
+        out += [
+            f"  @{a.handle} ({a.followers:,} followers): {a.posts} posts, {a.hostile} hostile"
+            for a in self.accounts
+        ] or ["  none"]
+        out += ["", "recent flare-ups:"]
+        out += [
+            f"  {d.isoformat()}: {n:,} posts, {share:.0%} hostile or negative"
+            for d, n, share in self.flareups
+        ] or ["  none"]
+        return "\n".join(out) + "\n"
+
+
+@cache
+def lexicon() -> dict[str, re.Pattern[str]]:
+    """Grievance name -> a pattern over words and hashtags, from ``grievances.txt``."""
+    text = resources.files("foretold.reports").joinpath("grievances.txt").read_text("utf-8")
+    out = {}
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, _, terms = line.partition(":")
+        alts = [
+            re.escape(t.strip().rstrip("*")) + (r"\w*" if t.strip().endswith("*") else "")
+            for t in terms.split(",")
+            if t.strip()
+        ]
+        out[name.strip()] = re.compile(r"(?<![\w])#?(?:" + "|".join(alts) + r")\b", re.IGNORECASE)
+    return out
+
+
+def precheck(frame: Frame, brand: str, hashtag: str = "") -> Precheck:
+    """Check the recent posts in ``frame`` about ``brand`` before launching ``hashtag``."""
+    n = len(frame)
+    own = frame.own_words & frame.labelled
+    m = max(int(own.sum()), 1)
+    labels = [frame.labels[i] or {} for i in np.flatnonzero(own)]
+    shares = {
+        "hostile": float(frame.hostile[own].sum()) / m,
+        "negative": float(frame.negative[own].sum()) / m,
+        "mocking": float(frame.mocking[own].sum()) / m,
+        "ironic": sum("ironic" in (x.get("flags") or ()) for x in labels) / m,
+        "positive": sum(x.get("sentiment") == "positive" for x in labels) / m,
+    }
+    days = max((int(frame.t[-1]) - int(frame.t[0])) / 86_400e6, 1 / 24) if n else 0.0
+    grievances = _grievances(frame)
+    ignore = [*brand.lower().split(), hashtag, brand.replace(" ", "")]
+    topics = grievance_topics(frame, ignore=ignore, k=6) if n else []
+    accounts = _accounts(frame)
+    flareups = _flareups(frame)
+    level, reasons = _risk(shares, grievances, accounts, flareups)
+    return Precheck(
+        brand=brand,
+        hashtag=hashtag,
+        posts=n,
+        days=days,
+        shares=shares,
+        grievances=grievances,
+        topics=topics,
+        accounts=accounts,
+        flareups=flareups,
+        level=level,
+        reasons=reasons,
+        recommendation=_recommend(level, hashtag, grievances),
+    )
+
+
+def _grievances(frame: Frame) -> list[Grievance]:
+    n = max(len(frame), 1)
+    out = []
+    for name, pattern in lexicon().items():
+        hits = [i for i, t in enumerate(frame.text) if pattern.search(t)]
+        if len(hits) >= 5 and len(hits) / n >= 0.03:
+            examples = Counter(frame.text[i] for i in hits if frame.kind[i] != "repost")
+            top = tuple(t for t, _ in sorted(examples.items(), key=lambda x: (-x[1], x[0]))[:2])
+            out.append(Grievance(name, len(hits), len(hits) / n, top))
+    return sorted(out, key=lambda g: (-g.posts, g.name))
+
+
+def _accounts(frame: Frame, limit: int = 8) -> list[Account]:
+    posts: Counter[str] = Counter()
+    hostile: Counter[str] = Counter()
+    followers: dict[str, int] = {}
+    for i, h in enumerate(frame.handle):
+        if frame.kind[i] == "repost":
+            continue
+        posts[h] += 1
+        hostile[h] += int(frame.hostile[i])
+        followers[h] = max(followers.get(h, 0), int(frame.followers[i]))
+    keep = [h for h in posts if hostile[h] >= 2 or (followers[h] >= 10_000 and hostile[h] >= 1)]
+    keep.sort(key=lambda h: (-followers[h] * (1 + hostile[h]), h))
+    return [Account(h, followers[h], posts[h], hostile[h]) for h in keep[:limit]]
+
+
+def _flareups(frame: Frame) -> list[tuple[date, int, float]]:
+    if len(frame) == 0:
+        return []
+    days = [to_time(int(t)).date() for t in frame.t]
+    count = Counter(days)
+    bad = Counter(d for d, h, g in zip(days, frame.hostile, frame.negative, strict=True) if h or g)
+    median = float(np.median(list(count.values())))
+    return [
+        (d, count[d], bad[d] / count[d])
+        for d in sorted(count)
+        if count[d] >= 3 * median and count[d] >= 20 and bad[d] / count[d] >= 0.4
+    ]
+
+
+def _risk(
+    shares: dict[str, float],
+    grievances: Sequence[Grievance],
+    accounts: Sequence[Account],
+    flareups: Sequence[tuple[date, int, float]],
+) -> tuple[str, list[str]]:
+    points, reasons = 0, []
+    if grievances:
+        points += min(len(grievances), 3)
+        names = ", ".join(f"{g.name} ({g.share:.0%} of posts)" for g in grievances)
+        reasons.append(f"live grievances: {names}")
+    bad = max(shares["hostile"], shares["negative"])
+    if bad >= 0.30:
+        points += 2 if bad >= 0.45 else 1
+        reasons.append(
+            f"the tone is already sour: {shares['hostile']:.0%} hostile, {shares['negative']:.0%} negative"
+        )
+    big = [a for a in accounts if a.hostile and a.followers >= 10_000]
+    if len(big) >= 3:
+        points += 1
+        who = ", ".join(f"@{a.handle} ({a.followers:,})" for a in big[:3])
+        reasons.append(f"{len(big)} hostile accounts with 10k+ followers already talking: {who}")
+    if flareups:
+        points += 1
+        d, n, share = flareups[-1]
+        reasons.append(
+            f"a recent flare-up on {d.isoformat()}: {n:,} posts, {share:.0%} hostile or negative"
+        )
+    level = "high" if points >= 4 else "elevated" if points >= 2 else "low"
+    if not reasons:
+        reasons.append("no live grievance, a calm tone and no hostile big accounts")
+    return level, reasons
+
+
+def _recommend(level: str, hashtag: str, grievances: Sequence[Grievance]) -> str:
+    tag = hashtag or "the campaign"
+    names = [g.name for g in grievances]
+    topics = " and ".join(names[:2]) if names else "complaints"
+    if level == "high":
+        return (
+            f"an open Q&A under {tag} will be dominated by {topics}; prefer a moderated format "
+            f"(pre-selected questions, a narrow topic), address {topics} first, or wait."
+        )
+    if level == "elevated":
+        return (
+            f"expect {topics} to come up under {tag}; prepare answers, brief the community "
+            "team and watch the first hours closely."
+        )
+    return f"go ahead with {tag}; the conversation is calm. Keep foretold watching from the launch."
+
+
+def about(post_text: str, tags: Sequence[str], brand: str, hashtag: str) -> bool:
+    """Whether a post is about the brand: its name, handle-like form or the hashtag.
+
+    >>> about("JP Morgan fined again", (), "JP Morgan", "#AskJPM")
+    True
+    >>> about("lovely day", (), "JP Morgan", "#AskJPM")
+    False
+    """
+    text = post_text.lower()
+    b = brand.lower()
+    if b in text or b.replace(" ", "") in text.replace(" ", ""):
+        return True
+    h = hashtag.lstrip("#").lower()
+    return bool(h) and (h in (t.lower() for t in tags) or f"#{h}" in text)

@@ -1,0 +1,33 @@
+"""The pre-launch check ranks the #AskJPM week high and the benign library week low."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from foretold.cli.reports import precheck_cmd
+from tests.reports.conftest import simulate
+
+
+def _run(tmp_path: Path, scenario: str, brand: str, tag: str) -> str:
+    archive = simulate(scenario, tmp_path / f"{scenario}.jsonl")
+    r = CliRunner().invoke(
+        precheck_cmd, ["--brand", brand, "--hashtag", tag, "--archive", str(archive)]
+    )
+    assert r.exit_code == 0, r.output
+    return r.output
+
+
+def test_askjpm_week_is_high_and_names_the_planted_grievances(tmp_path: Path) -> None:
+    out = _run(tmp_path, "askjpm_prelaunch", "JP Morgan", "#AskJPM")
+    assert "risk: HIGH" in out
+    reasons = out.split("recommendation:")[0]
+    for grievance in ("fines", "foreclosures", "bailouts", "bonuses"):
+        assert grievance in reasons
+    assert "moderated format" in out
+
+
+def test_benign_library_week_is_low(tmp_path: Path) -> None:
+    out = _run(tmp_path, "benign_qa_prelaunch", "City Library", "#AskCityLibrary")
+    assert "risk: LOW" in out
