@@ -1,0 +1,169 @@
+"""``foretold watch`` (live sources into the pipeline) and ``foretold status`` (what they do)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+from collections.abc import Callable
+from contextlib import ExitStack
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+from foretold.campaigns import load_config
+from foretold.clock import SystemClock
+from foretold.errors import ConfigError
+from foretold.ingest import IngestStats, Quarantine
+from foretold.store import Store
+
+
+@click.command(name="watch")
+@click.option(
+    "--config",
+    "config_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="foretold.toml with [[campaign]] and [[source]] tables.",
+)
+@click.option(
+    "--store",
+    "store_path",
+    default="foretold.db",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="The database file to write.",
+)
+@click.option(
+    "--alerts",
+    "alerts_path",
+    type=click.Path(dir_okay=False),
+    help="Also write alerts as JSON lines to this file ('-' for stdout).",
+)
+@click.option(
+    "--tier",
+    type=click.Choice(["fast", "accurate"]),
+    default="fast",
+    show_default=True,
+    help="Classifier tier: fast (linear models) or accurate (sentence encoder).",
+)
+def watch_cmd(config_path: str, store_path: str, alerts_path: str | None, tier: str) -> None:
+    """Listen live to every [[source]] of the config until Ctrl-C or SIGTERM.
+
+    Sources: a growing JSONL file (type = "file"), X API v2 filtered stream or
+    recent search (type = "x", token from the variable named by bearer_token_env,
+    X_BEARER_TOKEN by default), Bluesky Jetstream (type = "bluesky") and Mastodon
+    hashtag streams (type = "mastodon", instance = URL, optional token_env).
+    Every source reconnects with backoff, waits out rate limits, reconnects a
+    stalled stream and resumes from the cursor stored with its last posts, so
+    nothing is missed or counted twice across restarts. Ctrl-C or SIGTERM stops
+    reading, stores what was read with its cursors and closes the store.
+
+    \b
+    Examples:
+      foretold watch --config foretold.toml
+      X_BEARER_TOKEN=... foretold watch --config foretold.toml --store brand.db --alerts -
+      foretold status --store brand.db
+    """  # fmt: skip
+    from foretold.cli.replay import build_stages, default_quarantine
+    from foretold.sources.config import build_sources
+    from foretold.sources.watch import LivePipeline, Watch
+
+    config = load_config(config_path)
+    if not config.sources:
+        raise ConfigError(f"{config_path}: no [[source]] table: nothing to watch")
+    campaigns = list(config.campaigns)
+    clock = SystemClock()
+    stats = IngestStats()
+    qpath = default_quarantine(store_path)
+    quarantine = Quarantine(path=qpath)
+    sources = build_sources(config.sources, campaigns, os.environ, stats, quarantine, clock)
+    stages = build_stages(campaigns, clock, True, tier, bool(campaigns))
+    stop = threading.Event()
+    with ExitStack() as stack:
+        stack.callback(_on_signals(stop))
+        store = stack.enter_context(Store(store_path))
+        store.put_campaigns((c.name, c.to_config()) for c in campaigns)
+        run_id = store.start_run("watch " + config_path, clock.now())
+        alerts_out: IO[bytes] | None = None
+        if alerts_path == "-":
+            alerts_out = sys.stdout.buffer
+        elif alerts_path:
+            alerts_out = stack.enter_context(open(alerts_path, "ab"))
+        names = ", ".join(s.name for s in sources)
+        click.echo(f"watching {names} (Ctrl-C to stop)", err=True)
+        pipeline = LivePipeline(store, stages, clock, alerts_out)
+        try:
+            result = Watch(sources, pipeline, clock).run(stop)
+        finally:
+            quarantine.close()
+        summary: dict[str, Any] = {
+            "posts_read": stats.posts, "stored": result.run.stored,
+            "duplicates": result.run.duplicates, "quarantined": stats.quarantined,
+            "alerts": result.run.alerts,
+            "sources": {n: s.state for n, s in result.statuses.items()},
+        }  # fmt: skip
+        store.finish_run(run_id, clock.now(), summary)
+        store.checkpoint()
+    click.echo(
+        f"stopped: {result.run.stored:,} new posts, {result.run.duplicates:,} duplicates, "
+        f"{stats.quarantined:,} quarantined, {result.run.alerts:,} alerts",
+        err=True,
+    )
+
+
+def _on_signals(stop: threading.Event) -> Callable[[], None]:
+    """Ctrl-C and SIGTERM set ``stop``; returns what puts the old handlers back."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None  # handlers can only be set on the main thread
+
+    def handler(signum: int, frame: object) -> None:
+        stop.set()
+
+    old = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+
+    def restore() -> None:
+        for sig, h in old.items():
+            signal.signal(sig, h)
+
+    return restore
+
+
+@click.command(name="status")
+@click.option(
+    "--store",
+    "store_path",
+    default="foretold.db",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="The database file a watch writes.",
+)
+def status_cmd(store_path: str) -> None:
+    """Show what each live source of a watch is doing, and its stored cursor.
+
+    One line per source: state (connected, backing_off, stalled, rate_limited,
+    waiting, stopped), until when, posts per minute, and the detail.
+
+    \b
+    Examples:
+      foretold status
+      foretold status --store brand.db
+    """
+    from foretold.sources.status import read_statuses
+
+    if not Path(store_path).exists():
+        raise ConfigError(f"no store at {store_path!r}: run foretold watch first")
+    with Store(store_path, readonly=True) as store:
+        rows = read_statuses(store)
+    if not rows:
+        click.echo("no live source has run on this store")
+        return
+    for r in rows:
+        until = f" until {r['until']}" if r["until"] else ""
+        detail = f"  {r['detail']}" if r["detail"] else ""
+        click.echo(
+            f"{r['source']:<32} {r['state']:<12}{until} {r['posts_per_min']:g} posts/min"
+            f"  (updated {r['updated_at']}, cursor {r['cursor'] or '-'}){detail}"
+        )

@@ -1,0 +1,172 @@
+"""Mastodon: the hashtag stream of one instance, as server-sent events.
+
+``GET {instance}/api/v1/streaming/hashtag?tag=...`` sends ``event: update`` with a
+Status JSON in ``data:``, and ``:thump`` comments as heartbeats. The cursor is the
+newest status id read (ids grow with time on an instance). Every (re)connection
+with a cursor first backfills from ``/api/v1/timelines/tag/:hashtag`` with
+``min_id`` (page after page, oldest first) and drops statuses already passed on. A
+429 waits until ``X-RateLimit-Reset``. The token, when the instance wants one, is
+read from the environment variable the config names.
+
+>>> list(sse_events(["event: update", "data: {}", "", ":thump", "event: delete", "data: 7", ""]))
+[('update', '{}'), ('\\x00heartbeat', ''), ('delete', '7')]
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator
+from typing import Any
+from urllib.parse import quote
+
+import orjson
+
+from foretold.formats import mastodon
+from foretold.ingest import IngestStats, Quarantine
+from foretold.post import Post
+from foretold.sources.base import (
+    Decoder,
+    Disconnected,
+    LiveSource,
+    RateLimited,
+    RecentKeys,
+    Record,
+    SourceBatch,
+    Stalled,
+    reset_from_headers,
+)
+from foretold.sources.x import _httpx
+
+HEARTBEAT = "\x00heartbeat"
+
+
+def sse_events(lines: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """``(event, data)`` pairs from server-sent-event lines; comments yield heartbeats."""
+    event, data = "message", list[str]()
+    for line in lines:
+        if not line:
+            if data:
+                yield event, "\n".join(data)
+            event, data = "message", list[str]()
+        elif line.startswith(":"):
+            yield HEARTBEAT, ""
+        else:
+            name, _, value = line.partition(":")
+            value = value.removeprefix(" ")
+            if name == "event":
+                event = value
+            elif name == "data":
+                data.append(value)
+
+
+class MastodonSource(LiveSource):
+    """Statuses tagged ``tag`` on ``instance`` (a base URL such as https://mastodon.social)."""
+
+    kind = "mastodon"
+
+    def __init__(
+        self,
+        name: str,
+        instance: str,
+        tag: str,
+        stats: IngestStats,
+        quarantine: Quarantine,
+        token: str | None = None,
+        transport: Any = None,
+        **kw: Any,
+    ) -> None:
+        kw.setdefault("stall_seconds", 60.0)  # Mastodon sends :thump every few seconds
+        super().__init__(name, **kw)
+        self.instance = instance.rstrip("/")
+        self.tag = tag.lstrip("#").lower()
+        self._token = token
+        self.transport = transport
+        self._decode = Decoder(name, mastodon, quarantine, stats)
+        self._seen = RecentKeys()
+
+    def __repr__(self) -> str:  # never show the token
+        return f"MastodonSource({self.name!r}, {self.instance!r}, tag={self.tag!r})"
+
+    def connect(self, stop: threading.Event) -> Iterator[SourceBatch]:
+        """Backfill since the cursor, then follow the hashtag stream."""
+        httpx = _httpx()
+        headers = {"User-Agent": "foretold", "Accept": "text/event-stream"}
+        if self._token:
+            headers["Authorization"] = f"Bearer {self._token}"
+        timeout = httpx.Timeout(10.0, read=self.stall_seconds)
+        with httpx.Client(base_url=self.instance, headers=headers, timeout=timeout,
+                          transport=self.transport, follow_redirects=True) as client:  # fmt: skip
+            self._close_hooks.append(client.close)
+            try:
+                if self.cursor:
+                    yield from self._backfill(client)
+                yield from self._stream(client, stop)
+            except httpx.ReadTimeout:
+                raise Stalled(f"no status and no heartbeat for {self.stall_seconds:g} s") from None
+            except httpx.HTTPError as e:
+                raise Disconnected(f"Mastodon: {type(e).__name__}: {e}") from None
+            finally:
+                self._close_hooks.remove(client.close)
+
+    def _stream(self, client: Any, stop: threading.Event) -> Iterator[SourceBatch]:
+        with client.stream("GET", "/api/v1/streaming/hashtag", params={"tag": self.tag}) as r:
+            self._check(r, "hashtag stream")
+            self.set_state("connected", f"{self.instance} #{self.tag}")
+            for event, data in sse_events(r.iter_lines()):
+                if stop.is_set():
+                    return
+                if event != "update":
+                    continue  # heartbeats, deletes and edits of statuses already stored
+                raw = data.encode()
+                obj = self._decode.loads(raw)
+                if obj is None:
+                    continue
+                records = self._fresh(self._decode.records(obj, raw), [obj])
+                if records:
+                    yield SourceBatch(records, self.cursor)
+
+    def _backfill(self, client: Any) -> Iterator[SourceBatch]:
+        path = f"/api/v1/timelines/tag/{quote(self.tag)}"
+        min_id = self.cursor
+        statuses: list[dict[str, Any]] = []
+        while True:
+            r = client.get(path, params={"min_id": min_id, "limit": 40})
+            self._check(r, "hashtag timeline")
+            page = orjson.loads(r.content)
+            if not isinstance(page, list) or not page:
+                break
+            page = sorted(page, key=_id_of)
+            statuses.extend(page)
+            min_id = str(_id_of(page[-1]))
+        records: list[Record] = []
+        for s in statuses:
+            records.extend(self._decode.records(s, orjson.dumps(s)))
+        fresh = self._fresh(records, statuses)
+        if fresh:
+            yield SourceBatch(fresh, self.cursor)
+
+    def _fresh(self, records: list[Record], statuses: list[Any]) -> list[Record]:
+        for s in statuses:
+            sid = _id_of(s)
+            if sid and (self.cursor is None or sid > int(self.cursor)):
+                self.cursor = str(sid)
+        out: list[Record] = []
+        for rec in records:
+            if isinstance(rec, Post) and not self._seen.add(rec.id):
+                self.stats.duplicates_dropped += 1
+                continue
+            out.append(rec)
+        return out
+
+    def _check(self, r: Any, what: str) -> None:
+        if r.status_code == 429:
+            reset = reset_from_headers(r.headers, self.clock.now())
+            raise RateLimited(f"Mastodon {what}: HTTP 429", reset)
+        if r.status_code >= 400:
+            r.read()
+            raise Disconnected(f"Mastodon {what}: HTTP {r.status_code}: {r.text[:300]!r}")
+
+
+def _id_of(status: Any) -> int:
+    sid = status.get("id") if isinstance(status, dict) else None
+    return int(sid) if isinstance(sid, str) and sid.isdigit() else 0

@@ -1,0 +1,183 @@
+"""Several live sources in one process, feeding one pipeline, with a clean shutdown.
+
+Each source runs on its own thread and hands :class:`SourceBatch` es to a queue; the
+main thread merges what is waiting into pipeline batches, and every pipeline batch
+carries the last cursor of each source it holds, so the cursor is stored in the
+same transaction as the posts before it: a restart resumes exactly after the last
+stored post. Setting ``stop`` (Ctrl-C, SIGTERM) stops the reading; the batches
+already read are processed and stored, the store writer is flushed, and the
+status rows say ``stopped``.
+
+::
+
+    source thread ─┐
+    source thread ─┼──> queue ──> merge (cursors per source) ──> LivePipeline ──> store
+    source thread ─┘                 └──> source_status rows (on change, every second)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from foretold.clock import Clock, SystemClock
+from foretold.pipeline import Pipeline, Record, RunResult
+from foretold.sources.base import LiveSource, SourceBatch, SourceError, SourceStatus
+from foretold.sources.status import StatusBoard
+from foretold.store import Store
+
+
+class LivePipeline(Pipeline):
+    """A pipeline whose batches carry the cursors their source batches ended at."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._cursors: dict[int, list[tuple[str, str, str]]] = {}
+
+    def attach(self, records: list[Record], cursors: list[tuple[str, str, str]]) -> None:
+        """Remember the cursors to store with this list of records."""
+        self._cursors[id(records)] = cursors
+
+    def cursors_of(self, records: list[Record]) -> list[tuple[str, str, str]]:
+        """The cursors attached to this batch (stored in its transaction)."""
+        return self._cursors.pop(id(records), [])
+
+
+@dataclass
+class WatchResult:
+    """What a watch did: the pipeline's totals and each source's last status."""
+
+    run: RunResult
+    statuses: dict[str, SourceStatus] = field(default_factory=dict)
+
+
+_DONE = object()
+
+
+class Watch:
+    """Runs ``sources`` into ``pipeline`` until ``stop`` is set or every source ends."""
+
+    def __init__(
+        self,
+        sources: Sequence[LiveSource],
+        pipeline: LivePipeline,
+        clock: Clock | None = None,
+        max_batch: int = 2000,
+        status_every_s: float = 1.0,
+        join_timeout_s: float = 5.0,
+    ) -> None:
+        self.sources = tuple(sources)
+        self.pipeline = pipeline
+        self.clock = clock or SystemClock()
+        self.max_batch = max_batch
+        self.status_every_s = status_every_s
+        self.join_timeout_s = join_timeout_s
+        names = [s.name for s in self.sources]
+        if len(set(names)) != len(names):
+            from foretold.errors import ConfigError
+
+            raise ConfigError(f"source names must be unique, got {names}")
+
+    def run(self, stop: threading.Event) -> WatchResult:
+        """Read every source, store every batch with its cursors; returns after ``stop``."""
+        store: Store = self.pipeline.store
+        cursors = {s.name: store.cursor(s.name) for s in self.sources}
+        board = StatusBoard(store)
+        q: queue.Queue[tuple[LiveSource, object]] = queue.Queue(maxsize=10_000)
+        threads = [
+            threading.Thread(
+                target=_pump, args=(s, cursors[s.name], stop, q), name=f"source-{s.name}",
+                daemon=True,
+            )
+            for s in self.sources
+        ]  # fmt: skip
+        for t in threads:
+            t.start()
+        try:
+            result = self.pipeline.run(self._merged(q, stop, board))
+        finally:
+            stop.set()
+            for s in self.sources:
+                s.close()
+            for t in threads:
+                t.join(self.join_timeout_s)
+            statuses = {s.name: s.status for s in self.sources}
+            for st in statuses.values():
+                board.put(st)
+            board.close()
+        return WatchResult(result, statuses)
+
+    def _merged(
+        self, q: queue.Queue[tuple[LiveSource, object]], stop: threading.Event, board: StatusBoard
+    ) -> Iterator[list[Record]]:
+        live = len(self.sources)
+        written: dict[str, tuple[str, str, object]] = {}
+        last_write = -1e18
+        while live:
+            now = self.clock.monotonic()
+            changed = any(_key(s.status) != written.get(s.name) for s in self.sources)
+            if changed or now - last_write >= self.status_every_s:
+                for s in self.sources:
+                    st = s.status
+                    board.put(st)
+                    written[s.name] = _key(st)
+                last_write = now
+            try:
+                src, item = q.get(timeout=0.1 if not stop.is_set() else 0.0)
+            except queue.Empty:
+                if stop.is_set():
+                    return
+                continue
+            records: list[Record] = []
+            ends: dict[str, str] = {}
+            while True:
+                if item is _DONE:
+                    live -= 1
+                elif isinstance(item, Exception):
+                    raise SourceError(f"source {src.name!r} failed: {item}") from item
+                else:
+                    assert isinstance(item, SourceBatch)
+                    records.extend(item.records)
+                    if item.cursor is not None:
+                        ends[src.name] = item.cursor
+                if len(records) >= self.max_batch:
+                    break
+                try:
+                    src, item = q.get_nowait()
+                except queue.Empty:
+                    break
+            stamp = self.clock.now().isoformat()
+            self.pipeline.attach(records, [(n, c, stamp) for n, c in ends.items()])
+            yield records
+
+
+def _key(st: SourceStatus) -> tuple[str, str, object]:
+    return (st.state, st.detail, st.until)
+
+
+def _pump(
+    source: LiveSource,
+    cursor: str | None,
+    stop: threading.Event,
+    q: queue.Queue[tuple[LiveSource, object]],
+) -> None:
+    end: object = _DONE
+    try:
+        for batch in source.batches(cursor, stop):
+            while True:  # a full queue must not block shutdown
+                try:
+                    q.put((source, batch), timeout=0.2)
+                    break
+                except queue.Full:
+                    if stop.is_set():
+                        return
+    except Exception as e:  # a bug in a source stops the watch with its error
+        end = e
+        stop.set()
+    finally:
+        with contextlib.suppress(queue.Full):
+            q.put((source, end), timeout=1.0)
