@@ -51,7 +51,6 @@ def test_jetstream_resumes_through_faults_exactly_once(tmp_path: Path) -> None:
     _run(1500, FAULTS, tmp_path)
 
 
-@pytest.mark.bench
 def test_jetstream_10000_posts_exactly_once(tmp_path: Path) -> None:
     _run(
         10_000,

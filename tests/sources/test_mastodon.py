@@ -46,7 +46,6 @@ def test_mastodon_stream_resumes_through_faults_exactly_once(tmp_path: Path) -> 
                 1100: "disconnect"}, tmp_path)  # fmt: skip
 
 
-@pytest.mark.bench
 def test_mastodon_10000_posts_exactly_once(tmp_path: Path) -> None:
     _run(10_000, {2000: "disconnect", 4000: "disconnect+429", 6000: "stall",
                   7000: "malformed", 8000: "disconnect"}, tmp_path)  # fmt: skip

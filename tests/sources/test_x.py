@@ -87,7 +87,6 @@ def test_recent_search_polling_fallback(tmp_path: Path) -> None:
     assert got.passed_twice == 0
 
 
-@pytest.mark.bench
 def test_x_10000_posts_exactly_once(tmp_path: Path) -> None:
     _run(10_000, {2000: "disconnect", 4000: "disconnect+429", 6000: "stall",
                   7000: "malformed", 8000: "disconnect"}, tmp_path)  # fmt: skip

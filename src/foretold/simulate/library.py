@@ -6,7 +6,7 @@ volumes, timings and branching ratios around them, so a benchmark can run many
 plausible variants of each story.
 
 >>> sorted(SCENARIOS)[:3]
-['askbg', 'askjpm', 'benign_qa']
+['askbg', 'askjpm', 'askjpm_prelaunch']
 >>> sc = scenario("askjpm")
 >>> sc.campaign.hashtags, sc.at(sc.tipping_h or 0).isoformat()
 (('#AskJPM',), '2013-11-13T21:00:00+00:00')
