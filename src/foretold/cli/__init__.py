@@ -11,10 +11,12 @@ import sys
 import click
 
 from foretold import __version__
+from foretold.cli.alerts import alerts_cmd
 from foretold.cli.benchmark import benchmark_cmd
 from foretold.cli.export import export_cmd
 from foretold.cli.replay import replay_cmd
 from foretold.cli.reports import chronicle_cmd, precheck_cmd
+from foretold.cli.serve import serve_cmd
 from foretold.cli.simulate import simulate_cmd
 from foretold.cli.understand import classify_cmd, eval_cmd, train_cmd
 from foretold.cli.watch import status_cmd, watch_cmd
@@ -43,6 +45,7 @@ def main() -> None:
       foretold replay tweets.jsonl --store foretold.db --track '#AskJPM'
       foretold export --store foretold.db --format csv --out posts.csv
       foretold simulate askjpm --seed 1 --out askjpm.jsonl
+      foretold serve --store foretold.db        # the dashboard on http://127.0.0.1:8350
     """
 
 
@@ -57,3 +60,5 @@ main.add_command(chronicle_cmd)
 main.add_command(precheck_cmd)
 main.add_command(watch_cmd)
 main.add_command(status_cmd)
+main.add_command(serve_cmd)
+main.add_command(alerts_cmd)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import sys
 from contextlib import ExitStack
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import click
 
-from foretold.campaigns import Campaign, load_config
+from foretold.campaigns import Campaign, Config, load_config
 from foretold.clock import SystemClock
 from foretold.errors import ConfigError
 from foretold.formats import FORMATS
@@ -163,8 +163,9 @@ def replay_cmd(
         raise ConfigError(f"--speed must be positive, got {speed}")
     paths = list(files) or ["-"]
     campaigns: list[Campaign] = []
-    if config_path:
-        campaigns.extend(load_config(config_path).campaigns)
+    config = load_config(config_path) if config_path else None
+    if config is not None:
+        campaigns.extend(config.campaigns)
     if track:
         campaigns.append(Campaign.from_track(track))
     mapping = column_map(csv_preset, csv_map)
@@ -186,7 +187,7 @@ def replay_cmd(
             alerts_out = stack.enter_context(open(alerts_path, "wb"))
         bar = stack.enter_context(Progress(enabled=show, stats=stats))
 
-        raised: list[dict[str, object]] = []
+        raised: list[dict[str, Any]] = []
 
         def on_batch(batch: Batch, result: RunResult) -> None:
             bar.update(len(batch.posts) + len(batch.deletions))
@@ -201,9 +202,29 @@ def replay_cmd(
             quarantine.close()
         summary = _summary(stats, result, qpath)
         store.finish_run(run_id, clock.now(), summary)
+        if config is not None and config.sinks and raised:
+            _deliver(store, config, raised, clock)
     _print_summary(summary)
     for alert in raised:
         click.echo(f"  {alert['level']:<9} {alert['at']}  [{alert['campaign']}] {alert['summary']}")
+
+
+def _deliver(
+    store: Store, config: Config, alerts: list[dict[str, Any]], clock: SystemClock
+) -> None:
+    """Queue the run's alerts for their sinks and try each delivery once; what fails stays
+    pending for ``foretold alerts --deliver`` (the outbox keeps it, nothing is lost)."""
+    import random
+
+    from foretold.sinks import Dispatcher, Router, build_sinks, enqueue, secret_values
+
+    router = Router.from_config(config)
+    if enqueue(store.db, alerts, router, clock.now()):
+        sinks = build_sinks(config.sinks)
+        dispatcher = Dispatcher(
+            store.db, sinks, clock, random.Random(), secrets=secret_values(config.sinks)
+        )
+        dispatcher.run_once(limit=1000)
 
 
 def build_stages(

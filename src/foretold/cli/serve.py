@@ -1,0 +1,51 @@
+"""``foretold serve``: the live dashboard and JSON API over a store."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+
+@click.command(name="serve")
+@click.option(
+    "--store",
+    "store_path",
+    default="foretold.db",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="The database file to show (it may be written by a running watch or replay).",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to bind; anything but localhost needs FORETOLD_TOKEN.",
+)
+@click.option("--port", default=8350, show_default=True, type=int, help="Port to listen on.")
+def serve_cmd(store_path: str, host: str, port: int) -> None:
+    """Serve the dashboard: campaigns, levels, timelines, posts, alerts, live.
+
+    The page updates by itself (server-sent events) while another process writes
+    the store. The JSON API it uses is described at /api/openapi.json. It binds to
+    localhost; to listen on another address set FORETOLD_TOKEN and open
+    http://HOST:PORT/?token=TOKEN once (a cookie keeps it).
+
+    \b
+    Examples:
+      foretold serve --store foretold.db
+      foretold replay askjpm.jsonl --store live.db --track '#AskJPM' --speed 600 &
+      foretold serve --store live.db --port 8080
+      FORETOLD_TOKEN=$(openssl rand -hex 24) foretold serve --store foretold.db --host 0.0.0.0
+    """  # fmt: skip
+    from foretold.web import make_server
+
+    server = make_server(store_path, host, port, token=os.environ.get("FORETOLD_TOKEN", ""))
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"foretold dashboard on http://{shown}:{server.server_address[1]}/ (Ctrl-C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()

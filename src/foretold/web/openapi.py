@@ -1,0 +1,137 @@
+"""The OpenAPI 3.1 description of the dashboard's JSON API (served at ``/api/openapi.json``).
+
+>>> sorted(SPEC["paths"])[:3]
+['/api/campaigns', '/api/campaigns/{name}/alerts', '/api/campaigns/{name}/amplifiers']
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from foretold import __version__
+
+
+def _get(
+    summary: str, schema: dict[str, Any], params: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    op: dict[str, Any] = {
+        "summary": summary,
+        "responses": {
+            "200": {"description": "OK", "content": {"application/json": {"schema": schema}}},
+            "401": {"description": "a token is required (FORETOLD_TOKEN)"},
+            "404": {"description": "no such campaign or path"},
+            "503": {"description": "the store does not exist yet"},
+        },
+    }
+    if params:
+        op["parameters"] = params
+    return {"get": op}
+
+
+_NAME = {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}
+_LIMIT = {
+    "name": "limit",
+    "in": "query",
+    "schema": {"type": "integer", "minimum": 1, "maximum": 200},
+}
+_OBJ = {"type": "object"}
+_LIST = {"type": "array", "items": {"type": "object"}}
+_POST = {"$ref": "#/components/schemas/Post"}
+
+SPEC: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "foretold dashboard API",
+        "version": __version__,
+        "description": (
+            "Read-only views of a foretold store, used by the dashboard page. Bound to "
+            "localhost by default; on any other address every request needs the token "
+            "(FORETOLD_TOKEN) as `Authorization: Bearer TOKEN`, the `foretold_token` cookie "
+            "or `?token=TOKEN`. Post text is returned as stored: untrusted, escape it."
+        ),
+    },
+    "components": {
+        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        "schemas": {
+            "Campaign": {
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string"},
+                    "level": {"enum": ["none", "watch", "warning", "crisis"]},
+                    "risk": {"type": ["number", "null"]},
+                    "updated_at": {"type": ["string", "null"], "format": "date-time"},
+                    "posts": {"type": "integer"},
+                    "alerts": {"type": "integer"},
+                    "last_alert": {"type": ["string", "null"]},
+                },
+            },
+            "Post": {
+                "type": "object",
+                "properties": {
+                    "seq": {"type": "integer"},
+                    "platform": {"type": "string"},
+                    "id": {"type": "string"},
+                    "created_at": {"type": "string"},
+                    "text": {"type": "string", "description": "untrusted"},
+                    "kind": {"type": "string"},
+                    "author": {"type": "string"},
+                    "followers": {"type": ["integer", "null"]},
+                    "engagement": {"type": "integer"},
+                    "sentiment": {"type": ["string", "null"]},
+                    "flags": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+        },
+    },
+    "security": [{}, {"bearer": []}],
+    "paths": {
+        "/api/status": _get(
+            "Store fingerprint: last post seq and alert count",
+            {
+                "type": "object",
+                "properties": {"posts": {"type": "integer"}, "alerts": {"type": "integer"}},
+            },
+        ),
+        "/api/campaigns": _get(
+            "Campaigns with their current level",
+            {"type": "array", "items": {"$ref": "#/components/schemas/Campaign"}},
+        ),
+        "/api/campaigns/{name}/timeline": _get(
+            "Per-window volume, hijack risk and shares (columns), phases and alert markers",
+            _OBJ,
+            [
+                _NAME,
+                {
+                    "name": "window",
+                    "in": "query",
+                    "schema": {"enum": [60, 300, 900, 3600], "default": 900},
+                },
+            ],
+        ),
+        "/api/campaigns/{name}/mix": _get(
+            "Hourly shares of positive, neutral, negative, ironic and offensive posts",
+            _OBJ,
+            [_NAME],
+        ),
+        "/api/campaigns/{name}/amplifiers": _get("Top accounts by reach", _LIST, [_NAME, _LIMIT]),
+        "/api/campaigns/{name}/posts": _get(
+            "Top posts by engagement", {"type": "array", "items": _POST}, [_NAME, _LIMIT]
+        ),
+        "/api/campaigns/{name}/latest": _get(
+            "Newest posts in store order", {"type": "array", "items": _POST}, [_NAME, _LIMIT]
+        ),
+        "/api/campaigns/{name}/links": _get("Most shared links and domains", _OBJ, [_NAME, _LIMIT]),
+        "/api/campaigns/{name}/alerts": _get(
+            "Alerts, newest first, with their evidence (PRODUCT.md shape plus evidence_posts)",
+            _LIST,
+            [_NAME, _LIMIT],
+        ),
+        "/api/sources": _get("Live sources and their status", _LIST),
+        "/events": {
+            "get": {
+                "summary": "Server-sent events: `change` with the store fingerprint when it changes",
+                "responses": {"200": {"description": "text/event-stream"}},
+            }
+        },
+    },
+}
