@@ -10,20 +10,14 @@ from pathlib import Path
 import click
 
 from foretold.campaigns import load_config
+from foretold.cli.options import store_option
 from foretold.clock import SystemClock
 from foretold.errors import ConfigError
 from foretold.store import Store
 
 
 @click.command(name="alerts")
-@click.option(
-    "--store",
-    "store_path",
-    default="foretold.db",
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="The database file.",
-)
+@store_option("The database file.")
 @click.option(
     "--pending",
     is_flag=True,

@@ -7,20 +7,14 @@ from pathlib import Path
 
 import click
 
+from foretold.cli.options import store_option
 from foretold.errors import ConfigError
 from foretold.export import EXPORT_FORMATS, export_posts
 from foretold.store import Store
 
 
 @click.command(name="export")
-@click.option(
-    "--store",
-    "store_path",
-    default="foretold.db",
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="The database file to read.",
-)
+@store_option("The database file to read.")
 @click.option(
     "--format",
     "fmt",

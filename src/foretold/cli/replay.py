@@ -10,6 +10,7 @@ from typing import IO, Any
 import click
 
 from foretold.campaigns import Campaign, Config, load_config
+from foretold.cli.options import alerts_option, store_option, tier_option
 from foretold.clock import SystemClock
 from foretold.errors import ConfigError
 from foretold.formats import FORMATS
@@ -28,14 +29,7 @@ def default_quarantine(store_path: str) -> Path:
 
 @click.command(name="replay")
 @click.argument("files", nargs=-1, type=str)
-@click.option(
-    "--store",
-    "store_path",
-    default="foretold.db",
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="The database file to write.",
-)
+@store_option("The database file to write.")
 @click.option(
     "--track",
     multiple=True,
@@ -89,12 +83,7 @@ def default_quarantine(store_path: str) -> Path:
     metavar="X",
     help="Play X stream seconds per wall second (default: as fast as possible).",
 )
-@click.option(
-    "--alerts",
-    "alerts_path",
-    type=click.Path(dir_okay=False),
-    help="Also write alerts as JSON lines to this file ('-' for stdout).",
-)
+@alerts_option
 @click.option(
     "--classify/--no-classify",
     "classify",
@@ -102,13 +91,7 @@ def default_quarantine(store_path: str) -> Path:
     show_default=True,
     help="Label every post (sentiment, irony, hostility, emotion, questions).",
 )
-@click.option(
-    "--tier",
-    type=click.Choice(["fast", "accurate"]),
-    default="fast",
-    show_default=True,
-    help="Classifier tier: fast (linear models) or accurate (sentence encoder).",
-)
+@tier_option
 @click.option(
     "--detect/--no-detect",
     "detect",

@@ -6,16 +6,11 @@ import os
 
 import click
 
+from foretold.cli.options import store_option
+
 
 @click.command(name="serve")
-@click.option(
-    "--store",
-    "store_path",
-    default="foretold.db",
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="The database file to show (it may be written by a running watch or replay).",
-)
+@store_option("The database file to show (it may be written by a running watch or replay).")
 @click.option(
     "--host",
     default="127.0.0.1",

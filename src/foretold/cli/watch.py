@@ -14,6 +14,7 @@ from typing import IO, Any
 import click
 
 from foretold.campaigns import load_config
+from foretold.cli.options import alerts_option, store_option, tier_option
 from foretold.clock import SystemClock
 from foretold.errors import ConfigError
 from foretold.ingest import IngestStats, Quarantine
@@ -28,27 +29,9 @@ from foretold.store import Store
     type=click.Path(exists=True, dir_okay=False),
     help="foretold.toml with [[campaign]] and [[source]] tables.",
 )
-@click.option(
-    "--store",
-    "store_path",
-    default="foretold.db",
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="The database file to write.",
-)
-@click.option(
-    "--alerts",
-    "alerts_path",
-    type=click.Path(dir_okay=False),
-    help="Also write alerts as JSON lines to this file ('-' for stdout).",
-)
-@click.option(
-    "--tier",
-    type=click.Choice(["fast", "accurate"]),
-    default="fast",
-    show_default=True,
-    help="Classifier tier: fast (linear models) or accurate (sentence encoder).",
-)
+@store_option("The database file to write.")
+@alerts_option
+@tier_option
 def watch_cmd(config_path: str, store_path: str, alerts_path: str | None, tier: str) -> None:
     """Listen live to every [[source]] of the config until Ctrl-C or SIGTERM.
 
@@ -132,14 +115,7 @@ def _on_signals(stop: threading.Event) -> Callable[[], None]:
 
 
 @click.command(name="status")
-@click.option(
-    "--store",
-    "store_path",
-    default="foretold.db",
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="The database file a watch writes.",
-)
+@store_option("The database file a watch writes.")
 def status_cmd(store_path: str) -> None:
     """Show what each live source of a watch is doing, and its stored cursor.
 
