@@ -17,15 +17,17 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 ## the main job on the embedded defaults: simulate the #AskJPM week (real labelled tweets
-## from ../shared/data), replay it with labels and early warning, print the alerts; then
-## replay the bundled mixed-platform sample and, when present, the real PHEME stream
+## from ../shared/data), replay it with labels and early warning, print the alerts, write
+## its chronicle; then replay the bundled mixed-platform sample and the real PHEME stream
 demo: setup
 	mkdir -p $(OUT)
 	rm -f $(OUT)/demo.db $(OUT)/demo.db-wal $(OUT)/demo.db-shm $(OUT)/demo.quarantine.jsonl
 	@if [ -d $(DATA)/tweeteval ]; then \
 		$(BIN)/foretold simulate askjpm --seed 1 --data $(DATA) --out $(OUT)/askjpm.jsonl && \
 		$(BIN)/foretold replay $(OUT)/askjpm.jsonl --store $(OUT)/demo.db \
-			--track '#AskJPM' --track '@jpmorgan' --alerts $(OUT)/askjpm.alerts.jsonl; \
+			--track '#AskJPM' --track '@jpmorgan' --alerts $(OUT)/askjpm.alerts.jsonl && \
+		$(BIN)/foretold chronicle --store $(OUT)/demo.db --campaign askjpm \
+			--out $(OUT)/askjpm-chronicle.html; \
 	else echo "note: $(DATA) absent; no #AskJPM simulation (it draws real tweets from there)"; fi
 	$(BIN)/foretold replay src/foretold/samples/mixed-platforms.jsonl --store $(OUT)/demo.db \
 		--track '#AskBrand' --track '@jpmorgan'
@@ -34,6 +36,8 @@ demo: setup
 			--store $(OUT)/demo.db --track '#Germanwings' --track Germanwings; \
 	fi
 	$(BIN)/foretold export --store $(OUT)/demo.db --format csv --out $(OUT)/demo-posts.csv
+	@echo "next: open $(OUT)/askjpm-chronicle.html, or run the dashboard:"
+	@echo "      $(BIN)/foretold serve --store $(OUT)/demo.db   (http://127.0.0.1:8350)"
 
 test: setup
 	$(BIN)/pytest -m "not bench"
