@@ -20,6 +20,7 @@ from foretold.cli.serve import serve_cmd
 from foretold.cli.simulate import simulate_cmd
 from foretold.cli.understand import classify_cmd, eval_cmd, train_cmd
 from foretold.cli.watch import status_cmd, watch_cmd
+from foretold.cli.worker import worker_cmd
 from foretold.errors import ForetoldError
 
 
@@ -62,3 +63,4 @@ main.add_command(watch_cmd)
 main.add_command(status_cmd)
 main.add_command(serve_cmd)
 main.add_command(alerts_cmd)
+main.add_command(worker_cmd)

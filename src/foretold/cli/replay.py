@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from contextlib import ExitStack
 from pathlib import Path
 from typing import IO, Any
@@ -13,7 +14,7 @@ from foretold.campaigns import Campaign, Config, load_config
 from foretold.cli.options import alerts_option, store_option, tier_option
 from foretold.clock import SystemClock
 from foretold.errors import ConfigError
-from foretold.formats import FORMATS
+from foretold.formats import FORMATS, Record
 from foretold.formats.csv_rows import PRESETS, column_map
 from foretold.ingest import IngestStats, Quarantine, read_batches
 from foretold.pipeline import Batch, Classify, Pipeline, RunResult, Stage, Track
@@ -100,6 +101,14 @@ def default_quarantine(store_path: str) -> Path:
     help="Early warning on the tracked campaigns (needs --classify).",
 )
 @click.option(
+    "--kafka",
+    "kafka",
+    metavar="BROKER",
+    envvar="FORETOLD_KAFKA",
+    help="Publish the posts to Kafka (host:port) for `foretold worker` instead of "
+    "processing them here.",
+)
+@click.option(
     "--progress/--no-progress",
     default=None,
     help="Progress bar [default: on when stderr is a terminal].",
@@ -120,6 +129,7 @@ def replay_cmd(
     classify: bool,
     tier: str,
     detect: bool,
+    kafka: str | None,
     progress: bool | None,
 ) -> None:
     """Run the pipeline over archived posts and store everything.
@@ -158,6 +168,16 @@ def replay_cmd(
     clock = SystemClock()
     stats = IngestStats()
     quarantine = Quarantine(path=qpath)
+    if kafka:
+        _publish(
+            kafka, campaigns, read_batches(paths, stats, quarantine, fmt, strict, mapping, platform)
+        )
+        quarantine.close()
+        click.echo(
+            f"published {stats.posts:,} posts to {kafka} (foretold.posts.raw); "
+            f"quarantined {stats.quarantined:,}"
+        )
+        return
     stages = build_stages(campaigns, clock, classify, tier, detect)
     with ExitStack() as stack:
         store = stack.enter_context(Store(store_path))
@@ -190,6 +210,15 @@ def replay_cmd(
     _print_summary(summary)
     for alert in raised:
         click.echo(f"  {alert['level']:<9} {alert['at']}  [{alert['campaign']}] {alert['summary']}")
+
+
+def _publish(broker: str, campaigns: list[Campaign], batches: Iterable[list[Record]]) -> None:
+    """Hand the posts to the Kafka workers (`foretold worker classify|detect`)."""
+    from foretold.workers.engine import create_topics, producer
+    from foretold.workers.publish import Publisher
+
+    create_topics(broker, 4)
+    Publisher(producer(broker), campaigns).publish_all(batches)
 
 
 def _deliver(

@@ -1,0 +1,192 @@
+"""``foretold worker classify|detect`` and ``foretold worker publish``: the pipeline on Kafka.
+
+See ``docs/deploy.md``. Each command is one worker process; start as many as the
+topics have partitions.
+"""
+
+from __future__ import annotations
+
+import click
+
+from foretold.campaigns import Campaign, load_config
+from foretold.clock import Clock, ManualClock, SystemClock
+from foretold.errors import ConfigError
+from foretold.post import parse_time
+
+_broker = click.option(
+    "--broker",
+    default="127.0.0.1:9092",
+    show_default=True,
+    envvar="FORETOLD_KAFKA",
+    help="Kafka bootstrap servers, host:port[,host:port] (env FORETOLD_KAFKA).",
+)
+_partitions = click.option(
+    "--partitions",
+    type=click.IntRange(1),
+    default=4,
+    show_default=True,
+    help="Partitions of the topics when this worker creates them (the most workers "
+    "of one kind that share the work).",
+)
+
+
+def _campaigns(track: tuple[str, ...], config_path: str | None) -> list[Campaign]:
+    campaigns: list[Campaign] = []
+    if config_path:
+        campaigns.extend(load_config(config_path).campaigns)
+    if track:
+        campaigns.append(Campaign.from_track(track))
+    return campaigns
+
+
+_track = click.option(
+    "--track", multiple=True, metavar="TERM", help="Track a campaign: '#Tag', '@handle', word."
+)
+_config = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="foretold.toml with [[campaign]] tables.",
+)
+
+
+@click.group(name="worker")
+def worker_cmd() -> None:
+    """Run the pipeline as Kafka workers (Quix Streams), scaled over partitions.
+
+    Topics: foretold.posts.raw (keyed by post), foretold.posts.labelled (keyed by
+    campaign), foretold.alerts. 'publish' sends archived posts to the raw topic;
+    'classify' workers label them (stateless); 'detect' workers run the early warning
+    per campaign with their state checkpointed in changelog topics, and write posts,
+    labels and alerts to the store. Needs the kafka extra.
+
+    \b
+    Examples:
+      foretold worker classify --broker kafka:9092 &     # as many as partitions
+      foretold worker detect --broker kafka:9092 --config foretold.toml --store foretold.db &
+      foretold worker publish stream.jsonl --broker kafka:9092 --config foretold.toml
+    """
+
+
+@worker_cmd.command(name="classify")
+@_broker
+@_partitions
+@click.option("--tier", type=click.Choice(["fast", "accurate"]), default="fast", show_default=True)
+@click.option("--state-dir", default="state", show_default=True, type=click.Path(file_okay=False))
+def classify_worker_cmd(broker: str, partitions: int, tier: str, state_dir: str) -> None:
+    """Label raw posts (stateless; scale by starting more).
+
+    \b
+    Examples:
+      foretold worker classify --broker 127.0.0.1:9092
+      foretold worker classify --broker kafka:9092 --tier accurate --partitions 8
+    """
+    from foretold.understand import load_classifier
+    from foretold.workers.classify import build_app
+
+    build_app(broker, load_classifier(tier), partitions, state_dir=state_dir).run()
+
+
+@worker_cmd.command(name="detect")
+@_broker
+@_partitions
+@_track
+@_config
+@click.option(
+    "--store",
+    "store_path",
+    default="foretold.db",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="The database file to write posts, labels, metrics and alerts to.",
+)
+@click.option(
+    "--state-dir",
+    default="state",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Local state (RocksDB); rebuilt from the changelog topics when lost.",
+)
+@click.option(
+    "--worker-id",
+    help="A stable name for this replica (e.g. its ordinal): a restart then aborts the "
+    "killed process's open transaction at once.",
+)
+@click.option("--fixed-now", hidden=True, help="Tests: a fixed wall clock for raised_at.")
+def detect_worker_cmd(
+    broker: str,
+    partitions: int,
+    track: tuple[str, ...],
+    config_path: str | None,
+    store_path: str,
+    state_dir: str,
+    worker_id: str | None,
+    fixed_now: str | None,
+) -> None:
+    """Early warning per campaign, state checkpointed; alerts to the topic and the store.
+
+    Every detect worker must be given the same campaigns as the publisher.
+
+    \b
+    Examples:
+      foretold worker detect --broker 127.0.0.1:9092 --track '#AskJPM' --store brand.db
+      foretold worker detect --broker kafka:9092 --config foretold.toml --state-dir /var/lib/ft
+    """
+    from foretold.store import Store
+    from foretold.workers.detect import build_app
+
+    campaigns = _campaigns(track, config_path)
+    if not campaigns:
+        raise ConfigError("worker detect needs campaigns: --track or --config")
+    router = None
+    if config_path:
+        config = load_config(config_path)
+        if config.sinks:
+            from foretold.sinks import Router
+
+            router = Router.from_config(config)
+    clock: Clock = ManualClock(parse_time(fixed_now)) if fixed_now else SystemClock()
+    with Store(store_path) as store:
+        store.put_campaigns((c.name, c.to_config()) for c in campaigns)
+        build_app(
+            broker,
+            campaigns,
+            clock,
+            store,
+            partitions,
+            state_dir=state_dir,
+            worker_id=worker_id,
+            router=router,
+        ).run()
+
+
+@worker_cmd.command(name="publish")
+@click.argument("files", nargs=-1, type=str)
+@_broker
+@_partitions
+@_track
+@_config
+def publish_cmd(
+    files: tuple[str, ...], broker: str, partitions: int, track: tuple[str, ...],
+    config_path: str | None,
+) -> None:  # fmt: skip
+    """Send archived posts to the raw topic instead of processing them in-process.
+
+    \b
+    Examples:
+      foretold worker publish askjpm.jsonl.gz --broker 127.0.0.1:9092 --track '#AskJPM'
+      twarc2 flatten raw.jsonl | foretold worker publish - --config foretold.toml
+    """
+    from foretold.ingest import IngestStats, Quarantine, read_batches
+    from foretold.workers.engine import create_topics, producer
+    from foretold.workers.publish import Publisher
+
+    create_topics(broker, partitions)
+    pub = Publisher(producer(broker), _campaigns(track, config_path))
+    stats = IngestStats()
+    sent = pub.publish_all(read_batches(list(files) or ["-"], stats, Quarantine()))
+    click.echo(f"published {sent:,} posts to foretold.posts.raw ({stats.quarantined} quarantined)")
+
+
+if __name__ == "__main__":
+    worker_cmd()
