@@ -127,6 +127,10 @@ _UPSERT = (
     " following = coalesce(excluded.following, following),"
     " author_posts = coalesce(excluded.author_posts, author_posts)"
 )
+_MARK_DELETED = (
+    "UPDATE posts SET deleted = 1 WHERE platform = ? AND id = ? AND deleted = 0"
+    " AND EXISTS (SELECT 1 FROM deletions WHERE platform = ? AND id = ?)"
+)
 
 
 class Store:
@@ -239,13 +243,12 @@ class Store:
             db.executemany(_UPSERT, rows)
             if deletions:
                 db.executemany("INSERT OR IGNORE INTO deletions VALUES (?, ?)", deletions)
+                db.executemany(_MARK_DELETED, [(p, i, p, i) for p, i in deletions])
                 self._has_deletions = True
-            if self._has_deletions:
-                # a post that arrives after its deletion notice is marked deleted too
-                db.execute(
-                    "UPDATE posts SET deleted = 1 WHERE deleted = 0 AND (platform, id) IN"
-                    " (SELECT platform, id FROM deletions)"
-                )
+            if self._has_deletions and rows:
+                # a post that arrives after its deletion notice is marked deleted too;
+                # only this batch's posts are looked up, not the whole deletions table
+                db.executemany(_MARK_DELETED, [(r[0], r[1], r[0], r[1]) for r in rows])
             cur = db.executemany(
                 "INSERT OR IGNORE INTO campaign_posts VALUES (?, ?, ?)", memberships
             )
