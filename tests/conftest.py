@@ -5,6 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# property tests are seeded: the same examples on every run and machine, no example database
+settings.register_profile("foretold", derandomize=True, database=None)
+settings.load_profile("foretold")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 JSON_FIXTURES = {

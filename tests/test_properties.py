@@ -280,3 +280,19 @@ def test_typed_decoder_answers_for_every_plain_fixture_tweet() -> None:
             assert post is None
         else:
             assert post is not None and post == _slow(line)
+
+
+@pytest.mark.parametrize("count", [2**63, -(2**63) - 1])
+def test_a_count_beyond_64_bits_is_quarantined_not_stored(count: int) -> None:
+    obj = copy.deepcopy(FLAT_OBJECTS[0])
+    obj["public_metrics"] = {"reply_count": count}
+    line = json.dumps(obj).encode()
+    assert decode_tweet(line) is None  # SQLite could not hold it: the general path decides
+    out = io.BytesIO()
+    stats, quarantine = IngestStats(), Quarantine(out)
+    with Store(":memory:") as store:
+        for batch in read_lines([line, _flattened_lines()[1]], "t", stats, quarantine):
+            store.write_batch([r for r in batch if isinstance(r, Post)], (), ())
+        assert store.db.execute("SELECT count(*) FROM posts").fetchone()[0] == 1
+    assert stats.quarantined == 1
+    assert "reply_count" in orjson.loads(out.getvalue())["reason"]

@@ -127,19 +127,25 @@ def read_lines(
     batch_size: int = BATCH,
 ) -> Iterator[list[Record]]:
     """Batches of records from JSON lines; ``reader`` None means detect per line."""
-    return _batched(_line_records(lines, source, stats, quarantine, reader, strict), batch_size)
+    return _line_batches(lines, source, stats, quarantine, reader, strict, batch_size)
 
 
-def _line_records(
+def _line_batches(
     lines: Iterable[bytes],
     source: str,
     stats: IngestStats,
     quarantine: Quarantine,
     reader: ModuleType | None,
     strict: bool,
-) -> Iterator[Record]:
+    size: int,
+) -> Iterator[list[Record]]:
+    """Batches are filled here rather than by a generator per record: this loop runs
+    once per line of a firehose, and the fast path's counts are added per batch."""
     loads = orjson.loads
     n = 0
+    batch: list[Record] = []
+    append = batch.append
+    fast_posts = 0  # added to stats when a batch is handed on
 
     def refuse(line: bytes, reason: str) -> None:
         if strict:
@@ -150,10 +156,14 @@ def _line_records(
     fast = decode_tweet if reader is None or reader is x_v2 else None
     for n, line in enumerate(lines, 1):  # noqa: B007 - refuse() reads n
         if fast is not None and (post := fast(line)) is not None:
-            stats.parsed += 1
-            stats.posts += 1
-            stats.formats["x_v2"] += 1
-            yield post
+            append(post)
+            fast_posts += 1
+            if len(batch) >= size:
+                _count_fast(stats, fast_posts)
+                fast_posts = 0
+                yield batch
+                batch = []
+                append = batch.append
             continue
         if not line.strip():
             stats.blank += 1
@@ -188,8 +198,24 @@ def _line_records(
                 stats.deletions += 1
             else:
                 stats.posts += 1
-            yield rec
+            append(rec)
+        if len(batch) >= size:
+            _count_fast(stats, fast_posts)
+            fast_posts = 0
+            yield batch
+            batch = []
+            append = batch.append
+    _count_fast(stats, fast_posts)
     stats.lines += n
+    if batch:
+        yield batch
+
+
+def _count_fast(stats: IngestStats, posts: int) -> None:
+    stats.parsed += posts
+    stats.posts += posts
+    if posts:
+        stats.formats["x_v2"] += posts
 
 
 def read_csv(

@@ -239,7 +239,9 @@ def _str(value: object) -> str:
 
 def _int(value: object) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
-        return value
+        if -(2**63) <= value < 2**63:
+            return value
+        raise TypeError("an integer beyond 64 bits")
     raise TypeError(f"expected an integer, got {type(value).__name__}")
 
 

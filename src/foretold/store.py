@@ -118,14 +118,13 @@ _POST_COLUMNS = (
     " repost_of_author_id, repost_of_author_handle, hashtags, mentions, urls, domains, lang,"
     " conversation_id, withheld, raw"
 )
-_UPSERT = (
-    f"INSERT INTO posts ({_POST_COLUMNS}) VALUES ({', '.join('?' * 35)})"
-    " ON CONFLICT (platform, id) DO UPDATE SET"
-    " reposts = max(reposts, excluded.reposts), replies = max(replies, excluded.replies),"
-    " likes = max(likes, excluded.likes), quotes = max(quotes, excluded.quotes),"
-    " followers = coalesce(excluded.followers, followers),"
-    " following = coalesce(excluded.following, following),"
-    " author_posts = coalesce(excluded.author_posts, author_posts)"
+_INSERT = f"INSERT OR IGNORE INTO posts ({_POST_COLUMNS}) VALUES ({', '.join('?' * 35)})"
+# a post seen again: counts only grow, follower counts take the latest known value
+_MERGE = (
+    "UPDATE posts SET reposts = max(reposts, ?), replies = max(replies, ?),"
+    " likes = max(likes, ?), quotes = max(quotes, ?), followers = coalesce(?, followers),"
+    " following = coalesce(?, following), author_posts = coalesce(?, author_posts)"
+    " WHERE platform = ? AND id = ?"
 )
 _MARK_DELETED = (
     "UPDATE posts SET deleted = 1 WHERE platform = ? AND id = ? AND deleted = 0"
@@ -232,15 +231,12 @@ class Store:
         db = self._db
         try:
             db.execute("BEGIN IMMEDIATE")
-            seen = self._existing(rows)
-            dup = 0
-            for r in rows:
-                key = (r[0], r[1])
-                if key in seen:
-                    dup += 1
-                else:
-                    seen.add(key)
-            db.executemany(_UPSERT, rows)
+            new = max(db.executemany(_INSERT, rows).rowcount, 0)
+            dup = len(rows) - new
+            if dup:
+                # which rows were already there is not known, so every row of the batch
+                # is merged, in order: for a row just inserted the merge changes nothing
+                db.executemany(_MERGE, [(*r[14:18], *r[8:11], r[0], r[1]) for r in rows])
             if deletions:
                 db.executemany("INSERT OR IGNORE INTO deletions VALUES (?, ?)", deletions)
                 db.executemany(_MARK_DELETED, [(p, i, p, i) for p, i in deletions])
@@ -264,19 +260,7 @@ class Store:
             if db.in_transaction:
                 db.execute("ROLLBACK")
             raise StoreError(f"cannot write to store {self.path!r}: {e}") from None
-        return len(rows) - dup, dup, joined
-
-    def _existing(self, rows: Sequence[tuple[Any, ...]]) -> set[tuple[str, str]]:
-        found: set[tuple[str, str]] = set()
-        by_platform: dict[str, list[str]] = {}
-        for r in rows:
-            by_platform.setdefault(r[0], []).append(r[1])
-        for platform, ids in by_platform.items():
-            for i in range(0, len(ids), 900):
-                chunk = ids[i : i + 900]
-                q = f"SELECT id FROM posts WHERE platform = ? AND id IN ({','.join('?' * len(chunk))})"
-                found.update((platform, r[0]) for r in self._db.execute(q, (platform, *chunk)))
-        return found
+        return new, dup, joined
 
     def cursor(self, source: str) -> str | None:
         """The last cursor stored for a live source (stored with its batch), or None."""

@@ -29,7 +29,7 @@ from typing import IO, Any
 import orjson
 
 from foretold.errors import ConfigError, FormatError
-from foretold.formats.fields import domains_of, iso_time, tags
+from foretold.formats.fields import domains_of, in_int64, iso_time, tags
 from foretold.post import KINDS, Author, Counts, Post, Ref
 
 FIELDS = (
@@ -203,9 +203,10 @@ def _int(value: str, column: str | None) -> int | None:
     if not value:
         return None
     try:
-        return int(float(value)) if "." in value else int(value)
-    except ValueError:
+        number = int(float(value)) if "." in value else int(value)
+    except (ValueError, OverflowError):
         raise FormatError(f"{column}: expected a number, got {value[:30]!r}") from None
+    return in_int64(number, column or "number")
 
 
 def _time(value: str, column: str) -> datetime:

@@ -102,6 +102,16 @@ def id_field(obj: dict[str, Any], key: str, where: str) -> str:
     raise FormatError(f"{where}.{key}: expected an id, got {type(value).__name__}")
 
 
+INT64 = (-(2**63), 2**63 - 1)  # what a SQLite INTEGER holds
+
+
+def in_int64(value: int, key: str) -> int:
+    """``value`` when a 64-bit integer holds it; FormatError otherwise."""
+    if INT64[0] <= value <= INT64[1]:
+        return value
+    raise FormatError(f"{key}: {str(value)[:24]} is beyond a 64-bit integer")
+
+
 def count(obj: Any, key: str) -> int:
     """A non-negative count, 0 when absent; FormatError when of the wrong type."""
     if not isinstance(obj, dict):
@@ -110,7 +120,7 @@ def count(obj: Any, key: str) -> int:
     if value is None:
         return 0
     if isinstance(value, int) and not isinstance(value, bool):
-        return value
+        return in_int64(value, key)
     raise FormatError(f"{key}: expected an integer, got {type(value).__name__}")
 
 

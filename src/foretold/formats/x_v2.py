@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from foretold.errors import FormatError
-from foretold.formats.fields import count, domains_of, id_field, iso_time
+from foretold.formats.fields import INT64, count, domains_of, id_field, in_int64, iso_time
 from foretold.post import Author, Counts, Deletion, Kind, Post, Ref
 
 NAME = "x_v2"
@@ -171,7 +171,10 @@ def _counts(m: Any) -> Counts:
     get = m.get
     c = Counts(get("retweet_count", 0), get("reply_count", 0), get("like_count", 0),
                get("quote_count", 0))  # fmt: skip
-    if not (type(c.reposts) is type(c.replies) is type(c.likes) is type(c.quotes) is int):
+    if not (type(c.reposts) is type(c.replies) is type(c.likes) is type(c.quotes) is int) or not (
+        INT64[0] <= min(c.reposts, c.replies, c.likes, c.quotes)
+        and max(c.reposts, c.replies, c.likes, c.quotes) <= INT64[1]
+    ):
         for key in ("retweet_count", "reply_count", "like_count", "quote_count"):
             count(m, key)  # raises FormatError naming the field
         return Counts(count(m, "retweet_count"), count(m, "reply_count"),
@@ -198,8 +201,10 @@ def _author(user: Any, author_id: str) -> Author:
     posts = m.get("tweet_count")
     for value, key in ((followers, "followers_count"), (following, "following_count"),
                        (posts, "tweet_count")):  # fmt: skip
-        if value is not None and type(value) is not int:
-            raise FormatError(f"author.{key}: expected an integer, got {type(value).__name__}")
+        if value is not None:
+            if type(value) is not int:
+                raise FormatError(f"author.{key}: expected an integer, got {type(value).__name__}")
+            in_int64(value, f"author.{key}")
     handle = get("username") or ""
     name = get("name") or ""
     description = get("description") or ""

@@ -24,29 +24,32 @@ True
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import UTC, datetime
+from typing import Annotated, Any
 
 import msgspec
 
 from foretold.errors import FormatError
-from foretold.formats.fields import domains_of, iso_time
+from foretold.formats.fields import domains_of
 from foretold.formats.x_v2 import _KIND_OF_REF, _KIND_RANK, PLATFORM, _unescape
 from foretold.post import Author, Counts, Kind, Post, Ref
 
 UNSET = msgspec.UNSET
+# counts beyond SQLite's 64-bit integers are refused here; the general path then says why
+Int64 = Annotated[int, msgspec.Meta(ge=-(2**63), le=2**63 - 1)]
 
 
 class _Metrics(msgspec.Struct):
-    retweet_count: int = 0
-    reply_count: int = 0
-    like_count: int = 0
-    quote_count: int = 0
+    retweet_count: Int64 = 0
+    reply_count: Int64 = 0
+    like_count: Int64 = 0
+    quote_count: Int64 = 0
 
 
 class _UserMetrics(msgspec.Struct):
-    followers_count: int | None = None
-    following_count: int | None = None
-    tweet_count: int | None = None
+    followers_count: Int64 | None = None
+    following_count: Int64 | None = None
+    tweet_count: Int64 | None = None
 
 
 class _User(msgspec.Struct):
@@ -54,7 +57,7 @@ class _User(msgspec.Struct):
     name: str | None = None
     description: str | None = None
     verified: bool | None = None
-    created_at: str | None = None
+    created_at: datetime | None = None
     public_metrics: _UserMetrics | None = None
 
 
@@ -94,7 +97,7 @@ class _Referenced(msgspec.Struct):
 class _Tweet(msgspec.Struct):
     id: str
     text: str
-    created_at: str
+    created_at: datetime  # RFC 3339, parsed by msgspec; other spellings take the general path
     author_id: str
     author: _User | None = None
     public_metrics: _Metrics | None = None
@@ -154,45 +157,36 @@ def _post(t: _Tweet, raw: bytes) -> Post:
     counts = Counts() if m is None or kind == "repost" else Counts(
         m.retweet_count, m.reply_count, m.like_count, m.quote_count
     )  # fmt: skip
+    # positional: keyword arguments cost more than the rest of a slotted dataclass's
+    # __init__, and this runs once per post of a firehose (fields in Post's order)
     return Post(
-        platform=PLATFORM,
-        id=t.id,
-        text=text,
-        created_at=iso_time(t.created_at, "tweet.created_at"),
-        author=_author(t.author, t.author_id),
-        counts=counts,
-        kind=kind,
-        reply_to=refs.get("reply"),
-        quote_of=refs.get("quote"),
-        repost_of=refs.get("repost"),
-        hashtags=hashtags,
-        mentions=mentions,
-        urls=urls,
-        domains=domains_of(urls),
-        lang=t.lang if isinstance(t.lang, str) else None,
-        conversation_id=t.conversation_id if isinstance(t.conversation_id, str) else None,
-        withheld=bool(t.withheld),
-        raw=raw,
-    )
+        PLATFORM, t.id, text, _utc(t.created_at), _author(t.author, t.author_id), counts,
+        kind, refs.get("reply"), refs.get("quote"), refs.get("repost"),
+        hashtags, mentions, urls, domains_of(urls),
+        t.lang if isinstance(t.lang, str) else None,
+        t.conversation_id if isinstance(t.conversation_id, str) else None,
+        bool(t.withheld), raw,
+    )  # fmt: skip
 
 
 def _author(u: _User | None, author_id: str) -> Author:
     if u is None:
         return Author(id=author_id)
     m = u.public_metrics
-    return Author(
-        id=author_id,
-        handle=u.username or "",
-        name=u.name or "",
-        followers=m.followers_count if m else None,
-        following=m.following_count if m else None,
-        posts=m.tweet_count if m else None,
-        verified=bool(u.verified),
-        description=u.description or "",
-        created_at=iso_time(u.created_at, "author.created_at")
-        if u.created_at is not None
-        else None,
-    )
+    return Author(  # positional, in Author's field order (see Post above)
+        author_id, u.username or "", u.name or "",
+        m.followers_count if m else None, m.following_count if m else None,
+        m.tweet_count if m else None, bool(u.verified), u.description or "",
+        _utc(u.created_at) if u.created_at is not None else None,
+    )  # fmt: skip
+
+
+def _utc(t: datetime) -> datetime:
+    """As :func:`foretold.formats.fields.iso_time` does: aware UTC, naive read as UTC."""
+    tz = t.tzinfo
+    if tz is UTC:
+        return t
+    return t.replace(tzinfo=UTC) if tz is None else t.astimezone(UTC)
 
 
 def _entities(
