@@ -67,8 +67,11 @@ class FastClock:
 # ---------------------------------------------------------------- payloads
 
 
-def x_tweets(n: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """``n`` API v2 tweets (ascending ids) and their authors, from the recorded page."""
+def x_tweets(
+    n: int, spacing: timedelta = timedelta(milliseconds=10)
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """``n`` API v2 tweets (ascending ids, ``spacing`` apart from T0) and their authors,
+    from the recorded page."""
     page = json.loads((FIXTURES / "x_v2" / "pages.jsonl").read_text().splitlines()[0])
     users = page["includes"]["users"]
     tweets = []
@@ -78,7 +81,7 @@ def x_tweets(n: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         text = f"Question {i} for the bank? #AskBrand"
         tweets.append({
             "id": tid, "text": text, "author_id": author["id"], "conversation_id": tid,
-            "created_at": _iso(T0 + timedelta(milliseconds=10 * i)), "lang": "en",
+            "created_at": _iso(T0 + i * spacing), "lang": "en",
             "edit_history_tweet_ids": [tid],
             "public_metrics": {"retweet_count": 0, "reply_count": 0, "like_count": i % 7,
                                "quote_count": 0},
@@ -103,8 +106,10 @@ def jetstream_events(n: int, spacing_us: int = 5000) -> list[dict[str, Any]]:
     return out
 
 
-def mastodon_statuses(n: int, host: str = "mastodon.social") -> list[dict[str, Any]]:
-    """``n`` Status entities, ids ascending, from the recorded status."""
+def mastodon_statuses(
+    n: int, host: str = "mastodon.social", spacing: timedelta = timedelta(milliseconds=10)
+) -> list[dict[str, Any]]:
+    """``n`` Status entities, ids ascending, ``spacing`` apart from T0, from the recorded status."""
     base = json.loads((FIXTURES / "mastodon" / "statuses.jsonl").read_text().splitlines()[0])
     out = []
     for i in range(n):
@@ -113,13 +118,17 @@ def mastodon_statuses(n: int, host: str = "mastodon.social") -> list[dict[str, A
         s["id"] = sid
         s["uri"] = f"https://{host}/users/ann/statuses/{sid}"
         s["url"] = f"https://{host}/@ann/{sid}"
-        s["created_at"] = _iso(T0 + timedelta(milliseconds=10 * i))
+        s["created_at"] = _iso(T0 + i * spacing)
         out.append(s)
     return out
 
 
 def _iso(t: datetime) -> str:
     return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
+
+
+def _time(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
 # ---------------------------------------------------------------- the timeline
@@ -284,12 +293,23 @@ class HttpApp:
 
 
 class XServer(HttpApp):
-    """Filtered stream, its rules, and recent search, as ``api.x.com`` serves them."""
+    """Filtered stream, its rules, and recent search, as ``api.x.com`` serves them.
 
-    def __init__(self, tl: Timeline, rules: list[dict[str, str]] | None = None) -> None:
+    Recent search pages newest first through ``next_token``, honours ``since_id``,
+    ``start_time`` and ``end_time``, and refuses (400, X's problem shape) a
+    ``max_results`` outside 10-100 or, when the timeline has a clock, a ``start_time``
+    more than 7 days before its now.
+    """
+
+    def __init__(
+        self,
+        tl: Timeline,
+        rules: list[dict[str, str]] | None = None,
+        spacing: timedelta = timedelta(milliseconds=10),
+    ) -> None:
         super().__init__()
         self.tl = tl
-        self.tweets, users = x_tweets(tl.n)
+        self.tweets, users = x_tweets(tl.n, spacing)
         self.users = {u["id"]: u for u in users}
         self.rules = {str(i + 1): r for i, r in enumerate(rules or [])}
         self.stream_params: list[dict[str, list[str]]] = []
@@ -340,7 +360,21 @@ class XServer(HttpApp):
         since = int(params.get("since_id", ["0"])[0])
         size = int(params.get("max_results", ["10"])[0])
         page = int(params.get("next_token", ["0"])[0])
-        hits = [t for t in self.tweets[: self.tl.published] if int(t["id"]) > since][::-1]
+        if not 10 <= size <= 100:
+            return self._invalid(h, "max_results", str(size), "must be between 10 and 100")
+        start = params.get("start_time", [None])[0]
+        end = params.get("end_time", [None])[0]
+        if start and self.tl.clock is not None:
+            earliest = self.tl.clock.now() - timedelta(days=7)
+            if _time(start) < earliest:
+                return self._invalid(h, "start_time", start,
+                                     f"must be on or after {_iso(earliest)}")  # fmt: skip
+        hits = [
+            t for t in self.tweets[: self.tl.published]
+            if int(t["id"]) > since
+            and (not start or _time(t["created_at"]) >= _time(start))
+            and (not end or _time(t["created_at"]) < _time(end))
+        ][::-1]  # fmt: skip
         chunk = hits[page * size : (page + 1) * size]
         meta: dict[str, Any] = {"result_count": len(chunk)}
         if chunk:
@@ -353,6 +387,15 @@ class XServer(HttpApp):
             body["includes"] = {"users": list({t["author_id"]: self.users[t["author_id"]]
                                                for t in chunk}.values())}  # fmt: skip
         self.json(h, 200, body)
+
+    def _invalid(self, h: BaseHTTPRequestHandler, name: str, value: str, why: str) -> None:
+        self.json(h, 400, {
+            "errors": [{"parameters": {name: [value]},
+                        "message": f"Invalid '{name}':'{value}'. '{name}' {why}"}],
+            "title": "Invalid Request",
+            "detail": "One or more parameters to your request was invalid.",
+            "type": "https://api.twitter.com/2/problems/invalid-request",
+        })  # fmt: skip
 
     def _rules(self, h: BaseHTTPRequestHandler, method: str) -> None:
         if method == "GET":
@@ -386,14 +429,25 @@ class XServer(HttpApp):
 
 
 class MastodonServer(HttpApp):
-    """The hashtag stream (server-sent events) and the hashtag timeline of one instance."""
+    """The hashtag stream (server-sent events) and the hashtag timeline of one instance.
 
-    def __init__(self, tl: Timeline, tag: str = "askbrand", token: str | None = None) -> None:
+    The timeline pages as Mastodon does: newest first below ``max_id`` and above
+    ``since_id``, or the page right after ``min_id``; at most 40 a page; another tag's
+    timeline is an empty list.
+    """
+
+    def __init__(
+        self,
+        tl: Timeline,
+        tag: str = "askbrand",
+        token: str | None = None,
+        spacing: timedelta = timedelta(milliseconds=10),
+    ) -> None:
         super().__init__()
         self.tl = tl
         self.tag = tag
         self.token = token
-        self.statuses = mastodon_statuses(tl.n)
+        self.statuses = mastodon_statuses(tl.n, spacing=spacing)
         self.timeline_params: list[dict[str, list[str]]] = []
 
     def timeline_closing(self) -> None:
@@ -415,6 +469,8 @@ class MastodonServer(HttpApp):
         if url.path == f"/api/v1/timelines/tag/{self.tag}":
             self.timeline_params.append(params)
             return self._timeline(h, params)
+        if url.path.startswith("/api/v1/timelines/tag/"):
+            return self.json(h, 200, [])  # a tag nobody used
         return self.json(h, 404, {"error": "Record not found"})
 
     def _stream(self, h: BaseHTTPRequestHandler) -> None:
@@ -440,9 +496,11 @@ class MastodonServer(HttpApp):
         if "min_id" in params:  # the page right after min_id
             lo = int(params["min_id"][0])
             page = [s for s in pub if int(s["id"]) > lo][:limit]
-        else:  # newest first, after since_id
+        else:  # newest first, below max_id and after since_id
             lo = int(params.get("since_id", ["0"])[0])
-            page = [s for s in pub if int(s["id"]) > lo][-limit:]
+            hi = int(params["max_id"][0]) if "max_id" in params else None
+            page = [s for s in pub if int(s["id"]) > lo and (hi is None or int(s["id"]) < hi)]
+            page = page[-limit:]
         self.json(h, 200, page[::-1])
 
 

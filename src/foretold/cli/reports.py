@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from foretold.errors import InputError
+from foretold.errors import ConfigError, InputError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from foretold.clock import Clock
+    from foretold.post import Post
 
 
 @click.command(name="chronicle")
@@ -62,40 +71,131 @@ def chronicle_cmd(store_path: str, campaign: str, out: str) -> None:
     help="Recent posts (any format replay reads); repeat for several files.",
 )
 @click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="foretold.toml: search its [[source]] tables (X recent search, Mastodon hashtag "
+    "timelines) for recent posts; merged with --archive.",
+)
+@click.option(
+    "--days",
+    type=click.FloatRange(min=0, min_open=True),
+    default=7.0,
+    show_default=True,
+    help="How far back the search reaches (X keeps 7 days).",
+)
+@click.option(
+    "--max-posts",
+    type=click.IntRange(min=1),
+    default=2000,
+    show_default=True,
+    help="At most this many posts from each searched source.",
+)
+@click.option(
     "--tier",
     type=click.Choice(["fast", "accurate"]),
     default="fast",
     show_default=True,
     help="The classifier tier.",
 )
-def precheck_cmd(brand: str, hashtag: str, archives: tuple[str, ...], tier: str) -> None:
+@click.option("--fixed-now", hidden=True, help="Tests: a fixed wall clock for the search window.")
+def precheck_cmd(
+    brand: str,
+    hashtag: str,
+    archives: tuple[str, ...],
+    config_path: str | None,
+    days: float,
+    max_posts: int,
+    tier: str,
+    fixed_now: str | None,
+) -> None:
     """Check how people talk about a brand before launching a campaign.
 
-    Reads recent posts about the brand, measures the tone (sentiment, irony,
-    hostility), finds the live grievances with example posts, the hostile or
-    big accounts already talking and recent flare-ups, and prints a risk level
-    (low / elevated / high) with its reasons and a recommendation.
+    Reads recent posts about the brand (archives, a search of the live sources of
+    a config, or both, merged), measures the tone (sentiment, irony, hostility),
+    finds the live grievances with example posts, the hostile or big accounts
+    already talking and recent flare-ups, and prints a risk level (low /
+    elevated / high) with its reasons and a recommendation.
+
+    With --config, X sources run recent search for the hashtag and the brand's
+    name (retweets left out, at most 7 days back) and Mastodon sources read the
+    hashtag timelines; file and Bluesky sources cannot search and are skipped.
+    Progress and a per-source summary go to stderr.
 
     \b
     Examples:
       foretold simulate askjpm_prelaunch --seed 1 --out jpm-week.jsonl
       foretold precheck --brand "JP Morgan" --hashtag '#AskJPM' --archive jpm-week.jsonl
+      X_BEARER_TOKEN=... foretold precheck --brand "JP Morgan" --hashtag '#AskJPM' \\
+          --config foretold.toml --days 7 --max-posts 5000
     """
+    from foretold.clock import ManualClock, SystemClock
     from foretold.ingest import IngestStats, Quarantine, read_batches
-    from foretold.post import Post
+    from foretold.post import Post, parse_time
     from foretold.reports.frame import frame_of
-    from foretold.reports.precheck import about, precheck
+    from foretold.reports.precheck import gather, precheck
     from foretold.understand import load_classifier
 
-    if not archives:
-        raise InputError("precheck: give --archive FILE (live search is not wired yet)")
-    posts: list[Post] = []
-    stats, quarantine = IngestStats(), Quarantine()
-    for batch in read_batches(list(archives), stats, quarantine):
-        posts.extend(
-            p for p in batch if isinstance(p, Post) and about(p.text, p.hashtags, brand, hashtag)
+    if not archives and not config_path:
+        raise InputError(
+            "precheck: give --archive FILE, --config foretold.toml (search the live sources), "
+            "or both"
         )
-    if not posts:
-        raise InputError(f"precheck: no post about {brand!r} in {', '.join(archives)}")
+    places: list[tuple[str, Iterable[Post]]] = []
+    stats, quarantine = IngestStats(), Quarantine()
+    for path in archives:
+        batches = read_batches([path], stats, quarantine)
+        places.append((path, (p for b in batches for p in b if isinstance(p, Post))))
+    if config_path:
+        clock: Clock = ManualClock(parse_time(fixed_now)) if fixed_now else SystemClock()
+        places += _search(config_path, brand, hashtag, days, max_posts, clock)
+    gathered = gather(places, brand, hashtag)
+    if config_path:  # an archive alone prints the report only, as before
+        click.echo(gathered.summary(brand), err=True)
+    if not gathered.posts:
+        where = ", ".join(name for name, _ in places)
+        raise InputError(f"precheck: no post about {brand!r} in {where}")
+    posts = gathered.posts
     labels = [x.to_dict() for x in load_classifier(tier).classify([p.text for p in posts])]
     sys.stdout.write(precheck(frame_of(posts, labels), brand, hashtag).text())
+
+
+def _search(
+    config_path: str, brand: str, hashtag: str, days: float, max_posts: int, clock: Clock
+) -> list[tuple[str, Iterable[Post]]]:
+    """Search every [[source]] of the config that can; notes and progress on stderr."""
+    from foretold.campaigns import load_config
+    from foretold.ingest import IngestStats, Quarantine
+    from foretold.sources.base import SearchProgress
+    from foretold.sources.search import searchers
+
+    config = load_config(config_path)
+    if not config.sources:
+        raise ConfigError(f"{config_path}: no [[source]] table: nothing to search")
+    stats = IngestStats()
+    found, skipped = searchers(config.sources, brand, hashtag, os.environ, stats, Quarantine(),
+                               clock)  # fmt: skip
+    for note in skipped:
+        click.echo(f"precheck: {note}", err=True)
+    if not found:
+        raise ConfigError(f"{config_path}: no [[source]] can search (x and mastodon can)")
+
+    def progress(p: SearchProgress) -> None:
+        if p.waiting_until is not None:
+            click.echo(f"precheck: {p.source}: rate limited; waiting until "
+                       f"{p.waiting_until:%H:%M:%S} UTC", err=True)  # fmt: skip
+        elif p.pages % 10 == 0:
+            click.echo(f"precheck: {p.source}: {p.posts:,} posts so far", err=True)
+
+    since = clock.now() - timedelta(days=days)
+    out: list[tuple[str, Iterable[Post]]] = []
+    for source in found:
+        result = source.search(since, max_posts, progress)
+        for note in result.notes:
+            click.echo(f"precheck: {source.name}: {note}", err=True)
+        click.echo(f"precheck: {source.name}: {len(result.posts):,} posts in "
+                   f"{result.pages:,} pages", err=True)  # fmt: skip
+        out.append((source.name, result.posts))
+    if stats.quarantined:
+        click.echo(f"precheck: {stats.quarantined:,} records could not be read", err=True)
+    return out

@@ -1,6 +1,7 @@
 """Pre-launch check, "don't live in a bubble": how people talk about a brand right now.
 
-From recent posts about the brand (an archive), :func:`precheck` measures the tone
+From recent posts about the brand (an archive, the live sources' search, or both,
+merged by :func:`gather`), :func:`precheck` measures the tone
 (volume, sentiment, irony, hostility), the grievances that are live (a lexicon in
 ``grievances.txt`` plus the word topics of :mod:`foretold.reports.topics`), the
 hostile or high-reach accounts already talking, and recent flare-ups; it combines
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -26,6 +27,7 @@ from importlib import resources
 
 import numpy as np
 
+from foretold.post import Post
 from foretold.reports.frame import Frame, to_time
 from foretold.reports.topics import Topic, grievance_topics
 
@@ -104,6 +106,57 @@ class Precheck:
             for d, n, share in self.flareups
         ] or ["  none"]
         return "\n".join(out) + "\n"
+
+
+@dataclass(frozen=True)
+class Gathered:
+    """Posts from several places merged by ``(platform, id)``, those about the brand kept;
+    per place, how many were read and how many were about the brand."""
+
+    posts: list[Post]
+    read: dict[str, int]
+    about: dict[str, int]
+    distinct: int
+
+    def summary(self, brand: str) -> str:
+        """One line: posts per place, distinct posts, posts about the brand."""
+        places = ", ".join(f"{k} {n:,} ({self.about[k]:,} about it)" for k, n in self.read.items())
+        return (
+            f"precheck: {places or 'nothing read'}; {self.distinct:,} distinct posts, "
+            f"{len(self.posts):,} about {brand}"
+        )
+
+
+def gather(places: Sequence[tuple[str, Iterable[Post]]], brand: str, hashtag: str) -> Gathered:
+    """Merge the posts of each ``(place, posts)`` by ``(platform, id)``, keeping those
+    :func:`about` the brand; a later place's copy of a post wins (a search made now has
+    fresher counts than an archive). Each place's posts are read once, as they come.
+
+    >>> from datetime import UTC, datetime
+    >>> from foretold.post import Author
+    >>> def p(i, text):
+    ...     return Post("x", i, text, datetime(2024, 1, 1, tzinfo=UTC), Author(id="1"))
+    >>> g = gather([("archive", [p("1", "JP Morgan again")]),
+    ...             ("x", [p("1", "JP Morgan again"), p("2", "lunch")])], "JP Morgan", "#AskJPM")
+    >>> g.summary("JP Morgan")
+    'precheck: archive 1 (1 about it), x 2 (1 about it); 2 distinct posts, 1 about JP Morgan'
+    """
+    kept: dict[tuple[str, str], Post] = {}
+    seen: set[tuple[str, str]] = set()
+    read: dict[str, int] = {}
+    on_topic: dict[str, int] = {}
+    for place, posts in places:
+        read.setdefault(place, 0)
+        on_topic.setdefault(place, 0)
+        for post in posts:
+            read[place] += 1
+            seen.add(post.key)
+            if about(post.text, post.hashtags, brand, hashtag):
+                on_topic[place] += 1
+                kept[post.key] = post
+            else:
+                kept.pop(post.key, None)
+    return Gathered(list(kept.values()), read, on_topic, len(seen))
 
 
 @cache

@@ -28,10 +28,11 @@ import threading
 from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import orjson
 
@@ -41,6 +42,7 @@ from foretold.ingest import IngestStats, Quarantine
 from foretold.post import Deletion, Post
 
 Record = Post | Deletion
+T = TypeVar("T")
 State = Literal[
     "connecting", "connected", "backing_off", "stalled", "rate_limited", "waiting", "stopped"
 ]
@@ -52,6 +54,11 @@ class SourceError(ForetoldError):
 
 class Disconnected(SourceError):
     """The connection failed, dropped, or the server answered with an error."""
+
+
+class Refused(Disconnected):
+    """The platform refused the credentials (HTTP 401 or 403): the live loop retries, a
+    one-shot search stops at once."""
 
 
 class Stalled(SourceError):
@@ -72,6 +79,27 @@ class SourceBatch:
 
     records: list[Record]
     cursor: str | None
+
+
+@dataclass
+class SearchResult:
+    """What a one-shot search of a source read: its posts, the pages asked for, and notes
+    on where it stopped short (the platform's window, ``max_posts``, a long rate limit)."""
+
+    source: str
+    posts: list[Post]
+    pages: int
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SearchProgress:
+    """Told to a search's ``on_progress``: posts read so far, and a rate-limit wait."""
+
+    source: str
+    posts: int
+    pages: int
+    waiting_until: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -255,6 +283,14 @@ def reset_from_headers(headers: Any, now: datetime, default_s: float = 60.0) -> 
     return now + timedelta(seconds=default_s)
 
 
+def rate_limit_note(e: RateLimited, max_wait_s: float, posts: int) -> str:
+    """Why a one-shot search stopped at a 429 it did not wait out."""
+    return (
+        f"rate limited until {e.reset_at:%Y-%m-%d %H:%M:%S} UTC, more than {max_wait_s:g} s "
+        f"away: stopped after {posts:,} posts"
+    )
+
+
 def _aware(t: datetime) -> datetime:
     return t if t.tzinfo else t.replace(tzinfo=UTC)
 
@@ -344,6 +380,45 @@ class LiveSource(ABC):
                 hook()
             except Exception:
                 continue
+
+    def wait_out(
+        self,
+        call: Callable[[], T],
+        max_wait_s: float,
+        on_wait: Callable[[RateLimited], None] | None = None,
+        tries: int = 5,
+    ) -> T:
+        """``call()``; after a 429, wait on the clock until the reset the platform sent and
+        call again. A reset more than ``max_wait_s`` away, or ``tries`` refusals in a row,
+        raise the :class:`RateLimited` (a one-shot search stops and says so)."""
+        for attempt in range(tries):
+            try:
+                return call()
+            except RateLimited as e:
+                left = (e.reset_at - self.clock.now()).total_seconds()
+                if left > max_wait_s or attempt == tries - 1:
+                    raise
+                if on_wait is not None:
+                    on_wait(e)
+                self._wait_rate_limit(e, threading.Event())
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    @contextmanager
+    def failing_clearly(
+        self, what: str, network: type[BaseException], credentials: str
+    ) -> Iterator[None]:
+        """For one-shot requests: errors that name the source, what failed and why; a
+        refusal says which ``credentials`` to check."""
+        try:
+            yield
+        except Refused as e:
+            raise Refused(
+                f"{self.name}: {what} refused the credentials ({credentials}): {e}"
+            ) from None
+        except Disconnected as e:
+            raise Disconnected(f"{self.name}: {e}") from None
+        except network as e:
+            raise Disconnected(f"{self.name}: {what} failed: {type(e).__name__}: {e}") from None
 
     def _wait_rate_limit(self, e: RateLimited, stop: threading.Event) -> None:
         self.stats.rate_limits += 1

@@ -8,6 +8,9 @@ with a cursor first backfills from ``/api/v1/timelines/tag/:hashtag`` with
 429 waits until ``X-RateLimit-Reset``. The token, when the instance wants one, is
 read from the environment variable the config names.
 
+:meth:`MastodonSource.search` is the one-shot form ``foretold precheck`` uses: the
+hashtag timeline newest first, ``max_id`` page after page, back to a start time.
+
 >>> list(sse_events(["event: update", "data: {}", "", ":thump", "event: delete", "data: 7", ""]))
 [('update', '{}'), ('\\x00heartbeat', ''), ('delete', '7')]
 """
@@ -15,7 +18,8 @@ read from the environment variable the config names.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -31,11 +35,15 @@ from foretold.sources.base import (
     RateLimited,
     RecentKeys,
     Record,
+    Refused,
+    SearchProgress,
+    SearchResult,
     SourceBatch,
     Stalled,
+    rate_limit_note,
     reset_from_headers,
 )
-from foretold.sources.x import _httpx
+from foretold.sources.x import SEARCH_READ_S, _httpx
 
 HEARTBEAT = "\x00heartbeat"
 
@@ -90,12 +98,7 @@ class MastodonSource(LiveSource):
     def connect(self, stop: threading.Event) -> Iterator[SourceBatch]:
         """Backfill since the cursor, then follow the hashtag stream."""
         httpx = _httpx()
-        headers = {"User-Agent": "foretold", "Accept": "text/event-stream"}
-        if self._token:
-            headers["Authorization"] = f"Bearer {self._token}"
-        timeout = httpx.Timeout(10.0, read=self.stall_seconds)
-        with httpx.Client(base_url=self.instance, headers=headers, timeout=timeout,
-                          transport=self.transport, follow_redirects=True) as client:  # fmt: skip
+        with self._client(self.stall_seconds, "text/event-stream") as client:
             self._close_hooks.append(client.close)
             try:
                 if self.cursor:
@@ -125,15 +128,81 @@ class MastodonSource(LiveSource):
                 if records:
                     yield SourceBatch(records, self.cursor)
 
+    def search(
+        self,
+        since: datetime,
+        max_posts: int,
+        on_progress: Callable[[SearchProgress], None] | None = None,
+        max_wait_s: float = 900.0,
+    ) -> SearchResult:
+        """One-shot: the hashtag timeline back to ``since``, newest first, ``limit=40`` a
+        page and ``max_id`` to the next older page, up to ``max_posts`` statuses.
+
+        A 429 waits on the clock until ``X-RateLimit-Reset`` when that is at most
+        ``max_wait_s`` away, else the search stops there and says so in the notes. A
+        refused token raises :class:`Refused`, a network failure :class:`Disconnected`,
+        both naming the source.
+        """
+        httpx = _httpx()
+        posts: list[Post] = []
+        pages, notes = 0, []
+        params: dict[str, Any] = {"limit": 40}
+
+        def on_wait(e: RateLimited) -> None:
+            if on_progress is not None:
+                on_progress(SearchProgress(self.name, len(posts), pages, e.reset_at))
+
+        with self._client(SEARCH_READ_S, "application/json") as client:
+            credentials = "the token: token_env"
+            with self.failing_clearly(f"Mastodon hashtag timeline at {self.instance}",
+                                      httpx.HTTPError, credentials):  # fmt: skip
+                try:
+                    while len(posts) < max_posts:
+                        page = self.wait_out(lambda: self._timeline(client, params), max_wait_s,
+                                             on_wait)  # fmt: skip
+                        if not page:
+                            break
+                        pages += 1
+                        page = sorted(page, key=_id_of, reverse=True)
+                        older = False
+                        for s in page:
+                            for r in self._decode.records(s, orjson.dumps(s)):
+                                if not isinstance(r, Post):
+                                    continue
+                                if r.created_at < since:
+                                    older = True
+                                else:
+                                    posts.append(r)
+                        if on_progress is not None:
+                            on_progress(SearchProgress(self.name, len(posts), pages))
+                        if older or not _id_of(page[-1]):
+                            break
+                        params["max_id"] = str(_id_of(page[-1]))
+                    else:
+                        notes.append(f"stopped at max_posts = {max_posts:,}; there were more")
+                except RateLimited as e:
+                    notes.append(rate_limit_note(e, max_wait_s, len(posts)))
+        del posts[max_posts:]
+        return SearchResult(self.name, posts, pages, notes)
+
+    def _timeline(self, client: Any, params: dict[str, Any]) -> list[Any]:
+        """One page of the hashtag timeline: a list of statuses (anything else ends it)."""
+        r = client.get(f"/api/v1/timelines/tag/{quote(self.tag)}", params=params)
+        self._check(r, "hashtag timeline")
+        try:
+            page = orjson.loads(r.content)
+        except orjson.JSONDecodeError:
+            raise Disconnected(
+                f"Mastodon hashtag timeline: not JSON: {r.content[:200]!r}"
+            ) from None
+        return page if isinstance(page, list) else []
+
     def _backfill(self, client: Any) -> Iterator[SourceBatch]:
-        path = f"/api/v1/timelines/tag/{quote(self.tag)}"
         min_id = self.cursor
         statuses: list[dict[str, Any]] = []
         while True:
-            r = client.get(path, params={"min_id": min_id, "limit": 40})
-            self._check(r, "hashtag timeline")
-            page = orjson.loads(r.content)
-            if not isinstance(page, list) or not page:
+            page = self._timeline(client, {"min_id": min_id, "limit": 40})
+            if not page:
                 break
             page = sorted(page, key=_id_of)
             statuses.extend(page)
@@ -164,7 +233,17 @@ class MastodonSource(LiveSource):
             raise RateLimited(f"Mastodon {what}: HTTP 429", reset)
         if r.status_code >= 400:
             r.read()
-            raise Disconnected(f"Mastodon {what}: HTTP {r.status_code}: {r.text[:300]!r}")
+            error = Refused if r.status_code in (401, 403) else Disconnected
+            raise error(f"Mastodon {what}: HTTP {r.status_code}: {r.text[:300]!r}")
+
+    def _client(self, read_s: float, accept: str) -> Any:
+        httpx = _httpx()
+        headers = {"User-Agent": "foretold", "Accept": accept}
+        if self._token:
+            headers["Authorization"] = f"Bearer {self._token}"
+        timeout = httpx.Timeout(10.0, read=read_s)
+        return httpx.Client(base_url=self.instance, headers=headers, timeout=timeout,
+                            transport=self.transport, follow_redirects=True)  # fmt: skip
 
 
 def _id_of(status: Any) -> int:

@@ -12,6 +12,10 @@ gap with recent search (``since_id``, all pages, oldest first) and drops tweets 
 has already passed on. ``mode = "search"`` polls recent search only (the fallback
 for access levels without the stream). A 429 waits until ``x-rate-limit-reset``.
 
+:meth:`XSource.search` is the one-shot form ``foretold precheck`` uses: recent search
+for the campaigns' query without retweets, from a ``start_time`` (at most 7 days
+back), every page up to a number of posts.
+
 >>> from foretold.campaigns import Campaign
 >>> rule_for(Campaign("askjpm", hashtags=("#AskJPM",), handles=("@jpmorgan",), keywords=("JP Morgan",)))
 '#askjpm OR @jpmorgan OR from:jpmorgan OR "JP Morgan"'
@@ -20,7 +24,8 @@ for access levels without the stream). A 429 waits until ``x-rate-limit-reset``.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
@@ -37,8 +42,12 @@ from foretold.sources.base import (
     RateLimited,
     RecentKeys,
     Record,
+    Refused,
+    SearchProgress,
+    SearchResult,
     SourceBatch,
     Stalled,
+    rate_limit_note,
     reset_from_headers,
 )
 
@@ -67,6 +76,9 @@ FIELDS = {
     "expansions": EXPANSIONS, "tweet.fields": TWEET_FIELDS, "user.fields": USER_FIELDS,
     "media.fields": MEDIA_FIELDS, "poll.fields": POLL_FIELDS, "place.fields": PLACE_FIELDS,
 }  # fmt: skip
+# recent search reaches back 7 days; a minute less, so a start_time is never refused
+SEARCH_WINDOW = timedelta(days=7) - timedelta(minutes=1)
+SEARCH_READ_S = 30.0
 
 
 def rule_for(c: Campaign) -> str:
@@ -120,11 +132,7 @@ class XSource(LiveSource):
     def connect(self, stop: threading.Event) -> Iterator[SourceBatch]:
         """Sync rules, backfill since the cursor, then stream (or poll search)."""
         httpx = _httpx()
-        timeout = httpx.Timeout(10.0, read=self.stall_seconds)
-        headers = {"Authorization": f"Bearer {self._token}", "User-Agent": "foretold"}
-        with httpx.Client(
-            base_url=self.base_url, headers=headers, timeout=timeout, transport=self.transport
-        ) as client:
+        with self._client(self.stall_seconds) as client:
             self._close_hooks.append(client.close)
             try:
                 yield from self._session(client, stop)
@@ -180,23 +188,105 @@ class XSource(LiveSource):
             self._check(client.post("/2/tweets/search/stream/rules",
                                     json={"add": missing}), "add rules")  # fmt: skip
 
+    def query(self) -> str:
+        """The recent-search query of the campaigns: their stream rules, OR-ed."""
+        return " OR ".join(f"({rule_for(c)})" for c in self.campaigns)
+
+    def search(
+        self,
+        since: datetime,
+        max_posts: int,
+        on_progress: Callable[[SearchProgress], None] | None = None,
+        max_wait_s: float = 900.0,
+        retweets: bool = False,
+    ) -> SearchResult:
+        """One-shot recent search for the campaigns: tweets since ``since`` (X keeps 7 days),
+        every page up to ``max_posts``, retweets left out unless ``retweets``.
+
+        A 429 waits on the clock until ``x-rate-limit-reset`` when that is at most
+        ``max_wait_s`` away, else the search stops there and says so in the notes. A
+        refused token raises :class:`Refused`, a network failure :class:`Disconnected`,
+        both naming the source.
+        """
+        now = self.clock.now()
+        start, notes = max(since, now - SEARCH_WINDOW), []
+        if since < now - timedelta(days=7, minutes=1):
+            days = (now - since).total_seconds() / 86_400
+            notes.append(f"X recent search reaches back 7 days, not {days:.3g}")
+        query = self.query() + ("" if retweets else " -is:retweet")
+        params = {"query": query, "start_time": _rfc3339(start), **FIELDS}
+        posts: list[Post] = []
+        pages = 0
+
+        def on_wait(e: RateLimited) -> None:
+            if on_progress is not None:
+                on_progress(SearchProgress(self.name, len(posts), pages, e.reset_at))
+
+        httpx = _httpx()
+        more = False
+        with self._client(SEARCH_READ_S) as client:
+
+            def get(p: dict[str, str]) -> tuple[dict[str, Any], bytes]:
+                return self.wait_out(lambda: self._get(client, p), max_wait_s, on_wait)
+
+            credentials = "the bearer token: bearer_token_env, X_BEARER_TOKEN by default"
+            with self.failing_clearly(f"X recent search at {self.base_url}", httpx.HTTPError,
+                                      credentials):  # fmt: skip
+                try:
+                    for page, raw in self._pages(get, params, max_posts):
+                        pages += 1
+                        posts.extend(r for r in self._decode.records(page, raw)
+                                     if isinstance(r, Post))  # fmt: skip
+                        more = bool((page.get("meta") or {}).get("next_token"))
+                        if on_progress is not None:
+                            on_progress(SearchProgress(self.name, len(posts), pages))
+                except RateLimited as e:
+                    notes.append(rate_limit_note(e, max_wait_s, len(posts)))
+        if len(posts) >= max_posts and more:
+            notes.append(f"stopped at max_posts = {max_posts:,}; there were more")
+        del posts[max_posts:]
+        return SearchResult(self.name, posts, pages, notes)
+
+    def _pages(
+        self,
+        get: Callable[[dict[str, str]], tuple[dict[str, Any], bytes]],
+        params: dict[str, str],
+        max_posts: int | None = None,
+    ) -> Iterator[tuple[dict[str, Any], bytes]]:
+        """Recent search pages, newest first, following ``next_token`` to the last page
+        (or until ``max_posts`` tweets)."""
+        params = dict(params)
+        n = 0
+        while True:
+            if max_posts is not None:
+                params["max_results"] = str(min(100, max(10, max_posts - n)))
+            page, raw = get(params)
+            yield page, raw
+            data = page.get("data")
+            n += len(data) if isinstance(data, list) else 0
+            token = (page.get("meta") or {}).get("next_token")
+            if not token or (max_posts is not None and n >= max_posts):
+                return
+            params["next_token"] = token
+
+    def _get(self, client: Any, params: dict[str, str]) -> tuple[dict[str, Any], bytes]:
+        r = client.get("/2/tweets/search/recent", params=params)
+        self._check(r, "recent search")
+        raw = r.content
+        try:
+            page = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            raise Disconnected(f"X recent search: not JSON: {raw[:200]!r}") from None
+        if not isinstance(page, dict):
+            raise Disconnected(f"X recent search: expected an object, got {raw[:200]!r}")
+        return page, raw
+
     def _backfill(self, client: Any) -> Iterator[SourceBatch]:
         """Recent search since the cursor, every page, oldest first, as one batch."""
-        query = " OR ".join(f"({rule_for(c)})" for c in self.campaigns)
-        params: dict[str, str] = {"query": query, "max_results": "100", **FIELDS}
+        params: dict[str, str] = {"query": self.query(), "max_results": "100", **FIELDS}
         if self.cursor:
             params["since_id"] = self.cursor
-        pages: list[tuple[dict[str, Any], bytes]] = []
-        while True:
-            r = client.get("/2/tweets/search/recent", params=params)
-            self._check(r, "recent search")
-            raw = r.content
-            page = orjson.loads(raw)
-            pages.append((page, raw))
-            token = (page.get("meta") or {}).get("next_token")
-            if not token:
-                break
-            params["next_token"] = token
+        pages = list(self._pages(lambda p: self._get(client, p), params))
         records: list[Record] = []
         for page, raw in pages:
             records.extend(self._decode.records(page, raw))
@@ -225,7 +315,21 @@ class XSource(LiveSource):
             if hasattr(r, "read"):
                 r.read()
             body = r.text[:300].replace("\n", " ")
-            raise Disconnected(f"X {what}: HTTP {r.status_code}: {body}")
+            error = Refused if r.status_code in (401, 403) else Disconnected
+            raise error(f"X {what}: HTTP {r.status_code}: {body}")
+
+    def _client(self, read_s: float) -> Any:
+        httpx = _httpx()
+        timeout = httpx.Timeout(10.0, read=read_s)
+        headers = {"Authorization": f"Bearer {self._token}", "User-Agent": "foretold"}
+        return httpx.Client(
+            base_url=self.base_url, headers=headers, timeout=timeout, transport=self.transport
+        )
+
+
+def _rfc3339(t: datetime) -> str:
+    """``2024-09-09T19:00:00Z``: whole seconds, as X's ``start_time`` wants them."""
+    return t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _httpx() -> Any:
