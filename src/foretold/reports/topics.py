@@ -6,6 +6,12 @@ TF-IDF vectors over their words, and clustered with a seeded weighted k-means in
 Each topic is named by the top terms of its centroid and shown with the texts shared
 most. Deterministic: same posts, same topics.
 
+Only words that set the angry posts apart are used: each word's weighted log-odds
+ratio between the angry posts and the other posts of the same stream, with an
+informative Dirichlet prior (Monroe, Colaresi and Quinn 2008, "Fightin' Words"), must
+have a z-score of at least :data:`MIN_Z`. Words every post uses (weekdays, "night",
+"last") then no longer name a grievance; "fines", "foreclosure", "fraud" do.
+
 >>> texts = ["fines again and again", "more fines for fraud", "fraud fines fines",
 ...          "foreclosure on my home", "home foreclosure again", "another foreclosure home"]
 >>> tps = cluster(texts, [3.0, 1, 1, 2, 1, 1], k=2)
@@ -213,6 +219,39 @@ def words(text: str, ignore: frozenset[str] = frozenset()) -> list[str]:
     return [w for w in _WORD.findall(t) if w not in STOPWORDS and w not in ignore]
 
 
+MIN_Z = 1.96  # a word must be this distinctive of the angry posts (two-sided 5%)
+
+
+def distinctive(target: Counter[str], rest: Counter[str], min_z: float = MIN_Z) -> dict[str, float]:
+    """Words over-represented in ``target`` against ``rest``: word -> z-score >= ``min_z``.
+
+    The weighted log-odds ratio with an informative Dirichlet prior (the pooled counts),
+    divided by its standard deviation (Monroe, Colaresi and Quinn 2008).
+
+    >>> angry = Counter({"fines": 300, "monday": 100, "fraud": 120})
+    >>> calm = Counter({"monday": 400, "game": 300, "fines": 10})
+    >>> sorted(distinctive(angry, calm))
+    ['fines', 'fraud']
+    """
+    prior = target + rest
+    a0 = float(sum(prior.values()))
+    n1, n2 = float(sum(target.values())), float(sum(rest.values()))
+    if a0 == 0 or n1 == 0 or n2 == 0:
+        return {}
+    scale = 1000.0 / a0  # a prior worth 1,000 words, shaped like the pooled counts
+    out: dict[str, float] = {}
+    for word, pooled in prior.items():
+        a = pooled * scale
+        y1, y2 = target.get(word, 0), rest.get(word, 0)
+        d = np.log((y1 + a) / (n1 + a0 * scale - y1 - a)) - np.log(
+            (y2 + a) / (n2 + a0 * scale - y2 - a)
+        )
+        z = float(d / np.sqrt(1.0 / (y1 + a) + 1.0 / (y2 + a)))
+        if z >= min_z:
+            out[word] = z
+    return out
+
+
 def cluster(
     texts: Sequence[str],
     weights: Sequence[float],
@@ -220,9 +259,14 @@ def cluster(
     ignore: frozenset[str] = frozenset(),
     seed: int = 0,
     max_terms: int = 2000,
+    only: frozenset[str] | None = None,
 ) -> list[Topic]:
-    """Weighted k-means over TF-IDF vectors of ``texts``; topics by weight, biggest first."""
+    """Weighted k-means over TF-IDF vectors of ``texts``; topics by weight, biggest first.
+
+    ``only``, when given, restricts the vocabulary to those words."""
     docs = [words(t, ignore) for t in texts]
+    if only is not None:
+        docs = [[t for t in d if t in only] for d in docs]
     w = np.asarray(weights, dtype=np.float64)
     df: Counter[str] = Counter()
     for d in docs:
@@ -299,9 +343,12 @@ def grievance_topics(
 
     Texts are grouped after dropping a retweet prefix; each weighs the number of posts
     carrying it. The campaign's own words (``ignore``: hashtags, brand names) are left
-    out of the vectors so they do not make every post look alike.
+    out of the vectors so they do not make every post look alike, and so are the words
+    that do not set the angry posts apart from the others (:func:`distinctive`; when
+    every post is angry there is nothing to contrast with and all words are kept).
     """
-    sel = frame.hostile | frame.negative | frame.mocking
+    angry = frame.hostile | frame.negative | frame.mocking
+    sel = angry.copy()
     if owner:
         o = owner.lstrip("@").lower()
         theirs = np.array([r.lower() == o for r in frame.repost_of], dtype=np.bool_)
@@ -311,5 +358,20 @@ def grievance_topics(
         return []
     common = sorted(counts.items(), key=lambda x: (-x[1], x[0]))[:max_texts]
     skip = frozenset(t.lower().lstrip("#@") for t in ignore)
-    tps = cluster([t for t, _ in common], [float(n) for _, n in common], k=k, ignore=skip)
+    calm: Counter[str] = Counter(_RT.sub("", frame.text[i]).strip() for i in np.flatnonzero(~angry))
+    only = None
+    if calm:
+        only = frozenset(distinctive(_word_counts(counts, skip), _word_counts(calm, skip)))
+    tps = cluster(
+        [t for t, _ in common], [float(n) for _, n in common], k=k, ignore=skip, only=only
+    )
     return [tp for tp in tps if tp.share >= min_share]
+
+
+def _word_counts(texts: Counter[str], ignore: frozenset[str]) -> Counter[str]:
+    """Word counts over distinct texts, each weighed by how often it was posted."""
+    out: Counter[str] = Counter()
+    for text, n in texts.items():
+        for word in set(words(text, ignore)):
+            out[word] += n
+    return out
