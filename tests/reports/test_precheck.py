@@ -28,6 +28,17 @@ def test_askjpm_week_is_high_and_names_the_planted_grievances(tmp_path: Path) ->
     assert "moderated format" in out
 
 
+def test_askjpm_week_shows_the_planted_settlement_flare_up(tmp_path: Path) -> None:
+    # the scenario's flare-up wave runs 2013-11-01 14:00 UTC (start) - 20:00 (peak) - 3 Nov
+    out = _run(tmp_path, "askjpm_prelaunch", "JP Morgan", "#AskJPM")
+    flares = out.split("recent flare-ups:")[1].strip().splitlines()
+    assert len(flares) == 1, flares
+    assert flares[0].strip().startswith("2013-11-01 1"), flares
+    assert "hostile or negative" in flares[0] and "#fines" in flares[0]
+    assert "a recent flare-up, 2013-11-01" in out.split("recommendation:")[0]
+
+
 def test_benign_library_week_is_low(tmp_path: Path) -> None:
     out = _run(tmp_path, "benign_qa_prelaunch", "City Library", "#AskCityLibrary")
     assert "risk: LOW" in out
+    assert out.split("recent flare-ups:")[1].strip() == "none"

@@ -10,9 +10,14 @@ recommendation.
 
 Risk points: a live grievance (at least 3 % of the posts and 5 posts) counts 1 each,
 up to 3; hostile or negative posts at 30 % or more count 1, at 45 % or more 2; three
-or more hostile accounts with 10k followers or more count 1; a flare-up (a day with
-three times the median volume and 40 % hostile or negative) counts 1. High from 4
-points, elevated from 2.
+or more hostile accounts with 10k followers or more count 1; a flare-up counts 1.
+High from 4 points, elevated from 2.
+
+A flare-up is a burst of attention that turned sour: 3-hour windows (hour by hour)
+holding at least three times the usual number of posts (the median window), and more
+than a Poisson fluctuation of it, with 40 % or more of their labelled posts hostile or
+negative; touching windows merge into one episode, reported with its start, end,
+posts, sour share and the hashtags it carried.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import datetime
 from functools import cache
 from importlib import resources
 
@@ -53,6 +58,25 @@ class Account:
 
 
 @dataclass(frozen=True)
+class FlareUp:
+    """A burst of hostile or negative attention: when, how many posts, what it carried."""
+
+    start: datetime
+    end: datetime
+    posts: int
+    share: float
+    tags: tuple[str, ...]
+
+    def line(self) -> str:
+        """One line for the report."""
+        tags = f"; {' '.join('#' + t for t in self.tags)}" if self.tags else ""
+        return (
+            f"{self.start:%Y-%m-%d %H:%M}-{self.end:%H:%M} UTC: {self.posts:,} posts, "
+            f"{self.share:.0%} hostile or negative{tags}"
+        )
+
+
+@dataclass(frozen=True)
 class Precheck:
     """The result of a pre-launch check; :meth:`text` is the printed report."""
 
@@ -64,7 +88,7 @@ class Precheck:
     grievances: list[Grievance]
     topics: list[Topic]
     accounts: list[Account]
-    flareups: list[tuple[date, int, float]]
+    flareups: list[FlareUp]
     level: str
     reasons: list[str]
     recommendation: str
@@ -101,10 +125,7 @@ class Precheck:
             for a in self.accounts
         ] or ["  none"]
         out += ["", "recent flare-ups:"]
-        out += [
-            f"  {d.isoformat()}: {n:,} posts, {share:.0%} hostile or negative"
-            for d, n, share in self.flareups
-        ] or ["  none"]
+        out += [f"  {f.line()}" for f in self.flareups] or ["  none"]
         return "\n".join(out) + "\n"
 
 
@@ -195,7 +216,7 @@ def precheck(frame: Frame, brand: str, hashtag: str = "") -> Precheck:
     ignore = [*brand.lower().split(), hashtag, brand.replace(" ", "")]
     topics = grievance_topics(frame, ignore=ignore, k=6) if n else []
     accounts = _accounts(frame)
-    flareups = _flareups(frame)
+    flareups = flare_ups(frame, skip_tags=(hashtag,))
     level, reasons = _risk(shares, grievances, accounts, flareups)
     return Precheck(
         brand=brand,
@@ -240,25 +261,58 @@ def _accounts(frame: Frame, limit: int = 8) -> list[Account]:
     return [Account(h, followers[h], posts[h], hostile[h]) for h in keep[:limit]]
 
 
-def _flareups(frame: Frame) -> list[tuple[date, int, float]]:
+def flare_ups(
+    frame: Frame,
+    window_h: int = 3,
+    min_ratio: float = 3.0,
+    min_share: float = 0.4,
+    skip_tags: Iterable[str] = (),
+) -> list[FlareUp]:
+    """The bursts of hostile or negative attention in ``frame`` (see the module notes)."""
     if len(frame) == 0:
         return []
-    days = [to_time(int(t)).date() for t in frame.t]
-    count = Counter(days)
-    bad = Counter(d for d, h, g in zip(days, frame.hostile, frame.negative, strict=True) if h or g)
-    median = float(np.median(list(count.values())))
-    return [
-        (d, count[d], bad[d] / count[d])
-        for d in sorted(count)
-        if count[d] >= 3 * median and count[d] >= 20 and bad[d] / count[d] >= 0.4
-    ]
+    hour = 3_600_000_000
+    t0 = int(frame.t[0]) // hour * hour
+    idx = (frame.t - t0) // hour
+    n = int(idx[-1]) + 1
+    if n < 4 * window_h:  # too short a stream to know what is usual
+        return []
+    sour = (frame.hostile | frame.negative) & frame.labelled
+    kernel = np.ones(window_h, dtype=np.int64)
+    posts = np.convolve(np.bincount(idx, minlength=n), kernel, mode="valid")
+    labelled = np.convolve(np.bincount(idx[frame.labelled], minlength=n), kernel, mode="valid")
+    bad = np.convolve(np.bincount(idx[sour], minlength=n), kernel, mode="valid")
+    usual = float(np.median(posts))
+    floor = max(min_ratio * usual, usual + 5.0 * np.sqrt(max(usual, 1.0)), 20.0)
+    hot = (posts >= floor) & (bad >= min_share * np.maximum(labelled, 1))
+    skip = {t.lstrip("#").lower() for t in skip_tags}
+    out: list[FlareUp] = []
+    i = 0
+    while i < len(hot):
+        if not hot[i]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(hot) and hot[j + 1]:
+            j += 1
+        lo, hi = t0 + i * hour, t0 + (j + window_h) * hour
+        sel = (frame.t >= lo) & (frame.t < hi)
+        m = max(int((sel & frame.labelled).sum()), 1)
+        tags: Counter[str] = Counter(
+            h for k in np.flatnonzero(sel) for h in frame.hashtags[k] if h not in skip
+        )
+        top = tuple(h for h, c in sorted(tags.items(), key=lambda x: (-x[1], x[0]))[:3] if c >= 3)
+        share = float((sel & sour).sum()) / m
+        out.append(FlareUp(to_time(lo), to_time(hi), int(sel.sum()), share, top))
+        i = j + 1
+    return out
 
 
 def _risk(
     shares: dict[str, float],
     grievances: Sequence[Grievance],
     accounts: Sequence[Account],
-    flareups: Sequence[tuple[date, int, float]],
+    flareups: Sequence[FlareUp],
 ) -> tuple[str, list[str]]:
     points, reasons = 0, []
     if grievances:
@@ -278,10 +332,7 @@ def _risk(
         reasons.append(f"{len(big)} hostile accounts with 10k+ followers already talking: {who}")
     if flareups:
         points += 1
-        d, n, share = flareups[-1]
-        reasons.append(
-            f"a recent flare-up on {d.isoformat()}: {n:,} posts, {share:.0%} hostile or negative"
-        )
+        reasons.append(f"a recent flare-up, {flareups[-1].line()}")
     level = "high" if points >= 4 else "elevated" if points >= 2 else "low"
     if not reasons:
         reasons.append("no live grievance, a calm tone and no hostile big accounts")
