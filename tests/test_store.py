@@ -60,6 +60,15 @@ def test_the_same_post_is_stored_once_and_its_counts_updated(tmp_path: Path) -> 
     assert first.author.followers == 120
 
 
+def test_a_broken_row_raises_instead_of_passing_for_a_duplicate(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db") as store:
+        assert store.put_posts([post(1)]) == (1, 0)
+        broken = replace(post(2), text=None)  # type: ignore[arg-type] - a reader bug
+        with pytest.raises(StoreError, match="NOT NULL"):
+            store.put_posts([post(3), broken])
+        assert store.put_posts([post(1), post(3)]) == (1, 1)  # the failed batch left nothing
+
+
 def test_older_counts_seen_later_do_not_lower_stored_counts(tmp_path: Path) -> None:
     with Store(tmp_path / "s.db") as store:
         store.put_posts([post(1, counts=Counts(reposts=40))])

@@ -118,7 +118,11 @@ _POST_COLUMNS = (
     " repost_of_author_id, repost_of_author_handle, hashtags, mentions, urls, domains, lang,"
     " conversation_id, withheld, raw"
 )
-_INSERT = f"INSERT OR IGNORE INTO posts ({_POST_COLUMNS}) VALUES ({', '.join('?' * 35)})"
+# DO NOTHING covers the (platform, id) conflict only: any other broken row still raises
+_INSERT = (
+    f"INSERT INTO posts ({_POST_COLUMNS}) VALUES ({', '.join('?' * 35)})"
+    " ON CONFLICT (platform, id) DO NOTHING"
+)
 # a post seen again: counts only grow, follower counts take the latest known value
 _MERGE = (
     "UPDATE posts SET reposts = max(reposts, ?), replies = max(replies, ?),"
