@@ -392,6 +392,8 @@ def post_row(p: Post) -> tuple[Any, ...]:
     """A post as the values of one ``posts`` row, in ``_POST_COLUMNS`` order."""
     a, c = p.author, p.counts
     r, q, s = p.reply_to, p.quote_of, p.repost_of
+    tags, mentions, urls, domains = p.hashtags, p.mentions, p.urls, p.domains
+    # runs once per post of a firehose: empty lists (most of them) skip the call
     return (
         p.platform, p.id, _us(p.created_at), p.text, p.kind, a.id, a.handle, a.name,
         a.followers, a.following, a.posts, a.verified, a.description,
@@ -400,7 +402,8 @@ def post_row(p: Post) -> tuple[Any, ...]:
         r.id if r else None, r.author_id if r else None, r.author_handle if r else None,
         q.id if q else None, q.author_id if q else None, q.author_handle if q else None,
         s.id if s else None, s.author_id if s else None, s.author_handle if s else None,
-        _join(p.hashtags), _join(p.mentions), _join(p.urls), _join(p.domains),
+        _join(tags) if tags else "", _join(mentions) if mentions else "",
+        _join(urls) if urls else "", _join(domains) if domains else "",
         p.lang, p.conversation_id, p.withheld, p.raw,
     )  # fmt: skip
 
