@@ -57,6 +57,7 @@ bench: setup
 	$(PY) bench/replay_bench.py --posts 200000 --out $(OUT)
 	$(PY) bench/understand_bench.py
 	$(BIN)/foretold benchmark --json $(OUT)/benchmark.json --markdown docs/benchmark.md
+	$(PY) bench/chronicle_bench.py --seeds 1 2 --data $(DATA)
 	$(BIN)/pytest -m bench -p no:cacheprovider || [ $$? -eq 5 ]
 
 ## rebuild every model from ../shared/data (train/dev splits; needs the train extra: torch CPU)
