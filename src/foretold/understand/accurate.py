@@ -47,9 +47,7 @@ class AccurateClassifier:
             self._bias = f["bias"].astype(np.float32)
             self._thresholds = f["thresholds"].astype(np.float64)
             self._scale = float(f["embedding_scale"])
-            chars = [str(c) for c in f["emoji_chars"]]
-            values = [float(v) for v in f["emoji_values"]]
-            self._hasher = Hasher(int(f["bits"]), dict(zip(chars, values, strict=True)))
+            self._hasher = Hasher.from_model(f)
 
     def classify(self, texts: Sequence[str]) -> list[Labels]:
         """One ``Labels`` per text.
@@ -58,12 +56,12 @@ class AccurateClassifier:
         campaigns) are embedded once per call; the result does not depend on earlier calls.
         """
         out: list[Labels] = []
-        d = self._hasher.n_features - 2
+        d = self._hasher.n_features - self._hasher.n_dense
         for i in range(0, len(texts), self.batch_size):
             chunk = texts[i : i + self.batch_size]
             batch = self._hasher.featurize(chunk)
             logits = batch.segment_sums(self._weights)
-            logits += batch.emoji @ self._weights[d:] + self._bias
+            logits += batch.dense() @ self._weights[d:] + self._bias
             unique: dict[str, int] = {}
             slots = [unique.setdefault(t, len(unique)) for t in batch.normalized]
             embedded = self._encoder.embed_normalized(list(unique))

@@ -33,15 +33,13 @@ class FastClassifier:
             self._weights = f["weights"].astype(np.float32)
             self._bias = f["bias"].astype(np.float32)
             self._thresholds = f["thresholds"].astype(np.float64)
-            chars = [str(c) for c in f["emoji_chars"]]
-            values = [float(v) for v in f["emoji_values"]]
-            self._hasher = Hasher(int(f["bits"]), dict(zip(chars, values, strict=True)))
+            self._hasher = Hasher.from_model(f)
 
     def logits(self, batch: Batch) -> npt.NDArray[np.float32]:
         """The ten logits of each post of a featurised batch."""
-        d = self._hasher.n_features - 2
+        d = self._hasher.n_features - self._hasher.n_dense
         out = batch.segment_sums(self._weights)
-        out += batch.emoji @ self._weights[d:] + self._bias
+        out += batch.dense() @ self._weights[d:] + self._bias
         return out
 
     def classify(self, texts: Sequence[str]) -> list[Labels]:

@@ -5,7 +5,11 @@ characters -> space, at most ``MAX_CHARS`` characters a post), encoded to UTF-8 
 A polynomial prefix hash over the joined bytes gives every character 3-, 4- and 5-gram and
 every word 1- and 2-gram a 64-bit hash in a few vectorised operations; its top ``bits`` bits
 pick a bucket. Each feature of a post weighs ``1/sqrt(number of features in the post)``.
-Emoji from the Emoji Sentiment Ranking add two dense features (summed polarity, count).
+Emoji from the Emoji Sentiment Ranking add two dense features (summed polarity, count). A
+word lexicon (word -> valence, the VADER lexicon in the shipped models) adds four more: the
+summed positive and negative valence and the number of positive and negative words, a
+valence flipped and damped (x -0.74, as VADER does) within three words after a negator, a
+hashtag looked up without its ``#``.
 
 The same code builds the training matrix and scores posts at run time, so the two cannot
 drift apart.
@@ -34,9 +38,16 @@ import numpy.typing as npt
 from foretold.understand import language
 from foretold.understand.question import QuestionRules
 
-__all__ = ["MAX_CHARS", "Batch", "Hasher", "normalize", "small_hasher"]
+__all__ = ["LEXICON_SCALE", "MAX_CHARS", "NEGATORS", "Batch", "Hasher", "normalize", "small_hasher"]
 
 MAX_CHARS = 1000
+LEXICON_SCALE = 0.5  # lexicon features are LEXICON_SCALE * log1p(x); chosen on validation
+NEGATORS = (
+    "not", "no", "never", "nothing", "nobody", "neither", "nor", "without", "cannot",
+    "isnt", "dont", "doesnt", "didnt", "cant", "wont", "wasnt", "arent", "aint",
+)  # fmt: skip
+_NEGATION_SPAN = 3  # words after a negator whose valence is flipped
+_NEGATION_SCALAR = -0.74  # VADER's N_SCALAR
 _URL = re.compile(r"https?://[^\s\x00]+")  # on lower-cased text; two literal prefixes are
 _WWW = re.compile(r"www\.[^\s\x00]+")  # much faster for `re` than one alternation
 _MENTION = re.compile(r"@\w+")
@@ -91,6 +102,13 @@ class Batch:
     langs: list[str]  # per post: language guess, see foretold.understand.language
     normalized: list[str]  # per post: the text the features come from (see ``normalize``)
     questions: npt.NDArray[np.bool_]  # per post: the question flag, see ``question``
+    lexicon: npt.NDArray[np.float32]  # per post: the 4 lexicon features (0 columns: none)
+
+    def dense(self) -> npt.NDArray[np.float32]:
+        """The dense columns of each post (emoji, then lexicon): ``(n_docs, n_dense)``."""
+        if not self.lexicon.shape[1]:
+            return self.emoji
+        return np.concatenate([self.emoji, self.lexicon], axis=1)
 
     def segment_sums(self, table: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         """``sum(table[index])`` per post, scaled; shape ``(n_docs, table.shape[1])``.
@@ -117,15 +135,24 @@ class Batch:
 
 
 class Hasher:
-    """Feature hashing with ``2**bits`` buckets plus two dense emoji columns.
+    """Feature hashing with ``2**bits`` buckets plus dense columns: two for emoji, four more
+    for the word lexicon when there is one.
 
-    ``emoji`` maps an emoji (one character) to its polarity in [-1, 1].
+    ``emoji`` maps an emoji (one character) to its polarity in [-1, 1]; ``lexicon`` maps a
+    lower-case word to its valence (VADER's scale, -4 to 4).
     """
 
-    def __init__(self, bits: int = 18, emoji: dict[str, float] | None = None) -> None:
+    def __init__(
+        self,
+        bits: int = 18,
+        emoji: dict[str, float] | None = None,
+        lexicon: dict[str, float] | None = None,
+    ) -> None:
         self.bits = bits
         self.emoji = emoji or {}
-        self.n_features = (1 << bits) + 2
+        self.lexicon = lexicon or {}
+        self.n_dense = 2 + (4 if self.lexicon else 0)
+        self.n_features = (1 << bits) + self.n_dense
         self._pow = np.ones(1, dtype=np.uint64)
         self._ipow = np.ones(1, dtype=np.uint64)
         keys = [_whole_hash(e.encode("utf-8")) for e in self.emoji]
@@ -136,6 +163,31 @@ class Hasher:
         self._stopwords = language.stopword_table(_whole_hash)
         self._questions = QuestionRules(_whole_hash)
         self._placeholders = np.array([_whole_hash(b"http"), _whole_hash(b"@user")], np.uint64)
+        self._lex_table = _WordTable([_whole_hash(w.encode("utf-8")) for w in self.lexicon])
+        self._lex_vals = np.array(list(self.lexicon.values()), dtype=np.float32)
+        self._negators = _WordTable([_whole_hash(w.encode()) for w in NEGATORS])
+
+    @classmethod
+    def from_model(cls, f: Any) -> Hasher:
+        """The hasher a model file was trained with (``np.load`` of an ``.npz``)."""
+        emoji = dict(zip(map(str, f["emoji_chars"]), map(float, f["emoji_values"]), strict=True))
+        lexicon: dict[str, float] = {}
+        if "lexicon_words" in f:
+            words, values = f["lexicon_words"], f["lexicon_values"]
+            lexicon = dict(zip(map(str, words), map(float, values), strict=True))
+        return cls(int(f["bits"]), emoji, lexicon)
+
+    def arrays(self) -> dict[str, Any]:
+        """What :meth:`from_model` reads back, to be saved beside a model's weights."""
+        out: dict[str, Any] = {
+            "bits": np.int64(self.bits),
+            "emoji_chars": np.array(list(self.emoji)),
+            "emoji_values": np.array(list(self.emoji.values()), dtype=np.float32),
+        }
+        if self.lexicon:
+            out["lexicon_words"] = np.array(list(self.lexicon))
+            out["lexicon_values"] = np.array(list(self.lexicon.values()), dtype=np.float32)
+        return out
 
     def _powers(self, n: int) -> tuple[U64, U64]:
         if self._pow.size < n:
@@ -195,8 +247,55 @@ class Hasher:
         stops = language.stop_counts(wh, wdoc, self._stopwords, n_docs)
         langs = language.decide(scripts, stops)
         questions = self._questions.flags(buf, sep_cum[:size], ws, we, wh, wdoc, n_docs)
+        lexicon = self._lexicon_features(buf, prefix, ipw, ws, we, wh, wdoc, n_docs)
         groups = list(zip(indices, docs, strict=True))
-        return Batch(n_docs, groups, scale, emoji, langs, normalized, questions)
+        return Batch(n_docs, groups, scale, emoji, langs, normalized, questions, lexicon)
+
+    def _lexicon_features(
+        self,
+        buf: npt.NDArray[np.uint8],
+        prefix: U64,
+        ipw: U64,
+        ws: npt.NDArray[np.int64],
+        we: npt.NDArray[np.int64],
+        wh: U64,
+        wdoc: npt.NDArray[np.int64],
+        n_docs: int,
+    ) -> npt.NDArray[np.float32]:
+        if not self.lexicon:
+            return np.zeros((n_docs, 0), dtype=np.float32)
+        out = np.zeros((n_docs, 4), dtype=np.float32)
+        if not ws.size:
+            return out
+        # a hashtag is looked up without its '#'
+        key = wh.copy()
+        tag = np.flatnonzero((buf[ws] == 0x23) & (we - ws > 1))
+        key[tag] = (prefix[we[tag]] - prefix[ws[tag] + 1]) * ipw[ws[tag] + 1]
+        entry = self._lex_table.lookup(key)
+        hits = np.flatnonzero(entry >= 0)
+        if not hits.size:
+            return out
+        v = self._lex_vals[entry[hits]]
+        # flipped if one of the _NEGATION_SPAN words before it, in the same post, is a
+        # negator (one of NEGATORS, or a word ending in "n't")
+        flip = np.zeros(hits.size, dtype=bool)
+        for k in range(1, _NEGATION_SPAN + 1):
+            j = hits - k
+            ok = np.flatnonzero((j >= 0) & (wdoc[np.maximum(j, 0)] == wdoc[hits]))
+            cand = j[ok]
+            neg = self._negators.lookup(wh[cand]) >= 0
+            e = we[cand]
+            long = e - ws[cand] >= 3
+            tail = (buf[np.maximum(e - 3, 0)].astype(np.int64) << 16) | (
+                buf[np.maximum(e - 2, 0)].astype(np.int64) << 8
+            )
+            tail |= buf[e - 1].astype(np.int64)
+            flip[ok] |= neg | (long & (tail == 0x6E2774))  # "n't"
+        v = np.where(flip, v * _NEGATION_SCALAR, v)
+        d = wdoc[hits]
+        for col, w in enumerate((np.maximum(v, 0.0), np.maximum(-v, 0.0), v > 0, v < 0)):
+            out[:, col] = np.bincount(d, weights=w, minlength=n_docs)[:n_docs]
+        return (LEXICON_SCALE * np.log1p(out)).astype(np.float32)
 
     def _emoji_features(
         self,
@@ -233,10 +332,49 @@ class Hasher:
             (b.scale[doc_of], (doc_of, index)), shape=(b.n_docs, self.n_features), dtype=np.float32
         )
         x.sum_duplicates()
-        rows = np.repeat(np.arange(b.n_docs), 2)
-        cols = np.tile(np.arange(self.n_features - 2, self.n_features), b.n_docs)
-        dense = sparse.csr_matrix((b.emoji.ravel(), (rows, cols)), shape=x.shape, dtype=np.float32)
+        k = self.n_dense
+        rows = np.repeat(np.arange(b.n_docs), k)
+        cols = np.tile(np.arange(self.n_features - k, self.n_features), b.n_docs)
+        dense = sparse.csr_matrix(
+            (b.dense().ravel(), (rows, cols)), shape=x.shape, dtype=np.float32
+        )
         return (x + dense).tocsr()
+
+
+class _WordTable:
+    """Open addressing over 64-bit word hashes: :meth:`lookup` gives each query's position
+    in the ``keys`` it was built from, or -1 (a vectorised probe, no binary search)."""
+
+    def __init__(self, keys: Sequence[int]) -> None:
+        self.bits = max(4, (8 * max(len(keys), 1) - 1).bit_length())
+        size = 1 << self.bits
+        slots = np.full(size, -1, dtype=np.int64)
+        table = np.zeros(size, dtype=np.uint64)
+        self.probes = 1
+        for i, key in enumerate(keys):
+            at = self._slot(key)
+            n = 1
+            while slots[at] >= 0 and int(table[at]) != key:
+                at = (at + 1) % size
+                n += 1
+            if slots[at] < 0:
+                slots[at], table[at] = i, key
+            self.probes = max(self.probes, n)
+        self._slots, self._table = slots, table
+
+    def _slot(self, key: int) -> int:
+        return ((key * _SALT[1]) & _MASK64) >> (64 - self.bits)
+
+    def lookup(self, query: U64) -> npt.NDArray[np.int64]:
+        """Position in ``keys`` of each query, -1 where absent."""
+        out = np.full(query.size, -1, dtype=np.int64)
+        at = ((query * np.uint64(_SALT[1])) >> np.uint64(64 - self.bits)).astype(np.int64)
+        mask = (1 << self.bits) - 1
+        for _ in range(self.probes):
+            found = (self._table[at] == query) & (self._slots[at] >= 0) & (out < 0)
+            out[found] = self._slots[at[found]]
+            at = (at + 1) & mask
+        return out
 
 
 @lru_cache(maxsize=1)

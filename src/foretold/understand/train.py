@@ -1,8 +1,13 @@
 """``foretold train``: rebuild every model from the shared data (train/val splits only).
 
 Each task's head is a class-balanced logistic regression (scikit-learn, L-BFGS, which is
-deterministic); its regularisation ``C`` and, for the binary tasks, its operating point are
-chosen on the task's validation split. Test splits are never read here.
+deterministic). With ``nb`` (the fast tier), the hashed n-gram columns are first scaled by
+their naive-Bayes log-count ratios (NBSVM, Wang & Manning 2012: ``log`` of the smoothed share
+of the positive class's posts holding the feature over the negative class's) and a
+multi-class task is fitted one class against the rest; the ratios fold into the stored
+weights, so this costs nothing at run time. Its regularisation ``C``, whether it uses the
+word-lexicon columns and, for the binary tasks, its operating point are chosen on the task's
+validation split. Test splits are never read here.
 
 Needs the ``train`` extra (scikit-learn; torch only to export the encoder).
 """
@@ -34,10 +39,12 @@ __all__ = [
     "HeadReport",
     "emoji_lexicon",
     "fit_heads",
+    "nb_ratios",
     "sample_scores",
     "train_accurate",
     "train_all",
     "train_fast",
+    "word_lexicon",
 ]
 
 MODELS = Path(__file__).parent / "models"
@@ -53,6 +60,10 @@ SLOTS: dict[str, tuple[int, int]] = {
     "emotion": (6, 10),
 }
 BINARY = ("irony", "offensive", "hate")
+NB_ALPHA = 1.0  # add-one smoothing of the naive-Bayes ratios (the usual choice; not tuned)
+FAST_GRID = (1.0, 3.0, 10.0, 30.0)
+ACCURATE_GRID = (1.0, 3.0, 10.0)
+ACCURATE_NB = True  # naive-Bayes-scaled n-grams in the accurate tier too (chosen on validation)
 Log = Callable[[str], None]
 
 
@@ -67,6 +78,8 @@ class HeadReport:
     threshold: float | None
     val_metric: float
     grid: dict[str, float] = field(default_factory=dict)
+    lexicon: bool = False  # whether the head uses the word-lexicon columns
+    nb: bool = False  # naive-Bayes-scaled n-grams (one-vs-rest for a multi-class task)
 
 
 def emoji_lexicon(root: Path) -> dict[str, float]:
@@ -78,6 +91,28 @@ def emoji_lexicon(root: Path) -> dict[str, float]:
             n = int(row["Occurrences"])
             out[row["Emoji"]] = round((int(row["Positive"]) - int(row["Negative"])) / (n + 3), 4)
     return out
+
+
+def word_lexicon() -> dict[str, float]:
+    """Word -> valence (-4 to 4) from the VADER lexicon (``vaderSentiment``, MIT).
+
+    Only entries that are one word as ``features`` splits words (lower-case letters, digits,
+    ``_@#'`` and non-ASCII) are kept: emoticons are left to the character n-grams."""
+    try:
+        module = importlib.import_module("vaderSentiment.vaderSentiment")
+    except ImportError:
+        raise MissingExtraError("vaderSentiment", "train") from None
+    path = Path(str(module.__file__)).with_name("vader_lexicon.txt")
+    allowed = set("abcdefghijklmnopqrstuvwxyz0123456789_@#'")
+    out: dict[str, float] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) < 2:
+            continue
+        word = parts[0].strip().lower()
+        if word and all(c in allowed or ord(c) >= 128 for c in word):
+            out[word] = float(parts[1])
+    return dict(sorted(out.items()))
 
 
 def _sklearn() -> Any:
@@ -98,6 +133,55 @@ def _best_threshold(
     return best
 
 
+def nb_ratios(x: Any, labels: Sequence[int], k: int, n_ngrams: int) -> npt.NDArray[np.float32]:
+    """Naive-Bayes log-count ratios of the first ``n_ngrams`` columns of ``x``, ``(n, m)``:
+    one column for a binary task (class 1 against 0), else one per class against the rest;
+    the other (dense) columns get 1."""
+    y = np.asarray(labels, dtype=np.int64)
+    presence = (x > 0).astype(np.float64).tocsc()
+    onehot = np.zeros((y.size, k), dtype=np.float64)
+    onehot[np.arange(y.size), y] = 1.0
+    counts = np.asarray(presence.T @ onehot)  # (n_features, k): posts of class c with it
+    total = np.asarray(presence.sum(axis=0)).ravel()
+    classes = [1] if k == 2 else list(range(k))
+    out = np.ones((x.shape[1], len(classes)), dtype=np.float32)
+    for j, c in enumerate(classes):
+        p = NB_ALPHA + counts[:n_ngrams, c]
+        q = NB_ALPHA + total[:n_ngrams] - counts[:n_ngrams, c]
+        out[:n_ngrams, j] = np.log((p / p.sum()) / (q / q.sum()))
+    return out
+
+
+def _fit(
+    x_train: Any, y: Sequence[int], x_val: Any, k: int, c: float, scales: Any, nb: bool
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+    """One head: (validation scores, weights ``(n, m)`` with the scales folded in, bias).
+
+    The scores are the probability of class 1 for a binary task, else the logits."""
+    sparse = importlib.import_module("scipy.sparse")
+    logistic = _sklearn()
+    if not nb or k == 2:
+        d = sparse.diags(scales[:, 0])
+        model = logistic(C=c, class_weight="balanced", max_iter=1000, tol=1e-4)
+        model.fit(x_train @ d, y)
+        coef = (np.asarray(model.coef_, dtype=np.float64).T * scales[:, :1]).astype(np.float32)
+        bias = np.asarray(model.intercept_, dtype=np.float32)
+        if k == 2:
+            return model.predict_proba(x_val @ d)[:, 1], coef, bias
+        return model.decision_function(x_val @ d), coef, bias
+    y_arr = np.asarray(y)
+    columns, biases, scores = [], [], []
+    for j in range(k):
+        d = sparse.diags(scales[:, j])
+        model = logistic(C=c, class_weight="balanced", max_iter=1000, tol=1e-4)
+        model.fit(x_train @ d, (y_arr == j).astype(np.int64))
+        columns.append(np.asarray(model.coef_, dtype=np.float64)[0] * scales[:, j])
+        biases.append(float(model.intercept_[0]))
+        scores.append(model.decision_function(x_val @ d))
+    weights = np.stack(columns, axis=1).astype(np.float32)
+    return np.stack(scores, axis=1), weights, np.array(biases, dtype=np.float32)
+
+
 def fit_heads(
     task: str,
     x_train: Any,
@@ -106,36 +190,50 @@ def fit_heads(
     val: Split,
     grid: Sequence[float],
     log: Log = print,
+    *,
+    nb: bool = False,
+    n_ngrams: int | None = None,
+    lexicon_columns: slice | None = None,
 ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32], HeadReport]:
-    """Fit ``task``'s head for each ``C`` of ``grid``; keep the best on validation.
+    """Fit ``task``'s head for each ``C`` of ``grid`` (and, where ``lexicon_columns`` is
+    given, without and with those columns); keep the best on validation.
 
-    Returns the weights ``(n_features, k)``, the bias ``(k,)`` (``k`` = 1 for a binary task)
-    and the report.
+    ``nb``: scale the first ``n_ngrams`` columns by their naive-Bayes ratios (see
+    :func:`nb_ratios`). Returns the weights ``(n_features, k)``, the bias ``(k,)`` (``k`` = 1
+    for a binary task) and the report.
     """
-    logistic = _sklearn()
     spec = TASKS[task]
     k = len(spec.classes)
-    best: tuple[float, Any, float, float | None] | None = None
+    n = x_train.shape[1]
+    if nb:
+        base = nb_ratios(x_train, train.labels, k, n if n_ngrams is None else n_ngrams)
+    else:
+        base = np.ones((n, 1), dtype=np.float32)
+    options = (False, True) if lexicon_columns is not None else (True,)
+    best: tuple[float, Any, Any, float, bool, float | None] | None = None
     results: dict[str, float] = {}
-    for c in grid:
-        model = logistic(C=c, class_weight="balanced", max_iter=1000, tol=1e-4)
-        model.fit(x_train, train.labels)
-        proba = model.predict_proba(x_val)
-        threshold: float | None = None
-        if k == 2:
-            threshold, metric = _best_threshold(spec.metric, val.labels, proba[:, 1])
-        else:
-            metric = score(spec.metric, val.labels, proba.argmax(axis=1).tolist(), k)
-        results[str(c)] = round(metric, 4)
-        log(f"  {task}: C={c} val {spec.metric}={metric:.4f}")
-        if best is None or metric > best[0] + 1e-9:
-            best = (metric, model, c, threshold)
+    for use_lexicon in options:
+        scales = base.copy()
+        if not use_lexicon and lexicon_columns is not None:
+            scales[lexicon_columns] = 0.0
+        for c in grid:
+            val_scores, coef, bias = _fit(x_train, train.labels, x_val, k, c, scales, nb)
+            threshold: float | None = None
+            if k == 2:
+                threshold, metric = _best_threshold(spec.metric, val.labels, val_scores)
+            else:
+                metric = score(spec.metric, val.labels, val_scores.argmax(axis=1).tolist(), k)
+            name = f"{c}" + ("+lexicon" if use_lexicon and lexicon_columns is not None else "")
+            results[name] = round(metric, 4)
+            log(f"  {task}: C={name} val {spec.metric}={metric:.4f}")
+            if best is None or metric > best[0] + 1e-9:
+                best = (metric, coef, bias, c, use_lexicon, threshold)
     assert best is not None
-    metric, model, c, threshold = best
-    coef = np.asarray(model.coef_, dtype=np.float32).T
-    bias = np.asarray(model.intercept_, dtype=np.float32)
+    metric, coef, bias, c, use_lexicon, threshold = best
     report = HeadReport(task, len(train.texts), len(val.texts), c, threshold, round(metric, 4))
     report.grid = results
+    report.lexicon = use_lexicon and lexicon_columns is not None
+    report.nb = nb
     return coef, bias, report
 
 
@@ -150,23 +248,33 @@ def train_fast(
     """Train the fast tier on ``root`` and write ``out`` (an ``.npz``).
 
     ``limit`` keeps the first ``limit`` train and validation examples of each task (for a
-    quick smoke retrain); ``grids`` overrides the ``C`` values tried per task.
+    quick smoke retrain); ``grids`` overrides the ``C`` values tried per task. Each head has
+    naive-Bayes-scaled n-grams; whether it uses the word lexicon is chosen on validation.
     """
-    lexicon = emoji_lexicon(root)
-    hasher = Hasher(bits, lexicon)
-    weights = np.zeros((hasher.n_features, 10), dtype=np.float32)
+    hasher = Hasher(bits, emoji_lexicon(root), word_lexicon())
+    n = hasher.n_features
+    weights = np.zeros((n, 10), dtype=np.float32)
     bias = np.zeros(10, dtype=np.float32)
     thresholds = np.full(3, 0.5, dtype=np.float32)
     reports: list[HeadReport] = []
-    default = {"sentiment": (3.0, 10.0)}
     for task in TASKS:
         train, val = load_split(task, "train", root), load_split(task, "val", root)
         if limit is not None:
             train, val = train.head(limit), val.head(limit)
-        grid = (grids or {}).get(task) or default.get(task) or (1.0, 3.0, 10.0, 30.0)
+        grid = (grids or {}).get(task) or FAST_GRID
         log(f"fast: {task} ({len(train.texts)} train, {len(val.texts)} val)")
+        x_train, x_val = hasher.matrix(train.texts), hasher.matrix(val.texts)
         coef, b, report = fit_heads(
-            task, hasher.matrix(train.texts), train, hasher.matrix(val.texts), val, grid, log
+            task,
+            x_train,
+            train,
+            x_val,
+            val,
+            grid,
+            log,
+            nb=True,
+            n_ngrams=1 << bits,
+            lexicon_columns=slice(n - 4, n),
         )
         lo, hi = SLOTS[task]
         if hi - lo == 1:
@@ -181,9 +289,7 @@ def train_fast(
         weights=weights.astype(np.float16),
         bias=bias,
         thresholds=thresholds,
-        bits=np.int64(bits),
-        emoji_chars=np.array(list(lexicon)),
-        emoji_values=np.array(list(lexicon.values()), dtype=np.float32),
+        **hasher.arrays(),
     )
     return reports
 
@@ -226,14 +332,16 @@ def train_accurate(
     limit: int | None = None,
     grids: Mapping[str, Sequence[float]] | None = None,
     log: Log = print,
+    nb: bool = ACCURATE_NB,
 ) -> list[HeadReport]:
-    """Train the accurate tier's heads (embedding + hashed n-grams) and write ``out``."""
+    """Train the accurate tier's heads (embedding + hashed n-grams) and write ``out``.
+
+    Whether each head uses the word lexicon is chosen on validation, as in the fast tier."""
     from foretold.understand.encoder import Encoder
 
     sparse = importlib.import_module("scipy.sparse")
 
-    lexicon = emoji_lexicon(root)
-    hasher = Hasher(bits, lexicon)
+    hasher = Hasher(bits, emoji_lexicon(root), word_lexicon())
     encoder = Encoder(encoder_path)
     digest = _file_digest(encoder_path)
     n = hasher.n_features
@@ -242,7 +350,6 @@ def train_accurate(
     bias = np.zeros(10, dtype=np.float32)
     thresholds = np.full(3, 0.5, dtype=np.float32)
     reports: list[HeadReport] = []
-    default: dict[str, Sequence[float]] = {"sentiment": (0.5, 1.0)}
 
     def features(task: str, name: str, split: Split) -> Any:
         path = cache / f"emb-{digest}-{task}-{name}-{limit or 'all'}.npy"
@@ -253,10 +360,19 @@ def train_accurate(
         train, val = load_split(task, "train", root), load_split(task, "val", root)
         if limit is not None:
             train, val = train.head(limit), val.head(limit)
-        grid = (grids or {}).get(task) or default.get(task) or (1.0, 3.0, 10.0)
+        grid = (grids or {}).get(task) or ACCURATE_GRID
         log(f"accurate: {task} ({len(train.texts)} train, {len(val.texts)} val)")
         coef, b, report = fit_heads(
-            task, features(task, "train", train), train, features(task, "val", val), val, grid, log
+            task,
+            features(task, "train", train),
+            train,
+            features(task, "val", val),
+            val,
+            grid,
+            log,
+            nb=nb,
+            n_ngrams=1 << bits,
+            lexicon_columns=slice(n - 4, n),
         )
         lo, hi = SLOTS[task]
         weights[:, lo:hi], dense[:, lo:hi], bias[lo:hi] = coef[:n], coef[n:], b
@@ -270,10 +386,8 @@ def train_accurate(
         dense=dense,
         bias=bias,
         thresholds=thresholds,
-        bits=np.int64(bits),
         embedding_scale=np.float32(EMBEDDING_SCALE),
-        emoji_chars=np.array(list(lexicon)),
-        emoji_values=np.array(list(lexicon.values()), dtype=np.float32),
+        **hasher.arrays(),
     )
     return reports
 
