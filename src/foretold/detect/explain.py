@@ -99,7 +99,12 @@ def summary(
             f"in the last {span} (baseline {base}), building up{start}."
         )
     share = w15.hostile_share if w15.hostile_share is not None else 0.0
-    lead = "Crisis" if level == "crisis" else "A hijack is forming"
+    if level == "crisis":
+        lead = "Crisis"
+    elif share > baseline_share:
+        lead = "A hijack is forming"
+    else:  # the share is usual: it is the volume of hostile posts that jumped (news, grief)
+        lead = "Hostile volume is surging"
     text = (
         f"{lead}: hostile posts are {percent(share)} of {name} in the last 15 min (baseline {base})"
     )

@@ -1,0 +1,33 @@
+"""The alert sentence names what happened: a hijack only when the hostile share rose."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import Any
+
+from foretold.detect.explain import summary
+from foretold.signals import WindowSignals
+
+
+def window(hostile_share: float, hostile: int) -> WindowSignals:
+    values: dict[str, Any] = {f.name: None for f in fields(WindowSignals)}
+    values.update(
+        window_seconds=900, end_us=0, posts=100, addressed=100, rate_per_min=6.0, labelled=100,
+        hostile=hostile, hostile_share=hostile_share, questions=0, foreign_links=0, news=0,
+        amplifiers=0, hostile_amplifiers=0,
+    )  # fmt: skip
+    return WindowSignals(**values)
+
+
+def test_a_warning_with_a_risen_hostile_share_says_hijack() -> None:
+    w = window(0.75, 30)
+    text = summary("warning", "#askjpm", w, w, 0.29, 9.0, [], [], None)
+    assert text.startswith("A hijack is forming: hostile posts are 75% of #askjpm")
+
+
+def test_a_warning_on_volume_alone_does_not_say_hijack() -> None:
+    # grief after a crash: hostile share at its usual level, many more posts of all kinds
+    w = window(0.42, 78)
+    text = summary("warning", "#germanwings", w, w, 0.45, 63.0, [], [], None)
+    assert text.startswith("Hostile volume is surging: hostile posts are 42% of #germanwings")
+    assert "hijack" not in text and "63x the usual" in text
