@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal, cast
 
+INT64 = (-(2**63), 2**63 - 1)  # the counts a SQLite INTEGER (and so the store) can hold
+
 Kind = Literal["original", "reply", "repost", "quote"]
 KINDS: tuple[Kind, ...] = ("original", "reply", "repost", "quote")
 
@@ -239,7 +241,7 @@ def _str(value: object) -> str:
 
 def _int(value: object) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
-        if -(2**63) <= value < 2**63:
+        if INT64[0] <= value <= INT64[1]:
             return value
         raise TypeError("an integer beyond 64 bits")
     raise TypeError(f"expected an integer, got {type(value).__name__}")

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from foretold.errors import FormatError
+from foretold.post import INT64
 
 _MONTHS = {
     m: i + 1
@@ -55,6 +56,11 @@ def iso_time(value: Any, field: str) -> datetime:
                 f"{field}: expected ISO-8601 text, got {type(value).__name__}"
             ) from None
         raise FormatError(f"{field}: not an ISO-8601 time: {value[:40]!r}") from None
+    return as_utc(t)
+
+
+def as_utc(t: datetime) -> datetime:
+    """``t`` as aware UTC; a naive time is read as UTC."""
     tz = t.tzinfo
     if tz is UTC:
         return t
@@ -100,9 +106,6 @@ def id_field(obj: dict[str, Any], key: str, where: str) -> str:
     if value is None or value == "":
         raise FormatError(f"{where}.{key}: missing id")
     raise FormatError(f"{where}.{key}: expected an id, got {type(value).__name__}")
-
-
-INT64 = (-(2**63), 2**63 - 1)  # what a SQLite INTEGER holds
 
 
 def in_int64(value: int, key: str) -> int:

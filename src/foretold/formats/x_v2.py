@@ -18,8 +18,8 @@ from __future__ import annotations
 from typing import Any
 
 from foretold.errors import FormatError
-from foretold.formats.fields import INT64, count, domains_of, id_field, in_int64, iso_time
-from foretold.post import Author, Counts, Deletion, Kind, Post, Ref
+from foretold.formats.fields import count, domains_of, id_field, in_int64, iso_time
+from foretold.post import INT64, Author, Counts, Deletion, Kind, Post, Ref
 
 NAME = "x_v2"
 PLATFORM = "x"

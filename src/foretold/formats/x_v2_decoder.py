@@ -24,19 +24,19 @@ True
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 import msgspec
 
 from foretold.errors import FormatError
-from foretold.formats.fields import domains_of
+from foretold.formats.fields import as_utc, domains_of
 from foretold.formats.x_v2 import _KIND_OF_REF, _KIND_RANK, PLATFORM, _unescape
-from foretold.post import Author, Counts, Kind, Post, Ref
+from foretold.post import INT64, Author, Counts, Kind, Post, Ref
 
 UNSET = msgspec.UNSET
 # counts beyond SQLite's 64-bit integers are refused here; the general path then says why
-Int64 = Annotated[int, msgspec.Meta(ge=-(2**63), le=2**63 - 1)]
+Int64 = Annotated[int, msgspec.Meta(ge=INT64[0], le=INT64[1])]
 
 
 class _Metrics(msgspec.Struct):
@@ -160,7 +160,7 @@ def _post(t: _Tweet, raw: bytes) -> Post:
     # positional: keyword arguments cost more than the rest of a slotted dataclass's
     # __init__, and this runs once per post of a firehose (fields in Post's order)
     return Post(
-        PLATFORM, t.id, text, _utc(t.created_at), _author(t.author, t.author_id), counts,
+        PLATFORM, t.id, text, as_utc(t.created_at), _author(t.author, t.author_id), counts,
         kind, refs.get("reply"), refs.get("quote"), refs.get("repost"),
         hashtags, mentions, urls, domains_of(urls),
         t.lang if isinstance(t.lang, str) else None,
@@ -177,16 +177,8 @@ def _author(u: _User | None, author_id: str) -> Author:
         author_id, u.username or "", u.name or "",
         m.followers_count if m else None, m.following_count if m else None,
         m.tweet_count if m else None, bool(u.verified), u.description or "",
-        _utc(u.created_at) if u.created_at is not None else None,
+        as_utc(u.created_at) if u.created_at is not None else None,
     )  # fmt: skip
-
-
-def _utc(t: datetime) -> datetime:
-    """As :func:`foretold.formats.fields.iso_time` does: aware UTC, naive read as UTC."""
-    tz = t.tzinfo
-    if tz is UTC:
-        return t
-    return t.replace(tzinfo=UTC) if tz is None else t.astimezone(UTC)
 
 
 def _entities(
