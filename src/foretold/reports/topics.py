@@ -21,6 +21,7 @@ have a z-score of at least :data:`MIN_Z`. Words every post uses (weekdays, "nigh
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -238,15 +239,13 @@ def distinctive(target: Counter[str], rest: Counter[str], min_z: float = MIN_Z) 
     n1, n2 = float(sum(target.values())), float(sum(rest.values()))
     if a0 == 0 or n1 == 0 or n2 == 0:
         return {}
-    scale = 1000.0 / a0  # a prior worth 1,000 words, shaped like the pooled counts
+    size = 1000.0  # a prior worth 1,000 words, shaped like the pooled counts
     out: dict[str, float] = {}
     for word, pooled in prior.items():
-        a = pooled * scale
+        a = pooled * size / a0
         y1, y2 = target.get(word, 0), rest.get(word, 0)
-        d = np.log((y1 + a) / (n1 + a0 * scale - y1 - a)) - np.log(
-            (y2 + a) / (n2 + a0 * scale - y2 - a)
-        )
-        z = float(d / np.sqrt(1.0 / (y1 + a) + 1.0 / (y2 + a)))
+        d = math.log((y1 + a) / (n1 + size - y1 - a)) - math.log((y2 + a) / (n2 + size - y2 - a))
+        z = d / math.sqrt(1.0 / (y1 + a) + 1.0 / (y2 + a))
         if z >= min_z:
             out[word] = z
     return out
