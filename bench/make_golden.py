@@ -19,12 +19,13 @@ from pathlib import Path
 
 import orjson
 
-from foretold.campaigns import Campaign
+from foretold.campaigns import Campaign, Track
 from foretold.clock import ManualClock
 from foretold.detect import build_stage
 from foretold.ingest import IngestStats, Quarantine, read_batches
-from foretold.pipeline import Batch, Classify, Track
 from foretold.post import Post, parse_time
+from foretold.records import Batch
+from foretold.understand.stage import Classify
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"

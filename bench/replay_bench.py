@@ -19,9 +19,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from twarc2_stream import make_stream
 
-from foretold.campaigns import Campaign
+from foretold.campaigns import Campaign, Track
 from foretold.ingest import IngestStats, Quarantine, read_batches
-from foretold.pipeline import Pipeline, Track
+from foretold.pipeline import Pipeline
 from foretold.store import Store
 
 

@@ -6,11 +6,13 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from foretold.campaigns import Campaign
+from foretold.campaigns import Campaign, Track
 from foretold.clock import ManualClock
 from foretold.ingest import IngestStats, Quarantine, read_batches
-from foretold.pipeline import Batch, Classify, Pipeline, Track
+from foretold.pipeline import Pipeline
+from foretold.records import Batch
 from foretold.store import Store
+from foretold.understand.stage import Classify
 from tests.conftest import JSON_FIXTURES
 
 

@@ -27,6 +27,7 @@ from typing import Any
 
 from foretold.errors import ConfigError
 from foretold.post import Post, parse_time
+from foretold.records import Batch
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,33 @@ class Campaign:
             "launched_at": self.launched_at.isoformat() if self.launched_at else None,
             "sinks": list(self.sinks),
         }
+
+
+class Track:
+    """The stage that fills campaign membership: which campaigns each post belongs to.
+
+    >>> from datetime import UTC, datetime
+    >>> from foretold.post import Author, Post
+    >>> p = Post(platform="x", id="1", text="#AskJPM hi", author=Author(id="7"),
+    ...          created_at=datetime(2013, 11, 13, tzinfo=UTC), hashtags=("askjpm",))
+    >>> batch = Batch(posts=[p])
+    >>> Track([Campaign.from_track(["#AskJPM"])]).process(batch)
+    >>> batch.memberships
+    [('askjpm', 'x', '1')]
+    """
+
+    name = "track"
+
+    def __init__(self, campaigns: Sequence[Campaign]) -> None:
+        self.campaigns = tuple(campaigns)
+
+    def process(self, batch: Batch) -> None:
+        """Add ``(campaign, platform, id)`` for every match."""
+        out = batch.memberships
+        for post in batch.posts:
+            for c in self.campaigns:
+                if c.matches(post):
+                    out.append((c.name, post.platform, post.id))
 
 
 def match_all(campaigns: Iterable[Campaign], post: Post) -> list[str]:

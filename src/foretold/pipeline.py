@@ -1,5 +1,11 @@
 """The in-process runner: batches of records flow through the stages into the store.
 
+This module keeps only the runner. What flows through it (``Record``, ``Batch``,
+``Stage``) is in :mod:`foretold.records`; the stages are ``Track``
+(:mod:`foretold.campaigns`), ``Classify`` (:mod:`foretold.understand.stage`) and
+``Detect`` (:mod:`foretold.detect`), and :func:`foretold.runs.build_stages` builds
+them from a configuration.
+
 ::
 
     read_batches ──> [track] ──> [classify] ──> [detect] ──> store.write_batch
@@ -11,7 +17,7 @@ batch to the store in one transaction. Later stages (classify, detect) plug in
 by being passed in ``stages``; the runner does not change.
 
 >>> from foretold.store import Store
->>> from foretold.campaigns import Campaign
+>>> from foretold.campaigns import Campaign, Track
 >>> from foretold.ingest import IngestStats, Quarantine, read_lines
 >>> line = b'{"id":"1","text":"#AskJPM hi","created_at":"2013-11-13T21:04:00Z","author_id":"7",' \\
 ...        b'"entities":{"hashtags":[{"tag":"AskJPM"}]}}'
@@ -27,103 +33,33 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import IO, Any, Protocol
+from typing import IO, Any
 
 import orjson
 
-from foretold.campaigns import Campaign
 from foretold.clock import Clock, SystemClock
-from foretold.post import Deletion, Post
+from foretold.post import Post
+from foretold.records import Batch, Record, Stage
 from foretold.store import Store
 from foretold.writer import BatchWriter, InlineWriter, ProcessWriter, message
 
-Record = Post | Deletion
+__all__ = ["Pipeline", "RunResult"]
 
 
-@dataclass
-class Batch:
-    """One slice of the stream and what the stages learned about it.
+def __getattr__(name: str) -> Any:
+    """Old import paths, kept for one release: ``Batch``, ``Record``, ``Stage``, ``Track``,
+    ``Classify`` and ``Classifier`` moved out of the runner (see the module docstring)."""
+    if name == "Track":
+        from foretold.campaigns import Track
 
-    ``memberships``: ``(campaign, platform, id)``, filled by :class:`Track`.
-    ``labels``: ``(platform, id, tier, labels JSON)`` for the store, and ``label_of``
-    the same labels as dicts by post key, for the stages after classification.
-    ``alerts``: alerts in the PRODUCT.md shape. ``metrics``: ``(campaign, window
-    seconds, window end in microseconds, metrics JSON)``. ``phases``: ``(campaign,
-    start in microseconds, phase)``. ``cursors``: ``(source, cursor, updated_at ISO)``
-    set by a live source for the posts of this batch, stored in the same transaction so a
-    restart resumes exactly after the last stored post. The runner stores all of them
-    with the posts.
-    """
+        return Track
+    if name in ("Classify", "Classifier"):
+        from foretold.understand import stage
 
-    posts: list[Post]
-    deletions: list[Deletion] = field(default_factory=list)
-    memberships: list[tuple[str, str, str]] = field(default_factory=list)
-    labels: list[tuple[str, str, str, bytes]] = field(default_factory=list)
-    label_of: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
-    alerts: list[dict[str, Any]] = field(default_factory=list)
-    metrics: list[tuple[str, int, int, bytes]] = field(default_factory=list)
-    phases: list[tuple[str, int, str]] = field(default_factory=list)
-    cursors: list[tuple[str, str, str]] = field(default_factory=list)
-
-
-class Stage(Protocol):
-    """A step of the pipeline: reads a batch and adds to it, in stream order."""
-
-    name: str
-
-    def process(self, batch: Batch) -> None: ...
-
-
-class Track:
-    """Campaign membership: which campaigns each post belongs to."""
-
-    name = "track"
-
-    def __init__(self, campaigns: Sequence[Campaign]) -> None:
-        self.campaigns = tuple(campaigns)
-
-    def process(self, batch: Batch) -> None:
-        """Add ``(campaign, platform, id)`` for every match."""
-        out = batch.memberships
-        for post in batch.posts:
-            for c in self.campaigns:
-                if c.matches(post):
-                    out.append((c.name, post.platform, post.id))
-
-
-class _Labels(Protocol):
-    def to_dict(self) -> dict[str, Any]: ...
-
-
-class Classifier(Protocol):
-    """Anything that labels texts in a batch call (see :mod:`foretold.understand`)."""
-
-    tier: str
-
-    def classify(self, texts: Sequence[str]) -> Sequence[_Labels]: ...
-
-
-class Classify:
-    """Per-post understanding: labels for every post, stored and handed to later stages."""
-
-    name = "classify"
-
-    def __init__(self, classifier: Classifier) -> None:
-        self.classifier = classifier
-
-    def process(self, batch: Batch) -> None:
-        """Label the batch's posts in one call; fill ``labels`` and ``label_of``."""
-        if not batch.posts:
-            return
-        tier = self.classifier.tier
-        dumps = orjson.dumps
-        labels = self.classifier.classify([p.text for p in batch.posts])
-        for post, label in zip(batch.posts, labels, strict=True):
-            d = label.to_dict()
-            batch.label_of[post.key] = d
-            batch.labels.append((post.platform, post.id, tier, dumps(d)))
+        return getattr(stage, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass
@@ -209,10 +145,9 @@ class Pipeline:
         return ProcessWriter(self.store.path)
 
     def _process(self, records: list[Record], result: RunResult, writer: BatchWriter) -> None:
-        posts = [r for r in records if isinstance(r, Post)]
-        batch = Batch(posts=posts, cursors=self.cursors_of(records))
-        if len(posts) != len(records):
-            batch.deletions = [r for r in records if isinstance(r, Deletion)]
+        batch = Batch.of(records)
+        batch.cursors = self.cursors_of(records)
+        posts = batch.posts
         for stage in self.stages:
             stage.process(batch)
         writer.put(message(batch))

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from foretold.pipeline import Batch
 from foretold.post import Author, Post
+from foretold.records import Batch
 
 T0 = datetime(2020, 1, 6, tzinfo=UTC)  # a Monday, 00:00 UTC
 _IDS = itertools.count(1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from foretold.bench.baselines import DailySpike, NegativeShare, VolumeSpike
 from foretold.clock import ManualClock
-from foretold.pipeline import Batch
+from foretold.records import Batch
 
 from .conftest import T0, at, batch_of, every, post
 

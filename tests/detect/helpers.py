@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from foretold.campaigns import Campaign
-from foretold.pipeline import Batch
 from foretold.post import Author, Post
+from foretold.records import Batch
 
 T0 = datetime(2013, 11, 13, 21, 0, tzinfo=UTC)
 JPM = Campaign(name="askjpm", hashtags=("#AskJPM",), handles=("@jpmorgan",), owner="@jpmorgan")

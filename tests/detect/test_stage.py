@@ -9,8 +9,8 @@ import orjson
 
 from foretold.clock import ManualClock
 from foretold.detect import Detect, build_stage
-from foretold.pipeline import Batch
 from foretold.post import Post
+from foretold.records import Batch
 
 from .helpers import CALM, HOSTILE, JPM, MOCKING, SAD, batch, post
 

@@ -7,7 +7,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from foretold.pipeline import Batch, RunResult
+from foretold.pipeline import RunResult
+from foretold.records import Batch
 from foretold.sources.base import LiveSource
 from foretold.sources.watch import LivePipeline, Watch, WatchResult
 from foretold.store import Store

@@ -27,7 +27,7 @@ check is stamped with the post that tipped it.
 
 >>> from datetime import UTC, datetime, timedelta
 >>> from foretold.clock import ManualClock
->>> from foretold.pipeline import Batch
+>>> from foretold.records import Batch
 >>> from foretold.post import Author, Post
 >>> t0 = datetime(2020, 1, 1, tzinfo=UTC)
 >>> def post(i: int, minute: float) -> Post:
@@ -53,8 +53,8 @@ from typing import Any
 
 from foretold.clock import Clock
 from foretold.errors import ConfigError
-from foretold.pipeline import Batch
 from foretold.post import Post, format_time
+from foretold.records import Batch
 
 LEVEL = "warning"  # the market's single "alert", scored as warning
 _EVIDENCE_POSTS = 5

@@ -12,7 +12,7 @@ it is scored against, and the realism figures the report prints beside CASES.md.
 ...               created_at=t0 + timedelta(minutes=20 * i)) for i in range(7)]
 >>> per_hour(posts)
 [3, 3, 1]
->>> from foretold.pipeline import Batch
+>>> from foretold.records import Batch
 >>> batch = Batch(posts=posts[:2])
 >>> Collected("meteor").process(batch)
 >>> batch.memberships
@@ -29,12 +29,10 @@ from datetime import datetime
 import numpy as np
 
 from foretold.bench.scoring import Expectation
-from foretold.campaigns import Campaign
-from foretold.pipeline import Batch, Stage, Track
-from foretold.post import Deletion, Post
+from foretold.campaigns import Campaign, Track
+from foretold.post import Post
+from foretold.records import Batch, Record, Stage
 from foretold.simulate.hawkes import hill_tail_exponent
-
-Record = Post | Deletion
 
 #: The realism figures the report shows, in order, with their column titles.
 FIGURES: tuple[tuple[str, str], ...] = (

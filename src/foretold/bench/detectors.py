@@ -28,7 +28,7 @@ from foretold.bench.baselines import DailySpike, NegativeShare, VolumeSpike, vad
 from foretold.campaigns import Campaign
 from foretold.clock import Clock
 from foretold.errors import ConfigError
-from foretold.pipeline import Stage
+from foretold.records import Stage
 
 Build = Callable[[Sequence[Campaign], Clock], list[Stage]]
 
@@ -72,7 +72,7 @@ def _foretold() -> Build:
         classifier = understand.load_classifier("fast")
     except Exception as e:  # anything that stops it loading is the reason it is unavailable
         raise Unavailable(f"{type(e).__name__}: {e}") from e
-    from foretold.pipeline import Classify
+    from foretold.understand.stage import Classify
 
     def build(campaigns: Sequence[Campaign], clock: Clock) -> list[Stage]:
         stage: Stage = build_stage(list(campaigns), clock)

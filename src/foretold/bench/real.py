@@ -36,12 +36,13 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from foretold.bench.case import Case, Record, per_hour, post_figures
+from foretold.bench.case import Case, per_hour, post_figures
 from foretold.bench.scoring import Expectation
 from foretold.campaigns import Campaign
 from foretold.formats.csv_rows import column_map
 from foretold.ingest import BATCH, IngestStats, Quarantine, read_batches
 from foretold.post import Author, Post, parse_time
+from foretold.records import Record
 
 PHEME_ONSET = parse_time("2015-03-24T09:41:00Z")  # Flight 9525 crashed at 10:41 CET
 ONSETS: dict[str, str] = {

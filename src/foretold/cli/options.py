@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -36,3 +37,9 @@ tier_option = click.option(
     show_default=True,
     help="Classifier tier: fast (linear models) or accurate (sentence encoder).",
 )
+
+
+def default_quarantine(store_path: str) -> Path:
+    """Quarantine file beside the store: ``foretold.db`` -> ``foretold.quarantine.jsonl``."""
+    p = Path(store_path)
+    return p.with_name(p.stem + ".quarantine.jsonl")

@@ -11,21 +11,17 @@ from typing import IO, Any
 import click
 
 from foretold.campaigns import Campaign, Config, load_config
-from foretold.cli.options import alerts_option, store_option, tier_option
+from foretold.cli.options import alerts_option, default_quarantine, store_option, tier_option
 from foretold.clock import SystemClock
 from foretold.errors import ConfigError
-from foretold.formats import FORMATS, Record
+from foretold.formats import FORMATS
 from foretold.formats.csv_rows import PRESETS, column_map
 from foretold.ingest import IngestStats, Quarantine, read_batches
-from foretold.pipeline import Batch, Classify, Pipeline, RunResult, Stage, Track
+from foretold.pipeline import Pipeline, RunResult
 from foretold.progress import Progress
+from foretold.records import Batch, Record
+from foretold.runs import build_stages
 from foretold.store import Store
-
-
-def default_quarantine(store_path: str) -> Path:
-    """Quarantine file beside the store: ``foretold.db`` -> ``foretold.quarantine.jsonl``."""
-    p = Path(store_path)
-    return p.with_name(p.stem + ".quarantine.jsonl")
 
 
 @click.command(name="replay")
@@ -178,7 +174,7 @@ def replay_cmd(
             f"quarantined {stats.quarantined:,}"
         )
         return
-    stages = build_stages(campaigns, clock, classify, tier, detect)
+    stages = build_stages(campaigns, clock, classify=classify, tier=tier, detect=detect)
     with ExitStack() as stack:
         store = stack.enter_context(Store(store_path))
         store.put_campaigns((c.name, c.to_config()) for c in campaigns)
@@ -237,24 +233,6 @@ def _deliver(
             store.db, sinks, clock, random.Random(), secrets=secret_values(config.sinks)
         )
         dispatcher.run_once(limit=1000)
-
-
-def build_stages(
-    campaigns: list[Campaign], clock: SystemClock, classify: bool, tier: str, detect: bool
-) -> list[Stage]:
-    """Track, then Classify, then Detect: each only when asked for and meaningful."""
-    stages: list[Stage] = [Track(campaigns)] if campaigns else []
-    if classify:
-        from foretold.understand import load_classifier
-
-        stages.append(Classify(load_classifier(tier)))
-    if detect and campaigns:
-        if not classify:
-            raise ConfigError("--detect needs labels: drop --no-classify or add --no-detect")
-        from foretold.detect import build_stage
-
-        stages.append(build_stage(campaigns, clock))
-    return stages
 
 
 def _summary(stats: IngestStats, result: RunResult, qpath: Path) -> dict[str, object]:

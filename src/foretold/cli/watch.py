@@ -14,7 +14,7 @@ from typing import IO, Any
 import click
 
 from foretold.campaigns import load_config
-from foretold.cli.options import alerts_option, store_option, tier_option
+from foretold.cli.options import alerts_option, default_quarantine, store_option, tier_option
 from foretold.clock import SystemClock
 from foretold.errors import ConfigError
 from foretold.ingest import IngestStats, Quarantine
@@ -50,7 +50,7 @@ def watch_cmd(config_path: str, store_path: str, alerts_path: str | None, tier: 
       X_BEARER_TOKEN=... foretold watch --config foretold.toml --store brand.db --alerts -
       foretold status --store brand.db
     """  # fmt: skip
-    from foretold.cli.replay import build_stages, default_quarantine
+    from foretold.runs import build_stages
     from foretold.sources.config import build_sources
     from foretold.sources.watch import LivePipeline, Watch
 
@@ -63,7 +63,7 @@ def watch_cmd(config_path: str, store_path: str, alerts_path: str | None, tier: 
     qpath = default_quarantine(store_path)
     quarantine = Quarantine(path=qpath)
     sources = build_sources(config.sources, campaigns, os.environ, stats, quarantine, clock)
-    stages = build_stages(campaigns, clock, True, tier, bool(campaigns))
+    stages = build_stages(campaigns, clock, tier=tier)
     stop = threading.Event()
     with ExitStack() as stack:
         stack.callback(_on_signals(stop))

@@ -23,7 +23,7 @@ from foretold.campaigns import Campaign
 from foretold.clock import Clock
 from foretold.detect.campaign import CampaignDetector, Output
 from foretold.detect.config import DetectConfig
-from foretold.pipeline import Batch
+from foretold.records import Batch
 
 
 class Detect:

@@ -22,9 +22,7 @@ from typing import Any
 
 from foretold.errors import ConfigError
 from foretold.formats import bluesky, mastodon, native, x_v1, x_v2
-from foretold.post import Deletion, Post
-
-Record = Post | Deletion
+from foretold.records import Record as Record  # the one definition; readers return these
 
 # Order matters only for speed: the most common archive shape goes first.
 READERS: tuple[ModuleType, ...] = (x_v2, x_v1, bluesky, mastodon, native)

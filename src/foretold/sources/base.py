@@ -40,8 +40,8 @@ from foretold.clock import Clock, SystemClock
 from foretold.errors import ForetoldError, FormatError
 from foretold.ingest import IngestStats, Quarantine
 from foretold.post import Deletion, Post
+from foretold.records import Record as Record  # the one definition; sources yield these
 
-Record = Post | Deletion
 T = TypeVar("T")
 State = Literal[
     "connecting", "connected", "backing_off", "stalled", "rate_limited", "waiting", "stopped"

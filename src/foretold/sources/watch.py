@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from foretold.clock import Clock, SystemClock
-from foretold.pipeline import Pipeline, Record, RunResult
+from foretold.pipeline import Pipeline, RunResult
+from foretold.records import Record
 from foretold.sources.base import LiveSource, SourceBatch, SourceError, SourceStatus
 from foretold.sources.status import StatusBoard
 from foretold.store import Store

@@ -8,7 +8,7 @@
                  store <── alerts, metrics, phases ── [detect workers]┘──> foretold.alerts
 
 The per-post and per-window logic is the embedded pipeline's own stage objects
-(:class:`~foretold.pipeline.Track`, :class:`~foretold.pipeline.Classify`,
+(:class:`~foretold.campaigns.Track`, :class:`~foretold.understand.stage.Classify`,
 :class:`~foretold.detect.stage.Detect`); this package only moves their batches
 through topics. Quix Streams is imported lazily (the ``kafka`` extra).
 """

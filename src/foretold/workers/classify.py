@@ -1,6 +1,6 @@
 """``foretold worker classify``: stateless labelling, scaled over the raw topic's partitions.
 
-Each raw post goes through the embedded pipeline's :class:`~foretold.pipeline.Classify`
+Each raw post goes through the embedded pipeline's :class:`~foretold.understand.stage.Classify`
 stage and out to the labelled topic once per campaign it belongs to (keyed by the
 campaign, so one detect worker sees all of a campaign's posts), or once keyed by the
 post when it belongs to none (the store still gets it).
@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from foretold.pipeline import Batch, Classifier, Classify
+from foretold.records import Batch
+from foretold.understand.stage import Classifier, Classify
 from foretold.workers import engine
 from foretold.workers.topics import LABELLED, RAW, Labelled, decode_raw
 

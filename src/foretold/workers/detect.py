@@ -25,7 +25,7 @@ from foretold.campaigns import Campaign
 from foretold.clock import Clock
 from foretold.detect import build_stage
 from foretold.detect.stage import Detect
-from foretold.pipeline import Batch
+from foretold.records import Batch
 from foretold.sinks.routing import Router
 from foretold.store import Store, post_row
 from foretold.workers import engine

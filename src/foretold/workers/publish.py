@@ -1,6 +1,6 @@
 """Publishing raw posts: the pipeline's input, sent to ``foretold.posts.raw``.
 
-The publisher runs :class:`~foretold.pipeline.Track` (cheap, stateless) to number
+The publisher runs :class:`~foretold.campaigns.Track` (cheap, stateless) to number
 every campaign's posts in publish order; the detect workers use the numbers to put
 each campaign's stream back in order after the classify workers.
 """
@@ -11,10 +11,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from foretold.campaigns import Campaign
+from foretold.campaigns import Campaign, Track
 from foretold.clock import Clock, SystemClock
-from foretold.pipeline import Batch, Record, Track
 from foretold.post import Post
+from foretold.records import Batch, Record
 from foretold.workers.topics import RAW, encode_raw, post_key
 
 
