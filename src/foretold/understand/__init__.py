@@ -15,6 +15,9 @@ With the shipped models (``foretold train`` rebuilds them)::
 
     clf = load_classifier("fast")
     clf.classify(["How can you call this customer service?"])[0].to_dict()
+
+Each tier ships its decisions' error rates, measured on validation, for counting
+(``error_rates(tier)["offensive"].adjusted_share(observed)``, see ``rates``).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from functools import lru_cache
 from foretold.errors import ConfigError
 from foretold.understand.classifier import Classifier
 from foretold.understand.labels import EMOTIONS, FLAGS, SCORE_NAMES, SENTIMENTS, Labels
+from foretold.understand.rates import ErrorRate, error_rates
 
 __all__ = [
     "EMOTIONS",
@@ -32,7 +36,9 @@ __all__ = [
     "SENTIMENTS",
     "TIERS",
     "Classifier",
+    "ErrorRate",
     "Labels",
+    "error_rates",
     "load_classifier",
 ]
 

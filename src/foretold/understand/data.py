@@ -27,7 +27,22 @@ _URL = re.compile(r"https?://\S+")
 _MENTION = re.compile(r"@\w+")
 _NON_ALNUM = re.compile(r"[\W_]+")
 
-__all__ = ["TASKS", "Split", "Task", "data_dir", "load_isarcasmeval", "load_split"]
+__all__ = [
+    "ISARCASM_PARTS",
+    "TASKS",
+    "Split",
+    "Task",
+    "data_dir",
+    "load_isarcasmeval",
+    "load_isarcasmeval_part",
+    "load_split",
+]
+
+#: iSarcasmEval's English train file, split in three (stratified by the ``sarcastic`` label,
+#: seeded): ``train`` (60%) may train the irony head, ``val`` (20%) chooses the ``ironic``
+#: operating point and measures its error rates, ``dev`` (20%) is only reported.
+ISARCASM_PARTS = {"train": 0.6, "val": 0.2, "dev": 0.2}
+ISARCASM_SEED = 16
 
 
 @dataclass(frozen=True)
@@ -139,3 +154,37 @@ def load_isarcasmeval(root: Path | None = None) -> list[dict[str, str]]:
     base = root if root is not None else data_dir()
     with (base / "isarcasmeval" / "train.En.csv").open(encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
+
+
+def load_isarcasmeval_part(part: str, root: Path | None = None) -> Split:
+    """The ``part`` (``train``, ``val`` or ``dev``, see ``ISARCASM_PARTS``) of iSarcasmEval's
+    English train file: tweets and their authors' own sarcasm labels (1 = sarcastic).
+
+    Each class is shuffled with ``random.Random(ISARCASM_SEED)`` and cut 60/20/20, so the
+    three parts keep the file's share of sarcastic tweets (about 25%). Rows without text are
+    dropped, a text that occurs more than once is kept once, and the five texts that occur
+    with both labels are dropped, so no text is in two parts. The parts are the same on
+    every machine."""
+    import random
+
+    if part not in ISARCASM_PARTS:
+        raise ConfigError(
+            f"unknown iSarcasmEval part {part!r}; expected one of {sorted(ISARCASM_PARTS)}"
+        )
+    labels: dict[str, set[int]] = {}
+    for r in load_isarcasmeval(root):
+        text = r.get("tweet", "").strip()
+        if text:
+            labels.setdefault(text, set()).add(int(r["sarcastic"]))
+    rows = [(t, ys.pop()) for t, ys in labels.items() if len(ys) == 1]
+    chosen: list[tuple[int, str, int]] = []
+    rng = random.Random(ISARCASM_SEED)
+    for label in (0, 1):
+        idx = [i for i, (_, y) in enumerate(rows) if y == label]
+        rng.shuffle(idx)
+        a = round(len(idx) * ISARCASM_PARTS["train"])
+        b = a + round(len(idx) * ISARCASM_PARTS["val"])
+        picked = {"train": idx[:a], "val": idx[a:b], "dev": idx[b:]}[part]
+        chosen.extend((i, rows[i][0], label) for i in picked)
+    chosen.sort()
+    return Split([t for _, t, _ in chosen], [y for _, _, y in chosen])
