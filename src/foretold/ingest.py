@@ -19,6 +19,7 @@ With ``strict=True`` the first bad line raises :class:`InputError` instead.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
 import json
 import sys
@@ -39,6 +40,11 @@ from foretold.formats.x_v2_decoder import decode_tweet
 from foretold.post import Deletion
 
 BATCH = 2000
+#: The longest line read, in bytes (8 MiB): a raw X API page of 100 tweets with its
+#: expansions is well under 1 MiB. A longer line is quarantined as :class:`Oversize`.
+MAX_LINE = 8 << 20
+#: How much of an oversize line the quarantine keeps (with its length and SHA-256).
+OVERSIZE_HEAD = 4096
 
 
 @dataclass
@@ -56,11 +62,69 @@ class IngestStats:
     formats: Counter[str] = field(default_factory=Counter)
 
 
+@dataclass(frozen=True)
+class Oversize:
+    """A line longer than ``limit``, read in chunks and never held whole: its first
+    ``OVERSIZE_HEAD`` bytes, its length in bytes (without the newline) and SHA-256."""
+
+    head: bytes
+    length: int
+    sha256: str
+    limit: int
+
+    @property
+    def reason(self) -> str:
+        """Why it was refused, for the quarantine."""
+        return f"line too long: {self.length:,} bytes, over the {self.limit:,}-byte limit"
+
+    def put(self, quarantine: Quarantine, source: str, line_no: int) -> None:
+        """Quarantine this line: truncated, with its length and hash to find it again."""
+        quarantine.put(
+            source, line_no, self.head, self.reason,
+            {"length": self.length, "sha256": self.sha256, "truncated": True},
+        )  # fmt: skip
+
+
+def bounded_lines(stream: IO[bytes], limit: int = MAX_LINE) -> Iterator[bytes | Oversize]:
+    """The lines of a binary stream, each with its newline; a line over ``limit`` bytes
+    comes as an :class:`Oversize`, so memory stays bounded by ``limit``.
+
+    >>> import io
+    >>> [x if isinstance(x, bytes) else x.length for x in bounded_lines(
+    ...     io.BytesIO(b"ok\n" + b"x" * 10 + b"\nend"), limit=5)]
+    [b'ok\n', 10, b'end']
+    """
+    readline = stream.readline
+    while line := readline(limit + 1):
+        if len(line) <= limit or line[-1:] == b"\n":
+            yield line
+            continue
+        digest = hashlib.sha256(line)
+        length = len(line)
+        head = line[:OVERSIZE_HEAD]
+        del line
+        while True:  # the rest of the line, a chunk at a time
+            more = readline(1 << 20)
+            if not more:
+                break
+            end = more[-1:] == b"\n"
+            if end:
+                more = more[:-1]
+                if more[-1:] == b"\r":
+                    more = more[:-1]
+            digest.update(more)
+            length += len(more)
+            if end:
+                break
+        yield Oversize(head, length, digest.hexdigest(), limit)
+
+
 class Quarantine:
     """Bad lines, one JSON object a line: ``source``, ``line``, ``reason``, ``raw``.
 
     ``raw`` is the line as text when it is UTF-8, else ``raw_base64`` holds its bytes,
-    so a quarantined line can always be recovered exactly.
+    so a quarantined line can always be recovered exactly. A line over the size limit
+    keeps only its head, with ``length``, ``sha256`` and ``truncated``.
     """
 
     def __init__(self, out: IO[bytes] | None = None, path: Path | None = None) -> None:
@@ -68,8 +132,15 @@ class Quarantine:
         self._out = out
         self.reasons: Counter[str] = Counter()
 
-    def put(self, source: str, line_no: int, raw: bytes, reason: str) -> None:
-        """Keep one bad line with why it was refused."""
+    def put(
+        self,
+        source: str,
+        line_no: int,
+        raw: bytes,
+        reason: str,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        """Keep one bad line with why it was refused (``extra`` fields added as they are)."""
         self.reasons[reason.split(":", 1)[0]] += 1
         if self._out is None:
             if self.path is None:
@@ -84,6 +155,8 @@ class Quarantine:
             import base64
 
             record["raw_base64"] = base64.b64encode(raw).decode("ascii")
+        if extra:
+            record.update(extra)
         self._out.write(orjson.dumps(record) + b"\n")
 
     def close(self) -> None:
@@ -118,7 +191,7 @@ def open_input(path: str) -> Iterator[IO[bytes]]:
 
 
 def read_lines(
-    lines: Iterable[bytes],
+    lines: Iterable[bytes | Oversize],
     source: str,
     stats: IngestStats,
     quarantine: Quarantine,
@@ -131,7 +204,7 @@ def read_lines(
 
 
 def _line_batches(
-    lines: Iterable[bytes],
+    lines: Iterable[bytes | Oversize],
     source: str,
     stats: IngestStats,
     quarantine: Quarantine,
@@ -154,7 +227,13 @@ def _line_batches(
         quarantine.put(source, n, line, reason)
 
     fast = decode_tweet if reader is None or reader is x_v2 else None
-    for n, line in enumerate(lines, 1):  # noqa: B007 - refuse() reads n
+    for n, line in enumerate(lines, 1):
+        if isinstance(line, Oversize):
+            if strict:
+                raise InputError(f"{source}:{n}: {line.reason}")
+            stats.quarantined += 1
+            line.put(quarantine, source, n)
+            continue
         if fast is not None and (post := fast(line)) is not None:
             append(post)
             fast_posts += 1
@@ -289,7 +368,9 @@ def read_batches(
                 yield from read_csv(stream, path, stats, quarantine, csv_map, csv_platform, strict)
             else:
                 reader = None if fmt == "auto" else reader_named(fmt)
-                yield from read_lines(stream, path, stats, quarantine, reader, strict)
+                yield from read_lines(
+                    bounded_lines(stream), path, stats, quarantine, reader, strict
+                )
 
 
 def _looks_csv(path: str) -> bool:

@@ -75,6 +75,6 @@ def test_a_restarted_watch_resumes_after_the_stored_cursor(tmp_path: Path) -> No
     second = watch_until([_tail(p, follow=True)], db, 50)
     assert first.stored == 100 and second.stored == 150
     assert sorted(int(k[1]) for k in second.seen) == list(range(100, 150))
-    assert second.cursor == f"{p.stat().st_ino}:{p.stat().st_size}"
+    assert second.cursor == f"{p.stat().st_ino}:{p.stat().st_size}:150"
     with Store(db) as store:
         assert store.count_posts() == 150

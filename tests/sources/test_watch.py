@@ -61,7 +61,7 @@ def test_two_sources_one_store_with_status_rows(tmp_path: Path) -> None:
     assert got.stored == 500 and got.passed_twice == 0
     with Store(tmp_path / "w.db") as store:
         rows = {r["source"]: r for r in read_statuses(store)}
-        assert store.cursor("file") == f"{p.stat().st_ino}:{p.stat().st_size}"
+        assert store.cursor("file") == f"{p.stat().st_ino}:{p.stat().st_size}:200"
         assert store.cursor("bluesky") == str(server.times[-1])
     assert {r["state"] for r in rows.values()} == {"stopped"}
 

@@ -15,6 +15,7 @@ from typing import IO, Any
 import click
 
 from foretold.errors import ForetoldError
+from foretold.ingest import Oversize, Quarantine, bounded_lines
 
 __all__ = ["classify_cmd", "eval_cmd", "train_cmd"]
 
@@ -25,26 +26,27 @@ def _fail(error: ForetoldError) -> click.ClickException:
     return click.ClickException(str(error))
 
 
-def _open_text(path: str, stack: ExitStack) -> IO[str]:
-    """A text stream of ``path`` (``-`` for stdin), gunzipped when it is gzip; ``stack``
+def _open_binary(path: str, stack: ExitStack) -> IO[bytes]:
+    """A binary stream of ``path`` (``-`` for stdin), gunzipped when it is gzip; ``stack``
     closes everything that was opened."""
     raw: Any = sys.stdin.buffer if path == "-" else stack.enter_context(open(path, "rb"))  # noqa: SIM115
     buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)
     if buffered.peek(2)[:2] == b"\x1f\x8b":
-        gz = stack.enter_context(gzip.GzipFile(fileobj=buffered))
-        return io.TextIOWrapper(gz, "utf-8", "replace", newline="")
-    return io.TextIOWrapper(buffered, "utf-8", "replace", newline="")
+        gz: IO[bytes] = gzip.GzipFile(fileobj=buffered)  # type: ignore[assignment]
+        return stack.enter_context(gz)
+    return buffered
 
 
-def _lines(stream: IO[str]) -> Iterator[str]:
-    # newline="" keeps "\r" inside lines; split on "\n" only, as JSON Lines does
-    pending = ""
-    for chunk in iter(lambda: stream.read(1 << 16), ""):
-        parts = (pending + chunk).split("\n")
-        pending = parts.pop()
-        yield from parts
-    if pending:
-        yield pending
+def _lines(stream: IO[bytes], source: str, quarantine: Quarantine) -> Iterator[str]:
+    """Text lines split on "\n" only, as JSON Lines does ("\r" stays inside); a line over
+    the size limit is read in chunks, quarantined with its length and hash, and skipped
+    (its place still counts, so line numbers stay the file's own)."""
+    for n, line in enumerate(bounded_lines(stream), 1):
+        if isinstance(line, Oversize):
+            line.put(quarantine, source, n)
+            yield ""
+            continue
+        yield line.removesuffix(b"\n").decode("utf-8", "replace")
 
 
 @click.command(name="classify")
@@ -70,11 +72,22 @@ def _lines(stream: IO[str]) -> Iterator[str]:
     type=click.IntRange(1, 1 << 16),
     help="Posts labelled per call (memory vs. overhead).",
 )
-def classify_cmd(file: str, tier: str, output: str, batch_size: int) -> None:
+@click.option(
+    "--quarantine",
+    "quarantine_path",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="Where refused lines go (too long, nested too deep) [default: counted on stderr].",
+)
+def classify_cmd(
+    file: str, tier: str, output: str, batch_size: int, quarantine_path: str | None
+) -> None:
     """Label each post of FILE (JSONL, gzip or plain text lines; - for stdin).
 
     Every JSON object comes back with a "labels" object added (sentiment, emotion, scores,
     flags, lang); a plain-text line comes back as {"text": ..., "labels": ...}.
+    A line that cannot be read (over 8 MiB, or an object nested too deep) is
+    skipped and counted on stderr, or written to --quarantine with its line number.
 
     \b
     Examples:
@@ -88,20 +101,31 @@ def classify_cmd(file: str, tier: str, output: str, batch_size: int) -> None:
     with ExitStack() as stack:
         try:
             classifier = load_classifier(tier)
-            stream = _open_text(file, stack)
+            stream = _open_binary(file, stack)
             out: IO[bytes] = (
                 sys.stdout.buffer if output == "-" else stack.enter_context(open(output, "wb"))
             )
         except (ForetoldError, OSError) as e:
             raise click.ClickException(f"classify: {e}") from None
-        lines: Iterator[str] = _lines(stream)
+        quarantine = Quarantine(path=Path(quarantine_path) if quarantine_path else None)
+        stack.callback(quarantine.close)
+        source = "<stdin>" if file == "-" else file
+        lines: Iterator[str] = _lines(stream, source, quarantine)
         if sys.stderr.isatty():
             from tqdm import tqdm
 
             lines = iter(tqdm(lines, unit=" posts", desc=f"classify ({tier})"))
-        for record in classify_lines(lines, classifier, batch_size):
+
+        def refuse(n: int, line: str, reason: str) -> None:
+            quarantine.put(source, n, line.encode("utf-8", "surrogateescape"), reason)
+
+        for record in classify_lines(lines, classifier, batch_size, refuse):
             out.write(record + b"\n")
         out.flush()
+        if quarantine.reasons:
+            refused = sum(quarantine.reasons.values())
+            where = f" -> {quarantine_path}" if quarantine_path else ""
+            click.echo(f"foretold: classify: {refused:,} lines refused{where}", err=True)
 
 
 @click.command(name="train")

@@ -117,8 +117,8 @@ def decode_tweet(line: bytes) -> Post | None:
     """The Post of a flattened-tweet line, or None when the general path must decide."""
     try:
         t = _decoder.decode(line)
-    except (msgspec.DecodeError, msgspec.ValidationError):
-        return None
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
+        return None  # RecursionError: nested too deep; orjson's depth limit then says so
     if t.note_tweet is not None or not t.id or not t.author_id:
         return None
     try:

@@ -211,29 +211,30 @@ class Decoder:
         self._n = 0
         self._lock = threading.Lock()
 
-    def loads(self, raw: bytes) -> Any:
-        """The decoded payload, or None (quarantined) when it is not JSON."""
+    def loads(self, raw: bytes, line: int | None = None) -> Any:
+        """The decoded payload, or None (quarantined) when it is not JSON; ``line`` is the
+        payload's own line number where it has one (a file), else payloads are counted."""
         try:
             return orjson.loads(raw)
         except orjson.JSONDecodeError as e:
-            self.refuse(raw, f"not JSON: {e}")
+            self.refuse(raw, f"not JSON: {e}", line)
             return None
 
-    def records(self, obj: Any, raw: bytes) -> list[Record]:
+    def records(self, obj: Any, raw: bytes, line: int | None = None) -> list[Record]:
         """The records of one decoded payload (quarantined and empty when it breaks)."""
         with self._lock:
             self._n += 1
             self.stats.lines += 1
         if not isinstance(obj, dict):
-            self.refuse(raw, f"{self.reader.NAME}: expected an object")
+            self.refuse(raw, f"{self.reader.NAME}: expected an object", line)
             return []
         try:
             out: list[Record] = self.reader.parse(obj, raw)
         except FormatError as e:
-            self.refuse(raw, f"{self.reader.NAME}: {e.reason}")
+            self.refuse(raw, f"{self.reader.NAME}: {e.reason}", line)
             return []
         except Exception as e:  # a reader bug must not lose the payload either
-            self.refuse(raw, f"{self.reader.NAME}: reader failed: {type(e).__name__}: {e}")
+            self.refuse(raw, f"{self.reader.NAME}: reader failed: {type(e).__name__}: {e}", line)
             return []
         with self._lock:
             if out:
@@ -245,11 +246,11 @@ class Decoder:
                 self.stats.events_skipped += 1
         return out
 
-    def refuse(self, raw: bytes, reason: str) -> None:
+    def refuse(self, raw: bytes, reason: str, line: int | None = None) -> None:
         """Quarantine one payload with why it was refused."""
         with self._lock:
             self.stats.quarantined += 1
-            self.quarantine.put(self.source, self._n, raw, reason)
+            self.quarantine.put(self.source, self._n if line is None else line, raw, reason)
 
 
 def reset_from_headers(headers: Any, now: datetime, default_s: float = 60.0) -> datetime:

@@ -1,14 +1,18 @@
 """Tail a growing JSON-lines file, for teams that collect with other tools.
 
-The cursor is ``"{inode}:{offset}"``: the byte after the last complete line read.
-Only whole lines are read (a line still being written waits for its newline).
+The cursor is ``"{inode}:{offset}:{line}"``: the byte after the last complete line read
+and that line's number, so quarantined lines carry the file's own line numbers across
+restarts (a cursor without the line number, from an older foretold, still resumes).
+Only whole lines are read (a line still being written waits for its newline); a line
+over ``MAX_LINE`` bytes is read in chunks and quarantined with its length and hash,
+never held whole.
 Rotation is followed: when the path names a new file (another inode), the rest of
 the old file is read first and the new one from its start; when the file shrinks
 (truncated in place), reading starts again at 0. Each line's shape is detected as
 ``foretold replay`` does, or forced with ``reader``.
 
 >>> import os, tempfile, threading
->>> from foretold.ingest import IngestStats, Quarantine
+>>> from foretold.ingest import MAX_LINE, OVERSIZE_HEAD, IngestStats, Oversize, Quarantine
 >>> d = tempfile.mkdtemp(); path = os.path.join(d, "posts.jsonl")
 >>> line = '{"id":"1","text":"hi","created_at":"2024-01-01T00:00:00Z","author_id":"7"}'
 >>> from pathlib import Path
@@ -16,17 +20,20 @@ the old file is read first and the new one from its start; when the file shrinks
 >>> tail = FileTail("file:posts", path, IngestStats(), Quarantine(), follow=False)
 >>> [(len(b.records), b.cursor.split(":")[1]) for b in tail.batches(None, threading.Event())]
 [(1, '75')]
+>>> tail.cursor.split(":")[2]
+'1'
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 from collections.abc import Iterator
 from typing import IO, Any
 
 from foretold.formats import detect
-from foretold.ingest import IngestStats, Quarantine
+from foretold.ingest import MAX_LINE, OVERSIZE_HEAD, IngestStats, Oversize, Quarantine
 from foretold.sources.base import Decoder, LiveSource, Record, SourceBatch
 
 CHUNK = 1 << 20
@@ -53,6 +60,8 @@ class FileTail(LiveSource):
         self.reader = reader
         self.poll_s = poll_s
         self.follow = follow
+        self.max_line = MAX_LINE
+        self._quarantine = quarantine
         self._decode = Decoder(name, reader, quarantine, stats)
 
     def batches(self, cursor: str | None, stop: threading.Event) -> Iterator[SourceBatch]:
@@ -67,8 +76,9 @@ class FileTail(LiveSource):
     def connect(self, stop: threading.Event) -> Iterator[SourceBatch]:
         """Read, follow rotation and truncation, and poll on the clock when idle."""
         f: IO[bytes] | None = None
-        ino, offset = _parse_cursor(self.cursor)
+        ino, offset, line_no = _parse_cursor(self.cursor)
         pending = b""
+        long: _Long | None = None  # a line over the limit, being skipped
         try:
             while not stop.is_set():
                 if f is None:
@@ -80,27 +90,45 @@ class FileTail(LiveSource):
                         self.sleep(self.poll_s, stop)
                         continue
                     if new_ino != ino:  # another file than the cursor's: start at 0
-                        ino, offset = new_ino, 0
+                        ino, offset, line_no = new_ino, 0, 0
                     f.seek(offset)
-                    pending = b""
+                    pending, long = b"", None
                     self.set_state("connected", self.path)
                 data = f.read(CHUNK)
                 if data:
+                    if long is not None:
+                        end = data.find(b"\n")
+                        long.add(data if end < 0 else data[:end])
+                        if end < 0:
+                            offset += len(data)
+                            continue
+                        offset += end + 1
+                        line_no += 1
+                        self._decode.stats.quarantined += 1
+                        long.done(self.max_line).put(self._quarantine, self.name, line_no)
+                        long, data = None, data[end + 1 :]
+                        self.cursor = f"{ino}:{offset}:{line_no}"
                     pending += data
                     cut = pending.rfind(b"\n") + 1
                     if cut:
                         lines, pending = pending[:cut], pending[cut:]
                         offset += cut
-                        self.cursor = f"{ino}:{offset}"
-                        yield SourceBatch(self._records(lines), self.cursor)
+                        first = line_no + 1
+                        line_no += lines.count(b"\n")
+                        self.cursor = f"{ino}:{offset}:{line_no}"
+                        yield SourceBatch(self._records(lines, first), self.cursor)
+                    if len(pending) > self.max_line:  # no newline in sight: skip it
+                        long = _Long(pending)
+                        offset += len(pending)
+                        pending = b""
                     continue
                 moved = self._moved(ino, offset + len(pending))
                 if moved == "rotated":
                     f.close()
-                    f, ino, offset = None, 0, 0
+                    f, ino, offset, line_no = None, 0, 0, 0
                     continue
                 if moved == "truncated":
-                    offset, pending = 0, b""
+                    offset, line_no, pending, long = 0, 0, b"", None
                     f.seek(0)
                     continue
                 if not self.follow:
@@ -128,28 +156,54 @@ class FileTail(LiveSource):
             return "truncated"
         return ""
 
-    def _records(self, lines: bytes) -> list[Record]:
+    def _records(self, lines: bytes, first: int) -> list[Record]:
+        """The records of whole lines; ``first`` is the file's line number of the first."""
         out: list[Record] = []
-        for line in lines.split(b"\n"):
+        decode = self._decode
+        for n, line in enumerate(lines.split(b"\n"), first):
             if not line.strip():
                 continue
-            obj = self._decode.loads(line)
+            if len(line) > self.max_line:  # came whole within one read: refused all the same
+                decode.stats.quarantined += 1
+                _Long(line).done(self.max_line).put(self._quarantine, self.name, n)
+                continue
+            obj = decode.loads(line, n)
             if obj is None:
                 continue
             reader = self.reader or detect(obj)
             if reader is None:
-                self._decode.refuse(line, "unrecognised record: no reader accepts it")
+                decode.refuse(line, "unrecognised record: no reader accepts it", n)
                 continue
-            self._decode.reader = reader
-            out.extend(self._decode.records(obj, line.rstrip(b"\r")))
+            decode.reader = reader
+            out.extend(decode.records(obj, line.rstrip(b"\r"), n))
         return out
 
 
-def _parse_cursor(cursor: str | None) -> tuple[int, int]:
+class _Long:
+    """A line over the limit, hashed and measured a chunk at a time."""
+
+    def __init__(self, head: bytes) -> None:
+        self.head = head[:OVERSIZE_HEAD]
+        self.length = 0
+        self.digest = hashlib.sha256()
+        self.add(head)
+
+    def add(self, data: bytes) -> None:
+        self.digest.update(data)
+        self.length += len(data)
+
+    def done(self, limit: int) -> Oversize:
+        return Oversize(self.head, self.length, self.digest.hexdigest(), limit)
+
+
+def _parse_cursor(cursor: str | None) -> tuple[int, int, int]:
+    """``(inode, offset, line)``; an older two-part cursor resumes with line numbers from 0."""
     if not cursor:
-        return 0, 0
-    ino, _, offset = cursor.partition(":")
+        return 0, 0, 0
+    parts = cursor.split(":")
     try:
-        return int(ino), int(offset)
-    except ValueError:
-        return 0, 0
+        ino, offset = int(parts[0]), int(parts[1])
+        line = int(parts[2]) if len(parts) > 2 else 0
+    except (ValueError, IndexError):
+        return 0, 0, 0
+    return ino, offset, line

@@ -4,7 +4,9 @@ A line that parses as a JSON object keeps all its fields and gains ``labels``; i
 ``text`` when present, else the obvious field of its platform shape (X v1.1 ``full_text`` or
 ``extended_tweet.full_text``, X v2 ``data.text``, Mastodon ``content`` without its HTML,
 Bluesky Jetstream ``commit.record.text``). Any other line is a plain-text post and comes
-back as ``{"text": line, "labels": ...}``. Empty lines are skipped.
+back as ``{"text": line, "labels": ...}``. Empty lines are skipped. A line that opens a
+JSON object nested deeper than any reader accepts is refused (``refuse`` is told its line
+number and why) and the lines after it go on.
 
 >>> text_of({"commit": {"record": {"text": "hello from bsky"}}})
 'hello from bsky'
@@ -19,11 +21,12 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import orjson
 
+from foretold.errors import FormatError
 from foretold.understand.classifier import Classifier
 
 __all__ = ["classify_lines", "parse_line", "text_of"]
@@ -61,7 +64,8 @@ def text_of(obj: dict[str, Any]) -> str:
 
 
 def parse_line(line: str) -> tuple[dict[str, Any], str]:
-    """The object to write back and the text to classify, for one input line."""
+    """The object to write back and the text to classify, for one input line; raises
+    :class:`FormatError` for an object nested too deep to decode."""
     stripped = line.strip()
     if stripped.startswith("{"):
         obj: Any
@@ -72,6 +76,8 @@ def parse_line(line: str) -> tuple[dict[str, Any], str]:
                 obj = json.loads(stripped)  # accepts lone surrogates, which orjson refuses
             except ValueError:
                 obj = None
+            except RecursionError:
+                raise FormatError("not JSON: nested too deep") from None
         if isinstance(obj, dict):
             return obj, text_of(obj)
     return {"text": line}, line
@@ -99,16 +105,25 @@ def _dump(obj: dict[str, Any]) -> bytes:
 
 
 def classify_lines(
-    lines: Iterable[str], classifier: Classifier, batch_size: int = 1024
+    lines: Iterable[str],
+    classifier: Classifier,
+    batch_size: int = 1024,
+    refuse: Callable[[int, str, str], None] | None = None,
 ) -> Iterator[bytes]:
-    """Labelled JSON lines (without newline) for the non-empty ``lines``, in order."""
+    """Labelled JSON lines (without newline) for the non-empty ``lines``, in order; a line
+    that cannot be decoded goes to ``refuse(line number, line, reason)`` and is skipped."""
     objs: list[dict[str, Any]] = []
     texts: list[str] = []
-    for raw in lines:
+    for n, raw in enumerate(lines, 1):
         line = raw.rstrip("\r\n")
         if not line.strip():
             continue
-        obj, text = parse_line(line)
+        try:
+            obj, text = parse_line(line)
+        except FormatError as e:
+            if refuse is not None:
+                refuse(n, line, e.reason)
+            continue
         objs.append(obj)
         texts.append(text)
         if len(objs) >= batch_size:
