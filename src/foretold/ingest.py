@@ -91,8 +91,8 @@ def bounded_lines(stream: IO[bytes], limit: int = MAX_LINE) -> Iterator[bytes | 
 
     >>> import io
     >>> [x if isinstance(x, bytes) else x.length for x in bounded_lines(
-    ...     io.BytesIO(b"ok\n" + b"x" * 10 + b"\nend"), limit=5)]
-    [b'ok\n', 10, b'end']
+    ...     io.BytesIO(b"ok\\n" + b"x" * 10 + b"\\nend"), limit=5)]
+    [b'ok\\n', 10, b'end']
     """
     readline = stream.readline
     while line := readline(limit + 1):
