@@ -16,6 +16,7 @@ is stored once; seen again, its engagement counts and author figures are updated
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
@@ -26,6 +27,7 @@ import orjson
 
 from foretold.errors import StoreError
 from foretold.post import Author, Counts, Deletion, Post, Ref, parse_time
+from foretold.store_reads import Reads
 
 SCHEMA_VERSION = 2  # 2: deliveries and source_status
 
@@ -136,21 +138,20 @@ _MARK_DELETED = (
 )
 
 
-class Store:
+class Store(Reads):
     """One SQLite database file; ``":memory:"`` for tests.
 
     Writes happen in explicit transactions, one per batch, so a reader in another
     process sees whole batches and a crash loses at most the batch in flight.
+    ``readonly=True`` never writes, and also reads a store on a read-only disk or
+    mount (see :func:`open_readonly`); the dashboard's reads are in :class:`Reads`.
     """
 
     def __init__(self, path: str | Path, readonly: bool = False) -> None:
         self.path = str(path)
         try:
             if readonly:
-                uri = f"file:{Path(self.path).resolve()}?mode=ro"
-                self._db = sqlite3.connect(
-                    uri, uri=True, isolation_level=None, check_same_thread=False
-                )
+                self._db = open_readonly(Path(self.path))
             else:
                 if self.path != ":memory:":
                     Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -168,6 +169,13 @@ class Store:
                 row = self._db.execute("SELECT 1 FROM deletions LIMIT 1").fetchone()
                 self._has_deletions = row is not None
         except sqlite3.Error as e:
+            if getattr(self, "_db", None) is not None:
+                self._db.close()
+            if not readonly and _on_readonly_disk(Path(self.path)):
+                raise StoreError(
+                    f"cannot write store {self.path!r}: it is on a read-only disk "
+                    "(export, alerts, status and serve can still read it)"
+                ) from None
             raise StoreError(f"cannot open store {self.path!r}: {e}") from None
 
     def _migrate(self) -> None:
@@ -376,6 +384,44 @@ class Store:
              "summary": orjson.loads(r[4]) if r[4] else None}
             for r in rows
         ]  # fmt: skip
+
+
+def _on_readonly_disk(path: Path) -> bool:
+    folder = path.resolve().parent
+    return path.exists() and not os.access(folder, os.W_OK)
+
+
+def open_readonly(path: Path) -> sqlite3.Connection:
+    """A connection that never writes, also on a read-only disk or mount.
+
+    SQLite's ``mode=ro`` still needs the WAL index (``-shm``) next to the file, which a
+    read-only folder cannot hold; there the file is opened ``immutable`` (nothing can
+    change it anyway), unless a write-ahead log still holds pages that are not in the
+    file: those would be silently missed, so that is an error instead.
+    """
+    resolved = path.resolve()
+    if not resolved.is_file():
+        raise StoreError(f"no store at {str(path)!r}")
+    db = sqlite3.connect(
+        f"file:{resolved}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
+    )
+    try:
+        db.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone()
+        return db
+    except sqlite3.OperationalError:
+        db.close()
+        if not _on_readonly_disk(resolved):
+            raise
+    wal = resolved.with_name(resolved.name + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        raise StoreError(
+            f"store {str(path)!r} is on a read-only disk and its write-ahead log {wal.name} "
+            f"holds {wal.stat().st_size} bytes not yet in the file; open it once where it "
+            "can be written (any foretold command does), then read it here"
+        )
+    return sqlite3.connect(
+        f"file:{resolved}?immutable=1", uri=True, isolation_level=None, check_same_thread=False
+    )
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

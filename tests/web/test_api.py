@@ -15,7 +15,7 @@ import pytest
 from foretold.errors import ConfigError
 from foretold.store import Store
 from foretold.web import make_server
-from foretold.web.app import _CAMPAIGN_API
+from foretold.web.app import CAMPAIGN_VIEWS
 from foretold.web.openapi import SPEC
 from tests.web.conftest import Running, make_alert, make_post, serve, write
 
@@ -37,10 +37,12 @@ def get_json(url: str) -> Any:
     return json.loads(body)
 
 
-def test_campaign_list_has_current_level(dashboard: Running) -> None:
+def test_campaign_list_has_alert_state_and_last_activity(dashboard: Running) -> None:
     (c,) = get_json(dashboard.url + "/api/campaigns")
     assert c["name"] == "askjpm" and c["posts"] == 3 and c["alerts"] == 1
-    assert c["level"] == "none" and c["risk"] == 0.875
+    # the level is the alert state (a watch alert), not the window's detector level
+    assert c["level"] == "watch" and c["risk"] == 0.875
+    assert c["active_at"] == "2013-11-13T20:35:00Z"  # the last window ends after the last post
 
 
 def test_timeline_has_series_phases_and_alert_markers(dashboard: Running) -> None:
@@ -85,7 +87,7 @@ def test_openapi_documents_every_route(dashboard: Running) -> None:
     spec = get_json(dashboard.url + "/api/openapi.json")
     assert spec == json.loads(json.dumps(SPEC))
     paths = set(spec["paths"])
-    assert {f"/api/campaigns/{{name}}/{k}" for k in _CAMPAIGN_API} <= paths
+    assert {f"/api/campaigns/{{name}}/{k}" for k in CAMPAIGN_VIEWS} <= paths
     assert {"/api/status", "/api/campaigns", "/api/sources", "/events"} <= paths
     page = (Path(__file__).parents[2] / "src/foretold/web/static/app.js").read_text()
     for used in ("/api/campaigns", "/api/sources", "/timeline", "/mix", "/alerts", "/latest",
@@ -192,7 +194,7 @@ def test_token_is_required_when_set(store_path: str) -> None:
 
 
 def test_token_server_on_all_interfaces_starts(store_path: str) -> None:
-    server = make_server(store_path, "0.0.0.0", 0, token="x" * 32)
+    server = make_server(store_path, "0.0.0.0", 0, token="0123456789abcdef" * 3)
     try:
         assert server.server_address[0] == "0.0.0.0"
     finally:

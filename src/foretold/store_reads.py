@@ -1,0 +1,269 @@
+"""The store's read side for the dashboard: what a campaign looks like now, as plain data.
+
+Every method returns JSON-ready values (ISO times, lists and dicts), so the web app
+only routes and serialises and no SQL lives outside the store. :class:`Reads` is a
+base of :class:`foretold.store.Store`; it reads through ``self.db``. Post text is
+returned as stored: it is escaped where it is shown (the page builds its DOM with
+``textContent``).
+
+A campaign's ``level`` is its alert state: the level of its latest alert
+(``all_clear`` is ``none``), so the badge never disagrees with the alert list.
+
+>>> from foretold.store import Store
+>>> store = Store(":memory:")
+>>> store.dashboard_campaigns(), store.dashboard_status(), store.has_campaign("askjpm")
+([], {'posts': 0, 'alerts': 0}, False)
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+
+_US = 1_000_000
+TIMELINE_FIELDS = (
+    "posts", "rate_per_min", "risk", "hostile_share", "ironic_share", "negative_share",
+    "mocking_share", "hostility",
+)  # fmt: skip
+MIX_KEYS = ("positive", "neutral", "negative", "ironic", "offensive")
+LEVEL_OF_ALERT = {"watch": "watch", "warning": "warning", "crisis": "crisis", "all_clear": "none"}
+_POST_SELECT = (
+    "SELECT p.seq, p.platform, p.id, p.created_at, p.text, p.kind, p.author_handle,"
+    " p.followers, p.reposts + p.replies + p.likes + p.quotes, l.labels"
+    " FROM campaign_posts c JOIN posts p ON p.platform = c.platform AND p.id = c.id"
+    " LEFT JOIN labels l ON l.platform = c.platform AND l.id = c.id WHERE c.campaign = ?"
+)
+
+
+def iso_us(us: int) -> str:
+    """Microseconds since the epoch as ``2013-11-13T20:15:00Z``."""
+    return datetime.fromtimestamp(us / _US, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def split_list(value: str) -> tuple[str, ...]:
+    """A list column back to its items (newline-joined, or a JSON list)."""
+    if not value:
+        return ()
+    if value.startswith("["):
+        return tuple(str(x) for x in orjson.loads(value))
+    return tuple(value.split("\n"))
+
+
+def _post(r: tuple[Any, ...]) -> dict[str, Any]:
+    labels = orjson.loads(r[9]) if r[9] else {}
+    return {
+        "seq": r[0], "platform": r[1], "id": r[2], "created_at": iso_us(r[3]), "text": r[4],
+        "kind": r[5], "author": r[6], "followers": r[7], "engagement": r[8],
+        "sentiment": labels.get("sentiment"), "flags": labels.get("flags", []),
+    }  # fmt: skip
+
+
+class Reads:
+    """Dashboard reads over ``self.db`` (a base of ``Store``)."""
+
+    @property
+    def db(self) -> sqlite3.Connection:  # pragma: no cover - Store provides it
+        raise NotImplementedError
+
+    def dashboard_status(self) -> dict[str, int]:
+        """A cheap fingerprint of the store: the last post ``seq`` and the number of alerts."""
+        posts = self.db.execute("SELECT coalesce(max(seq), 0) FROM posts").fetchone()[0]
+        alerts = self.db.execute("SELECT count(*) FROM alerts").fetchone()[0]
+        return {"posts": int(posts), "alerts": int(alerts)}
+
+    def has_campaign(self, name: str) -> bool:
+        """Whether the store knows a campaign of this name (definition, posts or alerts)."""
+        row = self.db.execute(
+            "SELECT 1 FROM campaigns WHERE name = ?1 UNION ALL"
+            " SELECT 1 FROM (SELECT 1 FROM campaign_posts WHERE campaign = ?1 LIMIT 1) UNION ALL"
+            " SELECT 1 FROM (SELECT 1 FROM alerts WHERE campaign = ?1 LIMIT 1) LIMIT 1",
+            (name,),
+        ).fetchone()
+        return row is not None
+
+    def dashboard_campaigns(self) -> list[dict[str, Any]]:
+        """Every campaign with its alert state, risk, posts, alerts and last activity."""
+        db = self.db
+        names = [
+            r[0]
+            for r in db.execute(
+                "SELECT name FROM campaigns UNION SELECT DISTINCT campaign FROM campaign_posts"
+                " UNION SELECT DISTINCT campaign FROM alerts ORDER BY 1"
+            )
+        ]
+        out = []
+        for name in names:
+            row = db.execute(
+                "SELECT json_extract(metrics, '$.risk'), end_at FROM window_metrics"
+                " WHERE campaign = ? AND window_s = 900 ORDER BY end_at DESC LIMIT 1",
+                (name,),
+            ).fetchone()
+            last = db.execute(
+                "SELECT level, at FROM alerts WHERE campaign = ? ORDER BY at DESC, id DESC LIMIT 1",
+                (name,),
+            ).fetchone()
+            posts, newest = db.execute(
+                "SELECT count(*), max(p.created_at) FROM campaign_posts c JOIN posts p"
+                " ON p.platform = c.platform AND p.id = c.id WHERE c.campaign = ?",
+                (name,),
+            ).fetchone()
+            active = max((t for t in (newest, row[1] if row else None) if t is not None),
+                         default=None)  # fmt: skip
+            out.append({
+                "name": name,
+                "level": LEVEL_OF_ALERT.get(last[0], "none") if last else "none",
+                "risk": row[0] if row else None,
+                "updated_at": iso_us(row[1]) if row else None,
+                "active_at": iso_us(active) if active is not None else None,
+                "posts": int(posts),
+                "alerts": db.execute(
+                    "SELECT count(*) FROM alerts WHERE campaign = ?", (name,)
+                ).fetchone()[0],
+                "last_alert": last[0] if last else None,
+            })  # fmt: skip
+        return out
+
+    def dashboard_timeline(self, campaign: str, window_s: int = 900) -> dict[str, Any]:
+        """Per-window series (volume, risk, shares) with the phases and alert markers."""
+        db = self.db
+        rows = db.execute(
+            "SELECT end_at, metrics FROM window_metrics WHERE campaign = ? AND window_s = ?"
+            " ORDER BY end_at",
+            (campaign, window_s),
+        ).fetchall()
+        series: dict[str, list[Any]] = {"t": [], **{k: [] for k in TIMELINE_FIELDS}}
+        for end_at, raw in rows:
+            m = orjson.loads(raw)
+            series["t"].append(end_at // _US)
+            for k in TIMELINE_FIELDS:
+                series[k].append(m.get(k))
+        phases = [
+            {"at": iso_us(r[0]), "t": r[0] // _US, "phase": r[1]}
+            for r in db.execute(
+                "SELECT started_at, phase FROM phases WHERE campaign = ? ORDER BY started_at",
+                (campaign,),
+            )
+        ]
+        markers = [
+            {"id": r[0], "level": r[1], "t": r[2] // _US, "at": iso_us(r[2])}
+            for r in db.execute(
+                "SELECT id, level, at FROM alerts WHERE campaign = ? ORDER BY at, id", (campaign,)
+            )
+        ]
+        return {"campaign": campaign, "window_s": window_s, "series": series, "phases": phases,
+                "alerts": markers}  # fmt: skip
+
+    def dashboard_mix(self, campaign: str, bucket_s: int = 3600) -> dict[str, Any]:
+        """Shares of positive, neutral, negative, ironic and offensive posts per time bucket
+        (from labels), and the mean hostile share of the hour windows ending in it."""
+        bucket = bucket_s * _US
+        rows = self.db.execute(
+            "SELECT (p.created_at / ?) * ? / 1000000 AS t, count(*),"
+            " sum(json_extract(l.labels, '$.sentiment') = 'positive'),"
+            " sum(json_extract(l.labels, '$.sentiment') = 'neutral'),"
+            " sum(json_extract(l.labels, '$.sentiment') = 'negative'),"
+            " sum(instr(json_extract(l.labels, '$.flags'), '\"ironic\"') > 0),"
+            " sum(instr(json_extract(l.labels, '$.flags'), '\"offensive\"') > 0"
+            "     OR instr(json_extract(l.labels, '$.flags'), '\"hateful\"') > 0)"
+            " FROM campaign_posts c JOIN posts p ON p.platform = c.platform AND p.id = c.id"
+            " JOIN labels l ON l.platform = c.platform AND l.id = c.id"
+            " WHERE c.campaign = ? GROUP BY 1 ORDER BY 1",
+            (bucket, bucket, campaign),
+        ).fetchall()
+        hostile = dict(
+            self.db.execute(
+                "SELECT ((end_at - 1) / ?) * ? / 1000000,"
+                " avg(json_extract(metrics, '$.hostile_share'))"
+                " FROM window_metrics WHERE campaign = ? AND window_s = 3600 GROUP BY 1",
+                (bucket, bucket, campaign),
+            ).fetchall()
+        )
+        series: dict[str, list[Any]] = {
+            "t": [], "labelled": [], **{k: [] for k in MIX_KEYS}, "hostile": [],
+        }  # fmt: skip
+        for r in rows:
+            n = int(r[1])
+            series["t"].append(int(r[0]))
+            series["labelled"].append(n)
+            for k, v in zip(MIX_KEYS, r[2:], strict=True):
+                series[k].append(round(int(v or 0) / n, 4) if n else None)
+            h = hostile.get(int(r[0]))
+            series["hostile"].append(round(h, 4) if h is not None else None)
+        return {"campaign": campaign, "bucket_s": bucket_s, "series": series}
+
+    def dashboard_top_posts(self, campaign: str, limit: int = 10) -> list[dict[str, Any]]:
+        """The most engaged-with original posts (reposts, replies, likes, quotes)."""
+        q = (
+            _POST_SELECT
+            + " AND p.kind != 'repost' AND p.deleted = 0 ORDER BY 9 DESC, p.seq LIMIT ?"
+        )
+        return [_post(r) for r in self.db.execute(q, (campaign, limit))]
+
+    def dashboard_latest_posts(self, campaign: str, limit: int = 10) -> list[dict[str, Any]]:
+        """The posts stored last (by store order), newest first."""
+        q = _POST_SELECT + " AND p.deleted = 0 ORDER BY p.seq DESC LIMIT ?"
+        return [_post(r) for r in self.db.execute(q, (campaign, limit))]
+
+    def dashboard_amplifiers(self, campaign: str, limit: int = 10) -> list[dict[str, Any]]:
+        """Accounts with the largest reach (followers) that posted in the campaign."""
+        rows = self.db.execute(
+            "SELECT p.author_handle, max(coalesce(p.followers, 0)) AS f, count(*),"
+            " sum(p.kind = 'repost'), min(p.created_at)"
+            " FROM campaign_posts c JOIN posts p ON p.platform = c.platform AND p.id = c.id"
+            " WHERE c.campaign = ? GROUP BY p.platform, p.author_id ORDER BY f DESC LIMIT ?",
+            (campaign, limit),
+        )
+        return [
+            {"author": r[0], "followers": r[1], "posts": r[2], "reposts": r[3],
+             "first_at": iso_us(r[4])}
+            for r in rows
+        ]  # fmt: skip
+
+    def dashboard_links(self, campaign: str, limit: int = 10) -> dict[str, list[dict[str, Any]]]:
+        """The most shared links and domains in the campaign."""
+        urls: Counter[str] = Counter()
+        domains: Counter[str] = Counter()
+        rows = self.db.execute(
+            "SELECT p.urls, p.domains FROM campaign_posts c JOIN posts p"
+            " ON p.platform = c.platform AND p.id = c.id WHERE c.campaign = ? AND p.urls != ''",
+            (campaign,),
+        )
+        for u, d in rows:
+            urls.update(set(split_list(u)))
+            domains.update(set(split_list(d)))
+        return {
+            "links": [{"url": k, "posts": v} for k, v in urls.most_common(limit)],
+            "domains": [{"domain": k, "posts": v} for k, v in domains.most_common(limit)],
+        }
+
+    def dashboard_alerts(self, campaign: str, limit: int = 50) -> list[dict[str, Any]]:
+        """The campaign's alerts, newest first, each with its evidence posts' text."""
+        out = []
+        for (raw,) in self.db.execute(
+            "SELECT alert FROM alerts WHERE campaign = ? ORDER BY at DESC, id DESC LIMIT ?",
+            (campaign, limit),
+        ).fetchall():
+            a = orjson.loads(raw)
+            ids = [str(i) for i in ((a.get("evidence") or {}).get("posts") or [])[:5]]
+            found = {}
+            if ids:
+                marks = ",".join("?" * len(ids))
+                q = f"SELECT id, author_handle, text FROM posts WHERE id IN ({marks})"
+                found = {r[0]: {"id": r[0], "author": r[1], "text": r[2]}
+                         for r in self.db.execute(q, ids)}  # fmt: skip
+            a["evidence_posts"] = [found[i] for i in ids if i in found]
+            out.append(a)
+        return out
+
+    def source_statuses(self) -> list[dict[str, Any]]:
+        """What each live source is doing now."""
+        rows = self.db.execute(
+            "SELECT source, state, detail, until, posts_per_min, updated_at FROM source_status"
+            " ORDER BY source"
+        )
+        keys = ("source", "state", "detail", "until", "posts_per_min", "updated_at")
+        return [dict(zip(keys, r, strict=True)) for r in rows]
