@@ -129,3 +129,103 @@ def test_markup_in_posts_is_shown_as_text_and_never_runs(page: Any, store_path: 
     # a javascript: link in evidence stays text, never a link
     assert page.locator("#alerts a[href^='javascript']").count() == 0
     _shot(page, "dashboard-hostile-markup")
+
+
+def test_error_badge_clears_after_a_good_poll(
+    browser: Any, dashboard: Running, store_path: str
+) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    page = context.new_page()  # its own page: the failed poll logs a console error on purpose
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(dashboard.url + "/")
+    page.wait_for_selector("#conn.live:text-is('live')")
+    page.route("**/api/campaigns", lambda route: route.fulfill(status=500, body="{}"))
+    with Store(store_path) as store:
+        write(store, [make_post(60, "first change #askjpm", minutes=60)])
+    page.wait_for_selector("#conn.error:text('error')")
+    page.unroute("**/api/campaigns")
+    with Store(store_path) as store:
+        write(store, [make_post(61, "second change #askjpm", minutes=61)])
+    page.wait_for_selector("#latest li:has-text('second change')")
+    page.wait_for_selector("#conn.live:text-is('live')")
+    context.close()
+
+
+def test_level_badge_shows_the_alert_state(page: Any, store_path: str) -> None:
+    # the detector's window level says warning, the latest alert says crisis
+    with Store(store_path) as store:
+        write(
+            store, [make_post(70, "meltdown #askjpm", minutes=70)],
+            alerts=[make_alert("crisis", 70, post_id="1070")],
+            metrics=[window(70, 90, 0.95, "warning")],
+        )  # fmt: skip
+    page.wait_for_selector("#alerts li[data-level='crisis']")
+    assert page.text_content("#campaign-level") == "crisis"
+    with Store(store_path) as store:
+        write(store, [], alerts=[make_alert("all_clear", 90)])
+    page.wait_for_selector("#alerts li[data-level='all_clear']")
+    page.wait_for_selector("#campaign-level:text-is('none')")
+    assert page.text_content("#campaign-list li[data-campaign='askjpm'] .level") == "none"
+
+
+def test_alert_evidence_is_a_labelled_table(page: Any) -> None:
+    row = page.locator("#alerts table.evidence tr[data-metric='risk']")
+    assert row.locator("th").text_content() == "hijack risk"
+    assert row.locator("td").text_content() == "0.70"
+    assert page.locator("#alerts table.evidence th", has_text="people").count() == 1
+
+
+def test_lines_break_across_gaps_in_time(page: Any, store_path: str) -> None:
+    with Store(store_path) as store:  # six hours after the last window, one more
+        write(store, [make_post(80, "back again #askjpm", minutes=400)],
+              metrics=[window(400, 5, 0.1)])  # fmt: skip
+    page.wait_for_selector("#latest li:has-text('back again')")
+    data = page.evaluate("window.__foretold.charts.risk.data")
+    t, risk = data[0], data[1]
+    assert len(t) == 10 and risk[8] is None  # 8 windows, a break, the new one
+    assert t[8] == t[7] + 300 and t[9] - t[7] == 365 * 60
+
+
+def test_phone_layout_has_no_sideways_scroll(browser: Any, dashboard: Running) -> None:
+    context = browser.new_context(viewport={"width": 400, "height": 800}, is_mobile=True)
+    pg = context.new_page()
+    pg.goto(dashboard.url + "/")
+    pg.wait_for_selector("body[data-updates]")
+    pg.wait_for_selector("#chart-mix canvas")
+    widths = pg.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    _shot(pg, "dashboard-phone")
+    context.close()
+    assert widths[0] <= widths[1] == 400
+
+
+@pytest.fixture
+def two_campaigns(tmp_path: Path) -> Iterator[Running]:
+    from foretold.store import post_row
+    from tests.web.conftest import serve
+
+    path = str(tmp_path / "two.db")
+    with Store(path) as store:
+        store.put_campaigns([("a-quiet", {}), ("zz-busy", {})])
+        old, new = make_post(1, "long ago", minutes=-600), make_post(2, "just now", minutes=30)
+        store.write_rows(
+            [post_row(old), post_row(new)], [],
+            [("a-quiet", "x", old.id), ("zz-busy", "x", new.id)],
+        )  # fmt: skip
+    running = serve(path)
+    yield running
+    running.server.shutdown()
+    running.server.server_close()
+
+
+def test_opens_on_the_most_recently_active_campaign(browser: Any, two_campaigns: Running) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    pg = context.new_page()
+    pg.goto(two_campaigns.url + "/")
+    pg.wait_for_selector("body[data-updates]")
+    title = pg.text_content("#campaign-title")
+    pg.goto(two_campaigns.url + "/#a-quiet")  # a chosen campaign still wins
+    pg.wait_for_selector("#campaign-title:text-is('a-quiet')")
+    context.close()
+    assert title == "zz-busy"

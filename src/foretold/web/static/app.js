@@ -6,7 +6,8 @@
   const PHASE_COLOURS = { quiet: "rgba(140,149,159,0.06)", weak_signals: "rgba(212,167,44,0.10)",
     negative_turn: "rgba(232,119,46,0.10)", escalation: "rgba(232,119,46,0.18)",
     takeover: "rgba(207,34,46,0.16)", press_pickup: "rgba(130,80,223,0.16)", decay: "rgba(45,164,78,0.10)" };
-  const state = { campaign: null, charts: {}, timeline: null, refreshing: false, again: false, updates: 0 };
+  const state = { campaign: null, charts: {}, timeline: null, mix: null, refreshing: false, again: false,
+    updates: 0, failed: false, stream: "connecting…" };
 
   function el(tag, attrs, ...children) {
     const node = document.createElement(tag);
@@ -41,6 +42,61 @@
   }
   const enc = encodeURIComponent;
 
+  // Columns for uPlot with a null row wherever time jumps by more than 1.5 steps, so no
+  // line is drawn across a gap (uPlot breaks a line at null).
+  function withGaps(t, cols, step) {
+    const out = [[], ...cols.map(() => [])];
+    for (let i = 0; i < t.length; i++) {
+      if (i > 0 && step > 0 && t[i] - t[i - 1] > 1.5 * step) {
+        out[0].push(t[i - 1] + step);
+        cols.forEach((c, j) => out[j + 1].push(null));
+      }
+      out[0].push(t[i]);
+      cols.forEach((c, j) => out[j + 1].push(c[i] === undefined ? null : c[i]));
+    }
+    return out;
+  }
+  function typicalStep(t) {
+    const d = [];
+    for (let i = 1; i < t.length; i++) if (t[i] > t[i - 1]) d.push(t[i] - t[i - 1]);
+    d.sort((a, b) => a - b);
+    return d.length ? d[Math.floor(d.length / 2)] : 0;
+  }
+  // Trailing mean over `n` buckets of one contiguous run (a gap restarts it), weighted by
+  // the posts labelled in each bucket when `weights` is given.
+  function smooth(t, values, n, step, weights) {
+    if (n <= 1) return values;
+    return values.map((v, i) => {
+      let sum = 0, total = 0;
+      for (let k = i; k > i - n && k >= 0; k--) {
+        if (k < i && t[k + 1] - t[k] > 1.5 * step) break;
+        if (values[k] === null || values[k] === undefined) continue;
+        const w = weights ? weights[k] : 1;
+        sum += values[k] * w; total += w;
+      }
+      return total ? sum / total : null;
+    });
+  }
+  const METRIC_LABELS = {
+    risk: ["hijack risk", "risk"], hostile_share_15m: ["hostile share, 15 min", "pct"],
+    hostile_share_60m: ["hostile share, 60 min", "pct"], baseline_hostile_share: ["usual hostile share", "pct"],
+    hostile_posts_15m: ["hostile posts, 15 min", "num"], expected_hostile_posts_15m: ["expected hostile posts, 15 min", "dec"],
+    posts_15m: ["posts, 15 min", "num"], baseline_posts_per_min: ["usual posts per minute", "dec"],
+    hostile_question_share_15m: ["hostile questions, 15 min", "pct"], reach_hostility_15m: ["hostility weighted by reach, 15 min", "dec"],
+    newcomer_share_15m: ["newcomers, 15 min", "pct"], branching_60m: ["cascade branching, 60 min", "dec"],
+    amplifiers_60m: ["amplifiers, 60 min", "num"], news_posts_60m: ["news posts, 60 min", "num"],
+    hostility_15m: ["hostility, 15 min", "dec"], baseline_hostility: ["usual hostility", "dec"],
+    cusum: ["CUSUM statistic", "dec"], ewma_score: ["EWMA score", "dec"], change_point: ["change-point probability", "dec"],
+  };
+  function metricValue(v, kind) {
+    if (v === null || v === undefined) return "–";
+    if (typeof v !== "number") return String(v);
+    if (kind === "pct") return (100 * v).toFixed(1) + "%";
+    if (kind === "num") return num(v);
+    if (kind === "risk") return v.toFixed(2);
+    return Number.isInteger(v) ? num(v) : v.toFixed(2);
+  }
+
   function renderCampaigns(list) {
     const ul = clear(document.getElementById("campaign-list"));
     for (const c of list) {
@@ -66,29 +122,37 @@
     if (!posts.length) ol.append(el("li", {}, "none yet"));
   }
 
+  function evidenceTable(a) {
+    const ev = a.evidence || {};
+    const table = el("table", { class: "evidence" });
+    const row = (label, ...value) => table.append(el("tr", {}, el("th", { scope: "row" }, label), el("td", {}, ...value)));
+    if ((a.signals || []).length) row("signals", a.signals.map((x) => x.replaceAll("_", " ")).join(", "));
+    if ((ev.authors || []).length) row("people", ev.authors.join(", "));
+    if ((ev.links || []).length) {
+      const ul = el("ul", {});
+      for (const u of ev.links) ul.append(el("li", {}, safeLink(u)));
+      row("links", ul);
+    }
+    if ((a.evidence_posts || []).length) {
+      const ul = el("ul", {});
+      for (const p of a.evidence_posts) ul.append(el("li", {}, el("span", { class: "post-text" }, p.text), " — @" + p.author));
+      row("posts", ul);
+    }
+    for (const [k, v] of Object.entries(ev.metrics || {})) {
+      const [label, kind] = METRIC_LABELS[k] || [k.replaceAll("_", " "), "dec"];
+      const tr = el("tr", { class: "metric", dataset: { metric: k } }, el("th", { scope: "row" }, label),
+        el("td", { class: "num" }, metricValue(v, kind)));
+      table.append(tr);
+    }
+    return table;
+  }
+
   function renderAlerts(alerts) {
     const ol = clear(document.getElementById("alerts"));
     for (const a of alerts) {
-      const ev = a.evidence || {};
-      const evidence = el("div", { class: "evidence" });
-      if ((a.signals || []).length) evidence.append(el("div", {}, "signals: " + a.signals.join(", ")));
-      if ((ev.authors || []).length) evidence.append(el("div", {}, "people: " + ev.authors.join(", ")));
-      if ((ev.links || []).length) {
-        const ul = el("ul", {});
-        for (const u of ev.links) ul.append(el("li", {}, safeLink(u)));
-        evidence.append(el("div", {}, "links:"), ul);
-      }
-      if ((a.evidence_posts || []).length) {
-        const ul = el("ul", {});
-        for (const p of a.evidence_posts) ul.append(el("li", {}, el("span", { class: "post-text" }, p.text), " — @" + p.author));
-        evidence.append(el("div", {}, "posts:"), ul);
-      }
-      const m = ev.metrics || {};
-      const keys = Object.keys(m).slice(0, 8);
-      if (keys.length) evidence.append(el("div", {}, keys.map((k) => k + " " + m[k]).join(" · ")));
       ol.append(el("li", { class: "alert", dataset: { id: a.id, level: a.level } },
         levelBadge(a.level), " ", el("span", { class: "post-meta" }, a.at), " ",
-        el("div", { class: "summary" }, a.summary), evidence));
+        el("div", { class: "summary" }, a.summary), evidenceTable(a)));
     }
     if (!alerts.length) ol.append(el("li", {}, "no alerts"));
   }
@@ -135,14 +199,27 @@
     }
     const phases = clear(document.getElementById("phases"));
     const end = u.scales.x.max;
-    tl.phases.forEach((p, i) => {
-      const next = i + 1 < tl.phases.length ? tl.phases[i + 1].t : end;
+    const runs = mergedPhases(tl.phases);
+    let lastLabelEnd = -Infinity;
+    runs.forEach((p, i) => {
+      const next = i + 1 < runs.length ? runs[i + 1].t : end;
       const x0 = Math.max(0, u.valToPos(p.t, "x"));
       const x1 = Math.min(width, u.valToPos(next, "x"));
       if (x1 <= x0) return;
-      phases.append(el("span", { class: "phase", title: p.phase + " from " + p.at, dataset: { phase: p.phase },
-        style: "left:" + (left + x0) + "px;width:" + (x1 - x0) + "px" }, p.phase.replace("_", " ")));
+      const label = p.phase.replaceAll("_", " ");
+      // a label is shown only where it fits in its band and clears the previous label
+      const need = 6 * label.length + 8;  // 11 px text: about 6 px a character
+      const fits = x1 - x0 >= need && x0 >= lastLabelEnd;
+      if (fits) lastLabelEnd = x0 + need;
+      phases.append(el("span", { class: "phase", title: label + " from " + p.at, dataset: { phase: p.phase, labelled: fits ? "1" : "0" },
+        style: "left:" + (left + x0) + "px;width:" + (x1 - x0) + "px" }, fits ? label : ""));
     });
+  }
+
+  function mergedPhases(list) {
+    const out = [];
+    for (const p of list) if (!out.length || out[out.length - 1].phase !== p.phase) out.push(p);
+    return out;
   }
 
   function drawCanvasOverlays(u) {
@@ -151,8 +228,9 @@
     const ctx = u.ctx, top = u.bbox.top, h = u.bbox.height;
     ctx.save();
     const end = u.scales.x.max;
-    tl.phases.forEach((p, i) => {
-      const next = i + 1 < tl.phases.length ? tl.phases[i + 1].t : end;
+    const runs = mergedPhases(tl.phases);
+    runs.forEach((p, i) => {
+      const next = i + 1 < runs.length ? runs[i + 1].t : end;
       const x0 = u.valToPos(p.t, "x", true), x1 = u.valToPos(next, "x", true);
       ctx.fillStyle = PHASE_COLOURS[p.phase] || "rgba(0,0,0,0.04)";
       ctx.fillRect(x0, top, Math.max(0, x1 - x0), h);
@@ -167,36 +245,59 @@
     ctx.restore();
   }
 
-  function chartWidth(id) { return Math.max(300, document.getElementById(id).clientWidth || 800); }
+  function chartWidth(id) { return Math.max(200, document.getElementById(id).clientWidth || 800); }
+  const SYNC = { key: "timeline" };
+  const PADDING = [10, 28, null, null];  // the same right edge for both panels: their times line up
 
   function renderRisk(tl) {
     state.timeline = tl;
     const s = tl.series;
-    const data = [s.t, s.posts, s.risk];
-    if (state.charts.risk) { state.charts.risk.setData(data); return; }
-    const opts = {
-      width: chartWidth("chart-risk"), height: 260,
-      scales: { x: { time: true }, risk: { range: [0, 1] } },
-      series: [{}, { label: "posts / 15 min", stroke: "#57606a", fill: "rgba(87,96,106,0.12)", width: 1 },
-        { label: "hijack risk", stroke: "#cf222e", width: 2, scale: "risk", value: (u, v) => v === null ? "–" : v.toFixed(2) }],
-      axes: [{}, { label: "posts" }, { scale: "risk", side: 1, label: "hijack risk", grid: { show: false } }],
+    const step = typicalStep(s.t);
+    const [t, posts, risk] = withGaps(s.t, [s.posts, s.risk], step);
+    if (state.charts.volume) {
+      state.charts.volume.setData([t, posts]);
+      state.charts.risk.setData([t, risk]);
+      return;
+    }
+    const bars = uPlot.paths && uPlot.paths.bars ? uPlot.paths.bars({ size: [0.9, 12] }) : undefined;
+    state.charts.volume = new uPlot({
+      width: chartWidth("chart-volume"), height: 130, cursor: { sync: SYNC }, padding: PADDING,
+      scales: { x: { time: true } },
+      series: [{}, { label: "posts / window", stroke: "#57606a", fill: "rgba(87,96,106,0.35)", width: 1, paths: bars }],
+      axes: [{ show: false }, { label: "posts", size: 60 }],  // the risk chart below has the time axis
+    }, [t, posts], document.getElementById("chart-volume"));
+    state.charts.risk = new uPlot({
+      width: chartWidth("chart-risk"), height: 200, cursor: { sync: SYNC }, padding: PADDING,
+      scales: { x: { time: true }, y: { range: [0, 1] } },
+      series: [{}, { label: "hijack risk", stroke: "#cf222e", width: 2, value: (u, v) => v === null ? "–" : v.toFixed(2) }],
+      axes: [{}, { label: "hijack risk", size: 60 }],
       hooks: { draw: [drawCanvasOverlays, drawOverlays] },
-    };
-    state.charts.risk = new uPlot(opts, data, document.getElementById("chart-risk"));
+    }, [t, risk], document.getElementById("chart-risk"));
+  }
+
+  const MIX_SERIES = [
+    ["hostile", "#cf222e", 3, []], ["negative", "#e8772e", 2, [8, 4]], ["ironic", "#8250df", 2, [2, 3]],
+    ["offensive", "#24292f", 1.5, [10, 3, 2, 3]], ["positive", "#2da44e", 2, []],
+  ];
+
+  function mixData(mix) {
+    const s = mix.series;
+    const n = Number(document.getElementById("mix-smooth").value) || 1;
+    const step = mix.bucket_s;
+    const cols = MIX_SERIES.map(([k]) => smooth(s.t, s[k], n, step, k === "hostile" ? null : s.labelled));
+    return withGaps(s.t, cols, step);
   }
 
   function renderMix(mix) {
-    const s = mix.series;
-    const data = [s.t, s.hostile, s.negative, s.ironic, s.offensive, s.positive];
+    state.mix = mix;
+    const data = mixData(mix);
     if (state.charts.mix) { state.charts.mix.setData(data); return; }
     const share = (u, v) => pct(v);
     const opts = {
       width: chartWidth("chart-mix"), height: 220,
       scales: { x: { time: true }, y: { range: [0, 1] } },
-      series: [{}, { label: "hostile", stroke: "#cf222e", width: 2, value: share },
-        { label: "negative", stroke: "#e8772e", value: share }, { label: "ironic", stroke: "#8250df", value: share },
-        { label: "offensive", stroke: "#6e7781", value: share }, { label: "positive", stroke: "#2da44e", value: share }],
-      axes: [{}, { values: (u, vals) => vals.map((v) => Math.round(v * 100) + "%") }],
+      series: [{}, ...MIX_SERIES.map(([label, stroke, width, dash]) => ({ label, stroke, width, dash, value: share }))],
+      axes: [{}, { values: (u, vals) => vals.map((v) => Math.round(v * 100) + "%"), size: 50 }],
     };
     state.charts.mix = new uPlot(opts, data, document.getElementById("chart-mix"));
   }
@@ -212,7 +313,7 @@
     try {
       const [campaigns, sources] = await Promise.all([api("/api/campaigns"), api("/api/sources")]);
       const wanted = decodeURIComponent(location.hash.slice(1));
-      const name = campaigns.some((c) => c.name === wanted) ? wanted : (campaigns[0] ? campaigns[0].name : null);
+      const name = campaigns.some((c) => c.name === wanted) ? wanted : mostRecentlyActive(campaigns);
       if (name !== state.campaign) { resetCharts(); state.campaign = name; }
       renderCampaigns(campaigns);
       renderSources(sources);
@@ -233,22 +334,46 @@
       }
       state.updates += 1;
       document.body.dataset.updates = String(state.updates);
+      state.failed = false;
+      showConnection();
     } catch (e) {
-      document.getElementById("conn").textContent = "error: " + e.message;
+      state.failed = true;
+      const conn = document.getElementById("conn");
+      conn.textContent = "error: " + e.message;
+      conn.className = "conn error";
     } finally {
       state.refreshing = false;
       if (state.again) { state.again = false; setTimeout(refresh, 300); }
     }
   }
 
-  function listen() {
+  // the connection badge: an error shows until the next good refresh, then the stream's state
+  function showConnection() {
+    if (state.failed) return;
     const conn = document.getElementById("conn");
+    conn.textContent = state.stream;
+    conn.className = state.stream === "live" ? "conn live" : "conn";
+  }
+
+  function mostRecentlyActive(campaigns) {
+    let best = null;
+    for (const c of campaigns) {
+      if (best === null || (c.active_at || "") > (best.active_at || "")) best = c;
+    }
+    return best ? best.name : null;
+  }
+
+  function listen() {
     const events = new EventSource("/events");
-    events.onopen = () => { conn.textContent = "live"; conn.className = "conn live"; };
-    events.onerror = () => { conn.textContent = "reconnecting…"; conn.className = "conn"; };
+    events.onopen = () => { state.stream = "live"; showConnection(); };
+    events.onerror = () => { state.stream = "reconnecting…"; showConnection(); };
     events.addEventListener("change", () => refresh());
   }
 
+  document.getElementById("mix-smooth").addEventListener("change", () => {
+    if (state.charts.mix && state.mix) state.charts.mix.setData(mixData(state.mix));
+  });
+  window.__foretold = state;  // read by the browser tests (charts' data); nothing reads it back
   window.addEventListener("hashchange", refresh);
   window.addEventListener("resize", () => {
     for (const [id, c] of Object.entries(state.charts)) c.setSize({ width: chartWidth("chart-" + id), height: c.height });
