@@ -33,11 +33,13 @@ from typing import IO, Any
 
 import orjson
 
+from foretold.clock import Clock
 from foretold.errors import FormatError, InputError
 from foretold.formats import Record, detect, reader_named, x_v2
 from foretold.formats.csv_rows import DEFAULT_MAP, read_rows, text_lines
 from foretold.formats.x_v2_decoder import decode_tweet
-from foretold.post import Deletion
+from foretold.post import Deletion, Post
+from foretold.streamtime import StreamTime, StreamTimeConfig, Where
 
 BATCH = 2000
 #: The longest line read, in bytes (8 MiB): a raw X API page of 100 tweets with its
@@ -198,9 +200,11 @@ def read_lines(
     reader: ModuleType | None = None,
     strict: bool = False,
     batch_size: int = BATCH,
+    gate: StreamTime | None = None,
 ) -> Iterator[list[Record]]:
-    """Batches of records from JSON lines; ``reader`` None means detect per line."""
-    return _line_batches(lines, source, stats, quarantine, reader, strict, batch_size)
+    """Batches of records from JSON lines; ``reader`` None means detect per line; posts
+    pass the stream-time ``gate`` when one is given (:func:`read_batches` gives one)."""
+    return _line_batches(lines, source, stats, quarantine, reader, strict, batch_size, gate)
 
 
 def _line_batches(
@@ -211,6 +215,7 @@ def _line_batches(
     reader: ModuleType | None,
     strict: bool,
     size: int,
+    gate: StreamTime | None,
 ) -> Iterator[list[Record]]:
     """Batches are filled here rather than by a generator per record: this loop runs
     once per line of a firehose, and the fast path's counts are added per batch."""
@@ -235,8 +240,11 @@ def _line_batches(
             line.put(quarantine, source, n)
             continue
         if fast is not None and (post := fast(line)) is not None:
-            append(post)
             fast_posts += 1
+            if gate is None:
+                append(post)
+            else:
+                batch.extend(gate.admit(post, (source, n)))
             if len(batch) >= size:
                 _count_fast(stats, fast_posts)
                 fast_posts = 0
@@ -275,9 +283,13 @@ def _line_batches(
         for rec in records:
             if isinstance(rec, Deletion):
                 stats.deletions += 1
+                append(rec)
+                continue
+            stats.posts += 1
+            if gate is None:
+                append(rec)
             else:
-                stats.posts += 1
-            append(rec)
+                batch.extend(gate.admit(rec, (source, n)))
         if len(batch) >= size:
             _count_fast(stats, fast_posts)
             fast_posts = 0
@@ -306,11 +318,21 @@ def read_csv(
     platform: str = "csv",
     strict: bool = False,
     batch_size: int = BATCH,
+    gate: StreamTime | None = None,
 ) -> Iterator[list[Record]]:
-    """Batches of posts from a CSV file with a column mapping."""
-    return _batched(
-        _csv_records(stream, source, stats, quarantine, mapping, platform, strict), batch_size
-    )
+    """Batches of posts from a CSV file with a column mapping (through ``gate``, if any)."""
+    rows = _csv_records(stream, source, stats, quarantine, mapping, platform, strict)
+    return _batched(_gated(rows, source, gate), batch_size)
+
+
+def _gated(
+    posts: Iterator[tuple[Post, int]], source: str, gate: StreamTime | None
+) -> Iterator[Record]:
+    for post, n in posts:
+        if gate is None:
+            yield post
+        else:
+            yield from gate.admit(post, (source, n))
 
 
 def _csv_records(
@@ -321,7 +343,7 @@ def _csv_records(
     mapping: dict[str, str] | None,
     platform: str,
     strict: bool,
-) -> Iterator[Record]:
+) -> Iterator[tuple[Post, int]]:
     rows = 0
     for line_no, item, row in read_rows(text_lines(stream), mapping or DEFAULT_MAP, platform):
         rows += 1
@@ -336,7 +358,7 @@ def _csv_records(
         stats.posts += 1
         stats.parsed += 1
         stats.formats["csv"] += 1
-        yield item
+        yield item, line_no
     stats.lines += rows
 
 
@@ -359,18 +381,39 @@ def read_batches(
     strict: bool = False,
     csv_map: dict[str, str] | None = None,
     csv_platform: str = "csv",
+    clock: Clock | None = None,
+    stream_time: StreamTimeConfig | None = None,
 ) -> Iterator[list[Record]]:
-    """Batches of records from every path in turn (``-`` is stdin)."""
+    """Batches of records from every path in turn (``-`` is stdin).
+
+    Every post passes one :class:`~foretold.streamtime.StreamTime` gate across all the
+    paths (``clock`` gives the wall clock it reads): posts from the future, and lone posts
+    far ahead of the stream, are quarantined so they cannot move stream time.
+    """
+
+    def refuse(post: Post, where: Where, reason: str) -> None:
+        if strict:
+            raise InputError(f"{where[0]}:{where[1]}: {reason}")
+        stats.quarantined += 1
+        stats.posts -= 1
+        stats.parsed -= 1
+        quarantine.put(where[0], where[1], post.raw or orjson.dumps(post.to_dict()), reason)
+
+    gate = StreamTime(clock, stream_time, refuse)
     for path in paths:
         is_csv = fmt == "csv" or (fmt == "auto" and _looks_csv(path))
         with open_input(path) as stream:
             if is_csv:
-                yield from read_csv(stream, path, stats, quarantine, csv_map, csv_platform, strict)
+                yield from read_csv(
+                    stream, path, stats, quarantine, csv_map, csv_platform, strict, gate=gate
+                )
             else:
                 reader = None if fmt == "auto" else reader_named(fmt)
                 yield from read_lines(
-                    bounded_lines(stream), path, stats, quarantine, reader, strict
+                    bounded_lines(stream), path, stats, quarantine, reader, strict, gate=gate
                 )
+    if rest := gate.flush():
+        yield list(rest)
 
 
 def _looks_csv(path: str) -> bool:

@@ -41,6 +41,7 @@ from foretold.errors import ForetoldError, FormatError
 from foretold.ingest import IngestStats, Quarantine
 from foretold.post import Deletion, Post
 from foretold.records import Record as Record  # the one definition; sources yield these
+from foretold.streamtime import StreamTime, StreamTimeConfig
 
 T = TypeVar("T")
 State = Literal[
@@ -199,10 +200,16 @@ class RecentKeys:
 
 
 class Decoder:
-    """JSON payloads to records with a platform reader; bad ones go to the quarantine."""
+    """JSON payloads to records with a platform reader; bad ones go to the quarantine, and
+    so do posts dated in the future (:mod:`foretold.streamtime`, the live rule)."""
 
     def __init__(
-        self, source: str, reader: Any, quarantine: Quarantine, stats: IngestStats
+        self,
+        source: str,
+        reader: Any,
+        quarantine: Quarantine,
+        stats: IngestStats,
+        stream_time: StreamTimeConfig | None = None,
     ) -> None:
         self.source = source
         self.reader = reader
@@ -210,6 +217,8 @@ class Decoder:
         self.stats = stats
         self._n = 0
         self._lock = threading.Lock()
+        live = stream_time or StreamTimeConfig(hold=False)
+        self._gate = StreamTime(SystemClock(), live, self._refuse_post)
 
     def loads(self, raw: bytes, line: int | None = None) -> Any:
         """The decoded payload, or None (quarantined) when it is not JSON; ``line`` is the
@@ -236,6 +245,12 @@ class Decoder:
         except Exception as e:  # a reader bug must not lose the payload either
             self.refuse(raw, f"{self.reader.NAME}: reader failed: {type(e).__name__}: {e}", line)
             return []
+        if out:
+            where = (self.source, self._n if line is None else line)
+            out = [q for r in out for q in (self._gate.admit(r, where) if isinstance(r, Post)
+                                            else (r,))]  # fmt: skip
+            if not out:
+                return out
         with self._lock:
             if out:
                 self.stats.parsed += 1
@@ -245,6 +260,9 @@ class Decoder:
             else:
                 self.stats.events_skipped += 1
         return out
+
+    def _refuse_post(self, post: Post, where: tuple[str, int], reason: str) -> None:
+        self.refuse(post.raw, reason, where[1])
 
     def refuse(self, raw: bytes, reason: str, line: int | None = None) -> None:
         """Quarantine one payload with why it was refused."""
