@@ -8,8 +8,9 @@ them from a configuration.
 
 ::
 
-    read_batches ──> [track] ──> [classify] ──> [detect] ──> store.write_batch
-                                                     └────> alerts file / sinks
+    read_batches ──> [track] ──> [classify] ──> [detect] ──> after.seal ──> writer (store)
+                                                                          └──> after.stored
+                                                                               (alerts file)
 
 A :class:`Stage` sees each :class:`Batch` in stream order and adds what it
 learns (campaign memberships, labels, alerts) to it; the runner writes the
@@ -32,16 +33,16 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import IO, Any
 
-import orjson
-
 from foretold.clock import Clock, SystemClock
 from foretold.post import Post
 from foretold.records import Batch, Record, Stage
+from foretold.runs import AfterStore
 from foretold.store import Store
 from foretold.writer import BatchWriter, InlineWriter, ProcessWriter, message
 
@@ -73,13 +74,16 @@ class RunResult:
     alerts: int = 0
     seconds: float = 0.0
     last_stream_time: datetime | None = None
+    stopped: bool = False  # a stop (signal) ended the run before its input did
 
 
 class Pipeline:
     """Runs stages over batches and writes each batch to the store.
 
     ``speed`` None replays as fast as possible; ``speed=60`` plays one stream
-    minute per wall second, sleeping on the injected clock.
+    minute per wall second, sleeping on the injected clock. ``after`` is what happens
+    around each write (outbox rows, detector snapshot, the alerts file: see
+    :class:`~foretold.runs.AfterStore`); ``alerts_out`` alone is the alerts file.
     """
 
     def __init__(
@@ -91,27 +95,32 @@ class Pipeline:
         speed: float | None = None,
         on_batch: Callable[[Batch, RunResult], None] | None = None,
         separate_writer: bool = True,
+        after: AfterStore | None = None,
     ) -> None:
         self.store = store
         self.stages = tuple(stages)
         self.clock = clock or SystemClock()
-        self.alerts_out = alerts_out
         self.speed = speed
         self.on_batch = on_batch
         self.separate_writer = separate_writer
+        self.after = after or AfterStore(store, self.clock, alerts_out=alerts_out)
 
-    def run(self, batches: Iterable[list[Record]]) -> RunResult:
+    def run(
+        self, batches: Iterable[list[Record]], stop: threading.Event | None = None
+    ) -> RunResult:
         """Process every batch; returns the totals once every batch is stored.
 
         A file store is written by a child process (:mod:`foretold.writer`), so
-        reading and parsing the next batch overlaps storing this one.
+        reading and parsing the next batch overlaps storing this one. Once ``stop``
+        is set (Ctrl-C, SIGTERM) the batch in hand is finished (a paced run stops
+        waiting) and stored, and the run ends with ``result.stopped``.
         """
         result = RunResult()
         started = self.clock.monotonic()
-        pace = _Pacer(self.clock, self.speed) if self.speed else None
+        pace = _Pacer(self.clock, self.speed, stop) if self.speed else None
         writer = self._writer()
         with _bulk_gc():
-            self._run(batches, result, pace, writer)
+            self._run(batches, result, pace, writer, stop)
         result.seconds = self.clock.monotonic() - started
         return result
 
@@ -121,6 +130,7 @@ class Pipeline:
         result: RunResult,
         pace: _Pacer | None,
         writer: BatchWriter,
+        stop: threading.Event | None,
     ) -> None:
         try:
             for records in batches:
@@ -129,6 +139,9 @@ class Pipeline:
                 else:
                     for chunk in pace.chunks(records):
                         self._process(chunk, result, writer)
+                if stop is not None and stop.is_set():
+                    result.stopped = True
+                    break
         except BaseException:
             with contextlib.suppress(Exception):
                 writer.close()  # keep every batch handed over so far, then re-raise
@@ -150,11 +163,9 @@ class Pipeline:
         posts = batch.posts
         for stage in self.stages:
             stage.process(batch)
+        self.after.seal(batch)
         writer.put(message(batch))
-        if batch.alerts and self.alerts_out is not None:
-            for alert in batch.alerts:
-                self.alerts_out.write(orjson.dumps(alert) + b"\n")
-            self.alerts_out.flush()
+        self.after.stored(batch)
         result.deletions += len(batch.deletions)
         result.alerts += len(batch.alerts)
         if posts:
@@ -182,12 +193,23 @@ def _bulk_gc() -> Iterator[None]:
 
 
 class _Pacer:
-    """Splits batches so that each post is processed when its stream time comes."""
+    """Splits batches so that each post is processed when its stream time comes; once
+    ``stop`` is set it waits no more (the rest of the batch in hand goes at once)."""
 
-    def __init__(self, clock: Clock, speed: float) -> None:
+    def __init__(self, clock: Clock, speed: float, stop: threading.Event | None = None) -> None:
         self.clock = clock
         self.speed = speed
+        self.stop = stop
         self.origin: tuple[datetime, float] | None = None
+
+    def _sleep(self, seconds: float) -> None:
+        if self.stop is None:
+            self.clock.sleep(seconds)
+            return
+        while seconds > 0 and not self.stop.is_set():  # short naps: a stop is seen at once
+            nap = min(seconds, 0.2)
+            self.clock.sleep(nap)
+            seconds -= nap
 
     def chunks(self, records: list[Record]) -> Iterable[list[Record]]:
         pending: list[Record] = []
@@ -202,7 +224,7 @@ class _Pacer:
                     if pending:
                         yield pending
                         pending = []
-                    self.clock.sleep(wait)
+                    self._sleep(wait)
             pending.append(rec)
         if pending:
             yield pending

@@ -49,7 +49,10 @@ class Batch:
     JSON)``. ``phases``: ``(campaign, start in microseconds, phase)``. ``cursors``:
     ``(source, cursor, updated_at ISO)`` set by a live source for the posts of this
     batch, stored in the same transaction so a restart resumes exactly after the last
-    stored post. The runner stores all of them with the posts.
+    stored post. ``deliveries``: the outbox rows ``(alert id, sink, due at)`` of the
+    alerts, and ``snapshots``: ``(name, state, updated_at ISO)`` of stages whose state
+    must be resumed with the cursors (both set by :class:`foretold.runs.AfterStore`).
+    The runner stores all of them with the posts, in one transaction.
     """
 
     posts: list[Post]
@@ -61,6 +64,8 @@ class Batch:
     metrics: list[tuple[str, int, int, bytes]] = field(default_factory=list)
     phases: list[tuple[str, int, str]] = field(default_factory=list)
     cursors: list[tuple[str, str, str]] = field(default_factory=list)
+    deliveries: list[tuple[str, str, str]] = field(default_factory=list)
+    snapshots: list[tuple[str, bytes, str]] = field(default_factory=list)
 
     @classmethod
     def of(cls, records: list[Record]) -> Batch:

@@ -1,12 +1,18 @@
-"""One run, in the library: the stages a configuration asks for.
+"""One run, in the library: the stages a configuration asks for, and what follows a batch.
 
-``replay``, ``watch``, the benchmark and the Kafka workers all run the same stages in
-the same order; this module is the one place that decides which::
+``replay``, ``watch`` and the Kafka workers run the same stages in the same order and
+do the same things around storing each batch; this module is the one place for both::
 
     campaigns? ──no──> (no Track, no Detect)
         │yes
         ▼
       Track ──> Classify (unless classify=False) ──> Detect (unless detect=False)
+                                                         │
+      AfterStore.seal:  outbox rows for the alerts,      ▼
+                        the detector snapshot ───> one transaction with the posts, cursors
+      AfterStore.stored: the alerts file                 (store.write_rows)
+      AfterStore.begin / finish: the run record
+      Delivery: a thread sending the outbox while a watch runs
 
 >>> from datetime import UTC, datetime
 >>> from foretold.campaigns import Campaign
@@ -21,14 +27,24 @@ the same order; this module is the one place that decides which::
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+import logging
+import random
+import threading
+from collections.abc import Mapping, Sequence
+from typing import IO, Any, Protocol
 
-from foretold.campaigns import Campaign, Track
+import orjson
+
+from foretold.campaigns import Campaign, Config, Track
 from foretold.clock import Clock
 from foretold.errors import ConfigError
-from foretold.records import Stage
+from foretold.records import Batch, Stage
+from foretold.store import Store
 
-__all__ = ["build_stages"]
+__all__ = ["AfterStore", "Delivery", "Snapshotting", "build_stages", "snapshot_stage"]
+
+log = logging.getLogger("foretold.runs")
 
 
 def build_stages(
@@ -57,3 +73,171 @@ def build_stages(
 
         stages.append(build_stage(campaigns, clock))
     return stages
+
+
+class Snapshotting(Protocol):
+    """A stage whose state can be saved and resumed (the ``Detect`` stage)."""
+
+    name: str
+
+    def snapshot(self) -> bytes: ...
+
+    def restore(self, state: bytes) -> None: ...
+
+
+def snapshot_stage(stages: Sequence[Stage]) -> Snapshotting | None:
+    """The detection stage of ``stages`` (the one whose state a restart must resume), or None."""
+    for stage in stages:
+        if stage.name == "detect" and hasattr(stage, "snapshot") and hasattr(stage, "restore"):
+            return stage  # type: ignore[return-value]
+    return None
+
+
+def snapshot_name(campaigns: Sequence[Campaign], extra: object = None) -> str:
+    """The name a detector snapshot is stored under: it changes with the campaigns (and
+    ``extra``, e.g. the detector settings), so a changed config starts afresh."""
+    spec = orjson.dumps([c.to_config() for c in campaigns], option=orjson.OPT_SORT_KEYS)
+    digest = hashlib.sha256(spec + repr(extra).encode()).hexdigest()[:16]
+    return f"detect:{digest}"
+
+
+class AfterStore:
+    """What every runner does around storing a batch its stages finished.
+
+    ``seal`` (before the batch goes to the writer) adds the outbox rows of its alerts
+    (for ``router``) and, with ``snapshot``, the detection stage's state under
+    ``snapshot_key``: both commit in the batch's transaction, with the posts and the
+    live cursors, so an alert is queued once and a restarted watch resumes the
+    detectors exactly where the stored cursors resume the sources. ``stored`` (after
+    the hand-over) writes the alerts file. ``begin``/``finish`` keep the run record and
+    ``restore`` resumes the detection stage from the store.
+
+    >>> from datetime import UTC, datetime
+    >>> from foretold.clock import ManualClock
+    >>> from foretold.sinks.routing import Router
+    >>> store = Store(":memory:")
+    >>> after = AfterStore(store, ManualClock(datetime(2026, 1, 1, tzinfo=UTC)),
+    ...                    router=Router({"c": ["ops"]}, [{"name": "ops", "type": "console"}]))
+    >>> batch = Batch(posts=[], alerts=[{"id": "a-1", "campaign": "c", "level": "crisis"}])
+    >>> after.seal(batch)
+    >>> batch.deliveries
+    [('a-1', 'ops', '2026-01-01T00:00:00.000000Z')]
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        *,
+        alerts_out: IO[bytes] | None = None,
+        router: Any = None,
+        snapshot: Snapshotting | None = None,
+        snapshot_key: str = "detect",
+    ) -> None:
+        self.store = store
+        self.clock = clock
+        self.alerts_out = alerts_out
+        self.router = router
+        self.snapshot = snapshot
+        self.snapshot_key = snapshot_key
+        self.run_id: int | None = None
+
+    def begin(self, command: str) -> int:
+        """Open the run record."""
+        self.run_id = self.store.start_run(command, self.clock.now())
+        return self.run_id
+
+    def restore(self) -> bool:
+        """Resume the detection stage from its stored snapshot; False when there is none."""
+        if self.snapshot is None:
+            return False
+        state = self.store.snapshot(self.snapshot_key)
+        if state is None:
+            return False
+        self.snapshot.restore(state)
+        return True
+
+    def seal(self, batch: Batch) -> None:
+        """Before writing: the alerts' outbox rows and the stage snapshot, into the batch."""
+        if batch.alerts and self.router is not None:
+            from foretold.sinks.outbox import delivery_rows
+
+            batch.deliveries.extend(delivery_rows(batch.alerts, self.router, self.clock.now()))
+        if self.snapshot is not None:
+            stamp = self.clock.now().isoformat()
+            batch.snapshots.append((self.snapshot_key, self.snapshot.snapshot(), stamp))
+
+    def stored(self, batch: Batch) -> None:
+        """After the hand-over to the writer: the alerts file, flushed per batch."""
+        if batch.alerts and self.alerts_out is not None:
+            for alert in batch.alerts:
+                self.alerts_out.write(orjson.dumps(alert) + b"\n")
+            self.alerts_out.flush()
+
+    def finish(self, summary: dict[str, Any]) -> None:
+        """Close the run record with its summary (a stopped run is finished too)."""
+        if self.run_id is not None:
+            self.store.finish_run(self.run_id, self.clock.now(), summary)
+
+
+def router_for(config: Config | None) -> Any:
+    """The outbox router of a config with ``[[sink]]`` tables, or None."""
+    if config is None or not config.sinks:
+        return None
+    from foretold.sinks import Router
+
+    return Router.from_config(config)
+
+
+class Delivery:
+    """Sends the outbox through the config's sinks: once (``run_once``) or on a thread
+    every ``every_s`` seconds while a watch runs (``start``/``stop``), on its own
+    connection when given the store's path. What fails stays pending for ``foretold
+    alerts --deliver``."""
+
+    def __init__(
+        self,
+        store: Store | str,
+        config: Config,
+        clock: Clock,
+        env: Mapping[str, str] | None = None,
+        every_s: float = 1.0,
+    ) -> None:
+        from foretold.sinks import Dispatcher, build_sinks, secret_values
+
+        self._own = isinstance(store, str)
+        self.store = Store(store) if isinstance(store, str) else store
+        self.dispatcher = Dispatcher(
+            self.store.db, build_sinks(config.sinks, env), clock, random.Random(),
+            secrets=secret_values(config.sinks, env),
+        )  # fmt: skip
+        self.every_s = every_s
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def run_once(self, limit: int = 1000) -> None:
+        """Try every due delivery once."""
+        self.dispatcher.run_once(limit=limit)
+
+    def start(self) -> None:
+        """Deliver on a thread until :meth:`stop`."""
+        self._thread = threading.Thread(target=self._loop, name="foretold-delivery", daemon=True)
+        self._thread.start()
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.every_s):
+            try:
+                self.run_once()
+            except Exception as e:  # the store busy, a sink bug: the outbox keeps the alert
+                log.warning("delivery pass failed: %s", e)
+
+    def stop(self) -> None:
+        """Stop the thread, make one last pass (alerts of the last batch), close."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+        try:
+            self.run_once()
+        finally:
+            if self._own:
+                self.store.close()

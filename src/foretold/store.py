@@ -29,7 +29,7 @@ from foretold.errors import StoreError
 from foretold.post import Author, Counts, Deletion, Post, Ref, parse_time
 from foretold.store_reads import Reads
 
-SCHEMA_VERSION = 2  # 2: deliveries and source_status
+SCHEMA_VERSION = 3  # 2: deliveries and source_status; 3: snapshots
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS posts (
@@ -106,6 +106,9 @@ CREATE TABLE IF NOT EXISTS source_status (    -- what each live source is doing 
     source TEXT PRIMARY KEY, state TEXT NOT NULL, detail TEXT NOT NULL, until TEXT,
     posts_per_min REAL NOT NULL DEFAULT 0, updated_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS snapshots (        -- a stage's state, stored with the cursors
+    name TEXT PRIMARY KEY, state BLOB NOT NULL, updated_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS runs (
     seq INTEGER PRIMARY KEY, command TEXT NOT NULL, started_at TEXT NOT NULL,
     finished_at TEXT, summary TEXT
@@ -132,6 +135,11 @@ _MERGE = (
     " following = coalesce(?, following), author_posts = coalesce(?, author_posts)"
     " WHERE platform = ? AND id = ?"
 )
+# the outbox (foretold.sinks.outbox): an alert already queued for a sink is not queued again
+_ENQUEUE = (
+    "INSERT OR IGNORE INTO deliveries (alert_id, sink, state, attempts, next_at)"
+    " VALUES (?, ?, 'pending', 0, ?)"
+)
 _MARK_DELETED = (
     "UPDATE posts SET deleted = 1 WHERE platform = ? AND id = ? AND deleted = 0"
     " AND EXISTS (SELECT 1 FROM deletions WHERE platform = ? AND id = ?)"
@@ -149,14 +157,23 @@ class Store(Reads):
 
     def __init__(self, path: str | Path, readonly: bool = False) -> None:
         self.path = str(path)
+        if self.path != ":memory:" and not readonly:
+            try:
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                why = (
+                    "a folder on the path is a file"
+                    if isinstance(e, (FileExistsError, NotADirectoryError))
+                    else (e.strerror or str(e))
+                )
+                raise StoreError(f"cannot create store {self.path!r}: {why}") from None
         try:
             if readonly:
                 self._db = open_readonly(Path(self.path))
             else:
-                if self.path != ":memory:":
-                    Path(self.path).parent.mkdir(parents=True, exist_ok=True)
                 self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             self._db.execute("PRAGMA busy_timeout = 10000")
+            self._check_foretold(readonly)
             self._has_deletions = False
             if not readonly:
                 if self._db.execute("PRAGMA page_count").fetchone()[0] == 0:
@@ -177,6 +194,23 @@ class Store(Reads):
                     "(export, alerts, status and serve can still read it)"
                 ) from None
             raise StoreError(f"cannot open store {self.path!r}: {e}") from None
+
+    def _check_foretold(self, readonly: bool) -> None:
+        """Refuse a file that is not a foretold store, before anything is written to it."""
+        try:
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            tables = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master")}
+        except sqlite3.DatabaseError:
+            self._db.close()
+            raise StoreError(
+                f"{self.path!r} is not a foretold store (not an SQLite database)"
+            ) from None
+        if "posts" not in tables and (readonly or (version == 0 and tables)):
+            self._db.close()
+            raise StoreError(
+                f"{self.path!r} is not a foretold store (an SQLite database without "
+                "foretold's tables)"
+            )
 
     def _migrate(self) -> None:
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
@@ -237,11 +271,16 @@ class Store(Reads):
         metrics: Iterable[tuple[str, int, int, bytes]] = (),
         phases: Iterable[tuple[str, int, str]] = (),
         cursors: Iterable[tuple[str, str, str]] = (),
+        deliveries: Iterable[tuple[str, str, str]] = (),
+        snapshots: Iterable[tuple[str, bytes, str]] = (),
     ) -> tuple[int, int, int]:
         """:meth:`write_batch` for posts already turned into rows by :func:`post_row`, with
         what the stages added: alerts, window ``metrics`` ``(campaign, window seconds,
         window end in microseconds, metrics JSON)`` and ``phases`` ``(campaign, start in
-        microseconds, phase)``, all in one transaction."""
+        microseconds, phase)``, a live source's ``cursors``, the outbox rows of the alerts
+        (``deliveries``: ``(alert id, sink, due at)``, see :mod:`foretold.sinks.outbox`)
+        and stage ``snapshots`` ``(name, state, updated_at ISO)``, all in one
+        transaction."""
         db = self._db
         try:
             db.execute("BEGIN IMMEDIATE")
@@ -269,6 +308,8 @@ class Store(Reads):
             db.executemany("INSERT OR REPLACE INTO window_metrics VALUES (?, ?, ?, ?)", metrics)
             db.executemany("INSERT OR REPLACE INTO phases VALUES (?, ?, ?)", phases)
             db.executemany("INSERT OR REPLACE INTO cursors VALUES (?, ?, ?)", cursors)
+            db.executemany(_ENQUEUE, deliveries)
+            db.executemany("INSERT OR REPLACE INTO snapshots VALUES (?, ?, ?)", snapshots)
             db.execute("COMMIT")
         except sqlite3.Error as e:
             if db.in_transaction:
@@ -280,6 +321,11 @@ class Store(Reads):
         """The last cursor stored for a live source (stored with its batch), or None."""
         row = self._db.execute("SELECT cursor FROM cursors WHERE source = ?", (source,)).fetchone()
         return None if row is None else str(row[0])
+
+    def snapshot(self, name: str) -> bytes | None:
+        """The state last stored for a stage under ``name`` (with its batch), or None."""
+        row = self._db.execute("SELECT state FROM snapshots WHERE name = ?", (name,)).fetchone()
+        return None if row is None else bytes(row[0])
 
     def checkpoint(self, mode: str = "PASSIVE") -> None:
         """Copy the write-ahead log into the database file (``TRUNCATE`` also empties it)."""

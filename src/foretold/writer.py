@@ -17,18 +17,22 @@ duplicate posts, and re-raise the writer's error in the pipeline.
 
 from __future__ import annotations
 
+import contextlib
 import marshal
 import multiprocessing as mp
+import signal
 import threading
 from multiprocessing.connection import Connection
 from typing import Any, Protocol
 
 from foretold.errors import StoreError
+from foretold.records import Batch
 from foretold.store import Store, post_row
 
 Labels = list[tuple[str, str, str, bytes]]
 Memberships = list[tuple[str, str, str]]
-# rows, deletions, memberships, labels, alerts, window metrics, phases, cursors
+# rows, deletions, memberships, labels, alerts, window metrics, phases, cursors,
+# outbox deliveries, snapshots: the arguments of Store.write_rows
 Message = tuple[
     list[tuple[Any, ...]],
     list[tuple[str, str]],
@@ -38,9 +42,12 @@ Message = tuple[
     list[tuple[str, int, int, bytes]],
     list[tuple[str, int, str]],
     list[tuple[str, str, str]],
+    list[tuple[str, str, str]],
+    list[tuple[str, bytes, str]],
 ]
 
 _STOP = b"stop"  # not a marshal payload of a batch
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 CHECKPOINT_PAGES = 2000  # checkpoint when this many pages were written since the last one
 
 
@@ -52,12 +59,13 @@ class BatchWriter(Protocol):
     def close(self) -> tuple[int, int, int]: ...
 
 
-def message(batch: Any) -> Message:
-    """A pipeline batch as plain rows and tuples, ready to cross a process boundary."""
+def message(batch: Batch) -> Message:
+    """A batch as plain rows and tuples, ready to cross a process boundary: the one
+    row-building function of every runner (``store.write_rows(*message(batch))``)."""
     return (
         [post_row(p) for p in batch.posts], [(d.platform, d.id) for d in batch.deletions],
         batch.memberships, batch.labels, batch.alerts, batch.metrics, batch.phases,
-        batch.cursors,
+        batch.cursors, batch.deliveries, batch.snapshots,
     )  # fmt: skip
 
 
@@ -84,7 +92,14 @@ class ProcessWriter:
         self._proc = ctx.Process(
             target=_serve, args=(path, child), name="foretold-store", daemon=True
         )
-        self._proc.start()
+        # Ctrl-C reaches the whole process group: the child must not die of it (nor print
+        # a traceback); it ignores SIGINT and SIGTERM and stops when the parent says so.
+        # Blocked while it starts, so no signal lands before it ignores them.
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+        try:
+            self._proc.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         child.close()
         self._unacked = 0
 
@@ -128,12 +143,15 @@ class ProcessWriter:
 
 def _serve(path: str, conn: Connection) -> None:
     """The child: insert batches, acknowledge each; a thread checkpoints the WAL."""
+    for sig in _STOP_SIGNALS:
+        signal.signal(sig, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
     store = Store(path)
     store.set_autocheckpoint(0)
     checkpointer = _Checkpointer(path)
     totals = (0, 0, 0)
     failed: BaseException | None = None
-    while (data := conn.recv_bytes()) != _STOP:
+    while (data := _receive(conn)) != _STOP:
         if failed is None:
             try:
                 message = marshal.loads(data)
@@ -143,11 +161,21 @@ def _serve(path: str, conn: Connection) -> None:
                 continue
             except BaseException as e:  # sent to the pipeline, which raises it
                 failed = e
-        conn.send(failed)
+        with contextlib.suppress(OSError):  # the parent is gone: nobody to tell
+            conn.send(failed)
     checkpointer.stop()
     store.checkpoint("TRUNCATE")
     store.close()
-    conn.send(failed if failed is not None else totals)
+    with contextlib.suppress(OSError):
+        conn.send(failed if failed is not None else totals)
+
+
+def _receive(conn: Connection) -> bytes:
+    """The next message; the parent gone (killed) reads as a stop: what came is committed."""
+    try:
+        return conn.recv_bytes()
+    except (EOFError, OSError):
+        return _STOP
 
 
 def _add(a: tuple[int, int, int], b: tuple[int, int, int]) -> tuple[int, int, int]:

@@ -1,11 +1,16 @@
 """The command line: thin commands over the library.
 
 Each command lives in a module of this package and is registered on ``main``.
-Errors derived from :class:`ForetoldError` print as one line and exit 2.
+Errors derived from :class:`ForetoldError` print as one line and exit 2; Ctrl-C and
+SIGTERM print one line and exit 130 and 143 (see :mod:`foretold.cli.stop`).
+
+Exit codes: 0 done; 1 a run read nothing (or quarantined every line), with a warning;
+2 an error (``foretold: error: ...``); 130 / 143 stopped by SIGINT / SIGTERM.
 """
 
 from __future__ import annotations
 
+import signal
 import sys
 
 import click
@@ -18,6 +23,7 @@ from foretold.cli.replay import replay_cmd
 from foretold.cli.reports import chronicle_cmd, precheck_cmd
 from foretold.cli.serve import serve_cmd
 from foretold.cli.simulate import simulate_cmd
+from foretold.cli.stop import Stopped, exit_code, raise_on_sigterm
 from foretold.cli.understand import classify_cmd, eval_cmd, train_cmd
 from foretold.cli.watch import status_cmd, watch_cmd
 from foretold.cli.worker import worker_cmd
@@ -26,11 +32,28 @@ from foretold.errors import ForetoldError
 
 class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> object:
+        raise_on_sigterm()
         try:
             return super().invoke(ctx)
         except ForetoldError as e:
             click.echo(f"foretold: error: {e}", err=True)
             sys.exit(2)
+        except click.BadParameter as e:  # an option's value: one line, like every error
+            name = ctx.invoked_subcommand or ctx.info_name
+            click.echo(f"foretold: error: {e.format_message()} (see: foretold {name} --help)",
+                       err=True)  # fmt: skip
+            sys.exit(2)
+        except OSError as e:  # a path a command reads or writes: name it, no traceback
+            if e.filename is None:
+                raise
+            why = "a folder on the path is a file" if isinstance(
+                e, (FileExistsError, NotADirectoryError)) else (e.strerror or str(e)).lower()  # fmt: skip
+            click.echo(f"foretold: error: {e.filename}: {why}", err=True)
+            sys.exit(2)
+        except KeyboardInterrupt as e:  # Ctrl-C, or SIGTERM (Stopped)
+            signum = e.signum if isinstance(e, Stopped) else signal.SIGINT
+            click.echo(f"foretold: stopped by {signal.Signals(signum).name}", err=True)
+            sys.exit(exit_code(signum))
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

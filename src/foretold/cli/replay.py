@@ -10,8 +10,16 @@ from typing import IO, Any
 
 import click
 
-from foretold.campaigns import Campaign, Config, load_config
-from foretold.cli.options import alerts_option, default_quarantine, store_option, tier_option
+from foretold.campaigns import Campaign, load_config
+from foretold.cli.options import (
+    alerts_option,
+    default_quarantine,
+    nothing_read_exit,
+    open_output,
+    store_option,
+    tier_option,
+)
+from foretold.cli.stop import StopSignals
 from foretold.clock import SystemClock
 from foretold.errors import ConfigError
 from foretold.formats import FORMATS
@@ -20,7 +28,7 @@ from foretold.ingest import IngestStats, Quarantine, read_batches
 from foretold.pipeline import Pipeline, RunResult
 from foretold.progress import Progress
 from foretold.records import Batch, Record
-from foretold.runs import build_stages
+from foretold.runs import AfterStore, Delivery, build_stages, router_for
 from foretold.store import Store
 
 
@@ -175,37 +183,46 @@ def replay_cmd(
         )
         return
     stages = build_stages(campaigns, clock, classify=classify, tier=tier, detect=detect)
+    raised: list[dict[str, Any]] = []
     with ExitStack() as stack:
+        signals = stack.enter_context(StopSignals())
         store = stack.enter_context(Store(store_path))
         store.put_campaigns((c.name, c.to_config()) for c in campaigns)
-        run_id = store.start_run("replay " + " ".join(paths), clock.now())
         alerts_out: IO[bytes] | None = None
         if alerts_path == "-":
             alerts_out = sys.stdout.buffer
         elif alerts_path:
-            alerts_out = stack.enter_context(open(alerts_path, "wb"))
+            alerts_out = stack.enter_context(open_output(alerts_path, "wb", "--alerts"))
+        after = AfterStore(store, clock, alerts_out=alerts_out, router=router_for(config))
+        after.begin("replay " + " ".join(paths))
         bar = stack.enter_context(Progress(enabled=show, stats=stats))
-
-        raised: list[dict[str, Any]] = []
 
         def on_batch(batch: Batch, result: RunResult) -> None:
             bar.update(len(batch.posts) + len(batch.deletions))
             raised.extend(batch.alerts)
 
-        pipeline = Pipeline(store, stages, clock, alerts_out, speed, on_batch)
+        pipeline = Pipeline(store, stages, clock, speed=speed, on_batch=on_batch, after=after)
         try:
             result = pipeline.run(
-                read_batches(paths, stats, quarantine, fmt, strict, mapping, platform)
+                read_batches(paths, stats, quarantine, fmt, strict, mapping, platform),
+                stop=signals.event,
             )
         finally:
             quarantine.close()
         summary = _summary(stats, result, qpath)
-        store.finish_run(run_id, clock.now(), summary)
+        if signals.name:
+            summary["stopped_by"] = signals.name
+        after.finish(summary)
         if config is not None and config.sinks and raised:
-            _deliver(store, config, raised, clock)
+            # what fails stays pending for `foretold alerts --deliver`: the outbox keeps it
+            Delivery(store, config, clock).stop()
     _print_summary(summary)
     for alert in raised:
         click.echo(f"  {alert['level']:<9} {alert['at']}  [{alert['campaign']}] {alert['summary']}")
+    if signals.signum is not None:
+        click.echo(f"foretold: stopped by {signals.name}; everything read was stored", err=True)
+        sys.exit(signals.exit_code)
+    nothing_read_exit(stats)
 
 
 def _publish(broker: str, campaigns: list[Campaign], batches: Iterable[list[Record]]) -> None:
@@ -215,24 +232,6 @@ def _publish(broker: str, campaigns: list[Campaign], batches: Iterable[list[Reco
 
     create_topics(broker, 4)
     Publisher(producer(broker), campaigns).publish_all(batches)
-
-
-def _deliver(
-    store: Store, config: Config, alerts: list[dict[str, Any]], clock: SystemClock
-) -> None:
-    """Queue the run's alerts for their sinks and try each delivery once; what fails stays
-    pending for ``foretold alerts --deliver`` (the outbox keeps it, nothing is lost)."""
-    import random
-
-    from foretold.sinks import Dispatcher, Router, build_sinks, enqueue, secret_values
-
-    router = Router.from_config(config)
-    if enqueue(store.db, alerts, router, clock.now()):
-        sinks = build_sinks(config.sinks)
-        dispatcher = Dispatcher(
-            store.db, sinks, clock, random.Random(), secrets=secret_values(config.sinks)
-        )
-        dispatcher.run_once(limit=1000)
 
 
 def _summary(stats: IngestStats, result: RunResult, qpath: Path) -> dict[str, object]:

@@ -17,7 +17,10 @@ from foretold.cli.options import store_option
     show_default=True,
     help="Address to bind; anything but localhost needs FORETOLD_TOKEN.",
 )
-@click.option("--port", default=8350, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--port", default=8350, show_default=True, type=click.IntRange(0, 65535),
+    help="Port to listen on.",
+)  # fmt: skip
 def serve_cmd(store_path: str, host: str, port: int) -> None:
     """Serve the dashboard: campaigns, levels, timelines, posts, alerts, live.
 

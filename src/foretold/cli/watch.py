@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import os
-import signal
 import sys
-import threading
-from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 from typing import IO, Any
@@ -14,7 +11,15 @@ from typing import IO, Any
 import click
 
 from foretold.campaigns import load_config
-from foretold.cli.options import alerts_option, default_quarantine, store_option, tier_option
+from foretold.cli.options import (
+    alerts_option,
+    default_quarantine,
+    nothing_read_exit,
+    open_output,
+    store_option,
+    tier_option,
+)
+from foretold.cli.stop import StopSignals
 from foretold.clock import SystemClock
 from foretold.errors import ConfigError
 from foretold.ingest import IngestStats, Quarantine
@@ -42,7 +47,10 @@ def watch_cmd(config_path: str, store_path: str, alerts_path: str | None, tier: 
     Every source reconnects with backoff, waits out rate limits, reconnects a
     stalled stream and resumes from the cursor stored with its last posts, so
     nothing is missed or counted twice across restarts. Ctrl-C or SIGTERM stops
-    reading, stores what was read with its cursors and closes the store.
+    reading, stores what was read with its cursors and the detectors' state (a
+    restarted watch resumes them, so it raises the alerts an uninterrupted one
+    would), delivers the alerts to the [[sink]]s as they are raised, and exits 130
+    (Ctrl-C) or 143 (SIGTERM).
 
     \b
     Examples:
@@ -50,7 +58,14 @@ def watch_cmd(config_path: str, store_path: str, alerts_path: str | None, tier: 
       X_BEARER_TOKEN=... foretold watch --config foretold.toml --store brand.db --alerts -
       foretold status --store brand.db
     """  # fmt: skip
-    from foretold.runs import build_stages
+    from foretold.runs import (
+        AfterStore,
+        Delivery,
+        build_stages,
+        router_for,
+        snapshot_name,
+        snapshot_stage,
+    )
     from foretold.sources.config import build_sources
     from foretold.sources.watch import LivePipeline, Watch
 
@@ -64,54 +79,52 @@ def watch_cmd(config_path: str, store_path: str, alerts_path: str | None, tier: 
     quarantine = Quarantine(path=qpath)
     sources = build_sources(config.sources, campaigns, os.environ, stats, quarantine, clock)
     stages = build_stages(campaigns, clock, tier=tier)
-    stop = threading.Event()
     with ExitStack() as stack:
-        stack.callback(_on_signals(stop))
+        signals = stack.enter_context(StopSignals())
         store = stack.enter_context(Store(store_path))
         store.put_campaigns((c.name, c.to_config()) for c in campaigns)
-        run_id = store.start_run("watch " + config_path, clock.now())
         alerts_out: IO[bytes] | None = None
         if alerts_path == "-":
             alerts_out = sys.stdout.buffer
         elif alerts_path:
-            alerts_out = stack.enter_context(open(alerts_path, "ab"))
+            alerts_out = stack.enter_context(open_output(alerts_path, "ab", "--alerts"))
+        after = AfterStore(
+            store, clock, alerts_out=alerts_out, router=router_for(config),
+            snapshot=snapshot_stage(stages), snapshot_key=snapshot_name(campaigns),
+        )  # fmt: skip
+        if after.restore():
+            click.echo("resumed the detectors where the last watch stopped", err=True)
+        after.begin("watch " + config_path)
+        delivery = Delivery(store_path, config, clock) if config.sinks else None
         names = ", ".join(s.name for s in sources)
         click.echo(f"watching {names} (Ctrl-C to stop)", err=True)
-        pipeline = LivePipeline(store, stages, clock, alerts_out)
+        pipeline = LivePipeline(store, stages, clock, after=after)
+        if delivery is not None:
+            delivery.start()
         try:
-            result = Watch(sources, pipeline, clock).run(stop)
+            result = Watch(sources, pipeline, clock).run(signals.event)
         finally:
             quarantine.close()
+            if delivery is not None:
+                delivery.stop()  # one last pass: the last batch's alerts too
         summary: dict[str, Any] = {
             "posts_read": stats.posts, "stored": result.run.stored,
             "duplicates": result.run.duplicates, "quarantined": stats.quarantined,
             "alerts": result.run.alerts,
             "sources": {n: s.state for n, s in result.statuses.items()},
         }  # fmt: skip
-        store.finish_run(run_id, clock.now(), summary)
+        if signals.name:
+            summary["stopped_by"] = signals.name
+        after.finish(summary)
         store.checkpoint()
     click.echo(
         f"stopped: {result.run.stored:,} new posts, {result.run.duplicates:,} duplicates, "
         f"{stats.quarantined:,} quarantined, {result.run.alerts:,} alerts",
         err=True,
     )
-
-
-def _on_signals(stop: threading.Event) -> Callable[[], None]:
-    """Ctrl-C and SIGTERM set ``stop``; returns what puts the old handlers back."""
-    if threading.current_thread() is not threading.main_thread():
-        return lambda: None  # handlers can only be set on the main thread
-
-    def handler(signum: int, frame: object) -> None:
-        stop.set()
-
-    old = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
-
-    def restore() -> None:
-        for sig, h in old.items():
-            signal.signal(sig, h)
-
-    return restore
+    if signals.signum is not None:
+        sys.exit(signals.exit_code)
+    nothing_read_exit(stats)
 
 
 @click.command(name="status")

@@ -67,7 +67,7 @@ def stamp(t: datetime) -> str:
 def enqueue(db: sqlite3.Connection, alerts: Iterable[Alert], router: Router, now: datetime) -> int:
     """Queue each alert for each sink its route names; returns the rows added (an alert
     already queued for a sink is not queued again)."""
-    rows = [(a["id"], sink, stamp(now)) for a in alerts for sink in router.sinks_for(a)]
+    rows = delivery_rows(alerts, router, now)
     if not rows:
         return 0
     before = db.total_changes
@@ -77,6 +77,14 @@ def enqueue(db: sqlite3.Connection, alerts: Iterable[Alert], router: Router, now
         rows,
     )
     return db.total_changes - before
+
+
+def delivery_rows(
+    alerts: Iterable[Alert], router: Router, now: datetime
+) -> list[tuple[str, str, str]]:
+    """The outbox rows ``(alert id, sink, due at)`` of ``alerts``: what :func:`enqueue`
+    inserts, or what a runner stores in the same transaction as the alerts."""
+    return [(a["id"], sink, stamp(now)) for a in alerts for sink in router.sinks_for(a)]
 
 
 def deliveries(db: sqlite3.Connection, states: Sequence[str] = STATES) -> list[dict[str, Any]]:

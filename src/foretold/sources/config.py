@@ -45,7 +45,8 @@ def build_sources(
 
             path = _need(t, "path", where)
             out.append(FileTail(str(t.get("name", f"file:{path}")), path, stats, quarantine,
-                                poll_s=float(t.get("poll_seconds", 0.5)), **common))  # fmt: skip
+                                poll_s=float(t.get("poll_seconds", 0.5)),
+                                follow=bool(t.get("follow", True)), **common))  # fmt: skip
         elif kind == "x":
             from foretold.sources.x import DEFAULT_URL, XSource
 

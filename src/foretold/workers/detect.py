@@ -26,10 +26,12 @@ from foretold.clock import Clock
 from foretold.detect import build_stage
 from foretold.detect.stage import Detect
 from foretold.records import Batch
+from foretold.runs import AfterStore
 from foretold.sinks.routing import Router
-from foretold.store import Store, post_row
+from foretold.store import Store
 from foretold.workers import engine
 from foretold.workers.topics import ALERTS, LABELLED, Labelled
+from foretold.writer import message
 
 GROUP = "foretold-detect"
 
@@ -57,6 +59,7 @@ class Detector:
         self.store = store
         self.snapshot_every = snapshot_every
         self.router = router
+        self.after = AfterStore(store, clock, router=router)
         #: campaign -> (next sequence number, live stage): skips restoring per post
         self._live: dict[str, tuple[int, Detect]] = {}
 
@@ -115,15 +118,12 @@ class Detector:
         return stage
 
     def _store(self, ready: list[Labelled], batch: Batch) -> None:
-        self.store.write_rows(
-            [post_row(r.post) for r in ready], [], batch.memberships,
-            [(r.post.platform, r.post.id, r.tier, orjson.dumps(r.labels)) for r in ready],
-            batch.alerts, batch.metrics, batch.phases,
-        )  # fmt: skip
-        if batch.alerts and self.router is not None:  # the sinks' outbox; once per alert id
-            from foretold.sinks import enqueue
-
-            enqueue(self.store.db, batch.alerts, self.router, self.clock.now())
+        """The batch's rows as the embedded runner writes them (one row-building function,
+        :func:`~foretold.writer.message`), with the alerts' outbox rows (once per alert id)
+        in the same transaction."""
+        batch.labels = [(r.post.platform, r.post.id, r.tier, orjson.dumps(r.labels)) for r in ready]
+        self.after.seal(batch)
+        self.store.write_rows(*message(batch))
 
 
 def _batch(campaign: str, posts: list[Labelled]) -> Batch:

@@ -1,0 +1,95 @@
+"""Ctrl-C and SIGTERM: a clean stop for every long-running command.
+
+::
+
+    signal 1 (SIGINT or SIGTERM) ──> ``event`` set: the run finishes the batch in hand,
+                                     the writer flushes, the run record is finished,
+                                     the summary printed; exit 130 (SIGINT) or 143 (SIGTERM)
+    signal 2                     ──> :class:`Stopped` raised at once (still exit 130/143)
+
+Commands without a graceful path (``serve``, ``benchmark``, ``simulate``...) get
+:class:`Stopped` on the first signal; ``foretold``'s command group turns it into
+``foretold: stopped by SIGTERM`` and the exit code, never a traceback.
+
+>>> import os, signal
+>>> with StopSignals() as stop:
+...     os.kill(os.getpid(), signal.SIGTERM)
+...     stop.event.wait(5), stop.exit_code
+(True, 143)
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from types import FrameType, TracebackType
+
+__all__ = ["SIGNALS", "StopSignals", "Stopped", "exit_code"]
+
+SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def exit_code(signum: int) -> int:
+    """The shell's code for a run stopped by ``signum``: 130 for SIGINT, 143 for SIGTERM."""
+    return 128 + signum
+
+
+class Stopped(KeyboardInterrupt):
+    """A signal asked the command to stop now; ``signum`` says which."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+class StopSignals:
+    """While active, the first SIGINT/SIGTERM sets ``event`` (``graceful``) or raises
+    :class:`Stopped`; a second one always raises. Handlers can only be set on the main
+    thread: elsewhere this does nothing but hold the event."""
+
+    def __init__(self, graceful: bool = True) -> None:
+        self.graceful = graceful
+        self.event = threading.Event()
+        self.signum: int | None = None
+        self._old: dict[int, object] = {}
+
+    @property
+    def exit_code(self) -> int:
+        """0 when no signal came, else 130 or 143."""
+        return 0 if self.signum is None else exit_code(self.signum)
+
+    @property
+    def name(self) -> str | None:
+        """``SIGINT``, ``SIGTERM``, or None."""
+        return None if self.signum is None else signal.Signals(self.signum).name
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        first = self.signum is None
+        if first:
+            self.signum = signum
+        self.event.set()
+        if not (first and self.graceful):
+            raise Stopped(self.signum or signum)
+
+    def __enter__(self) -> StopSignals:
+        if threading.current_thread() is threading.main_thread():
+            self._old = {s: signal.signal(s, self._handle) for s in SIGNALS}
+        return self
+
+    def __exit__(
+        self, et: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        for s, old in self._old.items():
+            signal.signal(s, old)  # type: ignore[arg-type]
+        self._old = {}
+
+
+def raise_on_sigterm() -> None:
+    """SIGTERM behaves as Ctrl-C does (:class:`Stopped`), so ``finally`` blocks run and
+    ``foretold``'s command group reports it; set once at start on the main thread."""
+    if threading.current_thread() is threading.main_thread():
+
+        def handler(signum: int, frame: FrameType | None) -> None:
+            raise Stopped(signum)
+
+        signal.signal(signal.SIGTERM, handler)
