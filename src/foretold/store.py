@@ -188,6 +188,10 @@ class Store(Reads):
         except sqlite3.Error as e:
             if getattr(self, "_db", None) is not None:
                 self._db.close()
+            if type(e) is sqlite3.DatabaseError:  # "file is not a database"
+                raise StoreError(
+                    f"{self.path!r} is not a foretold store (not an SQLite database)"
+                ) from None
             if not readonly and _on_readonly_disk(Path(self.path)):
                 raise StoreError(
                     f"cannot write store {self.path!r}: it is on a read-only disk "
@@ -197,14 +201,9 @@ class Store(Reads):
 
     def _check_foretold(self, readonly: bool) -> None:
         """Refuse a file that is not a foretold store, before anything is written to it."""
-        try:
-            version = self._db.execute("PRAGMA user_version").fetchone()[0]
-            tables = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master")}
-        except sqlite3.DatabaseError:
-            self._db.close()
-            raise StoreError(
-                f"{self.path!r} is not a foretold store (not an SQLite database)"
-            ) from None
+        # not a database, locked, a read-only disk: sqlite3 raises, __init__ says which
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        tables = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master")}
         if "posts" not in tables and (readonly or (version == 0 and tables)):
             self._db.close()
             raise StoreError(

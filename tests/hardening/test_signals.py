@@ -1,0 +1,130 @@
+"""Issue 13 item 4: Ctrl-C or SIGTERM to the process group is a clean stop.
+
+Each test runs the real command in its own process group, waits for a readiness
+marker (the first batch committed by the store's writer child, so the child is alive
+and in the group), sends the signal to the whole group, as a terminal's Ctrl-C does,
+and checks: no traceback (from the parent or the writer child), every line read is
+stored, the run record is finished with its summary, the summary is printed, and the
+exit code is 130 (SIGINT) or 143 (SIGTERM).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+FORETOLD = str(Path(sys.executable).parent / "foretold")
+
+
+def _line(i: int) -> bytes:
+    return json.dumps({"id": str(i), "text": f"#Brew post {i}", "author_id": str(i % 97),
+                       "created_at": f"2024-01-01T{i // 3600 % 24:02d}:{i // 60 % 60:02d}:"
+                                     f"{i % 60:02d}Z"}).encode() + b"\n"  # fmt: skip
+
+
+def _stored(db: Path) -> int:
+    if not db.exists():
+        return 0
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as c:
+            return int(c.execute("SELECT count(*) FROM posts").fetchone()[0])
+    except sqlite3.Error:
+        return 0  # the schema is not made yet
+
+
+def _wait_for(db: Path, n: int, proc: subprocess.Popen[bytes], timeout_s: float = 120) -> None:
+    """The readiness marker: ``n`` posts committed by the writer child."""
+    deadline = time.monotonic() + timeout_s
+    while _stored(db) < n:
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, f"no {n} posts stored in {timeout_s} s"
+        time.sleep(0.05)
+
+
+@contextlib.contextmanager
+def _reaped(proc: subprocess.Popen[bytes]) -> Iterator[None]:
+    """On a failed assertion, kill what the test started (its own group only)."""
+    try:
+        yield
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        for pipe in (proc.stdin, proc.stdout, proc.stderr):
+            if pipe is not None:
+                pipe.close()
+
+
+def _run_record(db: Path) -> dict[str, object]:
+    with sqlite3.connect(db) as c:
+        finished, summary = c.execute(
+            "SELECT finished_at, summary FROM runs ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
+    assert finished is not None
+    out: dict[str, object] = json.loads(summary)
+    return out
+
+
+@pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_replay_stops_cleanly_on_a_signal_to_its_group(
+    tmp_path: Path, sig: signal.Signals, code: int
+) -> None:
+    db = tmp_path / "s.db"
+    proc = subprocess.Popen(
+        [FORETOLD, "replay", "-", "--store", str(db), "--track", "#Brew", "--no-classify",
+         "--no-detect"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        start_new_session=True, cwd=tmp_path,
+    )  # fmt: skip
+    with _reaped(proc):
+        assert proc.stdin is not None
+        proc.stdin.write(b"".join(_line(i) for i in range(2500)))  # one batch of 2,000 + 500
+        proc.stdin.flush()
+        _wait_for(db, 2000, proc)
+        os.killpg(proc.pid, sig)
+        # communicate() closes stdin: the producer upstream in the pipe got the signal too
+        out, err = proc.communicate(timeout=120)
+    assert b"Traceback" not in err, err.decode()
+    assert proc.returncode == code, err.decode()
+    assert f"stopped by {sig.name}".encode() in err
+    assert b"stored    2,500 new" in out  # the last (partial) batch is kept
+    assert _stored(db) == 2500
+    summary = _run_record(db)
+    assert summary["stored"] == 2500 and summary["stopped_by"] == sig.name
+
+
+def test_watch_stops_cleanly_on_ctrl_c_to_its_group(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    feed.write_bytes(b"".join(_line(i) for i in range(3000)))
+    cfg = tmp_path / "foretold.toml"
+    cfg.write_text(
+        '[[campaign]]\nname = "brew"\nhashtags = ["#Brew"]\n\n'
+        f'[[source]]\ntype = "file"\nname = "feed"\npath = "{feed}"\npoll_seconds = 0.05\n'
+    )
+    db = tmp_path / "w.db"
+    proc = subprocess.Popen(
+        [FORETOLD, "watch", "--config", str(cfg), "--store", str(db)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, cwd=tmp_path,
+    )  # fmt: skip
+    with _reaped(proc):
+        _wait_for(db, 3000, proc)
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=120)
+    assert b"Traceback" not in err, err.decode()
+    assert proc.returncode == 130, err.decode()
+    assert b"stopped: 3,000 new posts" in err
+    summary = _run_record(db)
+    assert summary["stored"] == 3000 and summary["stopped_by"] == "SIGINT"
+    with sqlite3.connect(db) as c:
+        (cursor,) = c.execute("SELECT cursor FROM cursors WHERE source = 'feed'").fetchone()
+    assert cursor.split(":")[1] == str(feed.stat().st_size)

@@ -1,0 +1,152 @@
+"""`foretold watch` as one run: alerts reach the sinks live, and a restart changes nothing.
+
+The stream is the simulator's ``viral_positive`` seed 1 (7,102 posts, five alerts),
+classified by the shipped fast tier, tailed from a file with ``follow = false`` so a
+watch ends at the end of the file (the same code path as a live tail, without a timer).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+from click.testing import CliRunner
+
+from foretold.cli import main
+from foretold.store import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _ready() -> str | None:
+    if not (ROOT.parent / "shared" / "data").is_dir():
+        return "the simulator's text pools (../shared/data) are not here"
+    if not (ROOT / "src" / "foretold" / "understand" / "models" / "fast.npz").exists():
+        return "the fast classifier model is not built"
+    return None
+
+
+pytestmark = pytest.mark.skipif(_ready() is not None, reason=str(_ready()))
+
+
+@pytest.fixture(scope="module")
+def stream(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[bytes], dict[str, Any]]:
+    out = tmp_path_factory.mktemp("sim") / "vp.jsonl"
+    subprocess.run(
+        [str(Path(sys.executable).parent / "foretold"), "simulate", "viral_positive",
+         "--seed", "1", "--out", str(out)],
+        check=True, capture_output=True, cwd=ROOT,
+    )  # fmt: skip
+    truth = json.loads(out.with_name("vp.truth.json").read_text())
+    return out.read_bytes().splitlines(keepends=True), truth["campaign"]
+
+
+def _config(tmp: Path, campaign: dict[str, Any], feed: Path, sink: str) -> Path:
+    cfg = tmp / "foretold.toml"
+    cfg.write_text(
+        "[[campaign]]\n"
+        f'name = "{campaign["name"]}"\n'
+        f"hashtags = {json.dumps(campaign['hashtags'])}\n"
+        f"handles = {json.dumps(campaign['handles'])}\n"
+        f"keywords = {json.dumps(campaign['keywords'])}\n"
+        f'owner = "{campaign["owner"]}"\n'
+        f'launched_at = "{campaign["launched_at"]}"\n'
+        'sinks = ["hook"]\n\n'
+        f'[[source]]\ntype = "file"\nname = "feed"\npath = "{feed}"\nfollow = false\n\n'
+        f"{sink}"
+    )
+    return cfg
+
+
+def _watch(cfg: Path, store: Path, env: dict[str, str] | None = None) -> None:
+    r = CliRunner().invoke(main, ["watch", "--config", str(cfg), "--store", str(store)], env=env)
+    assert r.exit_code == 0, r.output
+
+
+def _alerts(store: Path) -> list[dict[str, Any]]:
+    with Store(store, readonly=True) as s:
+        # raised_at is the wall clock at raising: the one field two runs cannot share
+        return [{k: v for k, v in a.items() if k != "raised_at"} for a in s.alerts()]
+
+
+def test_stopped_and_restarted_watch_raises_the_alerts_of_one_uninterrupted_run(
+    tmp_path: Path, stream: tuple[list[bytes], dict[str, Any]]
+) -> None:
+    lines, campaign = stream
+    sink = f'[[sink]]\nname = "hook"\ntype = "jsonl"\npath = "{tmp_path / "sent.jsonl"}"\n'
+    feed = tmp_path / "feed.jsonl"
+    feed.write_bytes(b"".join(lines))
+    cfg = _config(tmp_path, campaign, feed, sink)
+    _watch(cfg, tmp_path / "once.db")
+    once = _alerts(tmp_path / "once.db")
+    assert len(once) >= 3  # enough alerts that a lost detector state would show
+
+    half = len(lines) // 2  # stop mid-stream, between two alerts
+    feed.write_bytes(b"".join(lines[:half]))
+    _watch(cfg, tmp_path / "twice.db")
+    first = _alerts(tmp_path / "twice.db")
+    assert 0 < len(first) < len(once)
+    with feed.open("ab") as f:
+        f.write(b"".join(lines[half:]))
+    _watch(cfg, tmp_path / "twice.db")
+    assert _alerts(tmp_path / "twice.db") == once
+    with Store(tmp_path / "twice.db", readonly=True) as s:
+        assert s.count_posts() == len(lines)
+
+
+class _Receiver(BaseHTTPRequestHandler):
+    got: ClassVar[list[dict[str, Any]]] = []
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        type(self).got.append(json.loads(body))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def receiver() -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    got: ClassVar[list[dict[str, Any]]] = []
+    handler = type("Receiver", (_Receiver,), {"got": got})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/hook", got
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_watch_delivers_each_alert_once_to_a_webhook(
+    tmp_path: Path,
+    stream: tuple[list[bytes], dict[str, Any]],
+    receiver: tuple[str, list[dict[str, Any]]],
+) -> None:
+    url, got = receiver
+    lines, campaign = stream
+    feed = tmp_path / "feed.jsonl"
+    feed.write_bytes(b"".join(lines[: len(lines) // 2]))
+    sink = '[[sink]]\nname = "hook"\ntype = "webhook"\nurl_env = "HOOK_URL"\nallow_private = true\n'
+    cfg = _config(tmp_path, campaign, feed, sink)
+    db = tmp_path / "w.db"
+    _watch(cfg, db, env={"HOOK_URL": url})
+    with feed.open("ab") as f:  # a second watch on the rest: nothing is sent twice
+        f.write(b"".join(lines[len(lines) // 2 :]))
+    _watch(cfg, db, env={"HOOK_URL": url})
+    stored = {a["id"] for a in _alerts(db)}
+    ids = Counter(a["id"] for a in got)
+    assert len(stored) >= 3
+    assert set(ids) == stored
+    assert set(ids.values()) == {1}
