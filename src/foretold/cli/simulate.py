@@ -13,11 +13,12 @@ import numpy as np
 
 from foretold.errors import ConfigError
 from foretold.simulate.library import names, scenario
-from foretold.simulate.realism import render
+from foretold.simulate.realism import render, stats, text_figures
+from foretold.simulate.scenario_toml import dump, load
 from foretold.simulate.stream import simulate
 from foretold.simulate.text import TextPools
 from foretold.simulate.truth import truth_path, write_truth
-from foretold.simulate.twarc import write_jsonl
+from foretold.simulate.twarc import post_texts, write_jsonl
 
 
 @click.command(name="simulate")
@@ -57,6 +58,17 @@ from foretold.simulate.twarc import write_jsonl
     type=click.Path(file_okay=False),
     help="Folder of the real labelled tweets the texts come from (env FORETOLD_DATA).",
 )
+@click.option(
+    "--scenario",
+    "scenario_file",
+    type=click.Path(dir_okay=False),
+    help="Run your own drill: a scenario TOML file (docs/simulate.md) instead of a NAME.",
+)
+@click.option(
+    "--print-scenario",
+    is_flag=True,
+    help="Print the scenario as TOML (a start for your own drill) and exit.",
+)
 @click.option("--list", "list_only", is_flag=True, help="List the scenarios and exit.")
 @click.option("--report", is_flag=True, help="Print the realism figures beside CASES.md to stderr.")
 def simulate_cmd(
@@ -67,6 +79,8 @@ def simulate_cmd(
     out: str,
     truth_file: str | None,
     data: str,
+    scenario_file: str | None,
+    print_scenario: bool,
     list_only: bool,
     report: bool,
 ) -> None:
@@ -75,11 +89,14 @@ def simulate_cmd(
     The posts are X API v2 tweets as twarc2 flattens them (one a line); the truth
     file beside them gives the phase boundaries (launch, first weak signal, tipping
     point, peak, press pickup, brand response, end) and which posts were the attack.
-    Texts are real labelled tweets (train splits of ../shared/data) by class.
+    Everyday posts are real brand mentions retargeted to the scenario's brand; the
+    hijackers' posts are written from the scenario's grievances (docs/simulate.md).
 
     \b
     Examples:
       foretold simulate --list
+      foretold simulate askjpm --print-scenario > my-drill.toml  # edit, then:
+      foretold simulate --scenario my-drill.toml --seed 1 --out drill.jsonl
       foretold simulate askjpm --seed 7 --out askjpm-7.jsonl     # + askjpm-7.truth.json
       foretold simulate mynypd --random --seed 3 --out drill.jsonl --report
       foretold simulate quiet_month --seed 1 | foretold replay - --track '#BrewCo'
@@ -89,10 +106,24 @@ def simulate_cmd(
         for name in names():
             click.echo(f"{name:<20}{scenario(name).title}")
         return
-    if not scenario_name:
-        raise ConfigError("simulate: name a SCENARIO (see foretold simulate --list)")
+    if scenario_name and scenario_file:
+        raise ConfigError("simulate: give a SCENARIO name or --scenario FILE, not both")
+    if not scenario_name and not scenario_file:
+        raise ConfigError(
+            "simulate: name a SCENARIO (see foretold simulate --list) or give --scenario FILE"
+        )
     rng = np.random.default_rng([seed, 1]) if randomise else None
-    sc = scenario(scenario_name, rng)  # an unknown name fails before the data is read
+    if scenario_file:  # a bad file fails before the data is read
+        sc = load(scenario_file)
+        if rng is not None:
+            from foretold.simulate.library import randomise as draw
+
+            sc = draw(sc, rng)
+    else:
+        sc = scenario(scenario_name or "", rng)  # an unknown name fails before the data is read
+    if print_scenario:
+        click.echo(dump(sc), nl=False)
+        return
     pools = TextPools.load(data)
     started = time.perf_counter()
     stream = simulate(sc, seed, scale=scale)
@@ -119,4 +150,6 @@ def simulate_cmd(
         err=True,
     )
     if report:
-        click.echo(render(stream), err=True)
+        texts, skeletons = post_texts(stream, pools)  # the same texts again, to measure them
+        figures = {**stats(stream), **text_figures(stream, texts, skeletons)}
+        click.echo(render(stream, figures), err=True)

@@ -1,9 +1,11 @@
 """The scenario library: real firestorms reconstructed from CASES.md, and controls.
 
-Each entry is a function of an optional ``numpy`` generator: without one it returns
-the canonical parameters; with one (``foretold simulate NAME --random``) it draws
-volumes, timings and branching ratios around them, so a benchmark can run many
-plausible variants of each story.
+Each scenario is a TOML file shipped in ``foretold/simulate/scenarios/`` (the format:
+:mod:`foretold.simulate.scenario_toml`, ``docs/simulate.md``); a user's own drill is
+a file of the same shape (``foretold simulate --scenario my-drill.toml``). With a
+``numpy`` generator (``foretold simulate NAME --random``) a scenario's volumes,
+timings and branching ratios are drawn around the canonical ones, so a benchmark can
+run many plausible variants of each story.
 
 >>> sorted(SCENARIOS)[:3]
 ['askbg', 'askjpm', 'askjpm_prelaunch']
@@ -14,21 +16,23 @@ plausible variants of each story.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 
 from foretold.errors import ConfigError
-from foretold.simulate import library_cases, library_controls, prelaunch
 from foretold.simulate.scenario import Scenario, Wave, hours
+from foretold.simulate.scenario_toml import load
 
 Builder = Callable[[], Scenario]
+#: Where the library's scenario files live.
+LIBRARY = Path(__file__).with_name("scenarios")
 
 SCENARIOS: dict[str, Builder] = {
-    **library_cases.BUILDERS,
-    **library_controls.BUILDERS,
-    **prelaunch.BUILDERS,
+    p.stem: functools.partial(load, p) for p in sorted(LIBRARY.glob("*.toml"))
 }
 
 
@@ -76,4 +80,4 @@ def randomise(sc: Scenario, rng: np.random.Generator) -> Scenario:
     )
 
 
-__all__ = ["SCENARIOS", "Wave", "hours", "names", "randomise", "scenario"]
+__all__ = ["LIBRARY", "SCENARIOS", "Wave", "hours", "names", "randomise", "scenario"]

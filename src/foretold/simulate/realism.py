@@ -15,6 +15,8 @@ participants, negative share, early doubling time, branching ratio, timing);
 from __future__ import annotations
 
 import math
+import re
+from collections import Counter
 from typing import Any
 
 import numpy as np
@@ -34,6 +36,9 @@ REFERENCE: dict[str, dict[str, str]] = {
         "follower_tail_alpha": "~2.0",
         "branching_ratio": "0.95-1.1 in a storm",
         "reposts_within_1h": "about half",
+        "on_topic_share": ">= 0.8 (target, issue 15)",
+        "distinct_share": ">= 0.9 (target)",
+        "max_template_share": "<= 0.01 (target)",
     },
     "askjpm": {
         "posts_peak_day": "18,700-27,700 (Nov 13)",
@@ -122,6 +127,49 @@ def stats(stream: Stream) -> dict[str, float]:
     }
     out.update(_timing(stream))
     return out
+
+
+def on_topic_terms(stream: Stream) -> list[str]:
+    """The words that put a post on topic: the brand's names and handles, its products,
+    the planted grievances."""
+    sc, c = stream.scenario, stream.scenario.campaign
+    v = sc.voice
+    terms = [c.owner, *c.handles, c.owner_name, v.brand, *c.keywords, *v.products]
+    terms += v.grievance_words()
+    return sorted({t.lower() for t in terms if t}, key=len, reverse=True)
+
+
+def text_figures(stream: Stream, texts: list[str], skeletons: dict[int, int]) -> dict[str, float]:
+    """What the posts say, measured on their texts (:func:`~foretold.simulate.twarc.post_texts`).
+
+    ``on_topic_share``: posts in their authors' own words (originals, replies, quotes)
+    whose text, with the campaign's hashtags taken out, names the brand (its name, a
+    keyword or a handle, a reply's leading handle included), a product or a planted
+    grievance. ``distinct_share``: distinct
+    texts among the original posts (``attack_distinct_share``: among the attack's).
+    ``max_template_share``: the largest share of the hijack grammar's posts that one
+    skeleton wrote.
+    """
+    s, sc = stream, stream.scenario
+    terms = on_topic_terms(stream)
+    tags = re.compile(
+        "|".join(re.escape(t) for t in sc.campaign.hashtags) or r"(?!x)x", re.IGNORECASE
+    )
+    own = np.flatnonzero(s.kind != REPOST)
+    hits = 0
+    for i in own.tolist():
+        body = tags.sub(" ", texts[i]).lower()
+        hits += any(t in body for t in terms)
+    orig = np.flatnonzero(s.kind == 0).tolist()
+    att = [i for i in orig if s.attack[i]]
+    made = Counter(k for i, k in skeletons.items() if s.kind[i] == 0)
+    nan = float("nan")
+    return {
+        "on_topic_share": hits / len(own) if len(own) else nan,
+        "distinct_share": len({texts[i] for i in orig}) / len(orig) if orig else nan,
+        "attack_distinct_share": len({texts[i] for i in att}) / len(att) if att else nan,
+        "max_template_share": max(made.values()) / sum(made.values()) if made else nan,
+    }
 
 
 def doubling_minutes(stream: Stream) -> float:

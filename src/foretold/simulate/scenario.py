@@ -44,6 +44,10 @@ NEGATIVE_CLASSES: tuple[str, ...] = ("hostile", "ironic", "negative")
 Kind = Literal["hijack", "mockery", "backlash", "benign", "viral", "unrelated", "spam", "quiet"]
 Level = Literal["crisis", "warning", "watch", "none"]
 Pool = Literal["fans", "crowd", "bots"]
+#: Where a wave's texts come from: ``brand`` mentions, the ``grievances`` grammar, the
+#: ``labelled`` pools (posts not about the brand); empty: grammar for an attack wave of a
+#: scenario with grievances, brand mentions otherwise.
+TextFrom = Literal["", "brand", "grievances", "labelled"]
 
 
 @dataclass(frozen=True)
@@ -105,7 +109,9 @@ class Wave:
     multiplied by the daily rhythm and scaled so that about ``posts`` originals arrive.
     Their cascades add about ``posts * branching / (1 - branching)`` more; after the
     peak, the branching ratio of the wave's posts halves every ``cooling_h`` hours
-    (attention fades), which ends a near-critical storm.
+    (attention fades), which ends a near-critical storm. ``grievances`` names the
+    scenario grievances its hostile posts are about (all when empty); ``text_from``
+    says where its texts come from (see :data:`TextFrom`).
     """
 
     name: str
@@ -129,6 +135,8 @@ class Wave:
     link_share: float = 0.05
     templates: int = 0
     accounts: int = 0
+    grievances: tuple[str, ...] = ()
+    text_from: TextFrom = ""
 
 
 @dataclass(frozen=True)
@@ -202,6 +210,46 @@ class Dynamics:
 
 
 @dataclass(frozen=True)
+class Grievance:
+    """Something the public holds against the brand, in words a hijacker would use.
+
+    ``words`` name it (they also count a post as on topic and name it in the chronicle's
+    topics); ``things`` are noun phrases (``"the $13 billion in fines"``) and ``deeds``
+    past-tense verb phrases (``"paid $13 billion in fines"``) that fill the slots of the
+    hostile grammar (:mod:`foretold.simulate.grammar`).
+    """
+
+    name: str
+    words: tuple[str, ...]
+    things: tuple[str, ...]
+    deeds: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Voice:
+    """What the posts of a scenario talk about: the brand, its products and grievances.
+
+    Real @JetBlue mentions are retargeted to the brand: ``JetBlue`` becomes ``brand``,
+    the airline's places become ``places``, and each key of ``retarget`` (a word of the
+    JetBlue month, e.g. ``"points"``) becomes its value; a mention that still talks
+    about flying is left out unless ``airline`` is set. ``event`` is what the campaign
+    invites (``"Q&A"``, ``"contest"``), for the storm's own commentary and headlines.
+    """
+
+    brand: str = ""
+    products: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    retarget: tuple[tuple[str, str], ...] = ()
+    grievances: tuple[Grievance, ...] = ()
+    event: str = "campaign"
+    airline: bool = False
+
+    def grievance_words(self) -> tuple[str, ...]:
+        """Every word that names one of the grievances."""
+        return tuple(w for g in self.grievances for w in g.words)
+
+
+@dataclass(frozen=True)
 class Scenario:
     """A complete scenario; times are hours from ``start``.
 
@@ -229,6 +277,7 @@ class Scenario:
     reference: str = ""
     max_posts: int = 5_000_000
     utc_offset_h: float = 0.0
+    voice: Voice = field(default_factory=Voice)
 
     def at(self, hours: float) -> datetime:
         """The wall time ``hours`` after the stream's start."""

@@ -1,7 +1,10 @@
 """Post texts: real labelled tweets by class, with the campaign woven in, in varied ways.
 
-:class:`TextPools` reads the *train* splits under ``../shared/data`` (never a test
-split) into six pools:
+What a simulated post says comes from three places: the brand's everyday mentions
+(real @JetBlue mentions, retargeted: :mod:`foretold.simulate.brandtext`), the hijack
+grammar (:mod:`foretold.simulate.grammar`), and, for a scenario without a brand voice,
+the labelled pools below. :class:`TextPools` reads the *train* splits under
+``../shared/data`` (never a test split) into six pools:
 
 ========== ===========================================================================
 hostile    TweetEval offensive (label 1) and emotion (anger)
@@ -31,10 +34,12 @@ import random
 import re
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from foretold.errors import InputError
+from foretold.simulate.brandtext import BrandTexts, load_brand_texts
+from foretold.simulate.grammar import phrases
 from foretold.simulate.scenario import CLASSES
 
 _URL = re.compile(r"https?://\S+")
@@ -85,11 +90,16 @@ def stable_id(username: str) -> str:
 
 @dataclass
 class TextPools:
-    """Real tweets by class (:data:`~foretold.simulate.scenario.CLASSES` order)."""
+    """Real tweets by class (:data:`~foretold.simulate.scenario.CLASSES` order), real
+    brand mentions (``brand``) and short sarcastic and offensive phrases that vary the
+    hijack grammar's wording (``sarcastic``, ``offensive``)."""
 
     texts: list[list[str]]
     questions: list[list[int]]
     source: str
+    brand: BrandTexts | None = None
+    sarcastic: list[str] = field(default_factory=list)
+    offensive: list[str] = field(default_factory=list)
 
     @classmethod
     def load(cls, data_dir: str | Path) -> TextPools:
@@ -135,7 +145,14 @@ def _load(root_s: str) -> TextPools:
                 seen[body] = None
         texts.append(list(seen))
         questions.append([i for i, body in enumerate(seen) if "?" in body])
-    return TextPools(texts=texts, questions=questions, source=str(root))
+    return TextPools(
+        texts=texts,
+        questions=questions,
+        source=str(root),
+        brand=load_brand_texts(root),
+        sarcastic=phrases(texts[CLASSES.index("ironic")]),
+        offensive=phrases(texts[CLASSES.index("hostile")]),
+    )
 
 
 def _labelled(folder: Path, keep: set[str]) -> list[str]:

@@ -29,9 +29,13 @@ from typing import IO, Any
 import numpy as np
 import orjson
 
+from foretold.simulate.brandtext import Retarget
+from foretold.simulate.grammar import Grammar
 from foretold.simulate.population import BOT_SOURCES, BRAND_SOURCE, SOURCES, Population
+from foretold.simulate.scenario import CLASSES, Wave
 from foretold.simulate.stream import (
     FROM_BRAND_REPLY,
+    FROM_ENTRANT,
     FROM_SCRIPT,
     QUOTE,
     REPLY,
@@ -101,10 +105,37 @@ def write_jsonl(
     return _Writer(stream, pools).write(out, progress)
 
 
+class _Null:
+    def write(self, data: bytes) -> int:
+        return len(data)
+
+
+def post_texts(stream: Stream, pools: TextPools) -> tuple[list[str], dict[int, int]]:
+    """The text of every post of ``stream`` as :func:`write_jsonl` writes it, and the
+    grammar skeleton behind each post the hijack grammar wrote (post index: skeleton)."""
+    w = _Writer(stream, pools, keep_texts=True)
+    w.write(_Null(), None)  # type: ignore[arg-type]
+    return w.texts, w.skeletons
+
+
+#: How the classes of the labelled pools map onto the brand mentions' classes.
+_BRAND_CLASS = {
+    "hostile": "negative",
+    "ironic": "negative",
+    "negative": "negative",
+    "neutral": "neutral",
+    "positive": "positive",
+    "questions": "questions",
+}
+
+
 class _Writer:
-    def __init__(self, stream: Stream, pools: TextPools) -> None:
+    def __init__(self, stream: Stream, pools: TextPools, *, keep_texts: bool = False) -> None:
         self.s = stream
         self.pools = pools
+        self.keep_texts = keep_texts
+        self.texts: list[str] = []
+        self.skeletons: dict[int, int] = {}
         pop = stream.population
         self.rng = random.Random(stream.seed * 1_000_003 + 17)
         self.users = user_objects(pop)
@@ -131,14 +162,38 @@ class _Writer:
             i: SOURCES[src[i]] if src[i] >= 0 else (BRAND_SOURCE if i == 0 else BOT_SOURCES[i % 3])
             for i in pop.usernames
         }
+        self.cache: dict[int, tuple[str, list[dict[str, Any]]]] = {}
+        self.owner = c.owner.lower()
+        self.name = sc.voice.brand or c.owner_name
+        self.from_brand = self.headline = False
+        self.brand: dict[str, list[str]] = {}
+        self.brand_next: dict[str, int] = {}
+        if pools.brand is not None and any(pools.brand.sizes().values()):
+            self.brand = Retarget(pools.brand, sc.voice, handle=c.owner, seed=stream.seed).texts
+            for texts in self.brand.values():
+                self.rng.shuffle(texts)
+        self.grammar: Grammar | None = None
+        if sc.voice.grievances:
+            self.grammar = Grammar(
+                sc.voice,
+                handle=c.owner,
+                keywords=c.keywords,
+                rng=self.rng,
+                sarcastic=pools.sarcastic,
+                offensive=pools.offensive,
+            )
         self.templates: dict[int, list[str]] = {}
         for w_i, w in enumerate(sc.waves):
             if w.templates:
                 cls = int(np.argmax(w.mix.probs()))
-                self.templates[w_i] = [
-                    self.rng.choice(pools.texts[cls]) for _ in range(w.templates)
-                ]
-        self.cache: dict[int, tuple[str, list[dict[str, Any]]]] = {}
+                source = [
+                    t
+                    for t in self.brand.get(_BRAND_CLASS[CLASSES[cls]], [])
+                    if self.owner in t.lower() or self.name in t
+                ] or pools.texts[cls]
+                self.templates[w_i] = [self.rng.choice(source) for _ in range(w.templates)]
+        self.roles = pop.roles
+        self.attack = stream.attack.tolist()
 
     def write(self, out: IO[bytes], progress: Callable[[int], None] | None) -> int:
         s = self.s
@@ -240,6 +295,8 @@ class _Writer:
             }
             if keep[i]:
                 self.cache[i] = (text, [*mentions, *urls])
+            if self.keep_texts:
+                self.texts.append(text)
             batch.append(dumps(tweet, option=opt))
             if len(batch) >= _BATCH:
                 out.write(b"".join(batch))
@@ -322,11 +379,16 @@ class _Writer:
         if templates and s.population.bot[a]:
             body = _variant(r, r.choice(templates), self.weaver.tag(w.hashtags if w else ()))
         else:
-            body = self._pick(cls, q)
+            body = self._say(i, a, cls, q, origin, w, kind)
             hashtag = r.random() < (w.hashtag_share if w else 0.8)
-            handle = kind != REPLY or authors[tgt] != 0
-            handle = handle and r.random() < (w.handle_share if w else 0.25)
-            keyword = r.random() < (w.keyword_share if w else 0.0)
+            to_brand = kind == REPLY and authors[tgt] == 0
+            handle = not to_brand and r.random() < (w.handle_share if w else 0.25)
+            named = self.owner in body.lower()
+            unnamed = self.from_brand and not named and self.name not in body
+            handle = (handle or (unnamed and not to_brand)) and not named
+            keyword = r.random() < (w.keyword_share if w else 0.0) and self.name not in body
+            if self.headline:  # a news post about a hashtag's fiasco cites the hashtag
+                hashtag, keyword = True, False
             if not (hashtag or handle or keyword) and kind == 0:
                 hashtag = True
             body = self.weaver.weave(
@@ -343,6 +405,40 @@ class _Writer:
             quoted = f"https://twitter.com/{self.usernames[authors[tgt]]}/status/{ids[tgt]}"
             text = self._add_url(text, quoted, urls)
         return text
+
+    def _say(
+        self, i: int, a: int, cls: int, q: bool, origin: int, w: Wave | None, kind: int
+    ) -> str:
+        """What post ``i`` by account ``a`` says (before the campaign is woven in)."""
+        role = self.roles[a] if a < len(self.roles) else ""
+        g = self.grammar
+        self.from_brand = self.headline = False
+        source = w.text_from if w is not None else ""
+        grievances = w.grievances if w is not None else ()
+        if source == "labelled":
+            return self._pick(cls, q)
+        if g is not None and role in ("press", "outlet") and origin == FROM_ENTRANT:
+            text, k = g.write("neutral", "headline", grievances)
+            self.skeletons[i] = k
+            self.headline = True
+            return text
+        if g is not None and (source == "grievances" or (self.attack[i] and source != "brand")):
+            form = ""
+            if role in ("journalist", "outlet") and self.rng.random() < 0.7:
+                form = "storm"
+            elif role == "parody":
+                form = "meme" if self.rng.random() < 0.5 else "sarcasm"
+            text, k = g.write(CLASSES[cls], form, grievances, "reply" if kind else "")
+            self.skeletons[i] = k
+            return text
+        if self.brand:
+            key = "questions" if q else _BRAND_CLASS[CLASSES[cls]]
+            texts = self.brand.get(key) or self.brand["neutral"]
+            n = self.brand_next.get(key, 0)
+            self.brand_next[key] = n + 1
+            self.from_brand = True
+            return texts[n % len(texts)]
+        return self._pick(cls, q)
 
     def _pick(self, cls: int, q: bool) -> str:
         r = self.rng
