@@ -56,7 +56,8 @@ _AIR = re.compile(
     r"|vacation|depart\w*|arriv\w*|delta|united|southwest\w*|americanair|hurricane\w*"
     r"|matthew|nicole|delay\w*|pax|miles|cabin|tarmac|inflight|passengers?|snacks?"
     r"|peanuts|leg ?room|getaways?|nasdaq|jblu|corp\w*|stock|shares|itinerary|connections?"
-    r"|deplane\w*|faa|revenue|analysts?|market|food service|refuel\w*|steward\w*|jetting|land|lounge|kiosks?|sita|ads-b|annex"
+    r"|deplane\w*|faa|revenue|analysts?|market|food service|refuel\w*|steward\w*|jetting"
+    r"|land|lounge|kiosks?|sita|ads-b|annex"
     r"|slow lane|fares?|tickets?|round ?trip|check[- ]?in\w*|counter|rows?|beverages?|suitcases?"
     r"|cockpit|aviators?|mosaic|logan|wing|curb|lggage|upgrade\w*|tv|wifi|fly-fi|drinks"
     r"|jfk|lga|ewr|bos|fll|mco|lax|sju|lgb|pvd|bdl|buf|oak|sfo|aruba|bermuda)\b",
