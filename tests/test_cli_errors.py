@@ -97,3 +97,83 @@ def test_serve_port_out_of_range(files: Path) -> None:
         2, "foretold: error: Invalid value for '--port': 99999 is not in the range "
         "0<=x<=65535. (see: foretold serve --help)\n",
     )  # fmt: skip
+
+
+CONFIGS = [
+    ('[campaign]\nname = "a"\nhashtags = ["#a"]\n',
+     "[campaign] is a single table; write [[campaign]] (two brackets) for each campaign"),
+    ('[[campaign]]\nname = "a"\nhashtag = ["#a"]\n',
+     "[[campaign]] #1 ('a'): unknown key 'hashtag'; did you mean 'hashtags'?"),
+    ('[[campaign]]\nname = "a"\nhashtags = ["#a"]\nhandels = ["@a"]\n',
+     "[[campaign]] #1 ('a'): unknown key 'handels'; did you mean 'handles'?"),
+    ('[[campaigns]]\nname = "a"\n', "unknown table [campaigns]; did you mean [[campaign]]?"),
+    ('[[campaign]]\nname = "a"\nhashtags = ["#a"]\nsinks = ["ops"]\n',
+     "campaign 'a': sink 'ops' is not defined by any [[sink]]"),
+    ('[[campaign]]\nname = "a"\nhashtags = ["#a"]\n\n[[sink]]\nname = "ops"\ntype = "webhok"\n',
+     "[[sink]] #1 ('ops'): unknown type 'webhok'; did you mean 'webhook'?"),
+    ('[[sink]]\nname = "ops"\ntype = "jsonl"\n', "[[sink]] 'ops': missing or wrong key 'path'"),
+    ('[[source]]\ntype = "file"\npath = "x.jsonl"\npoll_second = 1\n',
+     "[[source]] #1: unknown key 'poll_second'; did you mean 'poll_seconds'?"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("toml", "message"), CONFIGS)
+def test_config_is_checked_whole_before_a_line_is_read(
+    files: Path, toml: str, message: str
+) -> None:
+    (files / "f.toml").write_text(toml)
+    # the input would take a while to replay, and does not exist: the config fails first
+    code, out = _run(["replay", "missing.jsonl", "--config", "f.toml", "--store", "s.db"], files)
+    assert (code, out) == (2, f"foretold: error: f.toml: {message}\n")
+    assert not (files / "s.db").exists()
+
+
+def test_replay_that_quarantined_every_line_warns_and_exits_1(files: Path) -> None:
+    (files / "junk.bin").write_bytes(bytes(range(11, 256)) * 8 + b"\n\x00\xff\n")
+    code, out = _run(["replay", "junk.bin", "--store", "s.db", "--no-classify"], files)
+    assert code == 1
+    assert out.endswith(
+        "foretold: warning: nothing was read: all 2 lines with data were quarantined "
+        "(wrong --format? see the quarantine file)\n"
+    )
+
+
+def test_replay_with_the_wrong_format_warns_and_exits_1(files: Path) -> None:
+    code, out = _run(["replay", "posts.jsonl", "--format", "mastodon", "--store", "s.db",
+                      "--no-classify"], files)  # fmt: skip
+    assert code == 1 and "nothing was read: all 1 lines with data were quarantined" in out
+
+
+def test_replay_of_an_empty_input_warns_and_exits_1(files: Path) -> None:
+    (files / "empty.jsonl").write_bytes(b"")
+    code, out = _run(["replay", "empty.jsonl", "--store", "s.db", "--no-classify"], files)
+    assert code == 1 and out.endswith("foretold: warning: nothing was read: the input is empty\n")
+
+
+def test_csv_format_on_json_lines_says_it_is_not_csv(files: Path) -> None:
+    code, out = _run(["replay", "posts.jsonl", "--format", "csv", "--store", "s.db",
+                      "--no-classify"], files)  # fmt: skip
+    assert (code, out) == (
+        2, "foretold: error: the input does not look like CSV: its first line is JSON; drop "
+        "--format csv (JSON lines are read in any supported shape, detected per line)\n",
+    )  # fmt: skip
+
+
+def test_classify_refuses_binary_junk(files: Path) -> None:
+    (files / "junk.bin").write_bytes(b"\x7fELF\x02\x01\x01\x00\x00\x00\n\xff\xfe\xfd\n")
+    r = CliRunner().invoke(main, ["classify", "junk.bin", "--quarantine", "q.jsonl"])
+    assert r.exit_code == 1
+    assert r.stdout == ""  # no labels for junk
+    assert r.stderr == (
+        "foretold: classify: 2 lines refused -> q.jsonl\n"
+        "foretold: warning: nothing was read: all 2 lines with data were refused (binary, "
+        "not UTF-8 text, or unreadable)\n"
+    )
+
+
+def test_classify_missing_file_says_what_replay_says(files: Path) -> None:
+    for cmd in (["classify", "nope.jsonl"], ["replay", "nope.jsonl", "--no-classify"]):
+        code, out = _run(cmd, files)
+        assert (code, out) == (
+            2, "foretold: error: cannot open input 'nope.jsonl': No such file or directory\n"
+        )  # fmt: skip

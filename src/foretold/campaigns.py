@@ -148,13 +148,17 @@ class Config:
 
 
 def load_config(path: str | Path) -> Config:
-    """Read ``foretold.toml``; ConfigError names the file and the key that is wrong."""
+    """Read ``foretold.toml`` and check all of it (:mod:`foretold.config_check`) before
+    anything runs; ConfigError names the file, the table and the key that is wrong."""
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as e:
         raise ConfigError(f"cannot read config {str(path)!r}: {e.strerror}") from None
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path}: not valid TOML: {e}") from None
+    from foretold.config_check import check_config, check_tables
+
+    check_tables(data, path)
     campaigns = []
     for i, table in enumerate(data.get("campaign", [])):
         where = f"{path}: [[campaign]] #{i + 1}"
@@ -178,11 +182,13 @@ def load_config(path: str | Path) -> Config:
     names = [c.name for c in campaigns]
     if len(set(names)) != len(names):
         raise ConfigError(f"{path}: campaign names must be unique, got {names}")
-    return Config(
+    config = Config(
         campaigns=tuple(campaigns),
         sources=tuple(data.get("source", [])),
         sinks=tuple(data.get("sink", [])),
     )
+    check_config(config, path)
+    return config
 
 
 def _strings(table: dict[str, Any], key: str, where: str) -> list[str]:

@@ -61,9 +61,13 @@ def test_classify_writes_to_output_file(fast_model: Path, tmp_path: Path) -> Non
 
 
 def test_missing_file_is_a_clear_error() -> None:
-    result = CliRunner().invoke(classify_cmd, ["/nonexistent/posts.jsonl"])
-    assert result.exit_code != 0
-    assert "classify" in result.output
+    from foretold.cli import main
+
+    result = CliRunner().invoke(main, ["classify", "/nonexistent/posts.jsonl"])
+    assert (result.exit_code, result.output) == (  # the words replay uses
+        2, "foretold: error: cannot open input '/nonexistent/posts.jsonl': No such file or "
+        "directory\n",
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize("command", [classify_cmd, train_cmd, eval_cmd])

@@ -14,7 +14,8 @@ from typing import IO, Any
 
 import click
 
-from foretold.errors import ForetoldError
+from foretold.cli.options import open_output
+from foretold.errors import ForetoldError, InputError
 from foretold.ingest import Oversize, Quarantine, bounded_lines
 
 __all__ = ["classify_cmd", "eval_cmd", "train_cmd"]
@@ -39,14 +40,22 @@ def _open_binary(path: str, stack: ExitStack) -> IO[bytes]:
 
 def _lines(stream: IO[bytes], source: str, quarantine: Quarantine) -> Iterator[str]:
     """Text lines split on "\n" only, as JSON Lines does ("\r" stays inside); a line over
-    the size limit is read in chunks, quarantined with its length and hash, and skipped
-    (its place still counts, so line numbers stay the file's own)."""
+    the size limit is read in chunks, quarantined with its length and hash, and skipped,
+    and so is a line that is not text (not UTF-8, or with a NUL byte): binary junk gets no
+    labels. A skipped line still counts, so line numbers stay the file's own."""
     for n, line in enumerate(bounded_lines(stream), 1):
         if isinstance(line, Oversize):
             line.put(quarantine, source, n)
             yield ""
             continue
-        yield line.removesuffix(b"\n").decode("utf-8", "replace")
+        body = line.removesuffix(b"\n")
+        try:
+            if b"\x00" in body:
+                raise UnicodeError
+            yield body.decode("utf-8")
+        except UnicodeError:
+            quarantine.put(source, n, body, "not text: binary or not UTF-8")
+            yield ""
 
 
 @click.command(name="classify")
@@ -99,14 +108,15 @@ def classify_cmd(
     from foretold.understand.jsonl import classify_lines
 
     with ExitStack() as stack:
+        classifier = load_classifier(tier)
         try:
-            classifier = load_classifier(tier)
             stream = _open_binary(file, stack)
-            out: IO[bytes] = (
-                sys.stdout.buffer if output == "-" else stack.enter_context(open(output, "wb"))
-            )
-        except (ForetoldError, OSError) as e:
-            raise click.ClickException(f"classify: {e}") from None
+        except OSError as e:  # as replay says it
+            raise InputError(f"cannot open input {file!r}: {e.strerror}") from None
+        out: IO[bytes] = (
+            sys.stdout.buffer if output == "-" else
+            stack.enter_context(open_output(output, "wb", "--output"))
+        )  # fmt: skip
         quarantine = Quarantine(path=Path(quarantine_path) if quarantine_path else None)
         stack.callback(quarantine.close)
         source = "<stdin>" if file == "-" else file
@@ -119,13 +129,20 @@ def classify_cmd(
         def refuse(n: int, line: str, reason: str) -> None:
             quarantine.put(source, n, line.encode("utf-8", "surrogateescape"), reason)
 
+        labelled = 0
         for record in classify_lines(lines, classifier, batch_size, refuse):
             out.write(record + b"\n")
+            labelled += 1
         out.flush()
-        if quarantine.reasons:
-            refused = sum(quarantine.reasons.values())
+        refused = sum(quarantine.reasons.values())
+        if refused:
             where = f" -> {quarantine_path}" if quarantine_path else ""
             click.echo(f"foretold: classify: {refused:,} lines refused{where}", err=True)
+    if not labelled:
+        why = (f"all {refused:,} lines with data were refused (binary, not UTF-8 text, or "
+               "unreadable)" if refused else "the input is empty")  # fmt: skip
+        click.echo(f"foretold: warning: nothing was read: {why}", err=True)
+        sys.exit(1)
 
 
 @click.command(name="train")

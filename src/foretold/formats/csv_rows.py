@@ -109,6 +109,12 @@ def read_rows(
 ) -> Iterator[tuple[int, Post | FormatError, dict[str, Any]]]:
     """``(line number, Post or the FormatError for that row, the row)`` for each data row."""
     reader = csv.DictReader(iter(lines))
+    first = (reader.fieldnames or [""])[0].lstrip()
+    if first.startswith(("{", "[")):
+        raise ConfigError(
+            "the input does not look like CSV: its first line is JSON; drop --format csv "
+            "(JSON lines are read in any supported shape, detected per line)"
+        )
     missing = [
         mapping[f] for f in ("id", "text") if mapping.get(f) not in (reader.fieldnames or [])
     ]
