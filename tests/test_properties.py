@@ -200,15 +200,16 @@ def test_posts_survive_store_and_jsonl_export_and_read_back(batch: list[Post]) -
 @SETTINGS
 @given(st.lists(posts(), min_size=1, max_size=5, unique_by=lambda p: p.key))
 def test_posts_survive_csv_export_and_read_back(batch: list[Post]) -> None:
-    out = io.BytesIO()
-    export_posts(batch, "csv", out)
-    text = io.StringIO(out.getvalue().decode("utf-8"), newline="")
-    back = [item for _, item, _ in read_rows(text, DEFAULT_MAP)]
-    assert all(isinstance(p, Post) for p in back), back
-    # CSV keeps reference ids only; hashtags and mentions come from their columns
-    assert [_essentials(p, with_ref_authors=False) for p in back] == [  # type: ignore[arg-type]
-        _essentials(p, with_ref_authors=False) for p in batch
-    ]
+    for raw in (False, True):  # formulas neutralised (the default), and --csv-raw
+        out = io.BytesIO()
+        export_posts(batch, "csv", out, csv_raw=raw)
+        text = io.StringIO(out.getvalue().decode("utf-8"), newline="")
+        back = [item for _, item, _ in read_rows(text, DEFAULT_MAP, raw=raw)]
+        assert all(isinstance(p, Post) for p in back), back
+        # CSV keeps reference ids only; hashtags and mentions come from their columns
+        assert [_essentials(p, with_ref_authors=False) for p in back] == [  # type: ignore[arg-type]
+            _essentials(p, with_ref_authors=False) for p in batch
+        ]
 
 
 @pytest.mark.parametrize("name", sorted(JSON_FIXTURES))

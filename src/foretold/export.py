@@ -4,6 +4,21 @@ JSONL is :meth:`Post.to_dict` a line (the ``foretold`` reader takes it back);
 CSV has the columns of :data:`foretold.formats.csv_rows.FIELDS` (the CSV reader's
 default mapping takes it back); Parquet has the same columns, lists as lists.
 
+CSV cells that a spreadsheet would run as a formula get a leading ``'``
+(:func:`~foretold.formats.csv_rows.neutralise`; a reply starting with a plain
+``@handle`` reads as written); the CSV reader takes it off again, so the export still
+reads back exactly. ``csv_raw=True`` writes every cell as it is.
+
+>>> from datetime import datetime, timezone
+>>> from foretold.post import Author, Post
+>>> p = Post(platform="x", id="1", text="=1+2", author=Author(id="7"),
+...          created_at=datetime(2013, 11, 13, tzinfo=timezone.utc))
+>>> csv_out = io.BytesIO()
+>>> export_posts([p], "csv", csv_out)
+1
+>>> print(csv_out.getvalue().decode().splitlines()[1][:16])
+"x","1","'=1+2",
+
 >>> import io
 >>> from foretold.store import Store
 >>> out = io.BytesIO()
@@ -21,18 +36,19 @@ from typing import IO, Any
 import orjson
 
 from foretold.errors import ConfigError, MissingExtraError
-from foretold.formats.csv_rows import FIELDS
+from foretold.formats.csv_rows import FIELDS, neutralise
 from foretold.post import Post, format_time
 
 EXPORT_FORMATS = ("jsonl", "csv", "parquet")
 
 
-def export_posts(posts: Iterable[Post], fmt: str, out: IO[bytes]) -> int:
-    """Write posts to a binary stream; returns how many were written."""
+def export_posts(posts: Iterable[Post], fmt: str, out: IO[bytes], csv_raw: bool = False) -> int:
+    """Write posts to a binary stream; returns how many were written. CSV cells are
+    neutralised against formulas unless ``csv_raw``."""
     if fmt == "jsonl":
         return _jsonl(posts, out)
     if fmt == "csv":
-        return _csv(posts, out)
+        return _csv(posts, out, csv_raw)
     if fmt == "parquet":
         return _parquet(posts, out)
     raise ConfigError(f"unknown export format {fmt!r}; expected one of {', '.join(EXPORT_FORMATS)}")
@@ -64,14 +80,17 @@ def _jsonl(posts: Iterable[Post], out: IO[bytes]) -> int:
     return n
 
 
-def _csv(posts: Iterable[Post], out: IO[bytes]) -> int:
+def _csv(posts: Iterable[Post], out: IO[bytes], raw: bool) -> int:
     text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
     # QUOTE_NONNUMERIC keeps text with newlines, commas or formula-looking starts inside quotes
     writer = csv.DictWriter(text, fieldnames=FIELDS, quoting=csv.QUOTE_NONNUMERIC)
     writer.writeheader()
     n = 0
     for p in posts:
-        writer.writerow(csv_row(p))
+        row = csv_row(p)
+        if not raw:
+            row = {k: neutralise(v) if isinstance(v, str) else v for k, v in row.items()}
+        writer.writerow(row)
         n += 1
     text.flush()
     text.detach()

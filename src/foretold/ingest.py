@@ -319,9 +319,11 @@ def read_csv(
     strict: bool = False,
     batch_size: int = BATCH,
     gate: StreamTime | None = None,
+    raw: bool = False,
 ) -> Iterator[list[Record]]:
-    """Batches of posts from a CSV file with a column mapping (through ``gate``, if any)."""
-    rows = _csv_records(stream, source, stats, quarantine, mapping, platform, strict)
+    """Batches of posts from a CSV file with a column mapping (through ``gate``, if any);
+    ``raw``: cells as they are, not taken back from the export's formula neutralisation."""
+    rows = _csv_records(stream, source, stats, quarantine, mapping, platform, strict, raw)
     return _batched(_gated(rows, source, gate), batch_size)
 
 
@@ -343,17 +345,19 @@ def _csv_records(
     mapping: dict[str, str] | None,
     platform: str,
     strict: bool,
+    raw: bool,
 ) -> Iterator[tuple[Post, int]]:
     rows = 0
-    for line_no, item, row in read_rows(text_lines(stream), mapping or DEFAULT_MAP, platform):
+    lines = text_lines(stream)
+    for line_no, item, row in read_rows(lines, mapping or DEFAULT_MAP, platform, raw):
         rows += 1
         if isinstance(item, FormatError):
             if strict:
                 raise InputError(f"{source}:{line_no}: csv: {item.reason}")
             stats.quarantined += 1
             # json escapes the lone surrogates of undecodable bytes, so the row stays recoverable
-            raw = json.dumps(row, ensure_ascii=True).encode("ascii")
-            quarantine.put(source, line_no, raw, f"csv: {item.reason}")
+            kept = json.dumps(row, ensure_ascii=True).encode("ascii")
+            quarantine.put(source, line_no, kept, f"csv: {item.reason}")
             continue
         stats.posts += 1
         stats.parsed += 1
@@ -383,6 +387,7 @@ def read_batches(
     csv_platform: str = "csv",
     clock: Clock | None = None,
     stream_time: StreamTimeConfig | None = None,
+    csv_raw: bool = False,
 ) -> Iterator[list[Record]]:
     """Batches of records from every path in turn (``-`` is stdin).
 
@@ -405,8 +410,9 @@ def read_batches(
         with open_input(path) as stream:
             if is_csv:
                 yield from read_csv(
-                    stream, path, stats, quarantine, csv_map, csv_platform, strict, gate=gate
-                )
+                    stream, path, stats, quarantine, csv_map, csv_platform, strict, gate=gate,
+                    raw=csv_raw,
+                )  # fmt: skip
             else:
                 reader = None if fmt == "auto" else reader_named(fmt)
                 yield from read_lines(

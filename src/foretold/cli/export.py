@@ -25,16 +25,27 @@ from foretold.store import Store
 )
 @click.option("--campaign", default=None, help="Only posts of this campaign.")
 @click.option("--out", default="-", show_default=True, help="Output file, '-' for stdout.")
-def export_cmd(store_path: str, fmt: str, campaign: str | None, out: str) -> None:
+@click.option(
+    "--csv-raw",
+    is_flag=True,
+    help="Write CSV cells exactly as stored, formulas included (default: a cell that a "
+    "spreadsheet would run gets a leading ').",
+)
+def export_cmd(store_path: str, fmt: str, campaign: str | None, out: str, csv_raw: bool) -> None:
     """Write stored posts back out as JSONL, CSV or Parquet.
 
     JSONL and CSV read back in with `foretold replay` (the `foretold` and `csv`
-    formats), so an export is also a portable archive.
+    formats), so an export is also a portable archive. A CSV cell starting with
+    =, +, -, @, tab or CR gets a leading ' so a spreadsheet shows it instead of
+    running it (a reply starting with a plain @handle, without '(' or '|', reads
+    as written); replay takes the ' off again. --csv-raw writes cells as they are
+    (read it back with replay --csv-raw).
 
     \b
     Examples:
       foretold export --store foretold.db --format jsonl > posts.jsonl
       foretold export --store foretold.db --format csv --campaign askjpm --out askjpm.csv
+      foretold export --format csv --csv-raw --out exact.csv
       foretold export --store foretold.db --format parquet --out posts.parquet
     """  # fmt: skip
     if not Path(store_path).exists():
@@ -47,9 +58,9 @@ def export_cmd(store_path: str, fmt: str, campaign: str | None, out: str) -> Non
             raise ConfigError(f"no campaign {campaign!r} in {store_path!r} (known: {known})")
         posts = store.iter_posts(campaign)
         if out == "-":
-            n = export_posts(posts, fmt, sys.stdout.buffer)
+            n = export_posts(posts, fmt, sys.stdout.buffer, csv_raw)
             sys.stdout.buffer.flush()
         else:
             with open(out, "wb") as f:
-                n = export_posts(posts, fmt, f)
+                n = export_posts(posts, fmt, f, csv_raw)
     click.echo(f"exported {n:,} posts as {fmt}" + (f" to {out}" if out != "-" else ""), err=True)

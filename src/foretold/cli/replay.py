@@ -69,6 +69,12 @@ from foretold.store import Store
     help="Override one CSV column mapping (repeatable).",
 )
 @click.option(
+    "--csv-raw",
+    is_flag=True,
+    help="CSV cells as they are (a file from `export --csv-raw`); by default a ' that "
+    "`export` put before a formula-looking cell is taken off.",
+)
+@click.option(
     "--platform",
     default="csv",
     show_default=True,
@@ -125,6 +131,7 @@ def replay_cmd(
     fmt: str,
     csv_preset: str,
     csv_map: tuple[str, ...],
+    csv_raw: bool,
     platform: str,
     quarantine_path: str | None,
     strict: bool,
@@ -174,7 +181,9 @@ def replay_cmd(
     quarantine = Quarantine(path=qpath)
     if kafka:
         _publish(
-            kafka, campaigns, read_batches(paths, stats, quarantine, fmt, strict, mapping, platform)
+            kafka,
+            campaigns,
+            read_batches(paths, stats, quarantine, fmt, strict, mapping, platform, csv_raw=csv_raw),
         )
         quarantine.close()
         click.echo(
@@ -204,7 +213,9 @@ def replay_cmd(
         pipeline = Pipeline(store, stages, clock, speed=speed, on_batch=on_batch, after=after)
         try:
             result = pipeline.run(
-                read_batches(paths, stats, quarantine, fmt, strict, mapping, platform),
+                read_batches(
+                    paths, stats, quarantine, fmt, strict, mapping, platform, csv_raw=csv_raw
+                ),
                 stop=signals.event,
             )
         finally:

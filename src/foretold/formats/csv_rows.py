@@ -16,6 +16,21 @@ file has a platform column or ``--platform`` is given), ``author_id``,
 >>> rows = ["id,text,created_at,followers", "1,Hello #AskJPM,2013-11-13T21:04:00Z,12"]
 >>> [(n, p.id, p.hashtags, p.author.followers) for n, p, _ in read_rows(rows, DEFAULT_MAP)]
 [(2, '1', ('askjpm',), 12)]
+
+**Formulas.** A spreadsheet runs a cell that starts with ``=``, ``+``, ``-``, ``@``,
+a tab or a carriage return (CSV injection). :func:`neutralise` puts a ``'`` before
+such a cell (the OWASP rule), except a reply that starts with a plain handle
+(``@jpmorgan why ...``) and holds no ``(`` and no ``|``: without a function call or
+a DDE link no formula can run or reach the network. Of the 10,893 simulated
+#AskJPM texts that start with ``@``, 10,078 read as they were written (815 hold a
+``(`` or ``|`` and get the ``'``). A cell that already starts with ``'``
+before one of those is prefixed once more, so :func:`unneutralise` (applied by
+:func:`read_rows` unless ``raw``) gives back exactly what was written:
+
+>>> [neutralise(v) for v in ["=1+1", "@jpmorgan why?", "@SUM(1)|x", "'=x", "fine"]]
+["'=1+1", '@jpmorgan why?', "'@SUM(1)|x", "''=x", 'fine']
+>>> all(unneutralise(neutralise(v)) == v for v in ["=1+1", "'=x", "''-2", "'", "@a b"])
+True
 """
 
 from __future__ import annotations
@@ -84,6 +99,34 @@ def column_map(preset: str = "foretold", overrides: Iterable[str] = ()) -> dict[
     return mapping
 
 
+_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_HANDLE = re.compile(r"@[A-Za-z0-9_][A-Za-z0-9_.@-]*(?:\s|$)")
+
+
+def _needs_prefix(value: str) -> bool:
+    if not value:
+        return False
+    first = value[0]
+    if first == "'":
+        return _needs_prefix(value.lstrip("'"))
+    if first not in _TRIGGERS:
+        return False
+    # a plain reply to a handle is left alone: no function call, no DDE link
+    return not (first == "@" and _HANDLE.match(value) and "(" not in value and "|" not in value)
+
+
+def neutralise(value: str) -> str:
+    """``value`` safe to open in a spreadsheet (see the module's notes on formulas)."""
+    return "'" + value if _needs_prefix(value) else value
+
+
+def unneutralise(value: str) -> str:
+    """What :func:`neutralise` was given: the one ``'`` it added taken off again."""
+    if value[:1] == "'" and _needs_prefix(value[1:]):
+        return value[1:]
+    return value
+
+
 _CR = "\ue000"  # stands in for a bare carriage return inside a field while csv parses
 
 
@@ -105,9 +148,12 @@ def text_lines(stream: IO[bytes]) -> Iterator[str]:
 
 
 def read_rows(
-    lines: Iterable[str], mapping: dict[str, str], platform: str = "csv"
+    lines: Iterable[str], mapping: dict[str, str], platform: str = "csv", raw: bool = False
 ) -> Iterator[tuple[int, Post | FormatError, dict[str, Any]]]:
-    """``(line number, Post or the FormatError for that row, the row)`` for each data row."""
+    """``(line number, Post or the FormatError for that row, the row)`` for each data row.
+
+    Cells are taken back from :func:`neutralise` (a ``'`` before a formula-looking start
+    is dropped) unless ``raw``: for files written by ``foretold export --csv-raw``."""
     reader = csv.DictReader(iter(lines))
     first = (reader.fieldnames or [""])[0].lstrip()
     if first.startswith(("{", "[")):
@@ -126,6 +172,8 @@ def read_rows(
     for row in reader:
         if any(_CR in v for v in row.values() if isinstance(v, str)):
             row = {k: v.replace(_CR, "\r") if isinstance(v, str) else v for k, v in row.items()}
+        if not raw and any(v[:1] == "'" for v in row.values() if isinstance(v, str)):
+            row = {k: unneutralise(v) if isinstance(v, str) else v for k, v in row.items()}
         try:
             yield reader.line_num, _post(row, mapping, platform), row
         except FormatError as e:
