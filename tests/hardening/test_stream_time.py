@@ -155,6 +155,6 @@ def test_the_askjpm_replay_with_one_post_dated_9999_still_raises_its_alerts(
     attacked.write_bytes(b"".join([*lines[:100], orjson.dumps(copied) + b"\n", *lines[100:]]))
     expected, _ = alerts_of(stream)
     got, summary = alerts_of(attacked)
-    assert {"warning", "crisis"} <= {level for level, _ in expected}
+    assert "crisis" in {level for level, _ in expected}  # the storm is there to be silenced
     assert got == expected
     assert "quarantined 1 lines" in summary
