@@ -437,7 +437,7 @@ class _Writer:
             n = self.brand_next.get(key, 0)
             self.brand_next[key] = n + 1
             self.from_brand = True
-            return texts[n % len(texts)]
+            return _touch(self.rng, texts[n % len(texts)], key, n // len(texts))
         return self._pick(cls, q)
 
     def _pick(self, cls: int, q: bool) -> str:
@@ -476,6 +476,30 @@ def _url_entity(start: int, short: str, expanded: str) -> dict[str, Any]:
         "expanded_url": expanded,
         "display_url": display_url(expanded),
     }
+
+
+_EMOJI = {
+    "negative": ("😡", "🙄", "😤", "😒", "👎"),
+    "positive": ("😊", "🙏", "👍", "❤️", "🙌"),
+    "neutral": ("👀", "🤔", "", "", ""),
+    "questions": ("🤔", "🙏", "", "", ""),
+}
+
+
+def _touch(r: random.Random, text: str, cls: str, round_: int) -> str:
+    """A real mention as a second person might type it: the first time through the
+    mentions mostly as written, later rounds with the case, the end or an emoji varied."""
+    x = r.random() * (1.0 if round_ else 3.0)
+    if x < 0.15:
+        return text.lower()
+    if x < 0.3 and text[-1:] in ".!":
+        return text.rstrip(".!")
+    if x < 0.5:
+        emoji = r.choice(_EMOJI.get(cls, ("",)))
+        return f"{text} {emoji}" if emoji else f"{text}!"
+    if x < 0.6:
+        return f"{r.choice(('Honestly,', 'Ok so', 'Well,', 'Hmm.', 'So'))} {text[:1].lower()}{text[1:]}"
+    return text
 
 
 def _variant(r: random.Random, text: str, tag: str) -> str:
