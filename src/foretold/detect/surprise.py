@@ -1,0 +1,176 @@
+"""Surprise as a sequential statistic: CUSUMs whose thresholds come from a false-alarm rate.
+
+Page's CUSUM adds, each minute, the log-likelihood ratio of "the rate rose" against
+"it is the baseline", and never goes below zero. Under the baseline, the chance that
+it ever climbs from 0 to ``h`` is at most ``exp(-h)`` (Wald's inequality: the ratio is
+a non-negative martingale with mean 1), so a restart happens at most once a minute
+and the average run length between false alarms is at least ``exp(h)`` minutes::
+
+    h = log(ARL)      ARL = 30 days = 43,200 min  ->  h = 10.67
+
+No threshold is tuned: pick how often a false alarm is acceptable
+(:func:`threshold`). Two statistics use it:
+
+- :class:`CountCusum` on minute counts for a rise by a factor ``ratio``, Poisson or
+  negative-binomial (overdispersed) with size ``r``;
+- :class:`ShareCusum` on ``k`` of ``n`` posts (binomial) for a rise of a share from
+  ``p0`` to ``p1``: conditioned on the volume, so "everyone posts more" moves it not.
+
+::
+
+    minute   0    1    2    3    4    5
+    count    2    1    9   12   15    2      baseline 2 a minute, ratio 2
+    llr     -.6 -1.3  4.2  6.3  8.4  -.6
+    S        0    0   4.2 10.6 19.0 18.3      h = 10.67: alarm at minute 4
+
+>>> c = CountCusum(ratio=2.0, threshold=threshold(43_200))
+>>> [round(c.update(x, 2.0, step=i), 1) for i, x in enumerate([2, 1, 9, 12, 15, 2])]
+[0.0, 0.0, 4.2, 10.6, 19.0, 18.3]
+>>> c.alarm, c.onset, round(c.ratio_estimate, 2)
+(True, 2, 4.75)
+"""
+
+from __future__ import annotations
+
+import math
+
+
+def threshold(arl_steps: float) -> float:
+    """The CUSUM threshold whose false alarms come at most once per ``arl_steps`` steps.
+
+    >>> round(threshold(43_200), 2)
+    10.67
+    """
+    if arl_steps <= 1.0:
+        raise ValueError(f"arl_steps must be above 1, got {arl_steps}")
+    return math.log(arl_steps)
+
+
+def poisson_llr(x: float, mu: float, ratio: float) -> float:
+    """log P(x | Poisson(ratio * mu)) - log P(x | Poisson(mu)).
+
+    >>> round(poisson_llr(4, 1.0, 2.0), 4)  # 4 log 2 - 1
+    1.7726
+    """
+    return x * math.log(ratio) - mu * (ratio - 1.0)
+
+
+def nb_llr(x: float, mu: float, ratio: float, size: float) -> float:
+    """The same for a negative binomial with mean ``mu`` and size ``size`` (variance
+    ``mu + mu**2 / size``); tends to :func:`poisson_llr` as ``size`` grows.
+
+    >>> round(nb_llr(4, 1.0, 2.0, 1e9), 4)
+    1.7726
+    >>> round(nb_llr(4, 1.0, 2.0, 2.0), 4)  # overdispersed: the same count says less
+    1.0465
+    """
+    if size == math.inf or size > 1e8:
+        return poisson_llr(x, mu, ratio)
+    return x * math.log(ratio * (mu + size) / (ratio * mu + size)) + size * math.log(
+        (mu + size) / (ratio * mu + size)
+    )
+
+
+def binomial_llr(k: float, n: float, p0: float, p1: float) -> float:
+    """log-likelihood ratio of ``k`` of ``n`` at share ``p1`` against ``p0``.
+
+    >>> round(binomial_llr(6, 10, 0.3, 0.5), 4)
+    1.7191
+    """
+    return k * math.log(p1 / p0) + (n - k) * math.log((1.0 - p1) / (1.0 - p0))
+
+
+class _Cusum:
+    """Page's recursion, the onset of the current excursion and a cap (so it comes down)."""
+
+    def __init__(self, threshold: float, cap: float = 2.0) -> None:
+        self.threshold = threshold
+        self.cap = cap
+        self.statistic = 0.0
+        self.onset: int | None = None
+
+    def _add(self, llr: float, step: int) -> float:
+        s = self.statistic + llr
+        if s <= 0.0:
+            self.statistic, self.onset = 0.0, None
+            self._reset()
+        else:
+            if self.onset is None:
+                self.onset = step
+            self.statistic = min(s, self.cap * self.threshold)
+        return self.statistic
+
+    def _reset(self) -> None:
+        pass
+
+    @property
+    def alarm(self) -> bool:
+        """True while the statistic is at or above its threshold."""
+        return self.statistic >= self.threshold
+
+    @property
+    def progress(self) -> float:
+        """The statistic as a fraction of the threshold, capped at 1."""
+        return min(self.statistic / self.threshold, 1.0)
+
+
+class CountCusum(_Cusum):
+    """CUSUM for a minute count's rate rising ``ratio`` times above its expected ``mu``.
+
+    ``size`` is the negative-binomial size (``math.inf``: Poisson). Since the last
+    restart it keeps the observed and expected sums, whose ratio is the maximum-
+    likelihood estimate of the rise (:attr:`ratio_estimate`).
+    """
+
+    def __init__(self, ratio: float = 2.0, threshold: float = 10.0, cap: float = 2.0) -> None:
+        super().__init__(threshold, cap)
+        self.ratio = ratio
+        self.seen = 0.0
+        self.expected = 0.0
+
+    def update(self, x: float, mu: float, size: float = math.inf, step: int = 0) -> float:
+        """Add one step's count ``x`` against its expectation ``mu``; the statistic."""
+        mu = max(mu, 1e-6)
+        s = self._add(nb_llr(x, mu, self.ratio, size), step)
+        if s > 0.0:
+            self.seen += x
+            self.expected += mu
+        return s
+
+    def skip(self, mu: float, steps: int) -> None:
+        """``steps`` empty steps of expectation ``mu`` each (a quiet gap), in one go."""
+        if steps > 0 and self.statistic > 0.0:
+            self._add(steps * (-mu * (self.ratio - 1.0)), 0)
+
+    def _reset(self) -> None:
+        self.seen = self.expected = 0.0
+
+    @property
+    def ratio_estimate(self) -> float:
+        """Observed over expected since the excursion began (1.0 at rest)."""
+        return self.seen / self.expected if self.expected > 0 else 1.0
+
+
+class ShareCusum(_Cusum):
+    """CUSUM for a share of posts rising from the baseline ``p0`` by ``shift``.
+
+    The shift is in *observed* share: a classifier with true- and false-positive
+    rates ``tpr``, ``fpr`` turns a rise of the true share by ``d`` into an observed
+    rise of ``(tpr - fpr) * d`` (see :mod:`foretold.detect.composition`).
+
+    >>> c = ShareCusum(shift=0.2, threshold=3.0)
+    >>> [round(c.update(k, 10, 0.3, step=i), 2) for i, k in enumerate([3, 6, 7, 2])]
+    [0.0, 1.72, 4.29, 2.62]
+    """
+
+    def __init__(self, shift: float = 0.15, threshold: float = 10.0, cap: float = 2.0) -> None:
+        super().__init__(threshold, cap)
+        self.shift = shift
+
+    def update(self, k: float, n: float, p0: float, step: int = 0) -> float:
+        """Add one step: ``k`` of ``n`` posts, baseline share ``p0``; the statistic."""
+        if n <= 0:
+            return self.statistic
+        p0 = min(max(p0, 0.005), 0.98)
+        p1 = min(p0 + self.shift, 0.995)
+        return self._add(binomial_llr(k, n, p0, p1), step)
