@@ -511,7 +511,13 @@ def _join(items: tuple[str, ...]) -> str:
     return orjson.dumps(items).decode()
 
 
-def _split(value: str) -> tuple[str, ...]:
+def split_list(value: str) -> tuple[str, ...]:
+    """A list column read back (what :func:`_join` wrote): readers of the ``posts`` table
+    outside the store (``reports.frame``) use this, not their own parsing.
+
+    >>> split_list('["askjpm", "bank"]'), split_list("")
+    (('askjpm', 'bank'), ())
+    """
     if not value:
         return ()
     if value.startswith("["):
@@ -534,7 +540,7 @@ def _post(r: Sequence[Any]) -> Post:
         counts=Counts(reposts=r[14], replies=r[15], likes=r[16], quotes=r[17]),
         reply_to=_ref(r[18], r[19], r[20]), quote_of=_ref(r[21], r[22], r[23]),
         repost_of=_ref(r[24], r[25], r[26]),
-        hashtags=_split(r[27]), mentions=_split(r[28]), urls=_split(r[29]),
-        domains=_split(r[30]), lang=r[31], conversation_id=r[32], withheld=bool(r[33]),
+        hashtags=split_list(r[27]), mentions=split_list(r[28]), urls=split_list(r[29]),
+        domains=split_list(r[30]), lang=r[31], conversation_id=r[32], withheld=bool(r[33]),
         raw=bytes(r[34]),
     )  # fmt: skip

@@ -24,9 +24,10 @@ from foretold.post import INT64, Author, Counts, Deletion, Kind, Post, Ref
 NAME = "x_v2"
 PLATFORM = "x"
 
-_KIND_OF_REF: dict[str, Kind] = {"retweeted": "repost", "replied_to": "reply", "quoted": "quote"}
+# shared with the typed fast path (x_v2_decoder), which must answer exactly as parse does
+KIND_OF_REF: dict[str, Kind] = {"retweeted": "repost", "replied_to": "reply", "quoted": "quote"}
 _NO_METRICS: dict[str, Any] = {}
-_KIND_RANK = {"original": 0, "quote": 1, "reply": 2, "repost": 3}
+KIND_RANK = {"original": 0, "quote": 1, "reply": 2, "repost": 3}
 
 
 _PAGE_KEYS = frozenset(("data", "includes", "meta", "errors"))
@@ -97,7 +98,7 @@ def _tweet(
     if not isinstance(text, str):
         raise FormatError(f"tweet.text: expected text, got {type(text).__name__}")
     if "&" in text:
-        text = _unescape(text)
+        text = unescape(text)
     created = iso_time(t.get("created_at"), "tweet.created_at")
     author_id = id_field(t, "author_id", "tweet")
     user = t.get("author")
@@ -114,7 +115,7 @@ def _tweet(
         if not isinstance(r, dict):
             raise FormatError("referenced_tweets[]: expected an object")
         rtype = r.get("type")
-        rkind = _KIND_OF_REF.get(rtype) if isinstance(rtype, str) else None
+        rkind = KIND_OF_REF.get(rtype) if isinstance(rtype, str) else None
         if rkind is None:
             raise FormatError(f"referenced_tweets[].type: unknown {rtype!r}")
         rid = id_field(r, "id", "referenced_tweets[]")
@@ -122,7 +123,7 @@ def _tweet(
         refs[rkind] = _ref(rid, full, users)
         if rkind == "repost":
             original = full
-        if _KIND_RANK[rkind] > _KIND_RANK[kind]:
+        if KIND_RANK[rkind] > KIND_RANK[kind]:
             kind = rkind
     if kind == "reply" and "reply" in refs and not refs["reply"].author_id:
         reply_user = t.get("in_reply_to_user_id")
@@ -132,7 +133,7 @@ def _tweet(
     if original is not None and isinstance(original.get("text"), str):
         handle = refs["repost"].author_handle
         if handle:  # the API truncates "RT @x: ..." text; the original is complete
-            text = f"RT @{handle}: {_unescape(original['text'])}"
+            text = f"RT @{handle}: {unescape(original['text'])}"
         entities = _merge_entities(entities, original.get("entities"))
     hashtags, mentions, urls = _entities(entities)
 
@@ -182,7 +183,7 @@ def _counts(m: Any) -> Counts:
     return c
 
 
-def _unescape(text: str) -> str:
+def unescape(text: str) -> str:
     """X escapes ``&``, ``<`` and ``>`` in post text as HTML entities; undo exactly those."""
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 

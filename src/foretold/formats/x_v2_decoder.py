@@ -31,7 +31,7 @@ import msgspec
 
 from foretold.errors import FormatError
 from foretold.formats.fields import as_utc, domains_of
-from foretold.formats.x_v2 import _KIND_OF_REF, _KIND_RANK, PLATFORM, _unescape
+from foretold.formats.x_v2 import KIND_OF_REF, KIND_RANK, PLATFORM, unescape
 from foretold.post import INT64, Author, Counts, Kind, Post, Ref
 
 UNSET = msgspec.UNSET
@@ -128,12 +128,12 @@ def decode_tweet(line: bytes) -> Post | None:
 
 
 def _post(t: _Tweet, raw: bytes) -> Post:
-    text = _unescape(t.text) if "&" in t.text else t.text
+    text = unescape(t.text) if "&" in t.text else t.text
     kind: Kind = "original"
     refs: dict[str, Ref] = {}
     original: _Referenced | None = None
     for r in t.referenced_tweets or ():
-        rkind = _KIND_OF_REF[r.type]  # an unknown type: KeyError, the general path explains
+        rkind = KIND_OF_REF[r.type]  # an unknown type: KeyError, the general path explains
         if r.text is UNSET:
             refs[rkind] = Ref(id=r.id)
         else:
@@ -141,7 +141,7 @@ def _post(t: _Tweet, raw: bytes) -> Post:
             refs[rkind] = Ref(id=r.id, author_id=r.author_id or "", author_handle=handle or "")
         if rkind == "repost":
             original = r if r.text is not UNSET else None
-        if _KIND_RANK[rkind] > _KIND_RANK[kind]:
+        if KIND_RANK[rkind] > KIND_RANK[kind]:
             kind = rkind
     if kind == "reply" and not refs["reply"].author_id and isinstance(t.in_reply_to_user_id, str):
         refs["reply"].author_id = t.in_reply_to_user_id
@@ -150,7 +150,7 @@ def _post(t: _Tweet, raw: bytes) -> Post:
     if original is not None and isinstance(original.text, str):
         handle = refs["repost"].author_handle
         if handle:
-            text = f"RT @{handle}: {_unescape(original.text)}"
+            text = f"RT @{handle}: {unescape(original.text)}"
         hashtags, mentions, urls = _entities(t.entities, original.entities)
 
     m = t.public_metrics

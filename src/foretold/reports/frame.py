@@ -29,7 +29,7 @@ import orjson
 
 from foretold.post import Post
 from foretold.signals import is_hostile, is_mocking
-from foretold.store import Store, _split
+from foretold.store import Store, split_list
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -108,9 +108,9 @@ def load_frame(store: Store, campaign: str) -> Frame:
         followers=np.array(cols[6], dtype=np.int64),
         verified=np.array(cols[7], dtype=np.bool_),
         text=cols[8],
-        hashtags=[_split(x) for x in cols[9]],
-        domains=[_split(x) for x in cols[10]],
-        urls=[_split(x) for x in cols[11]],
+        hashtags=[split_list(x) for x in cols[9]],
+        domains=[split_list(x) for x in cols[10]],
+        urls=[split_list(x) for x in cols[11]],
         repost_of=[x or "" for x in cols[12]],
         reply_to=[x or "" for x in cols[13]],
         labels=labels,

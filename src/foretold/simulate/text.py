@@ -42,7 +42,7 @@ from foretold.simulate.brandtext import BrandTexts, load_brand_texts
 from foretold.simulate.grammar import phrases
 from foretold.simulate.scenario import CLASSES
 
-_URL = re.compile(r"https?://\S+")
+URL_PATTERN = re.compile(r"https?://\S+")
 _RT = re.compile(r"^RT @\w+:?\s*")
 _SPACE = re.compile(r"\s+")
 _ESCAPED = re.compile(r"\\u([0-9a-fA-F]{4})")
@@ -64,7 +64,7 @@ def clean(text: str) -> str:
     text = text.replace('\\"', '"').replace('""', '"').replace("\\n", " ")
     text = _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
     text = _RT.sub("", text)
-    return _SPACE.sub(" ", _URL.sub("", text)).strip()
+    return _SPACE.sub(" ", URL_PATTERN.sub("", text)).strip()
 
 
 def tco(rng: random.Random) -> str:

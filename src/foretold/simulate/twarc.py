@@ -43,9 +43,9 @@ from foretold.simulate.stream import (
     Stream,
 )
 from foretold.simulate.text import (
-    _URL,
     HASHTAG,
     MENTION,
+    URL_PATTERN,
     TextPools,
     Weaver,
     display_url,
@@ -457,7 +457,7 @@ class _Writer:
 
     def _with_urls(self, text: str, urls: list[dict[str, Any]]) -> str:
         out, pos = [], 0
-        for m in _URL.finditer(text):
+        for m in URL_PATTERN.finditer(text):
             short = tco(self.rng)
             out.append(text[pos : m.start()])
             start = sum(len(x) for x in out)

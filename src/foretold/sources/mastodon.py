@@ -43,7 +43,8 @@ from foretold.sources.base import (
     rate_limit_note,
     reset_from_headers,
 )
-from foretold.sources.x import SEARCH_READ_S, _httpx
+from foretold.sources.http import SEARCH_READ_S, httpx_module
+from foretold.sources.http import client as http_client
 
 HEARTBEAT = "\x00heartbeat"
 
@@ -97,7 +98,7 @@ class MastodonSource(LiveSource):
 
     def connect(self, stop: threading.Event) -> Iterator[SourceBatch]:
         """Backfill since the cursor, then follow the hashtag stream."""
-        httpx = _httpx()
+        httpx = httpx_module()
         with self._client(self.stall_seconds, "text/event-stream") as client:
             self._close_hooks.append(client.close)
             try:
@@ -143,7 +144,7 @@ class MastodonSource(LiveSource):
         refused token raises :class:`Refused`, a network failure :class:`Disconnected`,
         both naming the source.
         """
-        httpx = _httpx()
+        httpx = httpx_module()
         posts: list[Post] = []
         pages, notes = 0, []
         params: dict[str, Any] = {"limit": 40}
@@ -237,13 +238,10 @@ class MastodonSource(LiveSource):
             raise error(f"Mastodon {what}: HTTP {r.status_code}: {r.text[:300]!r}")
 
     def _client(self, read_s: float, accept: str) -> Any:
-        httpx = _httpx()
         headers = {"User-Agent": "foretold", "Accept": accept}
         if self._token:
             headers["Authorization"] = f"Bearer {self._token}"
-        timeout = httpx.Timeout(10.0, read=read_s)
-        return httpx.Client(base_url=self.instance, headers=headers, timeout=timeout,
-                            transport=self.transport, follow_redirects=True)  # fmt: skip
+        return http_client(self.instance, headers, read_s, self.transport, follow_redirects=True)
 
 
 def _id_of(status: Any) -> int:

@@ -31,7 +31,7 @@ from typing import Any
 import orjson
 
 from foretold.campaigns import Campaign
-from foretold.errors import ConfigError, MissingExtraError
+from foretold.errors import ConfigError
 from foretold.formats import x_v2
 from foretold.ingest import IngestStats, Quarantine
 from foretold.post import Post
@@ -50,6 +50,8 @@ from foretold.sources.base import (
     rate_limit_note,
     reset_from_headers,
 )
+from foretold.sources.http import SEARCH_READ_S, httpx_module
+from foretold.sources.http import client as http_client
 
 DEFAULT_URL = "https://api.x.com"
 # what twarc2 asks for (twarc/expansions.py): authors and referenced tweets come along
@@ -78,7 +80,6 @@ FIELDS = {
 }  # fmt: skip
 # recent search reaches back 7 days; a minute less, so a start_time is never refused
 SEARCH_WINDOW = timedelta(days=7) - timedelta(minutes=1)
-SEARCH_READ_S = 30.0
 
 
 def rule_for(c: Campaign) -> str:
@@ -131,7 +132,7 @@ class XSource(LiveSource):
 
     def connect(self, stop: threading.Event) -> Iterator[SourceBatch]:
         """Sync rules, backfill since the cursor, then stream (or poll search)."""
-        httpx = _httpx()
+        httpx = httpx_module()
         with self._client(self.stall_seconds) as client:
             self._close_hooks.append(client.close)
             try:
@@ -222,7 +223,7 @@ class XSource(LiveSource):
             if on_progress is not None:
                 on_progress(SearchProgress(self.name, len(posts), pages, e.reset_at))
 
-        httpx = _httpx()
+        httpx = httpx_module()
         more = False
         with self._client(SEARCH_READ_S) as client:
 
@@ -319,22 +320,10 @@ class XSource(LiveSource):
             raise error(f"X {what}: HTTP {r.status_code}: {body}")
 
     def _client(self, read_s: float) -> Any:
-        httpx = _httpx()
-        timeout = httpx.Timeout(10.0, read=read_s)
         headers = {"Authorization": f"Bearer {self._token}", "User-Agent": "foretold"}
-        return httpx.Client(
-            base_url=self.base_url, headers=headers, timeout=timeout, transport=self.transport
-        )
+        return http_client(self.base_url, headers, read_s, self.transport)
 
 
 def _rfc3339(t: datetime) -> str:
     """``2024-09-09T19:00:00Z``: whole seconds, as X's ``start_time`` wants them."""
     return t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _httpx() -> Any:
-    try:
-        import httpx
-    except ImportError:  # pragma: no cover - depends on the install
-        raise MissingExtraError("httpx", "live") from None
-    return httpx
