@@ -128,3 +128,26 @@ def test_watch_stops_cleanly_on_ctrl_c_to_its_group(tmp_path: Path) -> None:
     with sqlite3.connect(db) as c:
         (cursor,) = c.execute("SELECT cursor FROM cursors WHERE source = 'feed'").fetchone()
     assert cursor.split(":")[1] == str(feed.stat().st_size)
+
+
+@pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_serve_stops_cleanly_on_a_signal_to_its_group(
+    tmp_path: Path, sig: signal.Signals, code: int
+) -> None:
+    db = tmp_path / "s.db"
+    made = subprocess.run(
+        [FORETOLD, "replay", "-", "--store", str(db), "--no-classify"],
+        input=_line(1), capture_output=True, cwd=tmp_path,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    proc = subprocess.Popen(
+        [FORETOLD, "serve", "--store", str(db), "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, cwd=tmp_path,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )  # fmt: skip
+    with _reaped(proc):
+        assert proc.stdout is not None
+        assert proc.stdout.readline().startswith(b"foretold dashboard on http://")  # ready
+        os.killpg(proc.pid, sig)
+        _, err = proc.communicate(timeout=60)
+    assert (proc.returncode, err) == (code, f"foretold: stopped by {sig.name}\n".encode())

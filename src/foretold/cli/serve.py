@@ -43,7 +43,5 @@ def serve_cmd(store_path: str, host: str, port: int) -> None:
     click.echo(f"foretold dashboard on http://{shown}:{server.server_address[1]}/ (Ctrl-C to stop)")
     try:
         server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
+    finally:  # Ctrl-C / SIGTERM: closed here; the command group says so, exit 130 / 143
         server.server_close()
