@@ -5,15 +5,17 @@ type       keys
 =========  ==========================================================================
 console    (none)
 jsonl      ``path``
-webhook    ``url_env``; ``secret_env`` (HMAC key, optional)
-slack      ``url_env``; ``dashboard_url`` (optional)
+webhook    ``url_env``; ``secret_env`` (HMAC key, optional); ``allow_private`` (false)
+slack      ``url_env``; ``dashboard_url`` (optional); ``allow_private`` (false)
 email      ``host``, ``port`` (587), ``from``, ``to`` (list), ``username``,
            ``password_env``, ``starttls`` (true), ``dashboard_url``
 =========  ==========================================================================
 
 A sink whose environment variable is unset is still built, as :class:`Unavailable`:
 its deliveries fail (and are retried) with a message naming the variable, so a
-missing secret never stops the pipeline and never loses an alert.
+missing secret never stops the pipeline and never loses an alert. A webhook or Slack
+URL must be http(s) and resolve to public addresses; ``allow_private = true`` lets a
+sink reach loopback and private networks (:mod:`foretold.sinks.http`).
 
 >>> sinks = build_sinks([{"name": "hook", "type": "webhook", "url_env": "NO_SUCH_VAR_X"}], env={})
 >>> sinks["hook"].deliver({"id": "a-1"})
@@ -102,6 +104,13 @@ def _secret(table: Mapping[str, Any], key: str, env: Mapping[str, str], required
     return env[var]
 
 
+def _flag(table: Mapping[str, Any], key: str) -> bool:
+    value = table.get(key, False)
+    if not isinstance(value, bool):
+        raise ConfigError(f"[[sink]] {table.get('name')!r}: {key} must be true or false")
+    return value
+
+
 def _build(
     name: str, table: Mapping[str, Any], env: Mapping[str, str], client: httpx.Client | None
 ) -> Sink:
@@ -122,6 +131,7 @@ def _build(
             secret=_secret(table, "secret_env", env, False),
             name=name,
             client=client,
+            allow_private=_flag(table, "allow_private"),
         )
     if kind == "slack":
         return SlackSink(
@@ -129,6 +139,7 @@ def _build(
             dashboard_url=str(table.get("dashboard_url", "")),
             name=name,
             client=client,
+            allow_private=_flag(table, "allow_private"),
         )
     if kind == "email":
         to = table["to"]

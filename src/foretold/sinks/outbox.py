@@ -4,7 +4,11 @@
 A delivery is one ``(alert_id, sink)`` row: ``pending`` until a sink takes it, then
 ``delivered`` (once: the row is claimed before sending, so two dispatchers never
 send it twice), or ``failed`` after ``max_attempts`` or an error not worth retrying.
-Errors are stored and logged without secrets. Nothing here blocks the pipeline:
+Errors are stored and logged without secrets. Due deliveries are sent concurrently
+by a bounded pool (``workers``, 8), so one slow or dead endpoint costs one timeout
+for the pass, not one per alert; the order in which a receiver gets alerts is not
+guaranteed (each carries its stream time ``at`` and its id as the idempotency key).
+The store is only touched from the calling thread. Nothing here blocks the pipeline:
 :func:`enqueue` is one insert, and a dispatcher runs beside it (``foretold alerts
 --deliver``) on its own connection.
 
@@ -44,7 +48,8 @@ from __future__ import annotations
 import logging
 import random
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -133,6 +138,7 @@ class Dispatcher:
         max_attempts: int = 10,
         lease_s: float = 120.0,
         secrets: Sequence[str] = (),
+        workers: int = 8,
     ) -> None:
         self.db = db
         self.sinks = sinks
@@ -143,6 +149,7 @@ class Dispatcher:
         self.max_attempts = max_attempts
         self.lease_s = lease_s
         self.secrets = secrets
+        self.workers = workers
 
     def backoff(self, attempts: int) -> float:
         """Seconds before the next try after ``attempts`` failures: doubling, capped, jittered."""
@@ -158,11 +165,20 @@ class Dispatcher:
             " ORDER BY d.next_at, a.at, d.alert_id, d.sink LIMIT ?",
             (stamp(now), limit),
         ).fetchall()
+        claimed = [
+            (alert_id, sink_name, int(attempts) + 1)
+            for alert_id, sink_name, attempts in due
+            if self._claim(alert_id, sink_name, now)  # else another dispatcher has it
+        ]
+        jobs = [(a, s, n, self._job(a, s)) for a, s, n in claimed]
+        if len(jobs) > 1 and self.workers > 1:
+            with ThreadPoolExecutor(min(self.workers, len(jobs)), "foretold-sink") as pool:
+                errors = list(pool.map(_run, [job for *_, job in jobs]))
+        else:
+            errors = [_run(job) for *_, job in jobs]
         delivered = retrying = failed = 0
-        for alert_id, sink_name, attempts in due:
-            if not self._claim(alert_id, sink_name, now):
-                continue  # another dispatcher has it
-            outcome = self._send(alert_id, sink_name, int(attempts) + 1)
+        for (alert_id, sink_name, attempt, _), error in zip(jobs, errors, strict=True):
+            outcome = self._record(alert_id, sink_name, attempt, error)
             if outcome == "delivered":
                 delivered += 1
             elif outcome == "pending":
@@ -180,18 +196,27 @@ class Dispatcher:
         )
         return cur.rowcount == 1
 
-    def _send(self, alert_id: str, sink_name: str, attempt: int) -> str:
+    def _job(self, alert_id: str, sink_name: str) -> Callable[[], None]:
+        """What a worker runs: hand the alert (read here, on the store's thread) to its sink."""
         try:
             sink = self.sinks.get(sink_name)
             if sink is None:
                 raise DeliveryError(f"sink {sink_name!r} is not configured")
-            sink.deliver(self._alert(alert_id))
+            alert = self._alert(alert_id)
         except DeliveryError as e:
-            return self._failed(alert_id, sink_name, attempt, str(e), e.retry)
-        except Exception as e:  # a sink bug must not stop the pipeline or lose the alert
-            return self._failed(
-                alert_id, sink_name, attempt, f"sink {sink_name!r}: {type(e).__name__}", True
-            )
+            error = e
+
+            def fail() -> None:
+                raise error
+
+            return fail
+        return lambda: _deliver(sink, sink_name, alert)
+
+    def _record(
+        self, alert_id: str, sink_name: str, attempt: int, error: DeliveryError | None
+    ) -> str:
+        if error is not None:
+            return self._failed(alert_id, sink_name, attempt, str(error), error.retry)
         now = stamp(self.clock.now())
         self.db.execute(
             "UPDATE deliveries SET state = 'delivered', attempts = ?, delivered_at = ?,"
@@ -225,3 +250,21 @@ class Dispatcher:
             one_line(alert_id), sink, attempt, "gave up" if give_up else f"retry at {next_at}", error,
         )  # fmt: skip
         return state
+
+
+def _deliver(sink: Sink, name: str, alert: Alert) -> None:
+    try:
+        sink.deliver(alert)
+    except DeliveryError:
+        raise
+    except Exception as e:  # a sink bug must not stop the pipeline or lose the alert
+        raise DeliveryError(f"sink {name!r}: {type(e).__name__}") from None
+
+
+def _run(job: Callable[[], None]) -> DeliveryError | None:
+    """One delivery on a worker: None when it went through, else its error."""
+    try:
+        job()
+    except DeliveryError as e:
+        return e
+    return None

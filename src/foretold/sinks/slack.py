@@ -76,15 +76,17 @@ class SlackSink:
         dashboard_url: str = "",
         name: str = "slack",
         client: httpx.Client | None = None,
+        allow_private: bool = False,
     ) -> None:
         self.url = url
         self.dashboard_url = dashboard_url
         self.name = name
         self.client = client
+        self.allow_private = allow_private
 
     def deliver(self, alert: Alert) -> None:
         """Send the message; DeliveryError on a network error or a non-2xx answer."""
         if self.client is None:
-            self.client = default_client()
+            self.client = default_client(allow_private=self.allow_private, sink=self.name)
         body = orjson.dumps(message(alert, self.dashboard_url))
         post(self.client, self.name, self.url, body, {"Content-Type": "application/json"})

@@ -56,16 +56,18 @@ class WebhookSink:
         secret: str = "",
         name: str = "webhook",
         client: httpx.Client | None = None,
+        allow_private: bool = False,
     ) -> None:
         self.url = url
         self.secret = secret
         self.name = name
         self.client = client
+        self.allow_private = allow_private
 
     def deliver(self, alert: Alert) -> None:
         """Send the alert; DeliveryError on a network error or a non-2xx answer."""
         if self.client is None:
-            self.client = default_client()
+            self.client = default_client(allow_private=self.allow_private, sink=self.name)
         body = orjson.dumps(alert)
         headers = {"Content-Type": "application/json", "Idempotency-Key": str(alert["id"])}
         if self.secret:
