@@ -116,19 +116,43 @@ def test_private_and_metadata_addresses_are_refused_by_name(address: str) -> Non
     assert e.value.retry is False
 
 
-def test_deliveries_run_concurrently_so_a_slow_sink_costs_one_wait() -> None:
-    # four deliveries that each wait for all four to be in flight: one at a time, the
-    # barrier would break after its timeout and every delivery would fail
+def test_sinks_are_served_concurrently() -> None:
+    # four sinks whose delivery waits until all four are in flight: one after the other,
+    # the barrier would break after its timeout and every delivery would fail
     barrier = threading.Barrier(4, timeout=30)
 
-    class Slow:
-        name = "slow"
+    class Waiting:
+        def __init__(self, name: str) -> None:
+            self.name = name
 
         def deliver(self, alert: dict[str, Any]) -> None:
             barrier.wait()
 
-    rows = _dispatch({"slow": Slow()}, n=4)
+    rows = _dispatch({f"s{i}": Waiting(f"s{i}") for i in range(4)})
     assert [r["state"] for r in rows] == ["delivered"] * 4
+
+
+def test_a_hanging_sink_costs_one_timeout_per_pass_and_holds_no_other_sink() -> None:
+    class Hanging:
+        name, calls = "slow", 0
+
+        def deliver(self, alert: dict[str, Any]) -> None:
+            self.calls += 1
+            raise DeliveryError("sink 'slow': request failed (ReadTimeout)")
+
+    class Fine:
+        name, got = "fine", []
+
+        def deliver(self, alert: dict[str, Any]) -> None:
+            self.got.append(alert["id"])
+
+    slow, fine = Hanging(), Fine()
+    rows = _dispatch({"slow": slow, "fine": fine}, n=5)
+    assert slow.calls == 1  # the four after it wait for its retry, in order
+    assert fine.got == [f"c-{i}" for i in range(5)]  # in order, all delivered
+    waiting = [r for r in rows if r["sink"] == "slow"]
+    assert {r["state"] for r in waiting} == {"pending"}
+    assert len({r["next_at"] for r in waiting}) == 1  # retried together, first one first
 
 
 def test_the_pool_is_bounded() -> None:
@@ -137,7 +161,8 @@ def test_the_pool_is_bounded() -> None:
     release = threading.Event()
 
     class Counting:
-        name = "hook"
+        def __init__(self, name: str) -> None:
+            self.name = name
 
         def deliver(self, alert: dict[str, Any]) -> None:
             nonlocal now, peak
@@ -150,6 +175,6 @@ def test_the_pool_is_bounded() -> None:
             with lock:
                 now -= 1
 
-    rows = _dispatch({"hook": Counting()}, n=20, workers=3)
-    assert [r["state"] for r in rows] == ["delivered"] * 20
+    rows = _dispatch({f"s{i}": Counting(f"s{i}") for i in range(12)}, workers=3)
+    assert [r["state"] for r in rows] == ["delivered"] * 12
     assert peak == 3

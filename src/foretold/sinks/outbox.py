@@ -4,11 +4,11 @@
 A delivery is one ``(alert_id, sink)`` row: ``pending`` until a sink takes it, then
 ``delivered`` (once: the row is claimed before sending, so two dispatchers never
 send it twice), or ``failed`` after ``max_attempts`` or an error not worth retrying.
-Errors are stored and logged without secrets. Due deliveries are sent concurrently
-by a bounded pool (``workers``, 8), so one slow or dead endpoint costs one timeout
-for the pass, not one per alert; the order in which a receiver gets alerts is not
-guaranteed (each carries its stream time ``at`` and its id as the idempotency key).
-The store is only touched from the calling thread. Nothing here blocks the pipeline:
+Errors are stored and logged without secrets. The sinks of a pass are served
+concurrently by a bounded pool (``workers``, 8), each sink's deliveries in order;
+after a failure worth retrying, the rest of that sink's deliveries wait for its
+retry, so a hanging endpoint costs the pass one timeout, not one per alert, and holds
+no other sink. The store is only touched from the calling thread. Nothing here blocks the pipeline:
 :func:`enqueue` is one insert, and a dispatcher runs beside it (``foretold alerts
 --deliver``) on its own connection.
 
@@ -170,22 +170,48 @@ class Dispatcher:
             for alert_id, sink_name, attempts in due
             if self._claim(alert_id, sink_name, now)  # else another dispatcher has it
         ]
-        jobs = [(a, s, n, self._job(a, s)) for a, s, n in claimed]
-        if len(jobs) > 1 and self.workers > 1:
-            with ThreadPoolExecutor(min(self.workers, len(jobs)), "foretold-sink") as pool:
-                errors = list(pool.map(_run, [job for *_, job in jobs]))
+        chains: dict[str, list[tuple[str, int, Callable[[], None]]]] = {}
+        for alert_id, sink_name, attempt in claimed:
+            chains.setdefault(sink_name, []).append(
+                (alert_id, attempt, self._job(alert_id, sink_name))
+            )
+        runs = [[job for *_, job in chain] for chain in chains.values()]
+        if len(runs) > 1 and self.workers > 1:
+            with ThreadPoolExecutor(min(self.workers, len(runs)), "foretold-sink") as pool:
+                outcomes = list(pool.map(_run_chain, runs))
         else:
-            errors = [_run(job) for *_, job in jobs]
+            outcomes = [_run_chain(run) for run in runs]
         delivered = retrying = failed = 0
-        for (alert_id, sink_name, attempt, _), error in zip(jobs, errors, strict=True):
-            outcome = self._record(alert_id, sink_name, attempt, error)
-            if outcome == "delivered":
-                delivered += 1
-            elif outcome == "pending":
-                retrying += 1
-            else:
-                failed += 1
+        for (sink_name, chain), errors in zip(chains.items(), outcomes, strict=True):
+            later: str | None = None
+            for (alert_id, attempt, _), error in zip(chain, errors, strict=True):
+                if error is _NOT_TRIED:
+                    self._postpone(alert_id, sink_name, later)
+                    retrying += 1
+                    continue
+                assert not isinstance(error, _NotTried)
+                outcome = self._record(alert_id, sink_name, attempt, error)
+                if outcome == "delivered":
+                    delivered += 1
+                elif outcome == "pending":
+                    retrying += 1
+                    later = self._next_at(alert_id, sink_name)
+                else:
+                    failed += 1
         return DispatchResult(delivered, retrying, failed)
+
+    def _next_at(self, alert_id: str, sink: str) -> str | None:
+        row = self.db.execute(
+            "SELECT next_at FROM deliveries WHERE alert_id = ? AND sink = ?", (alert_id, sink)
+        ).fetchone()
+        return None if row is None else row[0]
+
+    def _postpone(self, alert_id: str, sink: str, until: str | None) -> None:
+        """Not tried this pass (the sink failed just before): due with the failed one."""
+        self.db.execute(
+            "UPDATE deliveries SET next_at = ? WHERE alert_id = ? AND sink = ? AND state = 'pending'",
+            (until or stamp(self.clock.now()), alert_id, sink),
+        )
 
     def _claim(self, alert_id: str, sink: str, now: datetime) -> bool:
         lease = stamp(now + timedelta(seconds=self.lease_s))
@@ -261,10 +287,29 @@ def _deliver(sink: Sink, name: str, alert: Alert) -> None:
         raise DeliveryError(f"sink {name!r}: {type(e).__name__}") from None
 
 
-def _run(job: Callable[[], None]) -> DeliveryError | None:
-    """One delivery on a worker: None when it went through, else its error."""
-    try:
-        job()
-    except DeliveryError as e:
-        return e
-    return None
+class _NotTried:
+    """A delivery skipped because the one before it, to the same sink, failed."""
+
+
+_NOT_TRIED = _NotTried()
+
+
+def _run_chain(jobs: list[Callable[[], None]]) -> list[DeliveryError | _NotTried | None]:
+    """One sink's deliveries on a worker, in order: None for each that went through, else
+    its error. After a failure worth retrying (a timeout, an outage) the rest of the
+    chain is not tried this pass, so a hanging endpoint costs one timeout, not one per
+    alert, and the sink still gets its alerts in order."""
+    out: list[DeliveryError | _NotTried | None] = []
+    skip = False
+    for job in jobs:
+        if skip:
+            out.append(_NOT_TRIED)
+            continue
+        try:
+            job()
+        except DeliveryError as e:
+            out.append(e)
+            skip = e.retry
+            continue
+        out.append(None)
+    return out
