@@ -141,6 +141,8 @@ class AfterStore:
         self.snapshot = snapshot
         self.snapshot_key = snapshot_key
         self.run_id: int | None = None
+        self.posts = 0  # posts and alerts of the batches sealed so far
+        self.alerts = 0
 
     def begin(self, command: str) -> int:
         """Open the run record."""
@@ -159,6 +161,8 @@ class AfterStore:
 
     def seal(self, batch: Batch) -> None:
         """Before writing: the alerts' outbox rows and the stage snapshot, into the batch."""
+        self.posts += len(batch.posts)
+        self.alerts += len(batch.alerts)
         if batch.alerts and self.router is not None:
             from foretold.sinks.outbox import delivery_rows
 

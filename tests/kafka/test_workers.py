@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from foretold.store import Store
 from tests.kafka import harness as h
 
 NAME, SEED, POSTS = "viral_positive", 1, 7102
@@ -42,6 +43,10 @@ def test_workers_raise_the_golden_alerts(broker: str, tmp_path: Path) -> None:
     assert h.count(store, "posts") == POSTS
     assert h.canonical(h.stored_alerts(store)) == h.canonical(expected)
     assert h.canonical(h.topic_alerts(broker, len(expected))) == h.canonical(expected)
+    with Store(store, readonly=True) as s:  # the run record, as replay and watch keep it
+        [run] = s.runs()
+    assert run["command"].startswith("worker detect") and run["finished_at"] is not None
+    assert run["summary"]["posts"] == POSTS
 
 
 def test_killed_detect_worker_resumes_without_loss_or_duplicates(

@@ -138,26 +138,23 @@ def detect_worker_cmd(
     campaigns = _campaigns(track, config_path)
     if not campaigns:
         raise ConfigError("worker detect needs campaigns: --track or --config")
-    router = None
-    if config_path:
-        config = load_config(config_path)
-        if config.sinks:
-            from foretold.sinks import Router
+    from foretold.runs import AfterStore, router_for
 
-            router = Router.from_config(config)
+    router = router_for(load_config(config_path)) if config_path else None
     clock: Clock = ManualClock(parse_time(fixed_now)) if fixed_now else SystemClock()
     with Store(store_path) as store:
         store.put_campaigns((c.name, c.to_config()) for c in campaigns)
-        build_app(
-            broker,
-            campaigns,
-            clock,
-            store,
-            partitions,
-            state_dir=state_dir,
-            worker_id=worker_id,
-            router=router,
-        ).run()
+        after = AfterStore(store, clock, router=router)  # the step replay and watch take
+        after.begin(f"worker detect --broker {broker}")
+        app = build_app(
+            broker, campaigns, clock, store, partitions, state_dir=state_dir,
+            worker_id=worker_id, router=router, after=after,
+        )  # fmt: skip
+        try:
+            app.run()  # Quix Streams stops cleanly on SIGINT / SIGTERM
+        finally:
+            after.finish({"campaigns": [c.name for c in campaigns], "posts": after.posts,
+                          "alerts": after.alerts})  # fmt: skip
 
 
 @worker_cmd.command(name="publish")

@@ -53,13 +53,14 @@ class Detector:
         store: Store,
         snapshot_every: int = 500,
         router: Router | None = None,
+        after: AfterStore | None = None,
     ) -> None:
         self.campaigns = {c.name: c for c in campaigns}
         self.clock = clock
         self.store = store
         self.snapshot_every = snapshot_every
         self.router = router
-        self.after = AfterStore(store, clock, router=router)
+        self.after = after or AfterStore(store, clock, router=router)
         #: campaign -> (next sequence number, live stage): skips restoring per post
         self._live: dict[str, tuple[int, Detect]] = {}
 
@@ -152,15 +153,17 @@ def build_app(
     exactly_once: bool = True,
     worker_id: str | None = None,
     router: Router | None = None,
+    after: AfterStore | None = None,
 ) -> Any:
-    """The detect worker's Quix Streams application (call ``.run()`` on it)."""
+    """The detect worker's Quix Streams application (call ``.run()`` on it); ``after`` is
+    the run's :class:`~foretold.runs.AfterStore` (outbox rows with each batch)."""
     app = engine.application(
         broker, group, state_dir=state_dir, exactly_once=exactly_once, worker_id=worker_id
     )
     labelled = engine.topic(app, LABELLED, partitions)
     out = engine.topic(app, ALERTS, partitions)
     sdf = app.dataframe(labelled)
-    step = Detector(campaigns, clock, store, router=router)
+    step = Detector(campaigns, clock, store, router=router, after=after)
     sdf = sdf.apply(step, stateful=True, expand=True)
     sdf.to_topic(out, key=alert_key)
     return app
