@@ -13,10 +13,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
-from foretold.understand.classifier import labels_from_logits
+from foretold.understand.classifier import calibrated, calibration_of, labels_from_logits
 from foretold.understand.encoder import Encoder
-from foretold.understand.features import Hasher
+from foretold.understand.features import Batch, Hasher
 from foretold.understand.labels import Labels
 
 __all__ = ["ENCODER_FILE", "MODEL_FILE", "AccurateClassifier"]
@@ -40,6 +41,7 @@ class AccurateClassifier:
     ) -> None:
         self.path = Path(path)
         self.batch_size = batch_size
+        self.encoder_path = Path(encoder)
         self._encoder = Encoder(encoder, threads=threads)
         with np.load(self.path, allow_pickle=False) as f:
             self._weights = f["weights"].astype(np.float32)
@@ -47,6 +49,7 @@ class AccurateClassifier:
             self._bias = f["bias"].astype(np.float32)
             self._thresholds = f["thresholds"].astype(np.float64)
             self._scale = float(f["embedding_scale"])
+            self._calibration = calibration_of(f)
             self._hasher = Hasher.from_model(f)
 
     def classify(self, texts: Sequence[str]) -> list[Labels]:
@@ -56,16 +59,9 @@ class AccurateClassifier:
         campaigns) are embedded once per call; the result does not depend on earlier calls.
         """
         out: list[Labels] = []
-        d = self._hasher.n_features - self._hasher.n_dense
         for i in range(0, len(texts), self.batch_size):
-            chunk = texts[i : i + self.batch_size]
-            batch = self._hasher.featurize(chunk)
-            logits = batch.segment_sums(self._weights)
-            logits += batch.dense() @ self._weights[d:] + self._bias
-            unique: dict[str, int] = {}
-            slots = [unique.setdefault(t, len(unique)) for t in batch.normalized]
-            embedded = self._encoder.embed_normalized(list(unique))
-            logits += (embedded[slots] * self._scale) @ self._dense
+            batch = self._hasher.featurize(texts[i : i + self.batch_size])
+            logits = calibrated(self._raw(batch), self._calibration)
             out.extend(
                 labels_from_logits(
                     logits,
@@ -76,3 +72,21 @@ class AccurateClassifier:
                 )
             )
         return out
+
+    def raw_logits(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        """The ten logits of each text before calibration (what calibration is fitted on)."""
+        parts = [
+            self._raw(self._hasher.featurize(texts[i : i + self.batch_size]))
+            for i in range(0, len(texts), self.batch_size)
+        ]
+        return np.concatenate(parts) if parts else np.zeros((0, 10), dtype=np.float32)
+
+    def _raw(self, batch: Batch) -> npt.NDArray[np.float32]:
+        d = self._hasher.n_features - self._hasher.n_dense
+        logits = batch.segment_sums(self._weights)
+        logits += batch.dense() @ self._weights[d:] + self._bias
+        unique: dict[str, int] = {}
+        slots = [unique.setdefault(t, len(unique)) for t in batch.normalized]
+        embedded = self._encoder.embed_normalized(list(unique))
+        logits += (embedded[slots] * self._scale) @ self._dense
+        return logits

@@ -17,14 +17,14 @@ on the validation splits at training time.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from foretold.understand.labels import EMOTIONS, SCORE_NAMES, SENTIMENTS, Labels
 
-__all__ = ["Classifier", "labels_from_logits", "probabilities"]
+__all__ = ["Classifier", "calibrated", "calibration_of", "labels_from_logits", "probabilities"]
 
 _BINARY_FLAGS = ("ironic", "offensive", "hateful")
 
@@ -37,6 +37,28 @@ class Classifier(Protocol):
     def classify(self, texts: Sequence[str]) -> list[Labels]:
         """One ``Labels`` per text, in order."""
         ...
+
+
+def calibration_of(model: Any) -> npt.NDArray[np.float32]:
+    """The ``(2, 10)`` calibration of a loaded model file: each logit is multiplied by row 0
+    and shifted by row 1 (a temperature per multi-class task, Platt scaling per binary one);
+    the identity for a model saved without one."""
+    if "calibration" in model:
+        return np.asarray(model["calibration"], dtype=np.float32)
+    return np.stack([np.ones(10, dtype=np.float32), np.zeros(10, dtype=np.float32)])
+
+
+def calibrated(
+    logits: npt.NDArray[np.float32], calibration: npt.NDArray[np.float32]
+) -> npt.NDArray[np.float32]:
+    """``logits`` scaled and shifted by ``calibration`` (see :func:`calibration_of`).
+
+    >>> cal = np.stack([np.full(10, 0.5, dtype=np.float32), np.zeros(10, dtype=np.float32)])
+    >>> calibrated(np.full((1, 10), 4.0, dtype=np.float32), cal)[0, 0]
+    np.float32(2.0)
+    """
+    out: npt.NDArray[np.float32] = (logits * calibration[0] + calibration[1]).astype(np.float32)
+    return out
 
 
 def probabilities(logits: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:

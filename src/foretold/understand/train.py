@@ -38,8 +38,10 @@ __all__ = [
     "SAMPLE_SIZE",
     "HeadReport",
     "emoji_lexicon",
+    "finish",
     "fit_heads",
     "nb_ratios",
+    "recalibrate",
     "sample_scores",
     "train_accurate",
     "train_all",
@@ -65,6 +67,13 @@ FAST_GRID = (1.0, 3.0, 10.0, 30.0)
 ACCURATE_GRID = (1.0, 3.0, 10.0)
 ACCURATE_NB = True  # naive-Bayes-scaled n-grams in the accurate tier too (chosen on validation)
 Log = Callable[[str], None]
+#: Tiers whose flags keep their benchmark operating points (carried over to the calibrated
+#: scale) instead of the real-prevalence ones: the fast tier feeds the early warning, whose
+#: thresholds were tuned on those flags; at the real-prevalence points the simulated
+#: #AskJPM storm peaks at "watch" (its hostile share falls from about 45% to 41% against a
+#: 30% baseline). The real-prevalence points are in ``calibration.json`` for when the
+#: early warning counts with the error rates instead.
+KEEP_POINTS = ("fast",)
 
 
 @dataclass
@@ -309,15 +318,17 @@ def _file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
 
 
-def ensure_encoder(out: Path, cache: Path, log: Log = print) -> Path:
-    """``out/encoder.onnx``: exported and quantised to int8 unless already there."""
+def ensure_encoder(out: Path, cache: Path, log: Log = print, src: Path | None = None) -> Path:
+    """``out/encoder.onnx``: exported and quantised to int8 from ``src`` (a fine-tuned
+    encoder folder: always re-exported), else from the packaged all-MiniLM-L6-v2 unless
+    already there."""
     target = out / "encoder.onnx"
-    if target.exists() and (out / "tokenizer.json").exists():
+    if src is None and target.exists() and (out / "tokenizer.json").exists():
         return target
     from foretold.understand.export import export_encoder, quantize
 
-    log("accurate: exporting all-MiniLM-L6-v2 to ONNX and quantising it to int8")
-    fp32 = export_encoder(cache / "encoder-fp32.onnx")
+    log(f"accurate: exporting {src or 'all-MiniLM-L6-v2'} to ONNX and quantising it to int8")
+    fp32 = export_encoder(cache / "encoder-fp32.onnx", src)
     quantize(fp32, target)
     shutil.copyfile(fp32.parent / "tokenizer.json", out / "tokenizer.json")
     return target
@@ -412,12 +423,18 @@ def train_all(
     cache: Path,
     now: datetime,
     log: Log = print,
+    finetune: bool = True,
 ) -> Path:
-    """Train ``tiers`` into ``out``, then write ``sample_scores.json`` and ``MODEL_CARD.md``."""
+    """Train ``tiers`` into ``out``, calibrate them, then write ``sample_scores.json``,
+    ``calibration.json``, ``rates.json`` and ``MODEL_CARD.md``.
+
+    ``finetune``: fine-tune the encoder first (:mod:`foretold.understand.finetune`;
+    resumable, an hour or so on two CPU cores), else use the packaged one as it is."""
     from foretold.understand.model_card import write_card
 
     reports: dict[str, list[HeadReport]] = {}
     samples: dict[str, dict[str, float]] = {}
+    classifiers: dict[str, Any] = {}
     scores_path = out / "sample_scores.json"
     if scores_path.exists():
         samples.update(json.loads(scores_path.read_text()))
@@ -425,17 +442,101 @@ def train_all(
         from foretold.understand.fast import FastClassifier
 
         reports["fast"] = train_fast(root, out / "fast.npz", limit=limit, log=log)
-        samples["fast"] = sample_scores(FastClassifier(out / "fast.npz"), root)
+        finish("fast", FastClassifier(out / "fast.npz"), out / "fast.npz", root, out, log)
+        classifiers["fast"] = FastClassifier(out / "fast.npz")
+        samples["fast"] = sample_scores(classifiers["fast"], root)
     if "accurate" in tiers:
         from foretold.understand.accurate import AccurateClassifier
 
-        encoder = ensure_encoder(out, cache, log)
+        tuned = None
+        if finetune:
+            from foretold.understand.finetune import FinetuneConfig
+            from foretold.understand.finetune import finetune as run_finetune
+
+            tuned = run_finetune(root, cache / "finetune", FinetuneConfig(limit=limit), log)
+        encoder = ensure_encoder(out, cache, log, tuned)
         reports["accurate"] = train_accurate(
             root, out / "accurate.npz", encoder, cache, limit=limit, log=log
         )
-        samples["accurate"] = sample_scores(AccurateClassifier(out / "accurate.npz", encoder), root)
+        model = out / "accurate.npz"
+        finish("accurate", AccurateClassifier(model, encoder), model, root, out, log)
+        classifiers["accurate"] = AccurateClassifier(model, encoder)
+        samples["accurate"] = sample_scores(classifiers["accurate"], root)
+        if tuned is not None:
+            record_finetune(tuned.parent, out)
     scores_path.write_text(json.dumps(samples, indent=2, sort_keys=True) + "\n")
-    return write_card(out, root, reports, samples, now, limit)
+    return write_card(out, root, reports, samples, now, limit, classifiers)
+
+
+def record_finetune(work: Path, out: Path) -> None:
+    """Copy the fine-tuning run's summary (``finetune.json``, with the machine it ran on)
+    and log (``finetune.log``) beside the models."""
+    import os
+    import platform
+
+    summary = json.loads((work / "summary.json").read_text())
+    if "hardware" not in summary:
+        where = "a CUDA GPU" if summary["device"].startswith("cuda") else "CPU"
+        summary["hardware"] = (
+            f"{where} ({platform.machine()}, {os.cpu_count()} cores visible, shared with other"
+            " work; torch threads: " + str(summary["config"]["threads"]) + ")"
+        )
+    (out / "finetune.json").write_text(json.dumps(summary, indent=2) + "\n")
+    if (work / "finetune.log").exists() and out / "finetune.log" != work / "finetune.log":
+        shutil.copyfile(work / "finetune.log", out / "finetune.log")
+
+
+def recalibrate(
+    root: Path, out: Path, tiers: Sequence[str], now: datetime, log: Log = print
+) -> Path:
+    """Calibrate the models already in ``out`` again and choose their operating points,
+    without fitting their heads (``foretold train --calibrate-only``)."""
+    from foretold.understand.model_card import write_card
+
+    scores_path = out / "sample_scores.json"
+    samples: dict[str, dict[str, float]] = {}
+    classifiers: dict[str, Any] = {}
+    if scores_path.exists():
+        samples.update(json.loads(scores_path.read_text()))
+    for tier in tiers:
+        classifier: Any
+        if tier == "fast":
+            from foretold.understand.fast import FastClassifier
+
+            classifier = FastClassifier(out / "fast.npz")
+        else:
+            from foretold.understand.accurate import AccurateClassifier
+
+            classifier = AccurateClassifier(out / "accurate.npz", out / "encoder.onnx")
+        finish(tier, classifier, classifier.path, root, out, log)
+        classifiers[tier] = type(classifier)(*_paths(classifier))
+        samples[tier] = sample_scores(classifiers[tier], root)
+    scores_path.write_text(json.dumps(samples, indent=2, sort_keys=True) + "\n")
+    return write_card(out, root, {}, samples, now, None, classifiers)
+
+
+def _paths(classifier: Any) -> tuple[Path, ...]:
+    if hasattr(classifier, "encoder_path"):
+        return (classifier.path, classifier.encoder_path)
+    return (classifier.path,)
+
+
+def finish(
+    tier: str, classifier: Any, model: Path, root: Path, out: Path, log: Log = print
+) -> None:
+    """Calibrate ``tier``'s fitted model and choose its operating points (both stored in
+    ``model``), then record the calibration in ``out/calibration.json`` and the error
+    rates of the calibrated model in ``out/rates.json``."""
+    from foretold.understand.calibrate import calibrate_model, reports_dict
+    from foretold.understand.rates import measure_rates, write_rates
+
+    reports = calibrate_model(classifier, model, root, log=log, keep_points=tier in KEEP_POINTS)
+    path = out / "calibration.json"
+    record = json.loads(path.read_text()) if path.exists() else {}
+    record[tier] = reports_dict(reports)
+    path.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
+    reloaded = type(classifier)(*_paths(classifier))
+    write_rates(tier, measure_rates(reloaded, root), out / "rates.json")
 
 
 def reports_json(reports: Sequence[HeadReport]) -> str:
