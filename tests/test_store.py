@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from foretold.errors import StoreError
 from foretold.post import Author, Counts, Deletion, Post, Ref
-from foretold.store import SCHEMA_VERSION, Store, _join, _split
+from foretold.store import SCHEMA_VERSION, Store, join_list, split_list
 
 
 def post(i: int, **kw: object) -> Post:
@@ -162,7 +162,7 @@ def store_count(path: Path) -> int:
 @settings(max_examples=500, deadline=None)
 @given(st.lists(st.text(max_size=8), max_size=5).map(tuple))
 def test_list_columns_round_trip_any_text(items: tuple[str, ...]) -> None:
-    assert _split(_join(items)) == items
+    assert split_list(join_list(items)) == items
 
 
 def test_a_version_1_store_is_migrated_in_place(tmp_path: Path) -> None:

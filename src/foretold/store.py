@@ -495,14 +495,14 @@ def post_row(p: Post) -> tuple[Any, ...]:
         r.id if r else None, r.author_id if r else None, r.author_handle if r else None,
         q.id if q else None, q.author_id if q else None, q.author_handle if q else None,
         s.id if s else None, s.author_id if s else None, s.author_handle if s else None,
-        _join(tags) if tags else "", _join(mentions) if mentions else "",
-        _join(urls) if urls else "", _join(domains) if domains else "",
+        join_list(tags) if tags else "", join_list(mentions) if mentions else "",
+        join_list(urls) if urls else "", join_list(domains) if domains else "",
         p.lang, p.conversation_id, p.withheld, p.raw,
     )  # fmt: skip
 
 
-def _join(items: tuple[str, ...]) -> str:
-    """A list column: items joined by newlines (fast), or JSON when an item would be ambiguous."""
+def join_list(items: tuple[str, ...]) -> str:
+    """A list column (hashtags, mentions, urls, domains): items joined by newlines (fast), or JSON when an item would be ambiguous."""
     if not items:
         return ""
     joined = "\n".join(items)
@@ -512,7 +512,7 @@ def _join(items: tuple[str, ...]) -> str:
 
 
 def split_list(value: str) -> tuple[str, ...]:
-    """A list column read back (what :func:`_join` wrote): readers of the ``posts`` table
+    """A list column read back (what :func:`join_list` wrote): readers of the ``posts`` table
     outside the store (``reports.frame``) use this, not their own parsing.
 
     >>> split_list('["askjpm", "bank"]'), split_list("")
