@@ -502,7 +502,8 @@ def post_row(p: Post) -> tuple[Any, ...]:
 
 
 def join_list(items: tuple[str, ...]) -> str:
-    """A list column (hashtags, mentions, urls, domains): items joined by newlines (fast), or JSON when an item would be ambiguous."""
+    """A list column (hashtags, mentions, urls, domains): items joined by newlines (fast),
+    or JSON when an item would be ambiguous."""
     if not items:
         return ""
     joined = "\n".join(items)
