@@ -58,6 +58,7 @@ bench: setup
 	$(PY) bench/understand_bench.py
 	$(BIN)/foretold benchmark --json $(OUT)/benchmark.json --markdown docs/benchmark.md
 	$(PY) bench/chronicle_bench.py --seeds 1 2 --data $(DATA)
+	$(PY) bench/dashboard_bench.py
 	$(BIN)/pytest -m bench -p no:cacheprovider || [ $$? -eq 5 ]
 
 ## rebuild every model from ../shared/data (train/dev splits; needs the train extra: torch CPU)
