@@ -44,15 +44,6 @@ def iso_us(us: int) -> str:
     return datetime.fromtimestamp(us / _US, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def split_list(value: str) -> tuple[str, ...]:
-    """A list column back to its items (newline-joined, or a JSON list)."""
-    if not value:
-        return ()
-    if value.startswith("["):
-        return tuple(str(x) for x in orjson.loads(value))
-    return tuple(value.split("\n"))
-
-
 def _post(r: tuple[Any, ...]) -> dict[str, Any]:
     labels = orjson.loads(r[9]) if r[9] else {}
     return {
@@ -225,6 +216,8 @@ class Reads:
 
     def dashboard_links(self, campaign: str, limit: int = 10) -> dict[str, list[dict[str, Any]]]:
         """The most shared links and domains in the campaign."""
+        from foretold.store import split_list  # store.py imports this module
+
         urls: Counter[str] = Counter()
         domains: Counter[str] = Counter()
         rows = self.db.execute(
