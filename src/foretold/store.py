@@ -29,6 +29,14 @@ from foretold.errors import StoreError
 from foretold.post import Author, Counts, Deletion, Post, Ref, parse_time
 from foretold.store_reads import Reads
 
+#: The write-ahead log policy. Every writing connection checkpoints (PASSIVE: never
+#: waits, copies what no reader still needs) once it has added WAL_PASSIVE bytes; the
+#: batch writer runs those checkpoints on a thread of its own, and past WAL_LIMIT bytes
+#: it runs a TRUNCATE checkpoint between two batches. A log that restarts is cut back
+#: to WAL_LIMIT (``journal_size_limit``).
+WAL_PASSIVE = 8 << 20
+WAL_LIMIT = 64 << 20
+
 SCHEMA_VERSION = 3  # 2: deliveries and source_status; 3: snapshots
 
 _SCHEMA = """
@@ -157,6 +165,7 @@ class Store(Reads):
 
     def __init__(self, path: str | Path, readonly: bool = False) -> None:
         self.path = str(path)
+        self._bound_at = 0  # see bound_wal
         if self.path != ":memory:" and not readonly:
             try:
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -182,6 +191,10 @@ class Store(Reads):
                     self._db.execute("PRAGMA page_size = 65536")
                 self._db.execute("PRAGMA journal_mode = WAL")
                 self._db.execute("PRAGMA synchronous = NORMAL")
+                # the write-ahead log's bound (docs/store.md): a reset log is cut back to
+                # WAL_LIMIT, and a connection checkpoints every WAL_PASSIVE bytes it adds
+                self._db.execute(f"PRAGMA journal_size_limit = {WAL_LIMIT}")
+                self._db.execute(f"PRAGMA wal_autocheckpoint = {WAL_PASSIVE // 65536}")
                 self._migrate()
                 row = self._db.execute("SELECT 1 FROM deletions LIMIT 1").fetchone()
                 self._has_deletions = row is not None
@@ -326,9 +339,38 @@ class Store(Reads):
         row = self._db.execute("SELECT state FROM snapshots WHERE name = ?", (name,)).fetchone()
         return None if row is None else bytes(row[0])
 
-    def checkpoint(self, mode: str = "PASSIVE") -> None:
-        """Copy the write-ahead log into the database file (``TRUNCATE`` also empties it)."""
-        self._db.execute(f"PRAGMA wal_checkpoint({mode})")
+    def checkpoint(self, mode: str = "PASSIVE") -> bool:
+        """Copy the write-ahead log into the database file (``TRUNCATE`` also empties it);
+        False when a reader or writer kept it from finishing (it is tried again later)."""
+        busy = self._db.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()[0]
+        return not busy
+
+    def wal_bytes(self) -> int:
+        """The size of the write-ahead log file (0 when there is none)."""
+        try:
+            return os.stat(self.path + "-wal").st_size
+        except OSError:
+            return 0
+
+    def bound_wal(self) -> bool:
+        """The WAL policy's hard bound, for the connection that writes batches: past
+        ``WAL_LIMIT`` bytes, a ``TRUNCATE`` checkpoint between two batches. It waits at
+        most a second for readers to leave; when one still holds an old snapshot, the
+        next try waits until the log has grown by another ``WAL_LIMIT``, so a reader that
+        pins the log costs a second now and then, not one every batch. True when the log
+        was truncated."""
+        if self.path == ":memory:":
+            return False
+        size = self.wal_bytes()
+        if size < max(WAL_LIMIT, self._bound_at):
+            return False
+        self._db.execute("PRAGMA busy_timeout = 1000")
+        try:
+            done = self.checkpoint("TRUNCATE")
+        finally:
+            self._db.execute("PRAGMA busy_timeout = 10000")
+        self._bound_at = 0 if done else size + WAL_LIMIT
+        return done
 
     def set_autocheckpoint(self, pages: int) -> None:
         """WAL pages between automatic checkpoints; 0 leaves checkpoints to the caller."""

@@ -27,7 +27,7 @@ from typing import Any, Protocol
 
 from foretold.errors import StoreError
 from foretold.records import Batch
-from foretold.store import Store, post_row
+from foretold.store import WAL_PASSIVE, Store, post_row
 
 Labels = list[tuple[str, str, str, bytes]]
 Memberships = list[tuple[str, str, str]]
@@ -48,7 +48,6 @@ Message = tuple[
 
 _STOP = b"stop"  # not a marshal payload of a batch
 _STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
-CHECKPOINT_PAGES = 2000  # checkpoint when this many pages were written since the last one
 
 
 class BatchWriter(Protocol):
@@ -78,6 +77,7 @@ class InlineWriter:
 
     def put(self, message: Message) -> None:
         self.totals = _add(self.totals, self.store.write_rows(*message))
+        self.store.bound_wal()  # between PASSIVE autocheckpoints, the hard bound
 
     def close(self) -> tuple[int, int, int]:
         return self.totals
@@ -156,7 +156,8 @@ def _serve(path: str, conn: Connection) -> None:
             try:
                 message = marshal.loads(data)
                 totals = _add(totals, store.write_rows(*message))
-                checkpointer.written(len(message[0]))
+                if not store.bound_wal():
+                    checkpointer.written(store.wal_bytes())
                 conn.send(True)
                 continue
             except BaseException as e:  # sent to the pipeline, which raises it
@@ -183,20 +184,21 @@ def _add(a: tuple[int, int, int], b: tuple[int, int, int]) -> tuple[int, int, in
 
 
 class _Checkpointer:
-    """Runs PASSIVE checkpoints on its own connection when enough rows were written."""
+    """Runs PASSIVE checkpoints on its own connection once the WAL has grown by
+    ``WAL_PASSIVE`` bytes since the last one (or is that big: a log that restarted keeps
+    its file size, so a checkpoint after each batch then, which costs little)."""
 
     def __init__(self, path: str) -> None:
         self._store = Store(path)
-        self._pending = 0
+        self._last = 0
         self._wake = threading.Event()
         self._done = False
         self._thread = threading.Thread(target=self._loop, daemon=True)
         self._thread.start()
 
-    def written(self, rows: int) -> None:
-        self._pending += rows
-        if self._pending >= CHECKPOINT_PAGES:
-            self._pending = 0
+    def written(self, wal_bytes: int) -> None:
+        if wal_bytes >= WAL_PASSIVE or wal_bytes - self._last >= WAL_PASSIVE:
+            self._last = wal_bytes
             self._wake.set()
 
     def stop(self) -> None:

@@ -1,0 +1,491 @@
+"""The WAL and soak benchmarks (issue 13, item 5 and the soak run): real processes,
+measured from outside, numbers printed as a markdown table.
+
+    .venv/bin/python bench/soak_bench.py wal                  # replay --speed 36000, +/- dashboard
+    .venv/bin/python bench/soak_bench.py soak --minutes 10    # watch at 1,000 posts/s, dashboard,
+                                                              # 50 SSE clients
+    .venv/bin/python bench/soak_bench.py soak --minutes 0.5 --rate 200   # a short run
+
+``wal`` replays the simulated #AskJPM week (32,504 posts) paced at 36,000 stream
+seconds a wall second, with and without ``foretold serve`` open and a page client
+re-reading the dashboard's API on every change, and samples the write-ahead log's
+size every 50 ms.
+
+``soak`` appends posts dated "now" to a growing file at ``--rate`` posts a second
+while ``foretold watch`` tails it (one campaign, fast classifier, detectors) and
+``foretold serve`` serves the store to ``--sse`` event-stream clients plus one page
+client. Every second it samples the resident memory and CPU time of each process
+tree (/proc), the WAL and database size, and the lag: wall time minus the
+``created_at`` of the newest stored post (posts are dated when written, so this is
+how far the store is behind the file, poll interval included).
+
+Every process is started here and stopped here (SIGTERM, then the exit status is
+checked); run it on an otherwise quiet machine: the lag and CPU figures include
+whatever else the machine does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import orjson
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+CONFIG = """
+[[campaign]]
+name = "askjpm"
+hashtags = ["#AskJPM"]
+handles = ["@jpmorgan"]
+owner = "@jpmorgan"
+
+[[source]]
+type = "file"
+name = "file"
+path = "{path}"
+poll_seconds = 0.5
+"""
+
+
+# -- measuring processes from outside ---------------------------------------------
+
+
+def _tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (the store writer is a child of watch)."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        for task in Path(f"/proc/{p}/task").glob("*"):
+            with suppress(OSError):
+                todo.extend(int(c) for c in (task / "children").read_text().split())
+    return out
+
+
+def _rss_mb(pids: list[int]) -> float:
+    page = os.sysconf("SC_PAGE_SIZE")
+    total = 0
+    for p in pids:
+        with suppress(OSError, IndexError):
+            total += int(Path(f"/proc/{p}/statm").read_text().split()[1]) * page
+    return total / 2**20
+
+
+def _cpu_s(pids: list[int]) -> float:
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for p in pids:
+        with suppress(OSError, IndexError):
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
+
+
+def _size_mb(path: Path) -> float:
+    try:
+        return path.stat().st_size / 2**20
+    except FileNotFoundError:
+        return 0.0
+
+
+@dataclass
+class Samples:
+    """What a sampler saw, one value a tick."""
+
+    wal_mb: list[float] = field(default_factory=list)
+    db_mb: list[float] = field(default_factory=list)
+    rss_mb: dict[str, list[float]] = field(default_factory=dict)
+    cpu_s: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
+    lag_s: list[float] = field(default_factory=list)
+
+
+class Sampler:
+    """Samples the WAL, the database and each named process tree every ``every`` s."""
+
+    def __init__(self, db: Path, procs: dict[str, int], every: float, lag: bool) -> None:
+        self.db, self.procs, self.every, self.lag = db, procs, every, lag
+        self.samples = Samples()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def __enter__(self) -> Samples:
+        self._thread.start()
+        return self.samples
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _loop(self) -> None:
+        s = self.samples
+        wal = self.db.with_name(self.db.name + "-wal")
+        while not self._stop.wait(self.every):
+            s.wal_mb.append(_size_mb(wal))
+            s.db_mb.append(_size_mb(self.db))
+            now = time.monotonic()
+            for name, pid in self.procs.items():
+                pids = _tree(pid)
+                s.rss_mb.setdefault(name, []).append(_rss_mb(pids))
+                s.cpu_s.setdefault(name, []).append((now, _cpu_s(pids)))
+            if self.lag:
+                newest = _newest(self.db)
+                if newest is not None:
+                    s.lag_s.append(max(0.0, time.time() - newest))
+
+
+def _newest(db: Path) -> float | None:
+    """The ``created_at`` (epoch seconds) of the newest stored post, read in one short
+    read-only transaction."""
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+        try:
+            row = con.execute("SELECT created_at FROM posts ORDER BY seq DESC LIMIT 1").fetchone()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return None
+    return None if row is None else row[0] / 1e6
+
+
+def _cpu_percent(marks: list[tuple[float, float]]) -> float:
+    if len(marks) < 2 or marks[-1][0] <= marks[0][0]:
+        return 0.0
+    return 100.0 * (marks[-1][1] - marks[0][1]) / (marks[-1][0] - marks[0][0])
+
+
+def _pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+# -- the dashboard's clients -----------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_http(port: int, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with suppress(OSError):
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            c.request("GET", "/api/status")
+            if c.getresponse().status == 200:
+                return
+        time.sleep(0.2)
+    raise SystemExit(f"foretold serve did not answer on port {port}")
+
+
+class Clients:
+    """``sse`` event-stream clients and one page client that re-reads the API whenever
+    the store's fingerprint changes (what the dashboard does)."""
+
+    PAGES = ("/api/campaigns", "/api/campaigns/askjpm/timeline?window=900",
+             "/api/campaigns/askjpm/mix", "/api/campaigns/askjpm/alerts?limit=20",
+             "/api/campaigns/askjpm/latest?limit=20", "/api/sources")  # fmt: skip
+
+    def __init__(self, port: int, sse: int) -> None:
+        self.port, self.sse = port, sse
+        self.events = 0
+        self.page_loads = 0
+        self.errors = 0
+        self._stop = threading.Event()
+        self._changed = threading.Event()
+        self._lock = threading.Lock()
+        self._threads = [threading.Thread(target=self._stream, daemon=True) for _ in range(sse)]
+        self._threads.append(threading.Thread(target=self._page, daemon=True))
+
+    def __enter__(self) -> Clients:
+        for t in self._threads:
+            t.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._changed.set()
+        for t in self._threads:
+            t.join(timeout=10)
+
+    def _stream(self) -> None:
+        while not self._stop.is_set():
+            try:
+                c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+                c.request("GET", "/events", headers={"Accept": "text/event-stream"})
+                r = c.getresponse()
+                if r.status != 200:
+                    raise OSError(f"HTTP {r.status}")
+                while not self._stop.is_set():
+                    line = r.fp.readline()
+                    if not line:
+                        break
+                    if line.startswith(b"event: change"):
+                        with self._lock:
+                            self.events += 1
+                        self._changed.set()
+                c.close()
+            except (OSError, http.client.HTTPException):
+                with self._lock:
+                    self.errors += 1
+                self._stop.wait(1.0)
+
+    def _page(self) -> None:
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        while not self._stop.is_set():
+            self._changed.wait(timeout=2.0)
+            self._changed.clear()
+            if self._stop.is_set():
+                return
+            try:
+                for page in self.PAGES:
+                    c.request("GET", page)
+                    r = c.getresponse()
+                    r.read()
+                    if r.status != 200:
+                        raise OSError(f"{page}: HTTP {r.status}")
+                with self._lock:
+                    self.page_loads += 1
+            except (OSError, http.client.HTTPException):
+                with self._lock:
+                    self.errors += 1
+                c.close()
+                c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+
+
+# -- processes -------------------------------------------------------------------
+
+
+@contextmanager
+def _process(args: list[str], log: Path, cwd: Path) -> Iterator[subprocess.Popen[bytes]]:
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, cwd=cwd)
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def _simulate(tmp: Path) -> Path:
+    stream = tmp / "askjpm.jsonl"
+    subprocess.run(
+        [str(BIN / "foretold"), "simulate", "askjpm", "--seed", "1", "--out", str(stream)],
+        check=True, capture_output=True, cwd=ROOT,
+    )  # fmt: skip
+    return stream
+
+
+# -- wal ---------------------------------------------------------------------------
+
+
+def wal(args: argparse.Namespace) -> None:
+    """Replay paced at ``--speed`` with and without the dashboard open."""
+    with tempfile.TemporaryDirectory(prefix="foretold-wal-") as t:
+        tmp = Path(t)
+        stream = _simulate(tmp)
+        rows = []
+        for dashboard in (False, True):
+            db = tmp / f"wal-{int(dashboard)}.db"
+            replay = [str(BIN / "foretold"), "replay", str(stream), "--store", str(db),
+                      "--track", "#AskJPM", "--track", "@jpmorgan", "--speed", str(args.speed),
+                      "--no-progress"]  # fmt: skip
+            started = time.monotonic()
+            with _process(replay, tmp / "replay.log", ROOT) as proc:
+                procs = {"replay": proc.pid}
+                serve: subprocess.Popen[bytes] | None = None
+                clients: Clients | None = None
+                with Sampler(db, procs, 0.05, lag=False) as s:
+                    if dashboard:
+                        while not db.exists() and proc.poll() is None:
+                            time.sleep(0.05)
+                        port = _free_port()
+                        serve = subprocess.Popen(
+                            [str(BIN / "foretold"), "serve", "--store", str(db), "--port",
+                             str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT,
+                        )  # fmt: skip
+                        _wait_http(port)
+                        clients = Clients(port, args.sse).__enter__()
+                    code = proc.wait()
+                if clients is not None:
+                    clients.__exit__()
+                if serve is not None:
+                    serve.send_signal(signal.SIGTERM)
+                    serve.wait(timeout=60)
+            seconds = time.monotonic() - started
+            if code != 0:
+                raise SystemExit(f"replay failed ({code}): {(tmp / 'replay.log').read_text()}")
+            final_wal = _size_mb(db.with_name(db.name + "-wal"))
+            rows.append((
+                f"replay --speed {args.speed:g}" + (" + dashboard" if dashboard else ""),
+                max(s.wal_mb, default=0.0), final_wal, _size_mb(db), seconds,
+                clients.page_loads if clients else 0,
+            ))  # fmt: skip
+        print(f"\nWAL during replay of the simulated #AskJPM week ({_lines(stream):,} posts)\n")
+        print(
+            "| run | peak WAL MB | WAL MB at exit | database MB | seconds | dashboard page loads |"
+        )
+        print("|---|---:|---:|---:|---:|---:|")
+        for name, peak, final, size, secs, loads in rows:
+            print(f"| {name} | {peak:.1f} | {final:.1f} | {size:.1f} | {secs:.1f} | {loads} |")
+
+
+def _lines(path: Path) -> int:
+    with open(path, "rb") as f:
+        return sum(1 for _ in f)
+
+
+# -- soak --------------------------------------------------------------------------
+
+
+class Writer:
+    """Appends posts dated now to ``path`` at ``rate`` a second, in 10 ticks a second."""
+
+    def __init__(self, path: Path, templates: list[dict[str, object]], rate: float) -> None:
+        self.path, self.templates, self.rate = path, templates, rate
+        self.written = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def __enter__(self) -> Writer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _loop(self) -> None:
+        start = time.monotonic()
+        with open(self.path, "ab", buffering=0) as f:
+            while not self._stop.is_set():
+                due = int((time.monotonic() - start) * self.rate)
+                if due > self.written:
+                    now = datetime.now(UTC).isoformat(timespec="milliseconds")
+                    now = now.replace("+00:00", "Z")
+                    lines = []
+                    for i in range(self.written, due):
+                        post = dict(self.templates[i % len(self.templates)])
+                        post["id"] = str(9_000_000_000_000_000_000 + i)
+                        post["created_at"] = now
+                        lines.append(orjson.dumps(post))
+                    f.write(b"\n".join(lines) + b"\n")
+                    self.written = due
+                self._stop.wait(0.1)
+
+
+def soak(args: argparse.Namespace) -> None:
+    """watch + serve + SSE clients on a file growing at ``--rate`` posts a second."""
+    with tempfile.TemporaryDirectory(prefix="foretold-soak-") as t:
+        tmp = Path(t)
+        stream = _simulate(tmp)
+        templates = [orjson.loads(line) for line in stream.read_bytes().splitlines()[:20_000]]
+        for tpl in templates:
+            tpl.pop("referenced_tweets", None)  # replies to posts that will not be there
+        posts = tmp / "posts.jsonl"
+        posts.touch()
+        config = tmp / "foretold.toml"
+        config.write_text(CONFIG.format(path=posts))
+        db = tmp / "soak.db"
+        port = _free_port()
+        seconds = args.minutes * 60
+        watch = [str(BIN / "foretold"), "watch", "--config", str(config), "--store", str(db)]
+        with _process(watch, tmp / "watch.log", ROOT) as w:
+            deadline = time.monotonic() + 120
+            while not db.exists() and time.monotonic() < deadline and w.poll() is None:
+                time.sleep(0.1)
+            serve_args = [str(BIN / "foretold"), "serve", "--store", str(db), "--port", str(port)]
+            with _process(serve_args, tmp / "serve.log", ROOT) as s:
+                _wait_http(port)
+                procs = {"watch": w.pid, "serve": s.pid}
+                with Clients(port, args.sse) as clients, Writer(posts, templates, args.rate) as wr:
+                    with Sampler(db, procs, 1.0, lag=True) as samples:
+                        time.sleep(seconds)
+                    written = wr.written
+                page_loads, events, errors = clients.page_loads, clients.events, clients.errors
+            stored = _count(db)
+        code = w.returncode
+        log = (tmp / "watch.log").read_text(errors="replace")
+        if code not in (0, 143):
+            raise SystemExit(f"watch exited {code}:\n{log[-3000:]}")
+        print(f"\nSoak: watch on a file growing at {args.rate:,.0f} posts/s for "
+              f"{args.minutes:g} min, foretold serve with {args.sse} SSE clients and a page "
+              f"client\n")  # fmt: skip
+        print("| measure | value |")
+        print("|---|---:|")
+        print(f"| posts written / stored | {written:,} / {stored:,} |")
+        print(f"| lag p50 / p99 / max (s) | {_pct(samples.lag_s, 0.5):.2f} / "
+              f"{_pct(samples.lag_s, 0.99):.2f} / {max(samples.lag_s, default=0):.2f} |")  # fmt: skip
+        for name in procs:
+            rss = samples.rss_mb.get(name, [])
+            print(f"| {name} RSS MB: start / end / max | {rss[0] if rss else 0:.0f} / "
+                  f"{rss[-1] if rss else 0:.0f} / {max(rss, default=0):.0f} |")  # fmt: skip
+            print(
+                f"| {name} CPU % of one core (mean) | "
+                f"{_cpu_percent(samples.cpu_s.get(name, [])):.0f} |"
+            )
+        print(f"| WAL MB: max / at the end | {max(samples.wal_mb, default=0):.1f} / "
+              f"{samples.wal_mb[-1] if samples.wal_mb else 0:.1f} |")  # fmt: skip
+        print(f"| database MB at the end | {samples.db_mb[-1] if samples.db_mb else 0:.1f} |")
+        print(
+            f"| SSE change events received (all clients) / page loads / client errors | "
+            f"{events:,} / {page_loads:,} / {errors} |"
+        )
+        print(f"| watch exit status | {code} |")
+        if args.keep:
+            kept = Path(args.keep)
+            kept.mkdir(parents=True, exist_ok=True)
+            for f in ("watch.log", "serve.log"):
+                shutil.copy(tmp / f, kept / f)
+
+
+def _count(db: Path) -> int:
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return int(con.execute("SELECT count(*) FROM posts").fetchone()[0])
+    finally:
+        con.close()
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="what", required=True)
+    w = sub.add_parser("wal", help="WAL size during a paced replay, with and without the dashboard")
+    w.add_argument("--speed", type=float, default=36000.0)
+    w.add_argument("--sse", type=int, default=5, help="event-stream clients with the dashboard")
+    s = sub.add_parser("soak", help="watch + serve + SSE clients on a growing file")
+    s.add_argument("--minutes", type=float, default=10.0)
+    s.add_argument("--rate", type=float, default=1000.0, help="posts written a second")
+    s.add_argument("--sse", type=int, default=50, help="event-stream clients")
+    s.add_argument("--keep", default=None, help="copy the process logs to this folder")
+    args = parser.parse_args(argv)
+    wal(args) if args.what == "wal" else soak(args)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
