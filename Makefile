@@ -5,6 +5,7 @@ PY     := $(VENV)/bin/python
 BIN    := $(VENV)/bin
 DATA   ?= ../shared/data
 OUT    ?= out
+SOAK_MINUTES ?= 10
 
 .PHONY: setup demo test lint format bench train eval clean
 
@@ -60,6 +61,8 @@ bench: setup
 	$(PY) bench/chronicle_bench.py --seeds 1 2 --data $(DATA)
 	$(PY) bench/dashboard_bench.py
 	$(BIN)/pytest -m bench -p no:cacheprovider || [ $$? -eq 5 ]
+	$(PY) bench/soak_bench.py wal
+	$(PY) bench/soak_bench.py soak --minutes $(SOAK_MINUTES)   # docs/soak.md; SOAK_MINUTES=1 for a short run
 
 ## rebuild every model from ../shared/data (train/dev splits; needs the train extra: torch CPU)
 train: setup

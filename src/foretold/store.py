@@ -191,7 +191,7 @@ class Store(Reads):
                     self._db.execute("PRAGMA page_size = 65536")
                 self._db.execute("PRAGMA journal_mode = WAL")
                 self._db.execute("PRAGMA synchronous = NORMAL")
-                # the write-ahead log's bound (docs/store.md): a reset log is cut back to
+                # the write-ahead log's bound (README, The store): a reset log is cut back to
                 # WAL_LIMIT, and a connection checkpoints every WAL_PASSIVE bytes it adds
                 self._db.execute(f"PRAGMA journal_size_limit = {WAL_LIMIT}")
                 self._db.execute(f"PRAGMA wal_autocheckpoint = {WAL_PASSIVE // 65536}")
