@@ -57,6 +57,8 @@ bench: setup
 	mkdir -p $(OUT)
 	$(PY) bench/replay_bench.py --posts 200000 --out $(OUT)
 	$(PY) bench/understand_bench.py
+	$(PY) bench/multilingual_bench.py --data $(DATA)
+	$(PY) bench/french_hijack.py --data $(DATA)
 	$(BIN)/foretold benchmark --json $(OUT)/benchmark.json --markdown docs/benchmark.md
 	$(PY) bench/chronicle_bench.py --seeds 1 2 --data $(DATA)
 	$(PY) bench/dashboard_bench.py

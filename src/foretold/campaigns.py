@@ -41,6 +41,7 @@ class Campaign:
     owner: str = ""
     launched_at: datetime | None = None
     sinks: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()  # ISO 639-1 codes read for it (empty: every covered one)
     _keyword_re: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
     _tags: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
     _handles: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
@@ -59,6 +60,11 @@ class Campaign:
             object.__setattr__(
                 self, "_keyword_re", re.compile(rf"(?<!\w)(?:{words})(?!\w)", re.IGNORECASE)
             )
+        for lang in self.languages:
+            if not re.fullmatch(r"[a-z]{2,3}", lang):
+                raise ConfigError(
+                    f"campaign {self.name!r}: language {lang!r} is not an ISO 639-1 code"
+                )
         if not (self.hashtags or self.handles or self.keywords):
             raise ConfigError(
                 f"campaign {self.name!r} tracks nothing: give hashtags, handles or keywords"
@@ -95,7 +101,7 @@ class Campaign:
 
     def to_config(self) -> dict[str, Any]:
         """The campaign as its ``[[campaign]]`` table."""
-        return {
+        table: dict[str, Any] = {
             "name": self.name,
             "hashtags": [f"#{h}" for h in self.hashtags],
             "handles": [f"@{h}" for h in self.handles],
@@ -104,6 +110,9 @@ class Campaign:
             "launched_at": self.launched_at.isoformat() if self.launched_at else None,
             "sinks": list(self.sinks),
         }
+        if self.languages:
+            table["languages"] = list(self.languages)
+        return table
 
 
 class Track:
@@ -175,6 +184,7 @@ def load_config(path: str | Path) -> Config:
                     owner=str(table.get("owner", "")),
                     launched_at=parse_time(launched) if launched is not None else None,
                     sinks=tuple(_strings(table, "sinks", where)),
+                    languages=tuple(_strings(table, "languages", where)),
                 )
             )
         except (TypeError, ValueError) as e:

@@ -33,7 +33,9 @@ __all__ = ["CAMPAIGN_KEYS", "SINK_KEYS", "SOURCE_KEYS", "TABLES", "check_tables"
 
 #: Top-level tables, each an array of tables.
 TABLES = ("campaign", "source", "sink")
-CAMPAIGN_KEYS = ("name", "hashtags", "handles", "keywords", "owner", "launched_at", "sinks")
+CAMPAIGN_KEYS = (
+    "name", "hashtags", "handles", "keywords", "owner", "launched_at", "sinks", "languages"
+)  # fmt: skip
 #: Keys of a ``[[source]]`` by type; every type also takes ``type``, ``name``, ``stall_seconds``.
 SOURCE_KEYS: dict[str, tuple[str, ...]] = {
     "file": ("path", "poll_seconds", "follow"),

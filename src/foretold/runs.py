@@ -65,7 +65,9 @@ def build_stages(
         from foretold.understand import load_classifier
         from foretold.understand.stage import Classify
 
-        stages.append(Classify(load_classifier(tier)))
+        listed = [lang for c in campaigns for lang in c.languages]
+        languages = listed if listed and all(c.languages for c in campaigns) else None
+        stages.append(Classify(load_classifier(tier, languages)))
     if detect and campaigns:
         if not classify:
             raise ConfigError("--detect needs labels: drop --no-classify or add --no-detect")

@@ -311,6 +311,8 @@ class CampaignSignals:
 
     def observe(self, post: Post, labels: dict[str, Any] | None) -> None:
         """Add one campaign post (in stream order) to its minute."""
+        if labels is not None and "unsupported" in (labels.get("flags") or ()):
+            labels = None  # a language no tier reads: counted in volume, never guessed
         t = _us(post)
         if t > self.last_us:
             self.last_us = t

@@ -39,4 +39,4 @@ def test_unknown_tier_is_a_config_error() -> None:
 
 
 def test_flags_vocabulary() -> None:
-    assert FLAGS == ("ironic", "offensive", "hateful", "question")
+    assert FLAGS == ("ironic", "offensive", "hateful", "question", "unsupported")

@@ -23,9 +23,9 @@ def _documented(tier: str) -> dict[str, float]:
 
 
 def test_shipped_fast_model_gives_documented_scores(fast_model: Path, data_root: Path) -> None:
-    from foretold.understand import load_classifier
+    from foretold.understand import load_tier
 
-    measured = sample_scores(load_classifier("fast"), data_root)
+    measured = sample_scores(load_tier("fast"), data_root)
     for task, value in _documented("fast").items():
         assert measured[task] == pytest.approx(value, abs=TOLERANCE), task
 
@@ -33,9 +33,9 @@ def test_shipped_fast_model_gives_documented_scores(fast_model: Path, data_root:
 def test_shipped_accurate_model_gives_documented_scores(
     accurate_ready: bool, data_root: Path
 ) -> None:
-    from foretold.understand import load_classifier
+    from foretold.understand import load_tier
 
-    measured = sample_scores(load_classifier("accurate"), data_root)
+    measured = sample_scores(load_tier("accurate"), data_root)
     for task, value in _documented("accurate").items():
         assert measured[task] == pytest.approx(value, abs=TOLERANCE), task
 

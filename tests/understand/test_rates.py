@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from foretold.errors import ConfigError
-from foretold.understand import ErrorRate, error_rates, load_classifier
+from foretold.understand import ErrorRate, error_rates, load_tier
 from foretold.understand.data import ISARCASM_PARTS, load_isarcasmeval_part
 from foretold.understand.rates import DATASETS, measure_rates, rate_of, write_rates
 
@@ -77,4 +77,4 @@ def test_isarcasmeval_parts_are_disjoint_stratified_and_stable(data_root: Path) 
 
 
 def test_shipped_fast_rates_match_the_shipped_fast_model(data_root: Path) -> None:
-    assert measure_rates(load_classifier("fast"), data_root) == error_rates("fast")
+    assert measure_rates(load_tier("fast"), data_root) == error_rates("fast")

@@ -149,7 +149,7 @@ def classify_cmd(
 @click.option("--data", default=None, type=click.Path(file_okay=False), help=_DATA_HELP)
 @click.option(
     "--tier",
-    type=click.Choice(["fast", "accurate", "all"]),
+    type=click.Choice(["fast", "accurate", "multilingual", "all"]),
     default="all",
     show_default=True,
     help="Which models to rebuild.",
@@ -212,10 +212,11 @@ def train_cmd(
     try:
         root = data_dir(data)
         target = Path(out) if out else MODELS
-        tiers = ("fast", "accurate") if tier == "all" else (tier,)
+        tiers = ("fast", "accurate", "multilingual") if tier == "all" else (tier,)
         log = lambda m: click.echo(m, err=True)  # noqa: E731
         if calibrate_only:
-            card = recalibrate(root, target, tiers, datetime.now(UTC), log)
+            english = tuple(t for t in tiers if t != "multilingual")
+            card = recalibrate(root, target, english, datetime.now(UTC), log)
         else:
             card = train_all(
                 root, target, tiers, limit, Path(cache), datetime.now(UTC), log, finetune
@@ -235,8 +236,10 @@ def train_cmd(
     help="Which tiers to evaluate.",
 )
 @click.option("--no-vader", is_flag=True, help="Skip the VADER baseline.")
-def eval_cmd(data: str | None, tier: str, no_vader: bool) -> None:
-    """Print the test-split table: each tier beside VADER and the published figures.
+@click.option("--no-multilingual", is_flag=True, help="Skip the multilingual tier's UMSAB table.")
+def eval_cmd(data: str | None, tier: str, no_vader: bool, no_multilingual: bool) -> None:
+    """Print the test-split table: each tier beside VADER and the published figures,
+    then the multilingual tier's UMSAB table (French, German, Spanish) beside XLM-T's.
 
     Each benchmark is scored with the metric it defines (sentiment: macro recall; irony:
     F1 of the ironic class; offensive, hate, emotion: macro F1), with posts/s per tier.
@@ -246,7 +249,7 @@ def eval_cmd(data: str | None, tier: str, no_vader: bool) -> None:
       foretold eval
       foretold eval --tier fast --data ../shared/data
     """
-    from foretold.understand import load_classifier
+    from foretold.understand import load_classifier, load_tier
     from foretold.understand.data import data_dir
     from foretold.understand.evaluate import (
         benchmark_thresholds,
@@ -264,14 +267,22 @@ def eval_cmd(data: str | None, tier: str, no_vader: bool) -> None:
         tiers = ("fast", "accurate") if tier == "all" else (tier,)
         log = lambda m: click.echo(m, err=True)  # noqa: E731
         points = benchmark_thresholds(MODELS / "calibration.json")
-        classifiers = {t: load_classifier(t) for t in tiers}
+        classifiers = {t: load_tier(t) for t in tiers}  # the English tiers alone
         rows = [evaluate(c, root, log, points.get(t)) for t, c in classifiers.items()]
         eces = {t: validation_ece(c, root) for t, c in classifiers.items()}
         sarcasm = {t: sarcasm_dev(c, root) for t, c in classifiers.items()}
         if not no_vader:
             rows.append(vader_row(root))
+        umsab = None
+        if not no_multilingual:
+            from foretold.understand.evaluate import format_umsab, umsab_report
+
+            umsab = umsab_report(root, load_classifier(tiers[0]), log)
     except ForetoldError as e:
         raise _fail(e) from None
     click.echo(format_table(rows))
     click.echo("")
     click.echo(format_flags([r for r in rows if r.name in classifiers], eces, sarcasm))
+    if umsab is not None:
+        click.echo("")
+        click.echo(format_umsab(umsab))

@@ -78,10 +78,13 @@ def labels_from_logits(
     texts: Sequence[str],
     langs: Sequence[str],
     questions: Sequence[bool],
+    understood: Sequence[bool] | None = None,
 ) -> list[Labels]:
     """``Labels`` of each post (see ``Labels`` for the rule on posts that are not English).
 
-    ``texts`` are the normalised texts (``Batch.normalized``)."""
+    ``texts`` are the normalised texts (``Batch.normalized``). ``understood`` says which
+    posts the logits read (the multilingual tier's covered languages); by default the
+    English ones (``lang`` ``"en"`` or ``"und"``)."""
     probs = probabilities(logits)
     sent = probs[:, 0:3].argmax(axis=1).tolist()
     emo = probs[:, 6:10].argmax(axis=1).tolist()
@@ -92,7 +95,7 @@ def labels_from_logits(
     for i, text in enumerate(texts):
         lang = langs[i]
         flags: list[str] = []
-        english = lang in ("en", "und")
+        english = lang in ("en", "und") if understood is None else understood[i]
         empty = not text.strip()
         if english and not empty:
             flags = [f for f, hit in zip(_BINARY_FLAGS, hits[i], strict=True) if hit]

@@ -22,7 +22,7 @@ __all__ = ["EMOTIONS", "FLAGS", "SCORE_NAMES", "SENTIMENTS", "Labels"]
 SENTIMENTS = ("negative", "neutral", "positive")
 EMOTIONS = ("anger", "joy", "optimism", "sadness")
 SCORE_NAMES = (*SENTIMENTS, "irony", "offensive", "hate", *EMOTIONS)
-FLAGS = ("ironic", "offensive", "hateful", "question")
+FLAGS = ("ironic", "offensive", "hateful", "question", "unsupported")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,9 +32,12 @@ class Labels:
     ``scores`` holds the ten probabilities of ``SCORE_NAMES``; ``flags`` the binary decisions
     (a subset of ``FLAGS``, in that order); ``lang`` the language guess (``"en"``, another
     ISO 639-1 code, ``"und-<Script>"`` for a script foretold cannot narrow down, or ``"und"``
-    when the post has no words at all). For a post that is not English, ``sentiment`` is
-    ``"neutral"`` and only the ``question`` flag can be raised: the models are English-only,
-    and the scores are the English models' raw output, kept for reference.
+    when the post has no words at all). An English tier reads English; for a post it
+    guesses to be in another language, ``sentiment`` is ``"neutral"`` and only the
+    ``question`` flag can be raised (the scores are its raw output, kept for reference).
+    Routed (:mod:`foretold.understand.routing`), the covered languages are read by the
+    multilingual tier, and a post in any other language gets the ``unsupported`` flag
+    alone, every score 0 and ``emotion`` ``"none"``: counted, never guessed.
     """
 
     sentiment: str

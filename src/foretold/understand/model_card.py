@@ -157,6 +157,9 @@ def write_card(
                 f"| {h['task']} | {h['C']:g} | {lex} | {thr} | {100 * h['val_metric']:.2f} |"
             )
         lines.append("")
+    from foretold.understand.multilingual_train import card_section
+
+    lines += card_section(out)
     lines += [
         "## Fixed-sample scores (checked by `make test`)",
         "",

