@@ -56,6 +56,7 @@ format: setup
 bench: setup
 	mkdir -p $(OUT)
 	$(PY) bench/replay_bench.py --posts 200000 --out $(OUT)
+	@if [ -d $(DATA)/tweeteval ]; then $(PY) bench/watch_bench.py --data $(DATA); fi
 	$(PY) bench/understand_bench.py
 	$(PY) bench/multilingual_bench.py --data $(DATA)
 	$(PY) bench/french_hijack.py --data $(DATA)

@@ -142,6 +142,9 @@ class Pipeline:
                 if stop is not None and stop.is_set():
                     result.stopped = True
                     break
+            tail = self.after.final()  # the last detector snapshot, with its cursors
+            if tail is not None:
+                writer.put(message(tail))
         except BaseException:
             with contextlib.suppress(Exception):
                 writer.close()  # keep every batch handed over so far, then re-raise

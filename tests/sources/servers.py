@@ -7,7 +7,9 @@ Faults are keyed by the index of the payload about to be published:
 ``disconnect``      the connection drops mid-stream; ``gap`` payloads are published
                     while the client is away (only a resume can get them back)
 ``disconnect+429``  the same, and the next request is answered 429 with a reset header
-``stall``           nothing, not even a keep-alive, for ``stall_hold_s``; then it closes
+``stall``           nothing, not even a keep-alive, until the client gives up and closes
+                    (its read timeout; at most ``stall_hold_s`` when the server cannot
+                    see the connection), so a client busy with a backlog still stalls
 ``malformed``       a broken frame before the payload
 ``restart``         (Jetstream) the server stops, starts again on the same port and
                     replays from the client's cursor
@@ -21,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import json
+import select
 import socket
 import threading
 import time
@@ -172,6 +175,21 @@ class Timeline:
             self.published = max(self.published, i)
 
 
+def closed_by_peer(sock: socket.socket) -> Callable[[], bool]:
+    """Whether the client has closed ``sock`` (end of stream, or reset)."""
+
+    def gone() -> bool:
+        readable, _, _ = select.select([sock], [], [], 0)
+        if not readable:
+            return False
+        try:
+            return sock.recv(1, socket.MSG_PEEK) == b""
+        except OSError:
+            return True
+
+    return gone
+
+
 def play(
     tl: Timeline,
     start: int,
@@ -179,6 +197,7 @@ def play(
     malformed: Callable[[], None],
     keepalive: Callable[[], None],
     on_restart: Callable[[], None] | None = None,
+    peer_gone: Callable[[], bool] | None = None,
 ) -> None:
     """Send payloads from ``start`` with the timeline's faults; returns to drop the connection."""
     i = start
@@ -198,7 +217,12 @@ def play(
             on_restart()
             return
         if fault == "stall":
-            time.sleep(tl.stall_hold_s)
+            hold = tl.stall_hold_s if peer_gone is None else 30.0
+            deadline = time.monotonic() + hold
+            while time.monotonic() < deadline and not tl.closing.is_set():
+                if peer_gone is not None and peer_gone():
+                    break
+                time.sleep(0.02)
             return
         if fault == "malformed":
             malformed()
@@ -352,7 +376,7 @@ class XServer(HttpApp):
                 self.tl, self.tl.published,
                 send=lambda i: write(json.dumps(self._message(i)).encode() + b"\r\n"),
                 malformed=lambda: write(b'{"data": {"id": "17", "text\r\n'),
-                keepalive=lambda: write(b"\r\n"),
+                keepalive=lambda: write(b"\r\n"), peer_gone=closed_by_peer(h.connection),
             )  # fmt: skip
         h.close_connection = True  # no terminating chunk: the client sees a broken stream
 
@@ -485,7 +509,8 @@ class MastodonServer(HttpApp):
             write(b":)\n")
             play(self.tl, self.tl.published, send=send,
                  malformed=lambda: write(b'event: update\ndata: {"id": "1", "uri\n\n'),
-                 keepalive=lambda: write(b":thump\n"))  # fmt: skip
+                 keepalive=lambda: write(b":thump\n"),
+                 peer_gone=closed_by_peer(h.connection))  # fmt: skip
         except OSError:
             pass
         h.close_connection = True
@@ -580,7 +605,8 @@ class JetstreamServer:
         try:
             play(self.tl, start, send=lambda i: ws.send(self.frames[i]),
                  malformed=lambda: ws.send('{"did": "did:plc:x", "time_us": '),
-                 keepalive=lambda: None, on_restart=self.restart)  # fmt: skip
+                 keepalive=lambda: None, on_restart=self.restart,
+                 peer_gone=closed_by_peer(ws.socket))  # fmt: skip
         except ConnectionClosed:
             return
         ws.socket.close()  # drop, without a closing handshake

@@ -91,6 +91,7 @@ def watch_cmd(config_path: str, store_path: str, alerts_path: str | None, tier: 
         after = AfterStore(
             store, clock, alerts_out=alerts_out, router=router_for(config),
             snapshot=snapshot_stage(stages), snapshot_key=snapshot_name(campaigns),
+            snapshot_every_s=1.0,
         )  # fmt: skip
         if after.restore():
             click.echo("resumed the detectors where the last watch stopped", err=True)

@@ -166,18 +166,21 @@ class Rate:
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
         self._marks: deque[tuple[float, int]] = deque()
+        self._lock = threading.Lock()  # the source's thread adds, the watch's thread reads
 
     def add(self, n: int) -> None:
         """Count ``n`` posts now."""
         if n:
-            self._marks.append((self.clock.monotonic(), n))
+            with self._lock:
+                self._marks.append((self.clock.monotonic(), n))
 
     def per_minute(self) -> float:
         """Posts counted in the last 60 seconds."""
         cutoff = self.clock.monotonic() - 60.0
-        while self._marks and self._marks[0][0] < cutoff:
-            self._marks.popleft()
-        return float(sum(n for _, n in self._marks))
+        with self._lock:
+            while self._marks and self._marks[0][0] < cutoff:
+                self._marks.popleft()
+            return float(sum(n for _, n in self._marks))
 
 
 class RecentKeys:
