@@ -58,6 +58,13 @@ def chronicle_cmd(store_path: str, campaign: str, out: str) -> None:
         story = write_chronicle(store, campaign, out)
     phases = ", ".join(f"{p.name} {p.at:%b %d %H:%M}" for p in story.phases)
     click.echo(f"chronicle: {story.posts:,} posts -> {out}\nphases: {phases}", err=True)
+    if not story.owner:
+        click.echo(
+            f"chronicle: note: campaign {campaign!r} names no owner, so the brand's launch and "
+            'response are missing; replay with --track @handle (or set owner = "@handle" '
+            "in its [[campaign]])",
+            err=True,
+        )
 
 
 @click.command(name="precheck")

@@ -2,7 +2,15 @@
 
 A timeline is binned first (:func:`bins`: at most ``max_bins`` bins, whatever the
 number of posts), so a 100,000-post campaign draws as a few hundred points. Phases are
-drawn as labelled vertical lines, alerts as coloured markers along the top.
+drawn as labelled vertical lines, alerts as coloured markers along the top. The title
+has its own line and the legend the line under it, so neither covers the other; phase
+labels go to the first of four rows where they do not run into a label already placed
+(:func:`label_rows`), and a label with no free row stays a tooltip on its line::
+
+    title ................................................
+    ■ all posts  ■ hostile posts
+    ┊peak   ┊press pickup        ┊brand response
+    ┊       ┊                    ┊
 
 >>> svg = timeline([Series("posts", [1.0, 3.0, 2.0], "#333")], t0=0, width_us=60_000_000,
 ...                title="Posts")
@@ -72,6 +80,26 @@ def bins(
     return np.bincount(idx, weights=weights, minlength=n).astype(np.float64)
 
 
+def label_rows(
+    xs: Sequence[float], widths: Sequence[float], rows: int = 4, pad: float = 6.0
+) -> list[int | None]:
+    """The row (0 = top) of each label starting at ``xs`` with ``widths``, or None when it
+    would overlap a label in every row; labels are placed left to right.
+
+    >>> label_rows([100, 110, 400, 105], [60, 60, 60, 60])
+    [0, 2, 0, 1]
+    """
+    ends = [-math.inf] * rows
+    out: list[int | None] = [None] * len(xs)
+    for i in sorted(range(len(xs)), key=lambda i: xs[i]):
+        for r in range(rows):
+            if xs[i] >= ends[r] + pad:
+                out[i] = r
+                ends[r] = xs[i] + widths[i]
+                break
+    return out
+
+
 def _fmt(v: float) -> str:
     if v >= 1e6:
         return f"{v / 1e6:.1f}M"
@@ -91,13 +119,13 @@ def timeline(
     log: bool = False,
     unit: str = "",
     tick_label: str = "%b %d %H:%M",
-    size: tuple[int, int] = (920, 240),
+    size: tuple[int, int] = (920, 260),
 ) -> str:
     """An SVG timeline of ``series`` (one value per bin of ``width_us``), with marks."""
     from foretold.reports.frame import to_time
 
     w, h = size
-    left, right, top, bottom = 56, 12, 28, 34
+    left, right, top, bottom = 56, 12, 48, 34
     pw, ph = w - left - right, h - top - bottom
     n = max((len(s.values) for s in series), default=1)
     data = (
@@ -154,29 +182,32 @@ def timeline(
                 f'<polyline points="{pts}" fill="none" stroke="{s.colour}" stroke-width="1.5">'
                 f"<title>{escape(s.name)}</title></polyline>"
             )
-    span = n * width_us
-    for k, m in enumerate(marks):
+    lines = [
+        (m, (m.at_us - t0) / width_us)
+        for m in marks
+        if m.style != "dot" and 0 <= (m.at_us - t0) / width_us <= n
+    ]
+    rows = label_rows([x(i) + 2 for _, i in lines], [5.6 * len(m.label) for m, _ in lines])
+    for (m, i), row in zip(lines, rows, strict=True):
+        out.append(
+            f'<line x1="{x(i):.1f}" y1="{top}" x2="{x(i):.1f}" y2="{top + ph}" '
+            f'stroke="{m.colour}" stroke-dasharray="3,2"><title>{escape(m.label)}</title></line>'
+        )
+        if row is not None:
+            ty = top + 10 + row * 11
+            out.append(f'<text x="{x(i) + 2:.1f}" y="{ty}" class="pm">{escape(m.label)}</text>')
+    for m in marks:
         i = (m.at_us - t0) / width_us
-        if not 0 <= i <= n:
-            continue
-        if m.style == "dot":
+        if m.style == "dot" and 0 <= i <= n:
             out.append(
                 f'<circle cx="{x(i):.1f}" cy="{top - 4}" r="4" fill="{m.colour}">'
                 f"<title>{escape(m.label)}</title></circle>"
             )
-        else:
-            ty = top + 10 + (k % 4) * 11
-            out.append(
-                f'<line x1="{x(i):.1f}" y1="{top}" x2="{x(i):.1f}" y2="{top + ph}" '
-                f'stroke="{m.colour}" stroke-dasharray="3,2"/>'
-            )
-            out.append(f'<text x="{x(i) + 2:.1f}" y="{ty}" class="pm">{escape(m.label)}</text>')
-    legend_x = left + pw
-    for s in reversed(series):
+    legend_x = left
+    for s in series:
         label = escape(s.name)
-        legend_x -= 8 + 7 * len(s.name) + 14
-        out.append(f'<rect x="{legend_x}" y="8" width="10" height="10" fill="{s.colour}"/>')
-        out.append(f'<text x="{legend_x + 13}" y="17" class="ax">{label}</text>')
-    del span
+        out.append(f'<rect x="{legend_x}" y="23" width="10" height="10" fill="{s.colour}"/>')
+        out.append(f'<text x="{legend_x + 13}" y="32" class="ax">{label}</text>')
+        legend_x += 13 + 7 * len(s.name) + 14
     out.append("</svg>")
     return "\n".join(out)

@@ -81,9 +81,10 @@ def render(story: Story, topics: Sequence[Topic]) -> str:
         "content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">",
         f"<title>Chronicle: {escape(tags)}</title><style>{_CSS}</style></head><body>",
         f"<h1>{escape(tags)}: chronicle of a campaign</h1>",
-        f'<p class="sub">Campaign <b>{escape(s.campaign)}</b>, owner @{escape(s.owner or "?")}; '
+        f'<p class="sub">Campaign <b>{escape(s.campaign)}</b>, {_owner_line(s)}; '
         f"{s.posts:,} posts from {escape(_when(s.start))} to {escape(_when(s.end))}. "
         "Written by foretold from the stored stream after the fact.</p>",
+        _owner_hint(s),
         _story_section(s),
         "<h2>Charts</h2>",
         *_charts(s),
@@ -99,6 +100,33 @@ def render(story: Story, topics: Sequence[Topic]) -> str:
     return "\n".join(parts)
 
 
+def _owner_line(s: Story) -> str:
+    if not s.owner:
+        return "owner unknown"
+    return f"owner @{escape(s.owner)} ({_followers(s.owner_followers)} followers)"
+
+
+#: What the chronicle says when it cannot tell the brand's own posts.
+OWNER_HINT = (
+    "The campaign names no owner, so the brand's own posts (the launch, the invitations, "
+    "the response and its delay) cannot be told apart. Track the brand's handle too "
+    "(<code>--track @handle</code>, or <code>handles</code> in the config) or set "
+    '<code>owner = "@handle"</code> in its <code>[[campaign]]</code>, and replay.'
+)
+
+
+def _owner_hint(s: Story) -> str:
+    if s.owner and s.owner_posts:
+        return ""
+    if s.owner:
+        return (
+            f'<p class="note">@{escape(s.owner)} posted nothing in the campaign, so it has no '
+            "launch post and no response: if the brand posts from another account, set that "
+            "handle as <code>owner</code> in its <code>[[campaign]]</code>.</p>"
+        )
+    return f'<p class="note">{OWNER_HINT}</p>'
+
+
 def _story_section(s: Story) -> str:
     out = ["<h2>The story</h2>"]
     owner_first = s.owner_posts[0] if s.owner_posts else None
@@ -108,7 +136,15 @@ def _story_section(s: Story) -> str:
         if p.name == "launch" and owner_first:
             out.append(f"<p>@{escape(s.owner)} opened the campaign:</p>")
             out.append(
-                _quote(Quote(owner_first.at, s.owner, 0, owner_first.text, owner_first.kind))
+                _quote(
+                    Quote(
+                        owner_first.at,
+                        s.owner,
+                        s.owner_followers,
+                        owner_first.text,
+                        owner_first.kind,
+                    )
+                )
             )
             n = sum(
                 1
@@ -118,6 +154,12 @@ def _story_section(s: Story) -> str:
             out.append(
                 f"<p>Before the storm the brand posted {n} times (invitations, reminders and replies).</p>"
             )
+        elif p.name == "first_weak_signal" and p.source == "derived":
+            out.append(
+                "<p>Looking back from the storm: the earliest run of posts that carried its "
+                "grievances and its phrasing, leading into it. The first of them:</p>"
+            )
+            out.extend(_quote(q) for q in s.weak_signals)
         elif p.name == "first_weak_signal":
             out.append(
                 "<p>foretold's detector saw the first weak signals (its first non-quiet phase "
@@ -147,7 +189,9 @@ def _story_section(s: Story) -> str:
                 out.append(
                     f"<p>{_delta(p.at - tip.at)} after the tipping point, @{escape(s.owner)} posted:</p>"
                 )
-                out.append(_quote(Quote(first.at, s.owner, 0, first.text, first.kind)))
+                out.append(
+                    _quote(Quote(first.at, s.owner, s.owner_followers, first.text, first.kind))
+                )
         elif p.name == "end":
             out.append("<p>The stream ends; see the aftermath below.</p>")
         out.append(f"<p class='note'>{escape(p.source)}: {escape(p.note)}</p>")

@@ -17,7 +17,9 @@ addressed to the campaign from then on.
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -27,6 +29,7 @@ import numpy.typing as npt
 import orjson
 
 from foretold.reports.frame import Frame, load_frame, to_time, to_us
+from foretold.reports.topics import words
 from foretold.signals import is_news_domain, news_domains
 from foretold.store import Store
 
@@ -104,6 +107,7 @@ class Story:
     owner_posts: list[OwnerPost]
     aftermath: dict[str, float]
     frame: Frame = field(repr=False)
+    owner_followers: int = 0
 
     def phase(self, name: str) -> Phase | None:
         """The derived (or else detector) phase called ``name``, if any."""
@@ -123,7 +127,9 @@ def build_story(store: Store, campaign: str) -> Story:
     hashtags = tuple(str(h) for h in config.get("hashtags") or ())
     detector = _detector_phases(store, campaign)
     alerts = store.alerts(campaign)
-    phases = derive_phases(frame, owner, detector)
+    names = (*hashtags, *(str(x) for x in config.get("handles") or ()))
+    names += tuple(str(x) for x in config.get("keywords") or ())
+    phases = derive_phases(frame, owner, detector, names)
     tip = next((p.at for p in phases if p.name == "tipping_point"), None)
     weak = next((p.at for p in phases if p.name == "first_weak_signal"), None)
     respond = next((p.at for p in phases if p.name == "brand_response"), None)
@@ -137,13 +143,21 @@ def build_story(store: Store, campaign: str) -> Story:
         phases=phases,
         detector_phases=detector,
         alerts=alerts,
-        weak_signals=first_trouble(frame, owner, weak, tip),
+        weak_signals=[_quote(frame, i) for i in hindsight(frame, owner, tip, ignore=names)[:4]]
+        or first_trouble(frame, owner, weak, tip),
         amplifiers=amplifiers(frame, owner, tip - timedelta(hours=1) if tip else None),
         press=press_posts(frame, owner),
         owner_posts=owner_posts(frame, owner, tip),
         aftermath=aftermath(frame, owner, tip, respond),
         frame=frame,
+        owner_followers=_followers_of(frame, owner),
     )
+
+
+def _followers_of(frame: Frame, handle: str) -> int:
+    """The most followers ``handle`` had on any of its posts (0 when it never posted)."""
+    mine = frame.by(handle) if handle else np.zeros(len(frame), dtype=np.bool_)
+    return int(frame.followers[mine].max()) if mine.any() else 0
 
 
 def _config(store: Store, campaign: str) -> dict[str, Any]:
@@ -159,16 +173,32 @@ def _detector_phases(store: Store, campaign: str) -> list[tuple[datetime, str]]:
     return [(to_time(r[0]), str(r[1])) for r in rows]
 
 
-def derive_phases(frame: Frame, owner: str, detector: list[tuple[datetime, str]]) -> list[Phase]:
-    """The phase boundaries, derived from the posts where possible, in time order."""
+def derive_phases(
+    frame: Frame,
+    owner: str,
+    detector: list[tuple[datetime, str]],
+    names: tuple[str, ...] = (),
+) -> list[Phase]:
+    """The phase boundaries, derived from the posts where possible, in time order;
+    ``names`` are the campaign's own terms (left out of the storm's words)."""
     t = frame.t
     mine = frame.by(owner) if owner else np.zeros(len(frame), dtype=np.bool_)
     out: list[Phase] = []
     launch = int(t[mine][0]) if mine.any() else int(t[0])
     out.append(Phase("launch", to_time(launch), "derived", "the owner's first post"))
     tip = tipping_point(frame, mine)
+    signal = hindsight(frame, owner, tip, ignore=names)
     weak = _episode_start(detector, tip)
-    if weak is not None:
+    if signal:
+        out.append(
+            Phase(
+                "first_weak_signal",
+                to_time(int(frame.t[signal[0]])),
+                "derived",
+                "with hindsight: the earliest run of posts carrying the storm's words",
+            )
+        )
+    elif weak is not None:
         out.append(
             Phase("first_weak_signal", weak, "detector", "first non-quiet phase of the episode")
         )
@@ -188,7 +218,8 @@ def derive_phases(frame: Frame, owner: str, detector: list[tuple[datetime, str]]
             Phase("press_pickup", press[0].at, "derived", f"first news link by @{press[0].handle}")
         )
     if tip is not None:
-        after = mine & (t >= to_us(tip)) & np.array([k != "repost" for k in frame.kind])
+        after = mine & (t >= to_us(tip)) & (t > launch)
+        after &= np.array([k != "repost" for k in frame.kind])
         if after.any():
             at = to_time(int(t[after][0]))
             out.append(
@@ -201,6 +232,151 @@ def derive_phases(frame: Frame, owner: str, detector: list[tuple[datetime, str]]
             )
     out.append(Phase("end", to_time(int(t[-1])), "derived", "the last post"))
     return sorted(out, key=lambda p: p.at)
+
+
+@dataclass(frozen=True)
+class Hindsight:
+    """How :func:`hindsight` looks back from the storm for its first weak signals."""
+
+    storm_h: float = 6.0  # the storm's words: its first hours from the tipping point
+    min_storm: float = 0.002  # a storm word is in this share of the storm's posts or more
+    max_calm: float = 0.001  # and in this share of the calm posts or less
+    min_ratio: float = 5.0  # and this many times as common in the storm
+    min_calm: int = 200  # a calm part this big, or everything up to an hour before the storm
+    max_words: int = 200  # the storm's most common such words and pairs kept
+    min_shared: int = 2  # a signal post carries at least this many of the storm's words
+    min_pairs: int = 1  # and this many of its word pairs ("london whale", "pink slime")
+    max_gap_h: float = 12.0  # a quieter stretch than this ends the run, looking back
+    max_lead_h: float = 4.0  # and the run's first post is at most this long before its second
+    past_tip_h: float = 1.0  # the run is looked for up to this long after the tipping point
+    min_run: int = 3  # and the run holds at least this many different texts
+    min_posts: int = 20  # too few posts to contrast with: no hindsight
+
+
+def storm_words(
+    frame: Frame,
+    owner: str,
+    tip: datetime,
+    cfg: Hindsight = Hindsight(),
+    ignore: tuple[str, ...] = (),
+) -> dict[str, int]:
+    """The words (and pairs of neighbouring words, :func:`terms`) of the storm's first
+    hours that its calm part hardly used, with the number of calm posts that used each.
+
+    A storm word is in at least ``cfg.min_storm`` of the storm's posts, in at most
+    ``cfg.max_calm`` of the calm posts (and no more than twice in all), and at least
+    ``cfg.min_ratio`` times as common in the storm. The calm part is the first third of
+    the stream before the tipping point (the weak signals would come later); when
+    that holds fewer than ``cfg.min_calm`` posts, everything up to an hour before the
+    tipping point. ``ignore`` holds the campaign's own names (hashtags, handles,
+    keywords): every post carries them.
+    """
+    own = _own(frame, owner)
+    a, b = to_us(tip), to_us(tip + timedelta(hours=cfg.storm_h))
+    storm = own & (frame.t >= a) & (frame.t < b)
+    calm = own & (frame.t < a - 2 * (a - int(frame.t[0])) // 3)
+    if calm.sum() < cfg.min_calm:
+        calm = own & (frame.t < a - 3_600_000_000)
+    n_storm, n_calm = int(storm.sum()), int(calm.sum())
+    if n_storm < cfg.min_posts or n_calm < cfg.min_posts:
+        return {}
+    skip = frozenset(
+        w
+        for term in (owner, *ignore)
+        for w in words(term.lower().replace("@", " ").replace("#", " "))
+    )
+    target = Counter(w for i in np.flatnonzero(storm) for w in terms(frame.text[i], skip))
+    rest = Counter(w for i in np.flatnonzero(calm) for w in terms(frame.text[i], skip))
+    most = max(cfg.max_calm * n_calm, 2.0)
+    keep = {
+        w: y / n_storm
+        for w, y in target.items()
+        if y >= cfg.min_storm * n_storm
+        and rest.get(w, 0) <= most
+        and y / n_storm >= cfg.min_ratio * (rest.get(w, 0) + 0.5) / n_calm
+    }
+    return {w: rest.get(w, 0) for w in sorted(keep, key=lambda w: (-keep[w], w))[: cfg.max_words]}
+
+
+def hindsight(
+    frame: Frame,
+    owner: str,
+    tip: datetime | None,
+    cfg: Hindsight = Hindsight(),
+    ignore: tuple[str, ...] = (),
+) -> list[int]:
+    """The first weak signals, found with hindsight: the posts before the tipping point
+    (or within ``cfg.past_tip_h`` after it: a derived tipping point can come early) that
+    carry the storm's words (its grievances and its phrasing), as the run that leads
+    into the storm without a gap longer than ``cfg.max_gap_h``, oldest first.
+
+    A post-mortem knows how the storm turned out: the words of its first hours that
+    the stream had not used before (:func:`storm_words`) are what the storm was about.
+    Walking back from the tipping point over the posts that carry at least
+    ``cfg.min_shared`` of them and ``cfg.min_pairs`` of its pairs of neighbouring words
+    (a grievance is a phrase: "taxpayer bailout", "pink slime"; two stray words in
+    everyday talk are not), the run ends at the first quieter stretch, and a lone first
+    post more than ``cfg.max_lead_h`` before the next is dropped; the run's first post
+    is the first weak signal. Empty when there is no storm or no such run.
+    """
+    if tip is None:
+        return []
+    vocab = storm_words(frame, owner, tip, cfg, ignore)
+    if not vocab:
+        return []
+    end = to_us(tip + timedelta(hours=cfg.past_tip_h))  # a derived tip can come a bit early
+    own = _own(frame, owner) & (frame.t < end)
+    third = to_us(tip) - 2 * (to_us(tip) - int(frame.t[0])) // 3
+    seen = {_norm(frame.text[i]) for i in np.flatnonzero(own & (frame.t < third))}
+    skip = frozenset(
+        w
+        for term in (owner, *ignore)
+        for w in words(term.lower().replace("@", " ").replace("#", " "))
+    )
+    hits = []
+    for i in np.flatnonzero(own).tolist():
+        shared = vocab.keys() & terms(frame.text[i], skip)
+        pairs = sum(" " in w for w in shared)
+        enough = pairs >= cfg.min_pairs and len(shared) - pairs >= cfg.min_shared
+        if enough and _norm(frame.text[i]) not in seen:  # (not everyday talk come round again)
+            hits.append(int(i))
+    if not hits:
+        return []
+    gap = int(cfg.max_gap_h * 3_600_000_000)
+    run = [hits[-1]]
+    if end - int(frame.t[hits[-1]]) > gap:
+        return []
+    for i in reversed(hits[:-1]):
+        if int(frame.t[run[-1]]) - int(frame.t[i]) > gap:
+            break
+        run.append(i)
+    run.sort()
+    lead = cfg.max_lead_h * 3_600_000_000
+    while len(run) > 1 and int(frame.t[run[1]]) - int(frame.t[run[0]]) > lead:
+        run.pop(0)  # a lone post long before the rest is a coincidence, not the start
+    texts = {_norm(frame.text[i]) for i in run}
+    return run if len(texts) >= cfg.min_run else []
+
+
+def terms(text: str, skip: frozenset[str] = frozenset()) -> set[str]:
+    """The content words of ``text`` and its pairs of neighbouring content words.
+
+    >>> sorted(terms("The London Whale lost $6 billion"))
+    ['billion', 'london', 'london whale', 'lost', 'lost billion', 'whale', 'whale lost']
+    """
+    ws = words(text, skip)
+    return {*ws, *(f"{a} {b}" for a, b in itertools.pairwise(ws))}
+
+
+def _norm(text: str) -> str:
+    return " ".join(words(text))
+
+
+def _own(frame: Frame, owner: str) -> npt.NDArray[np.bool_]:
+    """Posts in their authors' own words (no reposts), not by the owner."""
+    o = owner.lower()
+    not_owner = np.array([h.lower() != o for h in frame.handle], dtype=np.bool_)
+    return np.asarray(frame.own_words & not_owner, dtype=np.bool_)
 
 
 def _episode_start(detector: list[tuple[datetime, str]], tip: datetime | None) -> datetime | None:
