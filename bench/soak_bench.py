@@ -118,8 +118,10 @@ class Samples:
 class Sampler:
     """Samples the WAL, the database and each named process tree every ``every`` s."""
 
-    def __init__(self, db: Path, procs: dict[str, int], every: float, lag: bool) -> None:
-        self.db, self.procs, self.every, self.lag = db, procs, every, lag
+    def __init__(
+        self, db: Path, procs: dict[str, int], every: float, lag: bool, trace: Path | None = None
+    ) -> None:
+        self.db, self.procs, self.every, self.lag, self.trace = db, procs, every, lag, trace
         self.samples = Samples()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
@@ -135,6 +137,11 @@ class Sampler:
     def _loop(self) -> None:
         s = self.samples
         wal = self.db.with_name(self.db.name + "-wal")
+        start = time.monotonic()
+        out = open(self.trace, "w") if self.trace else None  # noqa: SIM115 - closed below
+        if out:
+            out.write("seconds,wal_mb,db_mb,lag_s," + ",".join(f"{n}_rss_mb" for n in self.procs))
+            out.write("\n")
         while not self._stop.wait(self.every):
             s.wal_mb.append(_size_mb(wal))
             s.db_mb.append(_size_mb(self.db))
@@ -147,6 +154,13 @@ class Sampler:
                 newest = _newest(self.db)
                 if newest is not None:
                     s.lag_s.append(max(0.0, time.time() - newest))
+            if out:
+                lag = f"{s.lag_s[-1]:.2f}" if s.lag_s else ""
+                rss = ",".join(f"{s.rss_mb[n][-1]:.0f}" for n in self.procs)
+                out.write(f"{now - start:.0f},{s.wal_mb[-1]:.1f},{s.db_mb[-1]:.1f},{lag},{rss}\n")
+                out.flush()
+        if out:
+            out.close()
 
 
 def _newest(db: Path) -> float | None:
@@ -424,7 +438,8 @@ def soak(args: argparse.Namespace) -> None:
                 _wait_http(port)
                 procs = {"watch": w.pid, "serve": s.pid}
                 with Clients(port, args.sse) as clients, Writer(posts, templates, args.rate) as wr:
-                    with Sampler(db, procs, 1.0, lag=True) as samples:
+                    trace = Path(args.trace) if args.trace else None
+                    with Sampler(db, procs, 1.0, lag=True, trace=trace) as samples:
                         time.sleep(seconds)
                     written = wr.written
                 page_loads, events, errors = clients.page_loads, clients.events, clients.errors
@@ -483,6 +498,7 @@ def main(argv: list[str]) -> None:
     s.add_argument("--rate", type=float, default=1000.0, help="posts written a second")
     s.add_argument("--sse", type=int, default=50, help="event-stream clients")
     s.add_argument("--keep", default=None, help="copy the process logs to this folder")
+    s.add_argument("--trace", default=None, help="write one CSV row of samples a second here")
     args = parser.parse_args(argv)
     wal(args) if args.what == "wal" else soak(args)
 

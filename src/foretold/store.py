@@ -354,17 +354,19 @@ class Store(Reads):
 
     def bound_wal(self) -> bool:
         """The WAL policy's hard bound, for the connection that writes batches: past
-        ``WAL_LIMIT`` bytes, a ``TRUNCATE`` checkpoint between two batches. It waits at
-        most a second for readers to leave; when one still holds an old snapshot, the
-        next try waits until the log has grown by another ``WAL_LIMIT``, so a reader that
-        pins the log costs a second now and then, not one every batch. True when the log
-        was truncated."""
+        ``WAL_LIMIT`` bytes, a ``TRUNCATE`` checkpoint between two batches. It waits for
+        the readers of older snapshots to finish their statement: one second per
+        ``WAL_LIMIT`` the log holds, at most ten, so the writer pauses a little when a
+        long dashboard query is in the way and the log stays within a few limits. When
+        a reader still holds on, the next try waits until the log has grown by another
+        ``WAL_LIMIT``. True when the log was truncated."""
         if self.path == ":memory:":
             return False
         size = self.wal_bytes()
         if size < max(WAL_LIMIT, self._bound_at):
             return False
-        self._db.execute("PRAGMA busy_timeout = 1000")
+        wait_ms = 1000 * min(10, size // WAL_LIMIT)
+        self._db.execute(f"PRAGMA busy_timeout = {wait_ms}")
         try:
             done = self.checkpoint("TRUNCATE")
         finally:
