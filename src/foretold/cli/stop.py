@@ -20,11 +20,13 @@ Commands without a graceful path (``serve``, ``benchmark``, ``simulate``...) get
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import threading
+from collections.abc import Iterator
 from types import FrameType, TracebackType
 
-__all__ = ["SIGNALS", "StopSignals", "Stopped", "exit_code"]
+__all__ = ["SIGNALS", "StopSignals", "Stopped", "exit_code", "sigterm_raises"]
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -84,12 +86,20 @@ class StopSignals:
         self._old = {}
 
 
-def raise_on_sigterm() -> None:
-    """SIGTERM behaves as Ctrl-C does (:class:`Stopped`), so ``finally`` blocks run and
-    ``foretold``'s command group reports it; set once at start on the main thread."""
-    if threading.current_thread() is threading.main_thread():
+@contextlib.contextmanager
+def sigterm_raises() -> Iterator[None]:
+    """While active, SIGTERM behaves as Ctrl-C does (:class:`Stopped`), so ``finally``
+    blocks run and ``foretold``'s command group reports it; the previous handler comes
+    back after (only the main thread can set handlers: elsewhere this does nothing)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
 
-        def handler(signum: int, frame: FrameType | None) -> None:
-            raise Stopped(signum)
+    def handler(signum: int, frame: FrameType | None) -> None:
+        raise Stopped(signum)
 
-        signal.signal(signal.SIGTERM, handler)
+    old = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
