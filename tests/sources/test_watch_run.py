@@ -8,9 +8,13 @@ watch ends at the end of the file (the same code path as a live tail, without a 
 from __future__ import annotations
 
 import json
+import os
+import signal
+import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -150,3 +154,49 @@ def test_watch_delivers_each_alert_once_to_a_webhook(
     assert len(stored) >= 3
     assert set(ids) == stored
     assert set(ids.values()) == {1}
+
+
+def test_watch_killed_mid_stream_and_restarted_raises_the_same_alerts(
+    tmp_path: Path, stream: tuple[list[bytes], dict[str, Any]]
+) -> None:
+    """kill -9: no clean stop, so the stored cursors are those of the last snapshot; the
+    restart re-reads what came after it and ends with the alerts of one run."""
+    lines, campaign = stream
+    sink = f'[[sink]]\nname = "hook"\ntype = "jsonl"\npath = "{tmp_path / "sent.jsonl"}"\n'
+    feed = tmp_path / "feed.jsonl"
+    feed.write_bytes(b"".join(lines))
+    once_cfg = _config(tmp_path, campaign, feed, sink)
+    _watch(once_cfg, tmp_path / "once.db")
+    once = _alerts(tmp_path / "once.db")
+
+    live = tmp_path / "live"
+    live.mkdir()
+    cfg = _config(live, campaign, feed, sink).read_text().replace("follow = false", "follow = true")
+    (live / "foretold.toml").write_text(cfg)
+    db = tmp_path / "killed.db"
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "foretold"), "watch", "--config",
+         str(live / "foretold.toml"), "--store", str(db)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while _count(db) < len(lines) // 2:  # the marker: half the posts committed
+            assert proc.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    _watch(once_cfg, db)  # the same file, follow = false: to its end, then stop
+    assert _alerts(db) == once
+    assert _count(db) == len(lines)
+
+
+def _count(db: Path) -> int:
+    if not db.exists():
+        return 0
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as c:
+            return int(c.execute("SELECT count(*) FROM posts").fetchone()[0])
+    except sqlite3.Error:
+        return 0
