@@ -1,0 +1,257 @@
+"""Coordination: precision and recall on the swarm drills, false coordination on real streams.
+
+For every drill of :data:`foretold.simulate.swarm.SWARMS` and seed, the stream goes
+through campaign tracking and the fast classifier into one
+:class:`~foretold.coordination.Coordination` per campaign, read every 5 minutes of
+stream time as an alert would read it (``summary(60)``). Every account ever named
+as coordinated is scored against the truth file's list (precision, recall); at the
+swarm's last order the near-copy share of the last hour is compared with the
+swarm's true share of the campaign's own-words posts in that hour. On the real
+streams (PHEME Germanwings, the JetBlue month), where no swarm is known, it prints
+the accounts named, and the share of the stream's posts the largest cluster ever
+flagged as coordinated holds (target: at most 2%).
+
+``--speed`` prints the cost: replay with Track + Classify + Detect against the same
+plus the coordination state, in this process (ratio; target: at most 10% slower),
+and ``--library`` our MinHash LSH against datasketch's on the same texts.
+
+Usage: ``python bench/coordination_bench.py --seeds 1 2 3 4 5 [--speed] [--library]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from foretold.campaigns import Campaign, Track
+from foretold.coordination import Coordination, CoordinationConfig, tokens
+from foretold.formats.csv_rows import column_map
+from foretold.ingest import IngestStats, Quarantine, read_batches
+from foretold.post import Post
+from foretold.records import Batch
+from foretold.simulate.swarm import SWARMS, swarm_stream
+from foretold.understand import load_classifier
+from foretold.understand.stage import Classify
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+JETBLUE_MAP = [
+    "id=id", "text=text", "created_at=created", "author_id=screenName",
+    "author_handle=screenName", "likes=favoriteCount", "reposts=retweetCount",
+]  # fmt: skip
+STEP_US = 5 * 60_000_000
+
+
+def run(
+    batches: Iterable[list[Post]],
+    campaign: Campaign,
+    config: CoordinationConfig,
+    classify: bool = True,
+    at_us: int | None = None,
+) -> dict[str, Any]:
+    """Feed the campaign's posts; every 5 minutes read ``summary(60)`` as an alert would."""
+    track, stage = Track([campaign]), Classify(load_classifier("fast")) if classify else None
+    co = Coordination(config, frozenset(h.lstrip("#").lower() for h in campaign.hashtags))
+    flagged: set[str] = set()
+    flagged_clusters: set[int] = set()
+    cluster_posts: Counter[int] = Counter()
+    own: list[tuple[int, str]] = []  # (t us, post id) of own-words campaign posts
+    posts = 0
+    at_summary = None
+    next_read = None
+    for records in batches:
+        batch = Batch.of(list(records))
+        track.process(batch)
+        if stage is not None:
+            stage.process(batch)
+        members = {(p, i) for _, p, i in batch.memberships}
+        for post in batch.posts:
+            if post.key not in members:
+                continue
+            posts += 1
+            cid = co.update(post, batch.label_of.get(post.key))
+            if cid is not None:
+                cluster_posts[cid] += 1
+            if post.repost_of is None:
+                own.append((co.last_us, post.id))
+            if next_read is None:
+                next_read = co.last_us + STEP_US
+            if co.last_us >= next_read:
+                s = co.summary(60)
+                flagged |= {co.handle(a) for a in s.coordinated_accounts}
+                flagged_clusters |= {c.id for c in s.clusters}
+                next_read = co.last_us + STEP_US
+            if at_us is not None and at_summary is None and co.last_us >= at_us:
+                at_summary = co.summary(60)
+    s = co.summary(60)
+    flagged |= {co.handle(a) for a in s.coordinated_accounts}
+    flagged_clusters |= {c.id for c in s.clusters}
+    biggest = max((cluster_posts[c] for c in flagged_clusters), default=0)
+    return {
+        "posts": posts,
+        "flagged": flagged,
+        "biggest_cluster": biggest,
+        "biggest_share": biggest / posts if posts else 0.0,
+        "at": at_summary,
+        "own": own,
+    }
+
+
+def drills(seeds: Sequence[int], data: Path, config: CoordinationConfig) -> None:
+    print("| drill | seed | posts | swarm accounts | flagged | precision | recall "
+          "| share (truth) | hostile share | largest flagged cluster |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    totals: dict[str, list[float]] = {}
+    for name in SWARMS:
+        for seed in seeds:
+            posts, truth = swarm_stream(name, seed, data)
+            c = truth["campaign"]
+            campaign = Campaign(name=c["name"], hashtags=tuple(c["hashtags"]),
+                                handles=tuple(c["handles"]), owner=c["owner"])  # fmt: skip
+            co = truth["coordination"]
+            true = set(co["coordinated_accounts"])
+            end_us = None
+            if co["end"]:
+                end = posts[0].created_at.fromisoformat(co["end"].replace("Z", "+00:00"))
+                end_us = int((end - posts[0].created_at).total_seconds() * 1e6)
+                end_us += _us(posts[0])
+            r = run(_chunks(posts, 1000), campaign, config, at_us=end_us)
+            flagged = r["flagged"]
+            hit = len(flagged & true)
+            precision = hit / len(flagged) if flagged else (1.0 if not true else 0.0)
+            recall = hit / len(true) if true else None
+            share = truth_share = None
+            hostile = "-"
+            if r["at"] is not None and end_us is not None:
+                s = r["at"]
+                swarm_ids = set(co["coordinated_posts"])
+                window = [i for t, i in r["own"] if end_us - 3_600_000_000 < t <= end_us]
+                truth_share = sum(i in swarm_ids for i in window) / max(len(window), 1)
+                share = s.share or 0.0
+                hostile = f"{s.hostile_share:.0%}" if s.hostile_share is not None else "-"
+            row = totals.setdefault(name, [])
+            row.append(precision)
+            print(
+                f"| {name} | {seed} | {r['posts']:,} | {len(true)} | {len(flagged)} "
+                f"| {precision:.3f} | {'-' if recall is None else f'{recall:.3f}'} "
+                f"| {'-' if share is None else f'{share:.0%} ({truth_share:.0%})'} | {hostile} "
+                f"| {r['biggest_share']:.2%} |"
+            )
+
+
+def real(data: Path, config: CoordinationConfig) -> None:
+    streams = [
+        ("PHEME Germanwings", data / "pheme" / "germanwings-crash.csv", column_map("pheme"),
+         "pheme", Campaign.from_track(["#Germanwings", "Germanwings"])),
+        ("JetBlue month", data / "brands" / "jetblue-2016" / "jetblue_tweets.csv",
+         column_map("foretold", JETBLUE_MAP), "x", Campaign.from_track(["@JetBlue", "JetBlue"])),
+    ]  # fmt: skip
+    print("\n| real stream | campaign posts | accounts named | largest flagged cluster |")
+    print("|---|---|---|---|")
+    for label, path, mapping, platform, campaign in streams:
+        if not path.exists():
+            print(f"| {label} | (missing {path}) | | |")
+            continue
+        stats = IngestStats()
+        batches = read_batches([str(path)], stats, Quarantine(), "csv", csv_map=mapping,
+                               csv_platform=platform)  # fmt: skip
+        posts = sorted((p for b in batches for p in b if isinstance(p, Post)),
+                       key=lambda p: p.created_at)  # fmt: skip
+        r = run(_chunks(posts, 1000), campaign, config)
+        print(f"| {label} | {r['posts']:,} | {len(r['flagged'])} "
+              f"| {r['biggest_cluster']} posts, {r['biggest_share']:.2%} |")  # fmt: skip
+
+
+def _chunks(posts: list[Post], n: int) -> Iterable[list[Post]]:
+    for i in range(0, len(posts), n):
+        yield posts[i : i + n]
+
+
+def _us(post: Post) -> int:
+    return int(post.created_at.timestamp() * 1_000_000)
+
+
+def library(data: Path, config: CoordinationConfig) -> None:
+    """Our MinHash LSH against datasketch's, on the drill's texts, one at a time."""
+    from datasketch import MinHash, MinHashLSH
+
+    from foretold.coordination import NearCopies
+
+    posts, _ = swarm_stream("astroturf_attack", 1, data)
+    texts = [p.text for p in posts if p.repost_of is None] * 3
+    start = time.perf_counter()
+    nc = NearCopies(config)
+    for i, text in enumerate(texts):
+        nc.add(text, i)
+    ours = time.perf_counter() - start
+    start = time.perf_counter()
+    lsh = MinHashLSH(threshold=config.similarity, num_perm=config.num_perm)
+    for i, text in enumerate(texts):
+        words = tokens(text)
+        if len(words) < config.min_tokens:
+            continue
+        m = MinHash(num_perm=config.num_perm, seed=config.seed)
+        m.update_batch([f"{a} {b}".encode() for a, b in zip(words, words[1:], strict=False)])
+        lsh.query(m)
+        lsh.insert(str(i), m)
+    theirs = time.perf_counter() - start
+    n = len(texts)
+    print(f"\nnear-copies, {n:,} texts one at a time: ours {n / ours:,.0f} texts/s, "
+          f"datasketch 2.0 {n / theirs:,.0f} texts/s (ours {theirs / ours:.1f}x)")  # fmt: skip
+
+
+def speed(data: Path, config: CoordinationConfig, rounds: int = 3) -> None:
+    """Track + Classify + Detect, with and without coordination, on the attack drill."""
+    from foretold.clock import ManualClock
+    from foretold.detect import Detect
+
+    posts, truth = swarm_stream("astroturf_attack", 1, data)
+    posts = posts * 1
+    c = truth["campaign"]
+    campaign = Campaign(name=c["name"], hashtags=tuple(c["hashtags"]),
+                        handles=tuple(c["handles"]), owner=c["owner"])  # fmt: skip
+    clock = ManualClock(posts[0].created_at + timedelta(days=1))
+
+    def once(with_co: bool) -> float:
+        stages = [Track([campaign]), Classify(load_classifier("fast")), Detect([campaign], clock)]
+        co = Coordination(config)
+        start = time.perf_counter()
+        for chunk in _chunks(posts, 1000):
+            batch = Batch.of(list(chunk))
+            for st in stages:
+                st.process(batch)
+            if with_co:
+                for post in batch.posts:
+                    co.update(post, batch.label_of.get(post.key))
+        return time.perf_counter() - start
+
+    base = min(once(False) for _ in range(rounds))
+    with_co = min(once(True) for _ in range(rounds))
+    print(f"\nTrack+Classify+Detect {len(posts) / base:,.0f} posts/s; with coordination "
+          f"{len(posts) / with_co:,.0f} posts/s ({with_co / base - 1:+.1%} time)")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3, 4, 5])
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--no-real", action="store_true")
+    parser.add_argument("--speed", action="store_true")
+    parser.add_argument("--library", action="store_true")
+    args = parser.parse_args()
+    config = CoordinationConfig()
+    drills(args.seeds, args.data, config)
+    if not args.no_real:
+        real(args.data, config)
+    if args.library:
+        library(args.data, config)
+    if args.speed:
+        speed(args.data, config)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,48 @@
+"""The coordination settings: one frozen record for every threshold of this package.
+
+Defaults were chosen on the swarm scenarios' seeds 1-3 and the real streams
+(PHEME Germanwings, the JetBlue month); see ``docs/coordination.md``.
+
+>>> CoordinationConfig().sync_seconds
+30
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CoordinationConfig:
+    """Near-copies, synchronised accounts, account scores and what counts as coordinated."""
+
+    # near-copies: MinHash over word bigrams of the normalised text, LSH in bands
+    min_tokens: int = 6  # shorter texts ("thank you @brand") are never near-copies
+    num_perm: int = 64
+    bands: int = 16  # 16 bands of 4 rows: a pair at Jaccard 0.6 meets in a band 89% of the time
+    similarity: float = 0.6  # estimated Jaccard to the cluster's first text to join it
+    seed: int = 1
+    # synchronised accounts: the same link, hashtag set or repost within seconds, again and again
+    sync_seconds: int = 30
+    sync_partners: int = 25  # an action is paired with at most this many recent ones
+    sync_min_shared: int = 3  # shared actions before a pair counts as synchronised ...
+    sync_min_fraction: float = 0.2  # ... and this share of the less active account's actions
+    min_group: int = 3  # accounts in a synchronised group
+    # memory: clusters, actions and pairs older than this are forgotten
+    horizon_minutes: int = 360
+    sweep_minutes: int = 10
+    # a near-copy cluster is coordinated when this many accounts post it within burst_minutes ...
+    cluster_min_accounts: int = 5
+    burst_minutes: int = 60
+    # ... and its accounts look inauthentic, or many of them are synchronised
+    suspect_score: float = 0.6  # an account at or above this score is suspect
+    suspect_share: float = 0.5  # share of the cluster's accounts that are suspect or synchronised
+    # account features
+    young_days: float = 30.0
+    few_followers: int = 30
+    high_rate: float = 72.0  # posts a day over the account's life
+    handle_digits: int = 5  # trailing digits of generated handles ("maria48213907")
+    # what a summary lists
+    top_clusters: int = 5
+    top_accounts: int = 10
+    example_chars: int = 140

@@ -1,0 +1,141 @@
+"""Near-copies: texts that are the same message with small edits, clustered as they arrive.
+
+A text is normalised (lower case, no links, mentions or punctuation, ``#`` dropped)
+and cut into word bigrams; a MinHash signature of those estimates the Jaccard
+similarity of two texts, and locality-sensitive hashing in bands finds the
+candidates without comparing every pair. A text joins the cluster whose first text
+it resembles most (estimated Jaccard at least ``similarity``), or opens a new one.
+Exact repeats of a normalised text skip the hashing.
+
+The hashing is our own, on numpy: measured against ``datasketch`` 2.0 (MinHash with
+``update_batch`` and ``MinHashLSH``) on this job, one short text at a time, ours is
+several times faster (``bench/coordination_bench.py --library`` prints both), and the
+state stays plain dicts and arrays that pickle small.
+
+>>> nc = NearCopies(CoordinationConfig())
+>>> a = nc.add("Boycott @brand now, they lied to every one of us! #brandlies", 0)
+>>> b = nc.add("boycott @brand NOW they lied to every one of us #brandlies https://t.co/x", 1)
+>>> c = nc.add("Boycott @brand now, they lied to every single one of us #brandlies", 2)
+>>> d = nc.add("Flew with @brand today, the crew was lovely and the coffee hot", 3)
+>>> a == b == c, d == a, nc.add("thanks!", 4)
+(True, False, None)
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from foretold.coordination.config import CoordinationConfig
+
+U64 = npt.NDArray[np.uint64]
+
+_DROP = re.compile(r"https?://\S+|(?<!\w)@\w+|(?<!\w)rt(?!\w)|<u\+[0-9a-f]+>")
+_WORD = re.compile(r"\w+")
+
+
+def tokens(text: str) -> list[str]:
+    """The words of a text as near-copy detection sees them.
+
+    >>> tokens("RT @jpm: Is it TRUE?! #AskJPM https://t.co/abc")
+    ['is', 'it', 'true', 'askjpm']
+    """
+    return _WORD.findall(_DROP.sub(" ", text.lower()))
+
+
+@dataclass
+class Cluster:
+    """Posts that are near-copies of one text."""
+
+    id: int
+    example: str
+    first_us: int
+    last_us: int
+    signature: U64
+    keys: list[bytes] = field(default_factory=list)
+
+
+class NearCopies:
+    """Streaming MinHash-LSH clustering; ``add`` returns the cluster id of a text."""
+
+    def __init__(self, config: CoordinationConfig) -> None:
+        self.config = config
+        rng = np.random.default_rng(config.seed)
+        self._a = rng.integers(1, 2**64, config.num_perm, dtype=np.uint64) | np.uint64(1)
+        self._b = rng.integers(0, 2**64, config.num_perm, dtype=np.uint64)
+        self._rows = config.num_perm // config.bands
+        self._buckets: dict[bytes, int] = {}
+        self._exact: dict[int, int] = {}
+        self.clusters: dict[int, Cluster] = {}
+        self._next = 0
+
+    def signature(self, words: list[str]) -> U64:
+        """The MinHash signature of a text's word bigrams: each bigram is 64 bits (the CRC-32
+        of its two words), hashed by multiply-shift, ``(a * x + b) mod 2**64 >> 32``."""
+        crc = zlib.crc32
+        h = [crc(w.encode()) for w in words]
+        grams = np.fromiter(
+            ((h[i] << 32) | h[i + 1] for i in range(len(h) - 1)),
+            dtype=np.uint64,
+            count=len(h) - 1,
+        )
+        mixed = (self._a[:, None] * grams[None, :] + self._b[:, None]) >> np.uint64(32)
+        sig: U64 = mixed.min(axis=1)
+        return sig
+
+    def add(self, text: str, t_us: int) -> int | None:
+        """The cluster of ``text`` posted at ``t_us``; None when it is too short to judge."""
+        words = tokens(text)
+        if len(words) < self.config.min_tokens:
+            return None
+        exact = zlib.crc32(" ".join(words).encode())
+        cid = self._exact.get(exact)
+        if cid is not None and cid in self.clusters:
+            self.clusters[cid].last_us = t_us
+            return cid
+        sig = self.signature(words)
+        keys = self._band_keys(sig)
+        best, best_sim = None, self.config.similarity
+        for key in keys:
+            cand = self._buckets.get(key)
+            if cand is None or cand == best:
+                continue
+            cluster = self.clusters.get(cand)
+            if cluster is None:
+                continue
+            sim = float(np.count_nonzero(cluster.signature == sig)) / sig.size
+            if sim >= best_sim:
+                best, best_sim = cand, sim
+        if best is None:
+            best = self._next
+            self._next += 1
+            self.clusters[best] = Cluster(best, text, t_us, t_us, sig)
+        cluster = self.clusters[best]
+        cluster.last_us = t_us
+        for key in keys:
+            if key not in self._buckets:
+                self._buckets[key] = best
+                cluster.keys.append(key)
+        self._exact[exact] = best
+        return best
+
+    def forget_before(self, t_us: int) -> None:
+        """Drop clusters last seen before ``t_us`` (and their buckets)."""
+        old = [c for c in self.clusters.values() if c.last_us < t_us]
+        for c in old:
+            del self.clusters[c.id]
+            for key in c.keys:
+                if self._buckets.get(key) == c.id:
+                    del self._buckets[key]
+        if old:
+            live = self.clusters
+            self._exact = {k: v for k, v in self._exact.items() if v in live}
+
+    def _band_keys(self, sig: U64) -> list[bytes]:
+        r = self._rows
+        raw = sig.astype(np.uint32).tobytes()
+        return [bytes((i,)) + raw[i * r * 4 : (i + 1) * r * 4] for i in range(self.config.bands)]

@@ -1,0 +1,289 @@
+"""One campaign's coordination state: posts in, a per-window summary out.
+
+:class:`Coordination` takes a campaign's posts in stream order with their labels
+(``update``) and keeps, over a sliding horizon, the near-copy clusters of the
+posts' own words, the synchronised-account network of their actions (links,
+hashtag sets, reposts, near-copies posted within seconds) and every author's
+inauthenticity score. ``summary(minutes)`` reads the last minutes: which clusters
+are coordinated, which accounts, and what share of the (hostile) posts they made.
+It is plain Python and pickles (``snapshot`` / ``restore``), so it rides in the
+Detect stage's snapshot.
+
+A cluster is *coordinated* when ``cluster_min_accounts`` accounts or more posted
+it within ``burst_minutes`` and at least ``suspect_share`` of them are suspect
+(inauthenticity score at or above ``suspect_score``) or synchronised. Accounts in
+a synchronised group are coordinated whatever they wrote.
+
+>>> from datetime import datetime, timedelta, timezone
+>>> from foretold.post import Author, Post
+>>> t0 = datetime(2026, 3, 1, 12, tzinfo=timezone.utc)
+>>> def post(i, handle, text, age_days, seconds):
+...     author = Author(id=handle, handle=handle, followers=5 if age_days < 30 else 900,
+...                     created_at=t0 - timedelta(days=age_days))
+...     return Post(platform="x", id=str(i), text=text, author=author,
+...                 created_at=t0 + timedelta(seconds=seconds))
+>>> angry = {"sentiment": "negative", "emotion": "anger", "flags": []}
+>>> co = Coordination()
+>>> for i in range(8):  # eight week-old accounts post one message with small edits
+...     cluster = co.update(post(i, f"acct{i}", f"Boycott @brand now they lied to all of us {i}",
+...                              7, i * 20), angry)
+>>> for i in range(8, 12):  # four real people, their own words
+...     _ = co.update(post(i, f"person{i}", f"my flight {i} was late again and nobody told us why",
+...                        900, 200 + i), angry)
+>>> s = co.summary(15)
+>>> s.hostile, s.coordinated_hostile, len(s.coordinated_accounts), s.young_accounts
+(12, 8, 8, 8)
+>>> s.sentence()
+'67% of hostile posts in the last 15 min are near-copies from 8 accounts (8 created this month)'
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections import deque
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from foretold.coordination.accounts import AccountScore, score
+from foretold.coordination.config import CoordinationConfig
+from foretold.coordination.nearcopy import NearCopies
+from foretold.coordination.sync import SyncNetwork
+from foretold.post import Post, format_time
+from foretold.signals import is_hostile
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterView:
+    """A coordinated near-copy cluster as a summary shows it."""
+
+    id: int  # stable within a run: what :meth:`Coordination.update` returned for its posts
+    size: int  # its posts in the window
+    accounts: int
+    hostile: int
+    example: str
+    first_seen: int  # stream time, microseconds since the epoch
+
+
+@dataclass(frozen=True, slots=True)
+class AccountView:
+    """A coordinated account: handle, score and what drives it, and why it is listed."""
+
+    handle: str
+    score: float
+    drivers: tuple[str, ...]
+    synchronised: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What coordination explains of the last ``minutes`` of a campaign."""
+
+    minutes: int
+    posts: int  # posts in the authors' own words (reposts left out)
+    hostile: int
+    coordinated_posts: int  # of them, in coordinated near-copy clusters
+    coordinated_hostile: int
+    clusters: tuple[ClusterView, ...]
+    groups: tuple[tuple[str, ...], ...]  # synchronised groups, by handle
+    accounts: tuple[AccountView, ...]  # the most suspect coordinated accounts
+    coordinated_accounts: frozenset[str]  # every coordinated account id
+    young_accounts: int  # of them, created within young_days
+
+    @property
+    def share(self) -> float | None:
+        """Share of the window's posts that are coordinated near-copies."""
+        return round(self.coordinated_posts / self.posts, 4) if self.posts else None
+
+    @property
+    def hostile_share(self) -> float | None:
+        """Share of the window's hostile posts that are coordinated near-copies."""
+        return round(self.coordinated_hostile / self.hostile, 4) if self.hostile else None
+
+    def sentence(self) -> str:
+        """The summary in words; empty when nothing coordinated is seen."""
+        n = len(self.coordinated_accounts)
+        if not n:
+            return ""
+        young = f" ({self.young_accounts} created this month)" if self.young_accounts else ""
+        if self.coordinated_hostile and self.hostile_share is not None:
+            what = f"{self.hostile_share:.0%} of hostile posts"
+        elif self.coordinated_posts and self.share is not None:
+            what = f"{self.share:.0%} of posts"
+        else:
+            size = len(self.groups[0]) if self.groups else n
+            return f"{size} accounts act in sync (same links or reposts within seconds){young}"
+        return f"{what} in the last {self.minutes} min are near-copies from {n} accounts{young}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The alert evidence's ``coordination`` section."""
+
+        def iso(us: int) -> str:
+            return format_time(_EPOCH + timedelta(microseconds=us))
+
+        return {
+            "minutes": self.minutes,
+            "posts": self.posts,
+            "hostile_posts": self.hostile,
+            "near_copy_share": self.share,
+            "near_copy_hostile_share": self.hostile_share,
+            "coordinated_accounts": len(self.coordinated_accounts),
+            "young_accounts": self.young_accounts,
+            "clusters": [
+                {
+                    "size": c.size,
+                    "accounts": c.accounts,
+                    "hostile": c.hostile,
+                    "example": c.example,
+                    "first_seen": iso(c.first_seen),
+                }
+                for c in self.clusters
+            ],
+            "groups": [{"size": len(g), "accounts": list(g[:10])} for g in self.groups],
+            "accounts": [
+                {"handle": a.handle, "score": a.score, "drivers": list(a.drivers),
+                 "synchronised": a.synchronised}
+                for a in self.accounts
+            ],  # fmt: skip
+        }
+
+
+class Coordination:
+    """Near-copies, synchronised accounts and account scores of one campaign."""
+
+    def __init__(
+        self, config: CoordinationConfig | None = None, campaign_tags: frozenset[str] = frozenset()
+    ) -> None:
+        self.config = c = config or CoordinationConfig()
+        self.campaign_tags = campaign_tags
+        self.copies = NearCopies(c)
+        self.sync = SyncNetwork(c, c.min_group)
+        self._posts: deque[tuple[int, str, int, bool]] = deque()  # (t us, account, cluster, hostile)
+        self._scores: dict[str, tuple[str, AccountScore]] = {}
+        self._horizon_us = c.horizon_minutes * 60_000_000
+        self._sweep_us = c.sweep_minutes * 60_000_000
+        self._next_sweep: int | None = None
+        self.last_us = 0
+
+    def update(self, post: Post, labels: dict[str, Any] | None) -> int | None:
+        """Add one post (stream order) with its labels (None when unlabelled); returns its
+        near-copy cluster (None for a repost or a text too short to judge)."""
+        t = _us(post)
+        self.last_us = t
+        if self._next_sweep is None:
+            self._next_sweep = t + self._sweep_us
+        elif t >= self._next_sweep:
+            self._forget(t - self._horizon_us)
+            self._next_sweep = t + self._sweep_us
+        who = post.author.id
+        if who not in self._scores:
+            self._scores[who] = (post.author.handle, score(post.author, post.created_at, self.config))
+        act = self.sync.act
+        for url in post.urls:
+            act("l " + url, who, t)
+        if post.repost_of is not None:
+            act("r " + post.repost_of.id, who, t)
+            return None
+        tags = [h for h in post.hashtags if h not in self.campaign_tags]
+        if len(tags) >= 2:
+            act("h " + " ".join(sorted(set(tags))), who, t)
+        cid = self.copies.add(post.text, t)
+        if cid is not None:
+            act(f"c {cid}", who, t)
+        hostile = labels is not None and is_hostile(labels)
+        self._posts.append((t, who, -1 if cid is None else cid, hostile))
+        return cid
+
+    def summary(self, minutes: int) -> Summary:
+        """The last ``minutes`` (of stream time, up to the latest post)."""
+        c = self.config
+        end = self.last_us
+        since = end - minutes * 60_000_000
+        burst_since = end - c.burst_minutes * 60_000_000
+        groups = self.sync.groups()
+        synced = {a for g in groups for a in g}
+        scores = self._scores
+        cluster_accounts: dict[int, set[str]] = {}
+        for t, who, cid, _ in reversed(self._posts):
+            if t <= min(since, burst_since):
+                break
+            if cid >= 0 and t > burst_since:
+                cluster_accounts.setdefault(cid, set()).add(who)
+        coordinated: dict[int, set[str]] = {}
+        for cid, accounts in cluster_accounts.items():
+            if len(accounts) < c.cluster_min_accounts:
+                continue
+            odd = sum(1 for a in accounts if a in synced or scores[a][1].score >= c.suspect_score)
+            if odd >= c.suspect_share * len(accounts):
+                coordinated[cid] = accounts
+        posts = hostile = co_posts = co_hostile = 0
+        per: dict[int, list[int]] = {}
+        for t, who, cid, is_h in reversed(self._posts):
+            if t <= since:
+                break
+            posts += 1
+            hostile += is_h
+            if cid in coordinated:
+                co_posts += 1
+                co_hostile += is_h
+                row = per.setdefault(cid, [0, 0])
+                row[0] += 1
+                row[1] += is_h
+        accounts = set(synced)
+        for cid in per:
+            accounts |= coordinated[cid]
+        views = []
+        for cid, (size, hos) in sorted(per.items(), key=lambda kv: -kv[1][0])[: c.top_clusters]:
+            cl = self.copies.clusters[cid]
+            views.append(ClusterView(cid, size, len(coordinated[cid]), hos,
+                                     cl.example[: c.example_chars], cl.first_us))  # fmt: skip
+        ranked = sorted(accounts, key=lambda a: (-scores[a][1].score, scores[a][0]))
+        listed = tuple(
+            AccountView(scores[a][0], scores[a][1].score, scores[a][1].drivers, a in synced)
+            for a in ranked[: c.top_accounts]
+        )
+        young = sum(
+            1
+            for a in accounts
+            if (age := scores[a][1].age_days) is not None and age < c.young_days
+        )
+        return Summary(
+            minutes,
+            posts,
+            hostile,
+            co_posts,
+            co_hostile,
+            tuple(views),
+            tuple(tuple(scores[a][0] for a in g) for g in groups),
+            listed,
+            frozenset(accounts),
+            young,
+        )
+
+    def handle(self, account: str) -> str:
+        """The handle of an account seen by this state."""
+        return self._scores[account][0]
+
+    def snapshot(self) -> bytes:
+        """The whole state, to resume from with :meth:`restore`."""
+        return pickle.dumps(self.__dict__, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def restore(self, state: bytes) -> None:
+        """Resume from a :meth:`snapshot`."""
+        self.__dict__.update(pickle.loads(state))
+
+    def _forget(self, before_us: int) -> None:
+        posts = self._posts
+        while posts and posts[0][0] < before_us:
+            posts.popleft()
+        self.copies.forget_before(before_us)
+        self.sync.forget_before(before_us)
+        live = {who for _, who, _, _ in posts} | self.sync.accounts()
+        self._scores = {a: s for a, s in self._scores.items() if a in live}
+
+
+def _us(post: Post) -> int:
+    d = post.created_at - _EPOCH
+    return (d.days * 86_400 + d.seconds) * 1_000_000 + d.microseconds
