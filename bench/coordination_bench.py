@@ -7,7 +7,8 @@ stream time as an alert would read it (``summary(60)``). Every account ever name
 as coordinated is scored against the truth file's list (precision, recall); at the
 swarm's last order the near-copy share of the last hour is compared with the
 swarm's true share of the campaign's own-words posts in that hour. On the real
-streams (PHEME Germanwings, the JetBlue month), where no swarm is known, it prints
+streams (PHEME Germanwings, the JetBlue month: every post, all about the crash or
+addressed to @JetBlue), where no swarm is known, it prints
 the accounts named, and the share of the stream's posts the largest cluster ever
 flagged as coordinated holds (target: at most 2%).
 
@@ -25,6 +26,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -52,13 +54,16 @@ def run(
     config: CoordinationConfig,
     classify: bool = True,
     at_us: int | None = None,
+    every_post: bool = False,
 ) -> dict[str, Any]:
-    """Feed the campaign's posts; every 5 minutes read ``summary(60)`` as an alert would."""
+    """Feed the campaign's posts (``every_post``: all posts, for a stream that is all about
+    one event); every 5 minutes read ``summary(60)`` as an alert would."""
     track, stage = Track([campaign]), Classify(load_classifier("fast")) if classify else None
     co = Coordination(config, frozenset(h.lstrip("#").lower() for h in campaign.hashtags))
     flagged: set[str] = set()
     flagged_clusters: set[int] = set()
     cluster_posts: Counter[int] = Counter()
+    cluster_accounts: dict[int, set[str]] = {}
     own: list[tuple[int, str]] = []  # (t us, post id) of own-words campaign posts
     posts = 0
     at_summary = None
@@ -70,12 +75,15 @@ def run(
             stage.process(batch)
         members = {(p, i) for _, p, i in batch.memberships}
         for post in batch.posts:
-            if post.key not in members:
+            if every_post:
+                pass
+            elif post.key not in members:
                 continue
             posts += 1
             cid = co.update(post, batch.label_of.get(post.key))
             if cid is not None:
                 cluster_posts[cid] += 1
+                cluster_accounts.setdefault(cid, set()).add(post.author.id)
             if post.repost_of is None:
                 own.append((co.last_us, post.id))
             if next_read is None:
@@ -96,6 +104,8 @@ def run(
         "flagged": flagged,
         "biggest_cluster": biggest,
         "biggest_share": biggest / posts if posts else 0.0,
+        "crowded": sum(len(a) >= config.cluster_min_accounts for a in cluster_accounts.values()),
+        "widest": max((len(a) for a in cluster_accounts.values()), default=0),
         "at": at_summary,
         "own": own,
     }
@@ -150,19 +160,21 @@ def real(data: Path, config: CoordinationConfig) -> None:
         ("JetBlue month", data / "brands" / "jetblue-2016" / "jetblue_tweets.csv",
          column_map("foretold", JETBLUE_MAP), "x", Campaign.from_track(["@JetBlue", "JetBlue"])),
     ]  # fmt: skip
-    print("\n| real stream | campaign posts | accounts named | largest flagged cluster |")
-    print("|---|---|---|---|")
+    print("\n| real stream | posts | near-copy clusters of 5+ accounts (widest) "
+          "| accounts named | largest flagged cluster |")  # fmt: skip
+    print("|---|---|---|---|---|")
     for label, path, mapping, platform, campaign in streams:
         if not path.exists():
-            print(f"| {label} | (missing {path}) | | |")
+            print(f"| {label} | (missing {path}) | | | |")
             continue
         stats = IngestStats()
         batches = read_batches([str(path)], stats, Quarantine(), "csv", csv_map=mapping,
                                csv_platform=platform)  # fmt: skip
         posts = sorted((p for b in batches for p in b if isinstance(p, Post)),
                        key=lambda p: p.created_at)  # fmt: skip
-        r = run(_chunks(posts, 1000), campaign, config)
-        print(f"| {label} | {r['posts']:,} | {len(r['flagged'])} "
+        r = run(_chunks(posts, 1000), campaign, config, every_post=True)
+        print(f"| {label} | {r['posts']:,} | {r['crowded']} ({r['widest']} accounts) "
+              f"| {len(r['flagged'])} "
               f"| {r['biggest_cluster']} posts, {r['biggest_share']:.2%} |")  # fmt: skip
 
 
@@ -177,7 +189,11 @@ def _us(post: Post) -> int:
 
 def library(data: Path, config: CoordinationConfig) -> None:
     """Our MinHash LSH against datasketch's, on the drill's texts, one at a time."""
-    from datasketch import MinHash, MinHashLSH
+    try:
+        from datasketch import MinHash, MinHashLSH
+    except ImportError:
+        print("\n--library needs datasketch: pip install 'foretold[benchmark]'")
+        return
 
     from foretold.coordination import NearCopies
 
@@ -195,7 +211,7 @@ def library(data: Path, config: CoordinationConfig) -> None:
         if len(words) < config.min_tokens:
             continue
         m = MinHash(num_perm=config.num_perm, seed=config.seed)
-        m.update_batch([f"{a} {b}".encode() for a, b in zip(words, words[1:], strict=False)])
+        m.update_batch([f"{a} {b}".encode() for a, b in pairwise(words)])
         lsh.query(m)
         lsh.insert(str(i), m)
     theirs = time.perf_counter() - start
@@ -210,7 +226,6 @@ def speed(data: Path, config: CoordinationConfig, rounds: int = 3) -> None:
     from foretold.detect import Detect
 
     posts, truth = swarm_stream("astroturf_attack", 1, data)
-    posts = posts * 1
     c = truth["campaign"]
     campaign = Campaign(name=c["name"], hashtags=tuple(c["hashtags"]),
                         handles=tuple(c["handles"]), owner=c["owner"])  # fmt: skip
@@ -225,6 +240,7 @@ def speed(data: Path, config: CoordinationConfig, rounds: int = 3) -> None:
             for st in stages:
                 st.process(batch)
             if with_co:
+                co.prepare(batch.posts)
                 for post in batch.posts:
                     co.update(post, batch.label_of.get(post.key))
         return time.perf_counter() - start
@@ -240,11 +256,13 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3, 4, 5])
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--no-real", action="store_true")
+    parser.add_argument("--no-drills", action="store_true")
     parser.add_argument("--speed", action="store_true")
     parser.add_argument("--library", action="store_true")
     args = parser.parse_args()
     config = CoordinationConfig()
-    drills(args.seeds, args.data, config)
+    if not args.no_drills:
+        drills(args.seeds, args.data, config)
     if not args.no_real:
         real(args.data, config)
     if args.library:

@@ -41,18 +41,23 @@ from __future__ import annotations
 
 import pickle
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import numpy as np
+
 from foretold.coordination.accounts import AccountScore, score
 from foretold.coordination.config import CoordinationConfig
-from foretold.coordination.nearcopy import NearCopies
+from foretold.coordination.nearcopy import Digest, NearCopies
 from foretold.coordination.sync import SyncNetwork
-from foretold.post import Post, format_time
+from foretold.post import Author, Post, format_time
 from foretold.signals import is_hostile
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_SWEEP_POSTS = 5000
+_UNSEEN = Digest(-1, np.zeros(0, dtype=np.uint64), [])
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,10 +148,14 @@ class Summary:
             ],
             "groups": [{"size": len(g), "accounts": list(g[:10])} for g in self.groups],
             "accounts": [
-                {"handle": a.handle, "score": a.score, "drivers": list(a.drivers),
-                 "synchronised": a.synchronised}
+                {
+                    "handle": a.handle,
+                    "score": a.score,
+                    "drivers": list(a.drivers),
+                    "synchronised": a.synchronised,
+                }
                 for a in self.accounts
-            ],  # fmt: skip
+            ],
         }
 
 
@@ -160,11 +169,15 @@ class Coordination:
         self.campaign_tags = campaign_tags
         self.copies = NearCopies(c)
         self.sync = SyncNetwork(c, c.min_group)
-        self._posts: deque[tuple[int, str, int, bool]] = deque()  # (t us, account, cluster, hostile)
-        self._scores: dict[str, tuple[str, AccountScore]] = {}
+        # (t us, account, cluster, hostile) of the posts in the authors' own words
+        self._posts: deque[tuple[int, str, int, bool]] = deque()
+        self._authors: dict[str, tuple[Author, datetime]] = {}  # as first seen, and when
+        self._scores: dict[str, AccountScore] = {}  # computed when a summary needs them
         self._horizon_us = c.horizon_minutes * 60_000_000
         self._sweep_us = c.sweep_minutes * 60_000_000
         self._next_sweep: int | None = None
+        self._since_sweep = 0
+        self._digests: dict[tuple[str, str], Digest | None] = {}  # from prepare, until update
         self.last_us = 0
 
     def update(self, post: Post, labels: dict[str, Any] | None) -> int | None:
@@ -172,14 +185,20 @@ class Coordination:
         near-copy cluster (None for a repost or a text too short to judge)."""
         t = _us(post)
         self.last_us = t
+        self._since_sweep += 1
         if self._next_sweep is None:
             self._next_sweep = t + self._sweep_us
-        elif t >= self._next_sweep:
+        elif t >= self._next_sweep and (
+            self._since_sweep >= _SWEEP_POSTS or t >= self._next_sweep + self._horizon_us
+        ):
+            # a sweep rebuilds the maps: wait for enough posts that it pays (a quiet campaign
+            # swept every 10 minutes spent a third of its time sweeping), or one horizon
             self._forget(t - self._horizon_us)
             self._next_sweep = t + self._sweep_us
+            self._since_sweep = 0
         who = post.author.id
-        if who not in self._scores:
-            self._scores[who] = (post.author.handle, score(post.author, post.created_at, self.config))
+        if who not in self._authors:
+            self._authors[who] = (post.author, post.created_at)
         act = self.sync.act
         for url in post.urls:
             act("l " + url, who, t)
@@ -189,12 +208,23 @@ class Coordination:
         tags = [h for h in post.hashtags if h not in self.campaign_tags]
         if len(tags) >= 2:
             act("h " + " ".join(sorted(set(tags))), who, t)
-        cid = self.copies.add(post.text, t)
+        digest = self._digests.pop(post.key, _UNSEEN)
+        if digest is _UNSEEN:
+            cid = self.copies.add(post.text, t)
+        else:
+            cid = None if digest is None else self.copies.add(post.text, t, digest)
         if cid is not None:
             act(f"c {cid}", who, t)
         hostile = labels is not None and is_hostile(labels)
         self._posts.append((t, who, -1 if cid is None else cid, hostile))
         return cid
+
+    def prepare(self, posts: Sequence[Post]) -> None:
+        """Digest the texts of posts about to be ``update``-d, in one pass (optional: the
+        Detect stage calls it per batch, which makes ``update`` several times cheaper)."""
+        own = [p for p in posts if p.repost_of is None]
+        for post, digest in zip(own, self.copies.digest([p.text for p in own]), strict=True):
+            self._digests[post.key] = digest
 
     def summary(self, minutes: int) -> Summary:
         """The last ``minutes`` (of stream time, up to the latest post)."""
@@ -204,7 +234,7 @@ class Coordination:
         burst_since = end - c.burst_minutes * 60_000_000
         groups = self.sync.groups()
         synced = {a for g in groups for a in g}
-        scores = self._scores
+        sc, name = self.score, self.handle
         cluster_accounts: dict[int, set[str]] = {}
         for t, who, cid, _ in reversed(self._posts):
             if t <= min(since, burst_since):
@@ -215,12 +245,12 @@ class Coordination:
         for cid, accounts in cluster_accounts.items():
             if len(accounts) < c.cluster_min_accounts:
                 continue
-            odd = sum(1 for a in accounts if a in synced or scores[a][1].score >= c.suspect_score)
+            odd = sum(1 for a in accounts if a in synced or sc(a).score >= c.suspect_score)
             if odd >= c.suspect_share * len(accounts):
                 coordinated[cid] = accounts
         posts = hostile = co_posts = co_hostile = 0
         per: dict[int, list[int]] = {}
-        for t, who, cid, is_h in reversed(self._posts):
+        for t, _, cid, is_h in reversed(self._posts):
             if t <= since:
                 break
             posts += 1
@@ -239,15 +269,13 @@ class Coordination:
             cl = self.copies.clusters[cid]
             views.append(ClusterView(cid, size, len(coordinated[cid]), hos,
                                      cl.example[: c.example_chars], cl.first_us))  # fmt: skip
-        ranked = sorted(accounts, key=lambda a: (-scores[a][1].score, scores[a][0]))
+        ranked = sorted(accounts, key=lambda a: (-sc(a).score, name(a)))
         listed = tuple(
-            AccountView(scores[a][0], scores[a][1].score, scores[a][1].drivers, a in synced)
+            AccountView(name(a), sc(a).score, sc(a).drivers, a in synced)
             for a in ranked[: c.top_accounts]
         )
         young = sum(
-            1
-            for a in accounts
-            if (age := scores[a][1].age_days) is not None and age < c.young_days
+            1 for a in accounts if (age := sc(a).age_days) is not None and age < c.young_days
         )
         return Summary(
             minutes,
@@ -256,7 +284,7 @@ class Coordination:
             co_posts,
             co_hostile,
             tuple(views),
-            tuple(tuple(scores[a][0] for a in g) for g in groups),
+            tuple(tuple(name(a) for a in g) for g in groups),
             listed,
             frozenset(accounts),
             young,
@@ -264,11 +292,20 @@ class Coordination:
 
     def handle(self, account: str) -> str:
         """The handle of an account seen by this state."""
-        return self._scores[account][0]
+        return self._authors[account][0].handle
+
+    def score(self, account: str) -> AccountScore:
+        """The inauthenticity score of an account seen by this state (as first seen)."""
+        s = self._scores.get(account)
+        if s is None:
+            author, at = self._authors[account]
+            s = self._scores[account] = score(author, at, self.config)
+        return s
 
     def snapshot(self) -> bytes:
         """The whole state, to resume from with :meth:`restore`."""
-        return pickle.dumps(self.__dict__, protocol=pickle.HIGHEST_PROTOCOL)
+        state = {**self.__dict__, "_digests": {}}
+        return pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
 
     def restore(self, state: bytes) -> None:
         """Resume from a :meth:`snapshot`."""
@@ -281,9 +318,12 @@ class Coordination:
         self.copies.forget_before(before_us)
         self.sync.forget_before(before_us)
         live = {who for _, who, _, _ in posts} | self.sync.accounts()
+        self._authors = {a: s for a, s in self._authors.items() if a in live}
         self._scores = {a: s for a, s in self._scores.items() if a in live}
 
 
 def _us(post: Post) -> int:
-    d = post.created_at - _EPOCH
-    return (d.days * 86_400 + d.seconds) * 1_000_000 + d.microseconds
+    t = post.created_at
+    return (
+        (t.toordinal() - 719163) * 86_400 + t.hour * 3600 + t.minute * 60 + t.second
+    ) * 1_000_000 + t.microsecond

@@ -31,6 +31,7 @@ action per pair, so it never makes a pair, however many repost it at once.
 from __future__ import annotations
 
 from collections import deque
+from itertools import islice
 
 from foretold.coordination.config import CoordinationConfig
 
@@ -44,6 +45,22 @@ class _Pair:
         self.last_us = t_us
 
 
+class _Recent:
+    """One action's takers within the window: in time order, and each one's last time."""
+
+    __slots__ = ("last", "times")
+
+    def __init__(self) -> None:
+        self.times: deque[tuple[int, str]] = deque()
+        self.last: dict[str, int] = {}
+
+    def __getstate__(self) -> tuple[deque[tuple[int, str]], dict[str, int]]:
+        return self.times, self.last
+
+    def __setstate__(self, state: tuple[deque[tuple[int, str]], dict[str, int]]) -> None:
+        self.times, self.last = state
+
+
 class SyncNetwork:
     """Co-action pairs over a sliding horizon; ``groups`` joins the synchronised ones."""
 
@@ -51,7 +68,7 @@ class SyncNetwork:
         self.config = config
         self.min_group = min_group
         self._window_us = config.sync_seconds * 1_000_000
-        self._recent: dict[str, deque[tuple[int, str]]] = {}
+        self._recent: dict[str, _Recent] = {}
         self._pairs: dict[tuple[str, str], _Pair] = {}
         self._actions: dict[str, list[int]] = {}  # account -> [actions, last us]
 
@@ -59,25 +76,24 @@ class SyncNetwork:
         """``account`` took action ``key`` at ``t_us`` (stream order)."""
         recent = self._recent.get(key)
         if recent is None:
-            recent = self._recent[key] = deque()
+            recent = self._recent[key] = _Recent()
         edge = t_us - self._window_us
-        while recent and recent[0][0] < edge:
-            recent.popleft()
-        for _, other in recent:
-            if other == account:
-                return  # the same account again within seconds: one action
+        times, last = recent.times, recent.last
+        while times and times[0][0] < edge:
+            t, who = times.popleft()
+            if last.get(who) == t:
+                del last[who]
+        if account in last:
+            return  # the same account again within seconds: one action
         mine = self._actions.get(account)
         if mine is None:
             self._actions[account] = [1, t_us]
         else:
             mine[0] += 1
             mine[1] = t_us
-        partners = 0
         pairs = self._pairs
-        for _, other in reversed(recent):
-            if partners >= self.config.sync_partners:
-                continue
-            partners += 1
+        cap = self.config.sync_partners
+        for _, other in islice(reversed(times), cap):
             pk = (account, other) if account < other else (other, account)
             pair = pairs.get(pk)
             if pair is None:
@@ -86,11 +102,12 @@ class SyncNetwork:
                 pair.count += 1
                 pair.last_key = key
                 pair.last_us = t_us
-        recent.append((t_us, account))
+        times.append((t_us, account))
+        last[account] = t_us
 
     def forget_before(self, t_us: int) -> None:
         """Drop actions and pairs last seen before ``t_us``."""
-        self._recent = {k: d for k, d in self._recent.items() if d and d[-1][0] >= t_us}
+        self._recent = {k: r for k, r in self._recent.items() if r.times and r.times[-1][0] >= t_us}
         self._pairs = {k: p for k, p in self._pairs.items() if p.last_us >= t_us}
         self._actions = {a: n for a, n in self._actions.items() if n[1] >= t_us}
 

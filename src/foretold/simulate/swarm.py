@@ -124,7 +124,8 @@ def _swarm(
     authors = [_account(r, i, start, r.random() < sw.bought) for i in range(n)]
     organisers = authors[:4]
     texts = ATTACK if sw.kind == "attack" else PRAISE
-    link = f"https://{'petition' if sw.kind == 'attack' else 'deals'}-now.example/{r.randrange(10**6)}"
+    site = "petition" if sw.kind == "attack" else "deals"
+    link = f"https://{site}-now.example/{r.randrange(10**6)}"
     posts: list[Post] = []
     next_id = 1_900_000_000_000_000_000 + r.randrange(10**12)
 
