@@ -237,12 +237,18 @@ def replay_cmd(
 
 
 def _publish(broker: str, campaigns: list[Campaign], batches: Iterable[list[Record]]) -> None:
-    """Hand the posts to the Kafka workers (`foretold worker classify|detect`)."""
+    """Hand the posts to the Kafka workers (`foretold worker classify|detect`); Ctrl-C or
+    SIGTERM stops after the batch in hand, which is delivered to the broker first."""
     from foretold.workers.engine import create_topics, producer
     from foretold.workers.publish import Publisher
 
     create_topics(broker, 4)
-    Publisher(producer(broker), campaigns).publish_all(batches)
+    with StopSignals() as signals:
+        Publisher(producer(broker), campaigns).publish_all(batches, signals.event)
+    if signals.signum is not None:
+        click.echo(f"foretold: stopped by {signals.name}; what was read was published",
+                   err=True)  # fmt: skip
+        sys.exit(signals.exit_code)
 
 
 def _summary(stats: IngestStats, result: RunResult, qpath: Path) -> dict[str, object]:

@@ -6,9 +6,12 @@ topics have partitions.
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from foretold.campaigns import Campaign, load_config
+from foretold.cli.stop import StopSignals
 from foretold.clock import Clock, ManualClock, SystemClock
 from foretold.errors import ConfigError
 from foretold.post import parse_time
@@ -181,8 +184,13 @@ def publish_cmd(
     create_topics(broker, partitions)
     pub = Publisher(producer(broker), _campaigns(track, config_path))
     stats = IngestStats()
-    sent = pub.publish_all(read_batches(list(files) or ["-"], stats, Quarantine()))
+    with StopSignals() as signals:  # Ctrl-C / SIGTERM: the batch in hand is delivered first
+        sent = pub.publish_all(read_batches(list(files) or ["-"], stats, Quarantine()),
+                               signals.event)  # fmt: skip
     click.echo(f"published {sent:,} posts to foretold.posts.raw ({stats.quarantined} quarantined)")
+    if signals.signum is not None:
+        click.echo(f"foretold: stopped by {signals.name}", err=True)
+        sys.exit(signals.exit_code)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ each campaign's stream back in order after the classify workers.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,10 +58,15 @@ class Publisher:
         self.sent += len(posts)
         return len(posts)
 
-    def publish_all(self, batches: Iterable[list[Record]]) -> int:
-        """Send every batch and wait until the broker has them all."""
+    def publish_all(
+        self, batches: Iterable[list[Record]], stop: threading.Event | None = None
+    ) -> int:
+        """Send every batch (or those before ``stop`` is set: Ctrl-C, SIGTERM) and wait
+        until the broker has them all."""
         for records in batches:
             self.publish(records)
+            if stop is not None and stop.is_set():
+                break
         self.flush()
         return self.sent
 
