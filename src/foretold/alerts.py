@@ -116,6 +116,8 @@ class Alert:
     authors: tuple[str, ...] = ()
     links: tuple[str, ...] = ()
     metrics: dict[str, float | int | None] = field(default_factory=dict)
+    # clusters of near-copies and synchronised accounts, when any are seen (docs/coordination.md)
+    coordination: dict[str, Any] | None = None
 
     @property
     def id(self) -> str:
@@ -137,7 +139,8 @@ class Alert:
                 "authors": list(self.authors),
                 "links": list(self.links),
                 "metrics": dict(self.metrics),
-            },
+            }
+            | ({"coordination": self.coordination} if self.coordination is not None else {}),
         }
 
 

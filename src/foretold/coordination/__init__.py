@@ -13,6 +13,7 @@ from __future__ import annotations
 from foretold.coordination.accounts import WEIGHTS, AccountScore, score
 from foretold.coordination.config import CoordinationConfig
 from foretold.coordination.nearcopy import NearCopies, tokens
+from foretold.coordination.policy import ceiling
 from foretold.coordination.state import AccountView, ClusterView, Coordination, Summary
 from foretold.coordination.sync import SyncNetwork
 
@@ -26,6 +27,7 @@ __all__ = [
     "NearCopies",
     "Summary",
     "SyncNetwork",
+    "ceiling",
     "score",
     "tokens",
 ]

@@ -44,6 +44,8 @@ class CoordinationConfig:
     few_followers: int = 30
     high_rate: float = 72.0  # posts a day over the account's life
     handle_digits: int = 5  # trailing digits of generated handles ("maria48213907")
+    # the level policy: crisis needs this many hostile posts in 15 min beyond the near-copies
+    public_min_hostile: int = 8  # (the Detect stage's min_hostile: volume counts from 8)
     # what a summary lists
     top_clusters: int = 5
     top_accounts: int = 10

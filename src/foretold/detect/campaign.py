@@ -18,6 +18,8 @@ from typing import Any
 
 from foretold.alerts import Alert, LevelPolicy
 from foretold.campaigns import Campaign
+from foretold.coordination import Coordination
+from foretold.coordination import ceiling as coordination_ceiling
 from foretold.detect import explain
 from foretold.detect.baseline import MeanBaseline, RateBaseline, ShareBaseline
 from foretold.detect.bocpd import Bocpd
@@ -55,6 +57,17 @@ class Output:
 
 class CampaignDetector:
     """The per-campaign state; ``observe`` each post, read alerts from the ``Output``."""
+
+    # coordination (issue 18, docs/coordination.md); None in detectors pickled before it
+    _coordination: Coordination | None = None
+
+    @property
+    def coordination(self) -> Coordination:
+        """Near-copies, synchronised accounts and account scores of this campaign."""
+        if self._coordination is None:
+            tags = frozenset(h.lstrip("#").lower() for h in self.campaign.hashtags)
+            self._coordination = Coordination(campaign_tags=tags)
+        return self._coordination
 
     def __init__(self, campaign: Campaign, config: DetectConfig) -> None:
         c = self.config = config
@@ -97,6 +110,7 @@ class CampaignDetector:
         if open_index is not None and step > open_index:
             self._close_until(step, out, now)
         sig.observe(post, labels)
+        self.coordination.update(post, labels)
 
     def _close_until(self, step: int, out: Output, now: Callable[[], datetime]) -> None:
         w = self.signals.windows
@@ -157,7 +171,11 @@ class CampaignDetector:
         self.risk = risk = round(hijack_risk(ev), 4)
         self.accel = accel = (w15.hostile / 15.0 + 0.2) / (self.recent.rate + 0.2)
         happening = storm_now(ev, accel, share15, p0, c)
-        level = self.policy.update(risk, end, _ceiling(w60, happening))
+        ceiling = _ceiling(w60, happening)
+        if ceiling == 3:  # a small coordinated group is not the public (coordination/policy.py)
+            ceiling = coordination_ceiling(self.coordination.summary(15), ceiling,
+                                           self.coordination.config)  # fmt: skip
+        level = self.policy.update(risk, end, ceiling)
         self.recent.update(k1)
         self._learn(k1, n1, a1, s1)
         if self.policy.in_episode:
@@ -237,6 +255,11 @@ class CampaignDetector:
             news if level in ("warning", "crisis") else [],
             since,
         )
+        swarm = self.coordination.summary(15) if level != "all_clear" else None
+        if swarm is not None and swarm.coordinated_accounts:
+            text = f"{text.rstrip('.')}. {swarm.sentence()}."
+        else:
+            swarm = None
         metrics: dict[str, float | int | None] = {
             "risk": self.risk,
             "hostile_share_15m": w15.hostile_share,
@@ -269,6 +292,7 @@ class CampaignDetector:
             authors=tuple(explain.people(amp + notes15, c.evidence_posts)),
             links=tuple(explain.top_links(notes60, c.evidence_links)),
             metrics=metrics,
+            coordination=swarm.to_dict() if swarm is not None else None,
         )
 
 

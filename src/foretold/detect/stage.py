@@ -23,6 +23,7 @@ from foretold.campaigns import Campaign
 from foretold.clock import Clock
 from foretold.detect.campaign import CampaignDetector, Output
 from foretold.detect.config import DetectConfig
+from foretold.post import Post
 from foretold.records import Batch
 
 
@@ -48,6 +49,14 @@ class Detect:
         outputs: dict[str, Output] = {}
         labels_of = batch.label_of
         detectors = self.campaigns
+        # coordination digests each campaign's texts in one pass (docs/coordination.md)
+        per: dict[str, list[Post]] = {}
+        for post in batch.posts:
+            for name in member.get(post.key, ()):
+                per.setdefault(name, []).append(post)
+        for name, posts in per.items():
+            if name in detectors:
+                detectors[name].coordination.prepare(posts)
         now = self.clock.now
         for post in batch.posts:
             names = member.get(post.key)

@@ -1,0 +1,65 @@
+"""The per-campaign coordination state: summaries, and a restart that changes nothing."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from foretold.coordination import Coordination
+from foretold.post import Author, Post, Ref
+
+T0 = datetime(2026, 3, 1, 12, tzinfo=UTC)
+ANGRY = {"sentiment": "negative", "emotion": "anger", "flags": []}
+
+
+def _posts() -> list[Post]:
+    out = []
+    swarm = [
+        Author(id=f"s{i}", handle=f"maria{48213900 + i}", followers=3, following=800,
+               posts=900, created_at=T0 - timedelta(days=5))
+        for i in range(10)
+    ]  # fmt: skip
+    for wave in range(4):
+        for i, a in enumerate(swarm):
+            at = T0 + timedelta(minutes=10 * wave, seconds=2 * i)
+            text = f"@brand you lied to us and you know it, shame on you {'!' * wave} #boycott"
+            out.append(Post(platform="x", id=f"{wave}-{i}", text=text, created_at=at, author=a))
+            out.append(Post(platform="x", id=f"rt{wave}-{i}", text="RT", author=a,
+                            created_at=at + timedelta(seconds=5), kind="repost",
+                            repost_of=Ref(f"seed{wave}")))  # fmt: skip
+    for i in range(30):  # people, each in their own words, reposting one viral post
+        a = Author(id=f"p{i}", handle=f"person_{i}", followers=400, description="Nurse.",
+                   name=f"P {i}", created_at=T0 - timedelta(days=900))  # fmt: skip
+        at = T0 + timedelta(seconds=37 * i)
+        out.append(Post(platform="x", id=f"p{i}", text=f"my order {i} never came, day {i} of waiting",
+                        created_at=at, author=a))  # fmt: skip
+        out.append(Post(platform="x", id=f"v{i}", text="RT", created_at=at, author=a,
+                        kind="repost", repost_of=Ref("viral")))  # fmt: skip
+    return sorted(out, key=lambda p: p.created_at)
+
+
+def test_the_swarm_is_named_and_the_people_are_not() -> None:
+    co = Coordination()
+    for p in _posts():
+        co.update(p, ANGRY)
+    s = co.summary(60)
+    names = {co.handle(a) for a in s.coordinated_accounts}
+    assert names == {f"maria{48213900 + i}" for i in range(10)}
+    assert s.groups and len(s.groups[0]) == 10  # synchronised as well as near-copies
+    assert s.coordinated_hostile == 40 and s.hostile == 70
+    assert s.accounts[0].drivers[:2] == ("young", "high_rate")
+
+
+def test_a_restored_state_summarises_like_an_uninterrupted_one() -> None:
+    posts = _posts()
+    whole = Coordination()
+    for p in posts:
+        whole.update(p, ANGRY)
+    first = Coordination()
+    for p in posts[:50]:
+        first.update(p, ANGRY)
+    resumed = Coordination()
+    resumed.restore(first.snapshot())
+    resumed.prepare(posts[50:])
+    for p in posts[50:]:
+        resumed.update(p, ANGRY)
+    assert resumed.summary(60) == whole.summary(60)
