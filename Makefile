@@ -67,7 +67,9 @@ bench: setup
 	$(PY) bench/soak_bench.py wal
 	$(PY) bench/soak_bench.py soak --minutes $(SOAK_MINUTES)   # docs/soak.md; SOAK_MINUTES=1 for a short run
 
-## rebuild every model from ../shared/data (train/dev splits; needs the train extra: torch CPU)
+## rebuild every model from ../shared/data (train/dev splits; needs the train extra: torch CPU).
+## Fine-tunes the encoder first: about an hour on two CPU cores (a GPU when torch sees one);
+## interrupted, it resumes from .cache/understand/finetune/checkpoint.pt
 train: setup
 	$(PY) -m pip install --quiet -e '.[train]'
 	$(BIN)/foretold train

@@ -26,6 +26,11 @@ def test_an_interrupted_run_resumes_to_the_same_result(data_root: Path, tmp_path
     finetune(data_root, tmp_path / "parts", stopped, quiet)
     assert not (tmp_path / "parts" / "encoder").exists()
     assert "stopped at max_steps 4" in (tmp_path / "parts" / "finetune.log").read_text()
+    from foretold.understand.finetune import encoder_from_checkpoint
+
+    early = encoder_from_checkpoint(tmp_path / "parts")
+    assert (early / "config.json").exists()
+    assert json.loads((early / "heads.json").read_text())["step"] == 4
     resumed = finetune(data_root, tmp_path / "parts", cfg, quiet)
     assert "resumed at step 4" in (tmp_path / "parts" / "finetune.log").read_text()
     a = json.loads((whole.parent / "summary.json").read_text())["history"]

@@ -253,9 +253,9 @@ def format_flags(
         lines.append("| " + " | ".join(cells) + " |")
     lines += [
         "",
-        "Flags at the shipped operating points (set for real prevalence): test metric x100"
-        " (share\nof test posts flagged); ECE: top-label, 15 bins, validation splits;"
-        f" iSarcasmEval dev: {n} posts.",
+        "Flags at the shipped operating points (see the model card: set for real prevalence,"
+        " or kept\nfrom before): test metric x100 (share of test posts flagged); ECE: top-label,"
+        f" 15 bins,\nvalidation splits; iSarcasmEval dev: {n} posts.",
     ]
     return "\n".join(lines)
 

@@ -45,7 +45,7 @@ from foretold.understand.data import TASKS, Split, load_isarcasmeval_part, load_
 from foretold.understand.features import normalize
 from foretold.understand.metrics import score
 
-__all__ = ["FinetuneConfig", "finetune", "task_splits"]
+__all__ = ["FinetuneConfig", "encoder_from_checkpoint", "finetune", "task_splits"]
 
 Log = Callable[[str], None]
 
@@ -55,7 +55,7 @@ class FinetuneConfig:
     """Settings of one fine-tuning run (the defaults are the shipped run's)."""
 
     seed: int = 0
-    epochs: int = 2
+    epochs: int = 1
     batch_size: int = 32
     max_len: int = 64
     lr: float = 8e-5  # encoder layers
@@ -64,7 +64,8 @@ class FinetuneConfig:
     warmup: float = 0.06  # share of the steps with a linear warm-up
     freeze: int = 3  # bottom layers kept as packaged (0: train all six and the embeddings)
     cache_frozen: bool = False  # compute the frozen layers once per post (pays off over epochs)
-    task_cap: int = 4_000  # posts per task and epoch, drawn afresh each epoch
+    task_cap: int = 3_000  # posts per task and epoch, drawn afresh each epoch
+    val_cap: int = 500  # validation posts per task scored after each epoch
     head_scale: float = 16.0  # the heads see the L2-normalised embedding times this
     checkpoint_every: float = 300.0  # seconds
     threads: int = 1  # on a shared CPU, one thread wastes less time waiting on the other
@@ -223,7 +224,7 @@ def finetune(
         return [e.ids for e in tok.encode_batch(normalize(texts))]
 
     train = task_splits(root, "train", cfg.limit)
-    val = task_splits(root, "val", cfg.limit)
+    val = {t: s.head(cfg.val_cap) for t, s in task_splits(root, "val", cfg.limit).items()}
     train_ids = {t: encode(s.texts) for t, s in train.items()}
     val_ids = {t: encode(s.texts) for t, s in val.items()}
     lengths = {t: [len(x) for x in ids] for t, ids in train_ids.items()}
@@ -361,10 +362,6 @@ def finetune(
             bottoms("val", task, val_ids[task])
         tokens = sum(store.shape[0] for store, _ in cache.values())
         say(f"frozen-layer outputs of {tokens:,} tokens cached in {clock() - t0:.0f} s")
-    if state.step == 0 and not state.history:
-        base = validate()
-        mean = float(np.mean(list(base.values())))
-        say(f"epoch 0 (packaged encoder, heads untrained) val {json.dumps(base)} mean {mean:.4f}")
     say(
         f"plan: {cfg.epochs} epochs x {per_epoch} steps of {cfg.batch_size} posts "
         f"(max {cfg.max_len} tokens, bottom {cfg.freeze} layers frozen), {total} steps"
@@ -449,3 +446,24 @@ def finetune(
     )
     logfile.close()
     return work / "encoder"
+
+
+def encoder_from_checkpoint(work: Path) -> Path:
+    """Write the encoder of ``work``'s last checkpoint to ``work/encoder-checkpoint`` (for a
+    run stopped before its epoch ended) and return that folder."""
+    from foretold.understand.export import source_dir
+
+    torch, transformers = _torch()
+    saved = torch.load(work / "checkpoint.pt", map_location="cpu", weights_only=False)
+    cfg = FinetuneConfig(**saved["config"])
+    model = _Model(torch, transformers, source_dir(), cfg)
+    current = model.trainable()
+    for name, value in saved["weights"].items():
+        current[name].data.copy_(value)
+    out = work / "encoder-checkpoint"
+    model.bert.save_pretrained(str(out))
+    state = saved["state"]
+    (out / "heads.json").write_text(
+        json.dumps({"step": state["step"], "epoch": state["epoch_done"]})
+    )
+    return out

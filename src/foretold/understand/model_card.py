@@ -185,6 +185,17 @@ def _read(path: Path) -> Any:
     return json.loads(path.read_text()) if path.exists() else None
 
 
+_FINETUNE_NOTES = """\
+How the schedule was planned (2026-12-05, from the rates measured in the log): the machine's
+two cores were shared with five other engineers' test runs. A first attempt (bottom 2 layers
+frozen with their outputs cached, 3 epochs, two torch threads) spent 7 minutes caching and
+then trained at 4-8 posts/s (the two threads waiting on each other on a busy machine); it
+was stopped. One thread, without the cache, trained at 26-29 posts/s, so the shipped run is
+one epoch of 3,000 posts per task (15,000 posts, 470 steps). A larger run (7,000 posts per
+task) was started afterwards and stopped for lack of CPU before the deadline. More epochs over
+all the training data (minutes on a GPU, where the same command runs) is the next step."""
+
+
 def _finetune_section(out: Path) -> list[str]:
     info = _read(out / "finetune.json")
     if not info:
@@ -202,15 +213,20 @@ def _finetune_section(out: Path) -> list[str]:
         "quantised as above and the heads below are fitted on its embedding; the training",
         "heads are dropped.",
         "",
-        f"Settings: {cfg['epochs']} epochs, batches of {cfg['batch_size']} posts of one task,",
+        f"Settings: {cfg['epochs']} epoch{'s' if cfg['epochs'] != 1 else ''}, "
+        f"batches of {cfg['batch_size']} posts of one task,",
         f"at most {cfg['max_len']} tokens, AdamW (lr {cfg['lr']:g} for the encoder,",
         f"{cfg['head_lr']:g} for the heads, weight decay {cfg['weight_decay']:g}, linear",
         f"warm-up over {cfg['warmup']:.0%} of the steps then linear decay), the embeddings",
-        f"and the bottom {cfg['freeze']} of 6 layers frozen (their outputs computed once),",
+        f"and the bottom {cfg['freeze']} of 6 layers frozen"
+        + (" (their outputs computed once)," if cfg.get("cache_frozen") else ","),
         f"at most {cfg['task_cap']:,} posts of each task drawn afresh each epoch, seed {cfg['seed']}.",
         f"Trained on {info.get('hardware', info['device'])} in {info['minutes']:.0f} minutes;",
-        "the log is `finetune.log`. Each epoch was scored on the validation splits (each",
-        "binary task at its best threshold) and the best epoch kept:",
+        "the log is `finetune.log`. Each epoch was scored on the first",
+        f"{cfg.get('val_cap', 500)} posts of each validation split (each binary task at its",
+        "best threshold) and the best epoch kept. The heads below keep the `C` and lexicon",
+        "use chosen on validation for the packaged encoder (`train.ACCURATE_HEADS`).",
+        "",
         "",
         "| epoch | " + " | ".join(TASKS) + " | mean |",
         "|---|" + "---|" * (len(TASKS) + 1),
@@ -219,7 +235,7 @@ def _finetune_section(out: Path) -> list[str]:
         cells = [f"{100 * h['val'][t]:.2f}" for t in TASKS]
         mark = " (kept)" if h["epoch"] == info["best_epoch"] else ""
         lines.append(f"| {h['epoch']}{mark} | " + " | ".join(cells) + f" | {100 * h['mean']:.2f} |")
-    return lines
+    return [*lines, "", _FINETUNE_NOTES]
 
 
 def _calibration_section(out: Path) -> list[str]:
