@@ -80,3 +80,28 @@ def test_help_has_examples(command: object) -> None:
 def test_parse_line_text_fallback() -> None:
     assert parse_line('{"data": {"text": "v2 single"}}')[1] == "v2 single"
     assert parse_line("{not json")[0] == {"text": "{not json"}
+
+
+def test_calibrate_only_refits_calibration_without_touching_the_heads(
+    fast_model: Path, data_root: Path, tmp_path: Path
+) -> None:
+    import json
+    import shutil
+
+    import numpy as np
+
+    from foretold.understand.train import MODELS
+
+    for name in ("fast.npz", "sample_scores.json", "training.json", "hostile_questions.json"):
+        shutil.copyfile(MODELS / name, tmp_path / name)
+    result = CliRunner().invoke(
+        train_cmd,
+        ["--calibrate-only", "--tier", "fast", "--out", str(tmp_path), "--data", str(data_root)],
+    )
+    assert result.exit_code == 0, result.output
+    with np.load(MODELS / "fast.npz") as before, np.load(tmp_path / "fast.npz") as after:
+        assert np.array_equal(before["weights"], after["weights"])
+        assert np.allclose(before["thresholds"], after["thresholds"], atol=1e-6)  # kept points
+        assert np.allclose(before["calibration"], after["calibration"], atol=1e-5)
+    assert sorted(json.loads((tmp_path / "rates.json").read_text())) == ["fast"]
+    assert "## Calibration and operating points" in (tmp_path / "MODEL_CARD.md").read_text()
