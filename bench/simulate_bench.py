@@ -77,8 +77,10 @@ def speed(name: str, scale: float, seed: int, pools: TextPools, out: Path | None
 def _fmt(key: str, v: float) -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "-"
-    if key.endswith("share") or key.startswith("followers_ge"):
-        return f"{v:.1%}" if key == "max_template_share" or v < 0.1 else f"{v:.2f}"
+    if key in ("max_template_share", "followers_ge_10k"):
+        return f"{v:.1%}"
+    if "share" in key:
+        return f"{v:.2f}"
     if key == "follower_tail_alpha":
         return f"{v:.2f}"
     return f"{v:,.0f}"
@@ -118,7 +120,9 @@ def realism(seeds: list[int], data: str, out: Path, chronicle: bool) -> None:
         "Texts: `docs/simulate.md`.",
         "",
         f"Simulation speed: **{per_s:,.0f} posts/s** (#AskJPM x31, about a million posts, "
-        "simulated, written and its truth file, one process; target >= 20,000).",
+        "simulated, written and its truth file, one process; target >= 20,000). Measured "
+        "on the machine as it was, shared with other jobs: posts/s follow the free CPU, so "
+        "compare runs by their ratio, not across machines.",
         "",
         "## What the posts say",
         "",

@@ -242,11 +242,13 @@ class Hindsight:
     min_storm: float = 0.002  # a storm word is in this share of the storm's posts or more
     max_calm: float = 0.001  # and in this share of the calm posts or less
     min_ratio: float = 5.0  # and this many times as common in the storm
-    min_calm: int = 200  # a calm part this big, or everything up to an hour before the storm
+    min_calm: int = 20  # a calm part this big, or everything up to an hour before the storm
+    ratio_n: int = 500  # a smaller calm part counts as this big in the ratio (no word is 0)
     max_words: int = 200  # the storm's most common such words and pairs kept
     min_shared: int = 2  # a signal post carries at least this many of the storm's words
     min_pairs: int = 1  # and this many of its word pairs ("london whale", "pink slime")
-    max_gap_h: float = 12.0  # a quieter stretch than this ends the run, looking back
+    max_gap_h: float = 12.0  # a quieter stretch than this ends the run, looking back,
+    max_gap_share: float = 0.1  # or than this share of the time before the storm if longer
     max_lead_h: float = 4.0  # and the run's first post is at most this long before its second
     past_tip_h: float = 1.0  # the run is looked for up to this long after the tipping point
     min_run: int = 3  # and the run holds at least this many different texts
@@ -293,7 +295,7 @@ def storm_words(
         for w, y in target.items()
         if y >= cfg.min_storm * n_storm
         and rest.get(w, 0) <= most
-        and y / n_storm >= cfg.min_ratio * (rest.get(w, 0) + 0.5) / n_calm
+        and y / n_storm >= cfg.min_ratio * (rest.get(w, 0) + 0.5) / max(n_calm, cfg.ratio_n)
     }
     return {w: rest.get(w, 0) for w in sorted(keep, key=lambda w: (-keep[w], w))[: cfg.max_words]}
 
@@ -315,7 +317,8 @@ def hindsight(
     Walking back from the tipping point over the posts that carry at least
     ``cfg.min_shared`` of them and ``cfg.min_pairs`` of its pairs of neighbouring words
     (a grievance is a phrase: "taxpayer bailout", "pink slime"; two stray words in
-    everyday talk are not), the run ends at the first quieter stretch, and a lone first
+    everyday talk are not), the run ends at the first quieter stretch (``cfg.max_gap_h``,
+    or a tenth of the time before the storm in a slow one), and a lone first
     post more than ``cfg.max_lead_h`` before the next is dropped; the run's first post
     is the first weak signal. Empty when there is no storm or no such run.
     """
@@ -342,7 +345,7 @@ def hindsight(
             hits.append(int(i))
     if not hits:
         return []
-    gap = int(cfg.max_gap_h * 3_600_000_000)
+    gap = int(max(cfg.max_gap_h * 3.6e9, cfg.max_gap_share * (to_us(tip) - int(frame.t[0]))))
     run = [hits[-1]]
     if end - int(frame.t[hits[-1]]) > gap:
         return []
