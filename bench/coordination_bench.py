@@ -12,8 +12,9 @@ addressed to @JetBlue), where no swarm is known, it prints
 the accounts named, and the share of the stream's posts the largest cluster ever
 flagged as coordinated holds (target: at most 2%).
 
-``--speed`` prints the cost: replay with Track + Classify + Detect against the same
-plus the coordination state, in this process (ratio; target: at most 10% slower),
+``--speed`` prints the cost: Track + Classify + Detect with the coordination state
+inside Detect against the same with a no-op in its place, in this process (ratio;
+target: at most 10% slower), and the detector snapshot's size both ways,
 and ``--library`` our MinHash LSH against datasketch's on the same texts.
 
 Usage: ``python bench/coordination_bench.py --seeds 1 2 3 4 5 [--speed] [--library]``.
@@ -221,7 +222,10 @@ def library(data: Path, config: CoordinationConfig) -> None:
 
 
 def speed(data: Path, config: CoordinationConfig, rounds: int = 3) -> None:
-    """Track + Classify + Detect, with and without coordination, on the attack drill."""
+    """Track + Classify + Detect on the attack drill, with the coordination state inside
+    Detect and with a no-op in its place (same process, best of ``rounds``); and the
+    size of the detector snapshot with it."""
+    import foretold.detect.campaign as detect_campaign
     from foretold.clock import ManualClock
     from foretold.detect import Detect
 
@@ -230,25 +234,48 @@ def speed(data: Path, config: CoordinationConfig, rounds: int = 3) -> None:
     campaign = Campaign(name=c["name"], hashtags=tuple(c["hashtags"]),
                         handles=tuple(c["handles"]), owner=c["owner"])  # fmt: skip
     clock = ManualClock(posts[0].created_at + timedelta(days=1))
+    real_state = detect_campaign.Coordination
 
-    def once(with_co: bool) -> float:
-        stages = [Track([campaign]), Classify(load_classifier("fast")), Detect([campaign], clock)]
-        co = Coordination(config)
-        start = time.perf_counter()
-        for chunk in _chunks(posts, 1000):
-            batch = Batch.of(list(chunk))
-            for st in stages:
-                st.process(batch)
-            if with_co:
-                co.prepare(batch.posts)
-                for post in batch.posts:
-                    co.update(post, batch.label_of.get(post.key))
-        return time.perf_counter() - start
+    def once(with_co: bool) -> tuple[float, int]:
+        detect_campaign.Coordination = real_state if with_co else _Off  # type: ignore[misc]
+        try:
+            detect = Detect([campaign], clock)
+            stages = [Track([campaign]), Classify(load_classifier("fast")), detect]
+            start = time.perf_counter()
+            for chunk in _chunks(posts, 1000):
+                batch = Batch.of(list(chunk))
+                for st in stages:
+                    st.process(batch)
+            return time.perf_counter() - start, len(detect.snapshot())
+        finally:
+            detect_campaign.Coordination = real_state  # type: ignore[misc]
 
-    base = min(once(False) for _ in range(rounds))
-    with_co = min(once(True) for _ in range(rounds))
-    print(f"\nTrack+Classify+Detect {len(posts) / base:,.0f} posts/s; with coordination "
-          f"{len(posts) / with_co:,.0f} posts/s ({with_co / base - 1:+.1%} time)")  # fmt: skip
+    runs = [(once(False), once(True)) for _ in range(rounds)]
+    base = min(off[0] for off, _ in runs)
+    with_co = min(on[0] for _, on in runs)
+    size_off, size_on = runs[0][0][1], runs[0][1][1]
+    n = len(posts)
+    print(f"\nTrack+Classify+Detect, coordination off {n / base:,.0f} posts/s, on "
+          f"{n / with_co:,.0f} posts/s ({with_co / base - 1:+.1%} time); detector snapshot "
+          f"{size_off / 1024:,.0f} KiB off, {size_on / 1024:,.0f} KiB on")  # fmt: skip
+
+
+class _Off:
+    """A coordination state that does nothing: the baseline of :func:`speed`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.config = CoordinationConfig()
+
+    def update(self, post: Post, labels: Any) -> None:
+        return None
+
+    def prepare(self, posts: Any) -> None:
+        return None
+
+    def summary(self, minutes: int) -> Any:
+        from foretold.coordination import Summary
+
+        return Summary(minutes, 0, 0, 0, 0, (), (), (), frozenset(), 0)
 
 
 def main() -> None:

@@ -229,3 +229,29 @@ def test_opens_on_the_most_recently_active_campaign(browser: Any, two_campaigns:
     pg.wait_for_selector("#campaign-title:text-is('a-quiet')")
     context.close()
     assert title == "zz-busy"
+
+
+def test_an_alert_naming_a_swarm_shows_its_clusters_and_accounts(
+    page: Any, store_path: str
+) -> None:
+    script = "<script>window.__pwned = 'swarm'</script> boycott @jpmorgan now"
+    alert = make_alert("warning", 95, post_id="1095")
+    alert["evidence"]["coordination"] = {
+        "minutes": 15, "posts": 68, "hostile_posts": 22, "near_copy_share": 0.3235,
+        "near_copy_hostile_share": 1.0, "coordinated_accounts": 22, "young_accounts": 11,
+        "clusters": [{"size": 22, "accounts": 22, "hostile": 22, "example": script,
+                      "first_seen": "2013-11-13T21:01:44.466Z"}],
+        "groups": [],
+        "accounts": [{"handle": "chris18130567", "score": 1.0, "synchronised": True,
+                      "drivers": ["young", "high_rate", "generated_handle"]}],
+    }  # fmt: skip
+    with Store(store_path) as store:
+        write(store, [make_post(95, "swarm #askjpm", minutes=95)], alerts=[alert])
+    page.wait_for_selector("#alerts table.evidence th:text-is('coordination')")
+    text = page.text_content("#alerts table.evidence")
+    assert "100% of hostile posts, 32% of posts in the last 15 min are near-copies" in text
+    assert "22 coordinated accounts (11 created this month)" in text
+    assert "@chris18130567 1.00: young, high rate, generated handle (synchronised)" in text
+    assert script in text
+    assert page.evaluate("window.__pwned") is None
+    _shot(page, "dashboard-coordination")

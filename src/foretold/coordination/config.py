@@ -30,8 +30,11 @@ class CoordinationConfig:
     sync_min_shared: int = 3  # shared actions before a pair counts as synchronised ...
     sync_min_fraction: float = 0.2  # ... and this share of the less active account's actions
     min_group: int = 3  # accounts in a synchronised group
-    # memory: clusters, actions and pairs older than this are forgotten
+    # memory: actions and pairs older than this are forgotten ...
     horizon_minutes: int = 360
+    # ... and posts and near-copy clusters older than this (a summary reads at most this far
+    # back; a detector snapshot of a 46,000-post storm: 7.3 MiB keeping them 6 hours)
+    text_minutes: int = 60
     sweep_minutes: int = 10
     # a near-copy cluster is coordinated when this many accounts post it within burst_minutes ...
     cluster_min_accounts: int = 5

@@ -174,6 +174,7 @@ class Coordination:
         self._authors: dict[str, tuple[Author, datetime]] = {}  # as first seen, and when
         self._scores: dict[str, AccountScore] = {}  # computed when a summary needs them
         self._horizon_us = c.horizon_minutes * 60_000_000
+        self._text_us = max(c.text_minutes, c.burst_minutes) * 60_000_000
         self._sweep_us = c.sweep_minutes * 60_000_000
         self._next_sweep: int | None = None
         self._since_sweep = 0
@@ -193,7 +194,7 @@ class Coordination:
         ):
             # a sweep rebuilds the maps: wait for enough posts that it pays (a quiet campaign
             # swept every 10 minutes spent a third of its time sweeping), or one horizon
-            self._forget(t - self._horizon_us)
+            self._forget(t - self._horizon_us, t - self._text_us)
             self._next_sweep = t + self._sweep_us
             self._since_sweep = 0
         who = post.author.id
@@ -227,7 +228,8 @@ class Coordination:
             self._digests[post.key] = digest
 
     def summary(self, minutes: int) -> Summary:
-        """The last ``minutes`` (of stream time, up to the latest post)."""
+        """The last ``minutes`` (of stream time, up to the latest post; posts are kept for
+        ``text_minutes``, so a longer summary reads only those)."""
         c = self.config
         end = self.last_us
         since = end - minutes * 60_000_000
@@ -311,11 +313,11 @@ class Coordination:
         """Resume from a :meth:`snapshot`."""
         self.__dict__.update(pickle.loads(state))
 
-    def _forget(self, before_us: int) -> None:
+    def _forget(self, before_us: int, texts_before_us: int) -> None:
         posts = self._posts
-        while posts and posts[0][0] < before_us:
+        while posts and posts[0][0] < texts_before_us:
             posts.popleft()
-        self.copies.forget_before(before_us)
+        self.copies.forget_before(texts_before_us)
         self.sync.forget_before(before_us)
         live = {who for _, who, _, _ in posts} | self.sync.accounts()
         self._authors = {a: s for a, s in self._authors.items() if a in live}

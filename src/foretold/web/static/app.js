@@ -138,6 +138,7 @@
       for (const p of a.evidence_posts) ul.append(el("li", {}, el("span", { class: "post-text" }, p.text), " — @" + p.author));
       row("posts", ul);
     }
+    if (ev.coordination) row("coordination", ...coordination(ev.coordination));
     for (const [k, v] of Object.entries(ev.metrics || {})) {
       const [label, kind] = METRIC_LABELS[k] || [k.replaceAll("_", " "), "dec"];
       const tr = el("tr", { class: "metric", dataset: { metric: k } }, el("th", { scope: "row" }, label),
@@ -145,6 +146,26 @@
       table.append(tr);
     }
     return table;
+  }
+
+  // the swarm behind a storm (docs/coordination.md): clusters of near-copies, the accounts
+  function coordination(co) {
+    const pct = (x) => (x == null ? "-" : Math.round(x * 100) + "%");
+    const young = co.young_accounts ? ` (${co.young_accounts} created this month)` : "";
+    const head = el("div", { class: "coordination" },
+      `${pct(co.near_copy_hostile_share)} of hostile posts, ${pct(co.near_copy_share)} of posts in ` +
+      `the last ${co.minutes} min are near-copies; ${co.coordinated_accounts} coordinated accounts${young}`);
+    const clusters = el("ul", { class: "clusters" });
+    for (const c of co.clusters || []) {
+      clusters.append(el("li", {}, el("span", { class: "post-text" }, c.example),
+        ` — ${c.size} posts from ${c.accounts} accounts, first seen ${c.first_seen}`));
+    }
+    const accounts = el("ul", { class: "accounts" });
+    for (const a of co.accounts || []) {
+      accounts.append(el("li", {}, `@${a.handle} ${Number(a.score).toFixed(2)}: ` + (a.drivers || []).join(", ").replaceAll("_", " ") +
+        (a.synchronised ? " (synchronised)" : "")));
+    }
+    return [head, clusters, accounts];
   }
 
   function renderAlerts(alerts) {
