@@ -29,7 +29,7 @@ class CoordinationConfig:
     sync_partners: int = 25  # an action is paired with at most this many recent ones
     sync_min_shared: int = 3  # shared actions before a pair counts as synchronised ...
     sync_min_fraction: float = 0.2  # ... and this share of the less active account's actions
-    min_group: int = 3  # accounts in a synchronised group
+    min_group: int = 5  # accounts in a synchronised group (3 named 4 organic accounts, seed 3)
     # memory: actions and pairs older than this are forgotten ...
     horizon_minutes: int = 360
     # ... and posts and near-copy clusters older than this (a summary reads at most this far

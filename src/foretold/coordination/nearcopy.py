@@ -9,7 +9,7 @@ Exact repeats of a normalised text skip the hashing.
 
 The hashing is our own, on numpy: measured against ``datasketch`` 2.0 (MinHash with
 ``update_batch`` and ``MinHashLSH``) on this job, one short text at a time, ours is
-6.5 times faster (17,587 against 2,700 texts/s; ``bench/coordination_bench.py
+6.9 times faster (56,329 against 8,204 texts/s; ``bench/coordination_bench.py
 --library`` prints both), and the
 state stays plain dicts and arrays that pickle small.
 
@@ -62,9 +62,8 @@ class Digest(NamedTuple):
 @dataclass(slots=True)
 class Cluster:
     """Posts that are near-copies of one text: its first text (cut to ``example_chars``) and
-    signature (32-bit values as bytes: most clusters are one text, and a detector snapshot
-    holds them all; measured 10.6 MiB for a 46,000-post storm with arrays, see
-    ``docs/coordination.md``)."""
+    signature, as 32-bit values in bytes (most clusters are one text, and a detector
+    snapshot holds them all; see ``docs/coordination.md`` for the sizes measured)."""
 
     id: int
     example: str
