@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from foretold.coordination.report import html_section as coordination_section
 from foretold.reports.charts import LEVEL_COLOURS, Mark, Series, bin_width_us, bins, timeline
 from foretold.reports.frame import to_time, to_us
 from foretold.reports.story import Quote, Story, build_story
@@ -93,6 +94,7 @@ def render(story: Story, topics: Sequence[Topic]) -> str:
         _brand_section(s),
         _topic_section(topics),
         _alert_section(s),
+        coordination_section(s.alerts),
         _aftermath_section(s),
         _phase_table(s),
         "</body></html>",
