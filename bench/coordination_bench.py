@@ -14,7 +14,8 @@ flagged as coordinated holds (target: at most 2%).
 
 ``--speed`` prints the cost: Track + Classify + Detect with the coordination state
 inside Detect against the same with a no-op in its place, in this process (ratio;
-target: at most 10% slower), and the detector snapshot's size both ways,
+target: at most 10% slower), and the detector snapshot's size both ways (the same:
+the coordination state stays out of it),
 and ``--library`` our MinHash LSH against datasketch's on the same texts.
 
 Usage: ``python bench/coordination_bench.py --seeds 1 2 3 4 5 [--speed] [--library]``.

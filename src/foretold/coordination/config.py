@@ -33,7 +33,7 @@ class CoordinationConfig:
     # memory: actions and pairs older than this are forgotten ...
     horizon_minutes: int = 360
     # ... and posts and near-copy clusters older than this (a summary reads at most this far
-    # back; a detector snapshot of a 46,000-post storm: 7.3 MiB keeping them 6 hours)
+    # back; this state's snapshot in a 46,000-post storm: 7.3 MiB keeping them 6 hours)
     text_minutes: int = 60
     sweep_minutes: int = 10
     # a near-copy cluster is coordinated when this many accounts post it within burst_minutes ...

@@ -6,8 +6,8 @@ posts' own words, the synchronised-account network of their actions (links,
 hashtag sets, reposts, near-copies posted within seconds) and every author's
 inauthenticity score. ``summary(minutes)`` reads the last minutes: which clusters
 are coordinated, which accounts, and what share of the (hostile) posts they made.
-It is plain Python and pickles (``snapshot`` / ``restore``), so it rides in the
-Detect stage's snapshot.
+It is plain Python and pickles (``snapshot`` / ``restore``); the Detect stage keeps it
+out of its own snapshot for its size (``docs/coordination.md``).
 
 A cluster is *coordinated* when ``cluster_min_accounts`` accounts or more posted
 it within ``burst_minutes`` and at least ``suspect_share`` of them are suspect

@@ -61,6 +61,12 @@ class CampaignDetector:
     # coordination (issue 18, docs/coordination.md); None in detectors pickled before it
     _coordination: Coordination | None = None
 
+    def __getstate__(self) -> dict[str, Any]:
+        # the coordination state stays out of the snapshot: it reached megabytes in a storm
+        # (docs/coordination.md), over the Kafka broker's message limit for the detect
+        # worker's changelog; after a restore it relearns within its hour of memory
+        return {k: v for k, v in self.__dict__.items() if k != "_coordination"}
+
     @property
     def coordination(self) -> Coordination:
         """Near-copies, synchronised accounts and account scores of this campaign."""
