@@ -99,3 +99,21 @@ def test_expectation_from_a_truth_file() -> None:
     assert e.stream == "askjpm#7"
     assert e.onset == datetime(2013, 11, 11, 16, tzinfo=UTC)
     assert [e.judged(x) for x in ("watch", "warning", "crisis")] == ["must"] * 3
+
+
+def test_excused_window_forgives_alerts_up_to_its_level() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from foretold.bench.scoring import Expectation, alert, score
+
+    t0 = datetime(2016, 9, 26, tzinfo=UTC)
+    storm = (t0 + timedelta(days=7), t0 + timedelta(days=12), "warning")
+    exp = Expectation("jetblue", "ordinary", t0, t0 + timedelta(days=30), None, None, None,
+                      "none", excused=storm)  # fmt: skip
+    alerts = [
+        alert("warning", t0 + timedelta(days=8)),  # in the disruption: excused
+        alert("crisis", t0 + timedelta(days=9)),  # a crisis is never excused
+        alert("watch", t0 + timedelta(days=20)),  # an ordinary day: a false alarm
+    ]
+    s = score(exp, alerts)
+    assert [x.false_alarms for x in s.levels] == [2, 1, 1]

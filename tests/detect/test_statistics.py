@@ -10,7 +10,14 @@ import pytest
 from foretold.detect.composition import adjusted, true_share, wilson
 from foretold.detect.forecast import fit
 from foretold.detect.seasonal import SeasonalRate
-from foretold.detect.surprise import CountCusum, ShareCusum, binomial_llr, nb_llr, threshold
+from foretold.detect.surprise import (
+    Bank,
+    CountCusum,
+    ShareCusum,
+    binomial_llr,
+    nb_llr,
+    threshold,
+)
 from foretold.understand import ErrorRate
 
 
@@ -84,7 +91,7 @@ def test_seasonal_baseline_learns_the_hour_of_day() -> None:
     noon, night = 14 * 1440 + 12 * 60, 14 * 1440 + 3 * 60
     assert b.expected(noon) == pytest.approx(6.0, rel=0.15)
     assert b.expected(night) == pytest.approx(1.0, rel=0.25)
-    assert b.size > 8  # Poisson counts: little overdispersion
+    assert b.dispersion < 1.5  # Poisson counts: little overdispersion
 
 
 def test_seasonal_baseline_estimates_overdispersion() -> None:
@@ -92,7 +99,9 @@ def test_seasonal_baseline_estimates_overdispersion() -> None:
     b = SeasonalRate(prior_rate=4.0)
     for minute in range(5 * 1440):
         b.update(float(rng.negative_binomial(2.0, 2.0 / (2.0 + 4.0))), minute)  # mean 4, size 2
-    assert 1.4 < b.size < 2.8
+    # variance 4 + 16 / 2 = 12 = 3 x the mean: quasi-Poisson phi = 3
+    assert 2.4 < b.dispersion < 3.6
+    assert not SeasonalRate(prior_rate=1.0, prior_steps=60.0).warm
 
 
 def test_seasonal_skip_equals_quiet_minutes() -> None:
@@ -188,3 +197,36 @@ def test_forecast_interval_coverage_on_hawkes_data() -> None:
         f = fit(y[60:90], horizon=60)
         hits += f.low <= sum(y[90:]) <= f.high
     assert 0.7 <= hits / trials <= 0.95
+
+
+def test_excess_sets_the_smallest_storm() -> None:
+    # on a baseline of 0.1 a minute, "twice as many" is 0.2; with excess 0.5 the
+    # alternative is 0.6, so one stray post a minute says less
+    c = CountCusum(ratio=2.0, threshold=10.0, excess=0.5)
+    assert c.alternative(0.1) == pytest.approx(0.6)
+    assert c.update(1, 0.1) == pytest.approx(math.log(6.0) - 0.5)
+    assert CountCusum(2.0).alternative(3.0) == 6.0
+
+
+def test_quasi_poisson_divides_the_evidence() -> None:
+    a, b = CountCusum(2.0, 50.0), CountCusum(2.0, 50.0)
+    a.update(6, 2.0)
+    b.update(6, 2.0, dispersion=3.0)
+    assert b.statistic == pytest.approx(a.statistic / 3.0)
+
+
+def test_bank_threshold_and_best_member() -> None:
+    bank = Bank([CountCusum(r, 0.0) for r in (2.0, 4.0, 8.0)], threshold=10.0)
+    assert bank.threshold == pytest.approx(10.0 + math.log(3.0))
+    for x in (8, 9):
+        bank.update_count(x, 1.0)
+    assert bank.best.ratio == 8.0  # type: ignore[union-attr]
+    assert bank.statistic == pytest.approx(17 * math.log(8.0) - 14.0)
+    assert bank.alarm and bank.onset == 0
+
+
+def test_growth_is_significant_only_when_it_is() -> None:
+    rng = np.random.default_rng(9)
+    flat = [float(x) for x in rng.poisson(3.0, 30)]
+    rising = [float(x) for x in rng.poisson(3.0 * np.exp(0.08 * np.arange(30)))]
+    assert fit(rising).growing and not fit(flat).growing

@@ -1,4 +1,12 @@
-"""Real streams in the suite, as they are: PHEME Germanwings and the CrisisLexT26 curves.
+"""Real streams in the suite, as they are: JetBlue's month, PHEME Germanwings, CrisisLexT26.
+
+JetBlue (``brands/jetblue-2016/jetblue_tweets.csv``) is a brand's ordinary month:
+13,371 real @JetBlue mentions, 2016-09-26 to 10-25, with the Hurricane Matthew
+disruption (October 3-7) in it. It must raise no crisis; a warning is excused during
+the disruption and nowhere else; every watch counts as a false alarm. Its columns are
+read as they are (``text``, ``created`` in UTC, ``id``, ``screenName``, ``replyToSN``,
+``replyToSID``, ``retweetCount``, ``favoriteCount``); the file is Windows-1252 text
+(R's export), follower counts are not in it.
 
 Neither is a hijack. PHEME's Germanwings threads are a brand's tragedy in the news
 (grief and rumours); the CrisisLexT26 files are the volume curves of 26 real crises
@@ -32,6 +40,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import re
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -40,10 +49,16 @@ from foretold.bench.case import Case, per_hour, post_figures
 from foretold.bench.scoring import Expectation
 from foretold.campaigns import Campaign
 from foretold.formats.csv_rows import column_map
+from foretold.formats.fields import tags
 from foretold.ingest import BATCH, IngestStats, Quarantine, read_batches
-from foretold.post import Author, Post, parse_time
+from foretold.post import Author, Counts, Post, Ref, parse_time
 from foretold.records import Record
 
+JETBLUE = Campaign(name="jetblue", handles=("@JetBlue",), owner="@JetBlue")
+#: Hurricane Matthew's disruption of JetBlue's Caribbean and Florida flights (UTC days).
+MATTHEW = (parse_time("2016-10-03T00:00:00Z"), parse_time("2016-10-08T00:00:00Z"))
+_HASHTAG = re.compile(r"(?<![\w&])#(\w+)")
+_MENTION = re.compile(r"(?<![\w@])@(\w{1,30})")
 PHEME_ONSET = parse_time("2015-03-24T09:41:00Z")  # Flight 9525 crashed at 10:41 CET
 ONSETS: dict[str, str] = {
     "2012_Costa_Rica_earthquake": "2012-09-05T14:42:00Z",
@@ -82,6 +97,59 @@ def real_expectation(
         stream=name, kind=kind, start=posts[0].created_at, end=posts[-1].created_at,
         onset=onset, tipping=None, press=None, expected="none", free_below="crisis",
     )  # fmt: skip
+
+
+def jetblue_case(data: str | Path) -> Case | None:
+    """JetBlue's ordinary month, or None when the file is absent."""
+    path = Path(data) / "brands" / "jetblue-2016" / "jetblue_tweets.csv"
+    if not path.is_file():
+        return None
+    posts = read_jetblue(path)
+    exp = Expectation(
+        stream="brands/jetblue-2016", kind="ordinary", start=posts[0].created_at,
+        end=posts[-1].created_at, onset=None, tipping=None, press=None, expected="none",
+        excused=(MATTHEW[0], MATTHEW[1], "warning"),
+    )  # fmt: skip
+    return Case(
+        name="brands/jetblue-2016",
+        source="brands",
+        expectation=exp,
+        campaigns=(JETBLUE,),
+        records=lambda: _batches(posts),
+        figures=post_figures(posts, None, None),
+        reference={"kind": "a brand's ordinary month (Hurricane Matthew Oct 3-7)"},
+        hourly=per_hour(posts),
+        note=f"{len(posts):,} real @JetBlue mentions; a warning is excused Oct 3-7 only",
+    )
+
+
+def read_jetblue(path: Path) -> list[Post]:
+    """The JetBlue CSV's rows as posts, in time order (replies to @JetBlue are replies)."""
+    text = path.read_bytes().decode("cp1252", errors="replace")
+    posts = []
+    for row in csv.DictReader(text.splitlines(keepends=True)):
+        body = row["text"]
+        to_sn, to_id = row.get("replyToSN", "NA"), row.get("replyToSID", "NA")
+        reply = None
+        if to_id not in ("", "NA") or to_sn not in ("", "NA"):
+            reply = Ref(id="" if to_id == "NA" else to_id,
+                        author_handle="" if to_sn == "NA" else to_sn)  # fmt: skip
+        handle = row["screenName"]
+        posts.append(
+            Post(
+                platform="x", id=row["id"], text=body,
+                created_at=parse_time(row["created"].replace(" ", "T") + "Z"),
+                author=Author(id=handle, handle=handle),
+                counts=Counts(reposts=int(row["retweetCount"] or 0),
+                              likes=int(row["favoriteCount"] or 0)),
+                kind="repost" if body.startswith("RT @") else "reply" if reply else "original",
+                reply_to=reply,
+                hashtags=tags(_HASHTAG.findall(body)),
+                mentions=tags(_MENTION.findall(body)),
+            )
+        )  # fmt: skip
+    posts.sort(key=lambda p: (p.created_at, p.id))
+    return posts
 
 
 def pheme_case(data: str | Path, vader: bool = True) -> Case | None:

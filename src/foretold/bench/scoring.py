@@ -51,7 +51,9 @@ class Expectation:
     """What one stream should raise, on its own clock.
 
     ``expected`` is the highest level the stream deserves (``none`` for a control);
-    ``free_below`` marks a real news stream, where levels below it are not judged.
+    ``free_below`` marks a real news stream, where levels below it are not judged;
+    ``excused`` = ``(from, to, level)``: alerts up to ``level`` in ``[from, to)`` are
+    not false alarms (a brand's real disruption, where a warning is deserved).
     """
 
     stream: str
@@ -63,6 +65,7 @@ class Expectation:
     press: datetime | None
     expected: str
     free_below: str = "watch"
+    excused: tuple[datetime, datetime, str] | None = None
 
     def judged(self, level: str) -> Judged:
         """How the stream is judged at ``level``.
@@ -139,6 +142,9 @@ def score(exp: Expectation, alerts: Iterable[dict[str, Any]]) -> StreamScore:
         for a in alerts
         if a.get("level") in _RANK and a["level"] != "none"
     )
+    if exp.excused is not None:
+        lo, hi, up_to = exp.excused
+        timed = [(t, r) for t, r in timed if not (lo <= t < hi and r <= _RANK[up_to])]
     out = StreamScore(stream=exp.stream, kind=exp.kind)
     for level in LEVELS:
         judged = exp.judged(level)

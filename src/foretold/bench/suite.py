@@ -6,7 +6,7 @@ suite       streams
 default     every library scenario (canonical parameters) and the real streams
 simulated   every library scenario
 variants    every library scenario, its parameters drawn from each seed (``--random``)
-real        PHEME Germanwings and the CrisisLexT26 curves
+real        PHEME Germanwings, JetBlue's month (2016) and the CrisisLexT26 curves
 quick       four small scenarios (askbg, waitrose, benign_qa, spam_burst), no real data
 =========== =========================================================================
 
@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from foretold.bench.case import FIGURES, Case
-from foretold.bench.real import crisislex_cases, pheme_case
+from foretold.bench.real import crisislex_cases, jetblue_case, pheme_case
 from foretold.bench.scoring import Expectation
 from foretold.campaigns import Campaign
 from foretold.errors import ConfigError
@@ -66,7 +66,7 @@ SUITES: dict[str, Suite] = {
                        "every library scenario"),
     "variants": Suite("variants", tuple((n, True) for n in names()), False,
                       "every library scenario, parameters drawn from the seed"),
-    "real": Suite("real", (), True, "PHEME Germanwings and the CrisisLexT26 curves"),
+    "real": Suite("real", (), True, "PHEME Germanwings, JetBlue's month and the CrisisLexT26 curves"),
     "quick": Suite("quick", (("askbg", False), ("waitrose", False), ("benign_qa", False),
                              ("spam_burst", False)), False, "four small scenarios"),
 }  # fmt: skip
@@ -95,6 +95,9 @@ def cases(
         pheme = pheme_case(data, vader=vader)
         if pheme is not None:
             yield pheme
+        jetblue = jetblue_case(data)
+        if jetblue is not None:
+            yield jetblue
         yield from crisislex_cases(data)
 
 
@@ -106,6 +109,8 @@ def missing_real(s: Suite, data: str | Path) -> list[str]:
     notes = []
     if not (root / "pheme" / "germanwings-crash.csv").is_file():
         notes.append(f"PHEME Germanwings: {root / 'pheme'} absent, left out")
+    if not (root / "brands" / "jetblue-2016" / "jetblue_tweets.csv").is_file():
+        notes.append(f"JetBlue 2016: {root / 'brands' / 'jetblue-2016'} absent, left out")
     if not (root / "crisislex" / "CrisisLexT26").is_dir():
         notes.append(f"CrisisLexT26: {root / 'crisislex'} absent, left out")
     return notes

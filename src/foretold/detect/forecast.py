@@ -52,6 +52,12 @@ class Forecast:
     horizon: int
     dispersion: float
     last: float  # the fitted rate at the last minute
+    rate_se: float = 0.0  # standard error of the growth rate
+
+    @property
+    def growing(self) -> bool:
+        """Whether the growth rate is above zero at 90 % (its one-sided 95 % lower bound)."""
+        return self.rate_per_min - Z90 * self.rate_se > 0.0
 
     def words(self, what: str) -> str:
         """The forecast as a sentence a social team reads.
@@ -114,7 +120,7 @@ def fit(counts: Sequence[float], horizon: int = 60, z: float = Z90, cap: float =
             break
     pearson = 0.0
     for t, y in zip(ts, counts, strict=True):
-        mu = math.exp(a + b * t)
+        mu = max(math.exp(a + b * t), 1e-12)
         pearson += (y - mu) ** 2 / mu
     phi = max(1.0, pearson / max(n - 2, 1))
     # covariance of (a, b): phi * inverse Fisher information
@@ -131,7 +137,7 @@ def fit(counts: Sequence[float], horizon: int = 60, z: float = Z90, cap: float =
     if s <= 0.0:
         return Forecast(b, None, None, 0.0, 0.0, 0.0, horizon, phi, 0.0)
     var_log = (ga * ga * c00 + 2 * ga * gb * c01 + gb * gb * c11) / (ga * ga) + phi / s
-    spread = z * math.sqrt(max(var_log, 0.0))
+    spread = min(z * math.sqrt(max(var_log, 0.0)), 50.0)
     growing = b > STEADY
     shrinking = b < -STEADY
     return Forecast(
@@ -144,6 +150,7 @@ def fit(counts: Sequence[float], horizon: int = 60, z: float = Z90, cap: float =
         horizon=horizon,
         dispersion=phi,
         last=math.exp(a + b * last_t),
+        rate_se=math.sqrt(max(c11, 0.0)),
     )
 
 

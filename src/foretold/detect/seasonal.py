@@ -8,9 +8,12 @@ factor after a few days of that hour. The caller does not call :meth:`update` wh
 an episode is open, so an attack is not learned as the new normal.
 
 Overdispersion: minute counts of social streams vary more than Poisson counts (posts
-come in bursts). The negative-binomial size ``r`` (variance ``mu + mu**2 / r``) is
-estimated by the method of moments from the same residuals, forgetting as the level
-does: ``1/r = E[(x - mu)**2 - mu] / E[mu**2]``.
+come in bursts). The quasi-Poisson dispersion ``phi`` (variance ``phi * mu``) is the
+Pearson estimate from the same residuals, forgetting as the level does:
+``phi = E[(x - mu)**2] / E[mu]``, at least 1. (A negative-binomial size, ``1/r =
+E[(x - mu)**2 - mu] / E[mu**2]``, was measured first: at a tenth of a post a minute
+one burst drives it to ~0 and the statistic goes blind; ``phi`` scales with ``mu``
+and stays stable.)
 
 ::
 
@@ -25,8 +28,6 @@ does: ``1/r = E[(x - mu)**2 - mu] / E[mu**2]``.
 """
 
 from __future__ import annotations
-
-import math
 
 STEPS_PER_HOUR = 60
 HOURS_PER_DAY = 24
@@ -47,7 +48,7 @@ class SeasonalRate:
 
     ``update(x, step)`` learns one step (a minute since the epoch: step 0 is a
     Thursday 00:00 UTC); ``expected(step)`` is the expectation; ``size`` the
-    negative-binomial size (``math.inf`` when no overdispersion is seen).
+    quasi-Poisson ``dispersion`` (1 when no overdispersion is seen).
     ``prior_steps`` is the weight of the prior level in steps.
     """
 
@@ -74,7 +75,7 @@ class SeasonalRate:
         self._hour_seen = [0.0] * HOURS_PER_DAY  # evidence per factor, for its prior
         self._day_seen = [0.0] * 7
         self._dev = 0.0  # forgetting sums for the dispersion
-        self._mu2 = 0.0
+        self._mu = 0.0
 
     @property
     def level(self) -> float:
@@ -93,11 +94,16 @@ class SeasonalRate:
         return max(self.level * self.factor(step), self.floor * self.level, 1e-6)
 
     @property
-    def size(self) -> float:
-        """The negative-binomial size from the residuals seen so far (``inf``: Poisson)."""
-        if self._mu2 <= 0.0 or self._dev <= 0.0:
-            return math.inf
-        return self._mu2 / self._dev
+    def warm(self) -> bool:
+        """Whether the level rests on at least its prior's weight of data."""
+        return self._steps >= self.prior_steps
+
+    @property
+    def dispersion(self) -> float:
+        """The quasi-Poisson dispersion from the residuals seen so far (1: Poisson)."""
+        if self._mu <= 0.0:
+            return 1.0
+        return max(1.0, self._dev / self._mu)
 
     def update(self, x: float, step: int, weight: float = 1.0, steps: int = 1) -> None:
         """Learn one step's count ``x`` (``weight`` < 1 learns more slowly); with
@@ -108,20 +114,17 @@ class SeasonalRate:
         keep = k1**steps
         self._count = self._count * keep + x / max(f, self.floor)
         self._steps = self._steps * keep + (1.0 - keep) / (1.0 - k1)
-        dk = self._keep**steps
         each = x / steps
-        self._dev = self._dev * dk + steps * ((each - mu) ** 2 - mu)
-        self._mu2 = self._mu2 * dk + steps * mu * mu
         level = self.level
-        if level <= 0.0:
+        if level <= 0.0 or not self.warm:
             return
+        self._dev = self._dev * keep + weight * steps * (each - mu) ** 2
+        self._mu = self._mu * keep + weight * steps * mu
         h = (step // STEPS_PER_HOUR) % HOURS_PER_DAY
         d = (step // STEPS_PER_DAY) % 7
-        # the profile learns once the level rests on its prior's worth of data (hours),
-        # and a day's factor once it rests on a whole day: before that, the level itself
-        # is still moving and its error would be learned as a seasonal effect
-        if self._steps < self.prior_steps:
-            return
+        # the dispersion and the profile learn once the level rests on its prior's worth
+        # of data (warm), a day's factor once it rests on a whole day: before that, the
+        # level itself is still moving and its error would be learned as noise or season
         day_w = weight * steps if self._steps >= STEPS_PER_DAY / 2 else 0.0
         self._learn_factor(self.hour, self._hour_seen, h, each / (level * self.day[d]),
                            self._hour_keep, weight * steps, STEPS_PER_HOUR)  # fmt: skip

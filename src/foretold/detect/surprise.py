@@ -12,7 +12,9 @@ No threshold is tuned: pick how often a false alarm is acceptable
 (:func:`threshold`). Two statistics use it:
 
 - :class:`CountCusum` on minute counts for a rise by a factor ``ratio``, Poisson or
-  negative-binomial (overdispersed) with size ``r``;
+  quasi-Poisson: with overdispersion ``phi`` (variance ``phi * mu``) each minute's
+  log-likelihood ratio is divided by ``phi`` (a burst of replies is worth less than
+  the same number of independent posts);
 - :class:`ShareCusum` on ``k`` of ``n`` posts (binomial) for a rise of a share from
   ``p0`` to ``p1``: conditioned on the volume, so "everyone posts more" moves it not.
 
@@ -117,30 +119,42 @@ class _Cusum:
 class CountCusum(_Cusum):
     """CUSUM for a minute count's rate rising ``ratio`` times above its expected ``mu``.
 
-    ``size`` is the negative-binomial size (``math.inf``: Poisson). Since the last
+    ``dispersion`` is the quasi-Poisson ``phi`` (1: Poisson). Since the last
     restart it keeps the observed and expected sums, whose ratio is the maximum-
     likelihood estimate of the rise (:attr:`ratio_estimate`).
     """
 
-    def __init__(self, ratio: float = 2.0, threshold: float = 10.0, cap: float = 2.0) -> None:
+    def __init__(
+        self, ratio: float = 2.0, threshold: float = 10.0, cap: float = 2.0, excess: float = 0.0
+    ) -> None:
         super().__init__(threshold, cap)
         self.ratio = ratio
+        self.excess = excess
         self.seen = 0.0
         self.expected = 0.0
 
-    def update(self, x: float, mu: float, size: float = math.inf, step: int = 0) -> float:
+    def alternative(self, mu: float) -> float:
+        """The rate looked for: ``ratio`` times ``mu``, and at least ``excess`` more.
+
+        >>> CountCusum(ratio=2.0, excess=0.5).alternative(0.1), CountCusum(2.0).alternative(3.0)
+        (0.6, 6.0)
+        """
+        return max(self.ratio * mu, mu + self.excess)
+
+    def update(self, x: float, mu: float, dispersion: float = 1.0, step: int = 0) -> float:
         """Add one step's count ``x`` against its expectation ``mu``; the statistic."""
         mu = max(mu, 1e-6)
-        s = self._add(nb_llr(x, mu, self.ratio, size), step)
+        rho = self.alternative(mu) / mu
+        s = self._add(poisson_llr(x, mu, rho) / max(dispersion, 1.0), step)
         if s > 0.0:
             self.seen += x
             self.expected += mu
         return s
 
-    def skip(self, mu: float, steps: int) -> None:
+    def skip(self, mu: float, steps: int, dispersion: float = 1.0) -> None:
         """``steps`` empty steps of expectation ``mu`` each (a quiet gap), in one go."""
         if steps > 0 and self.statistic > 0.0:
-            self._add(steps * (-mu * (self.ratio - 1.0)), 0)
+            self._add(steps * (mu - self.alternative(mu)) / max(dispersion, 1.0), 0)
 
     def _reset(self) -> None:
         self.seen = self.expected = 0.0
@@ -174,3 +188,72 @@ class ShareCusum(_Cusum):
         p0 = min(max(p0, 0.005), 0.98)
         p1 = min(p0 + self.shift, 0.995)
         return self._add(binomial_llr(k, n, p0, p1), step)
+
+
+class Bank:
+    """A bank of CUSUMs for several sizes of rise, read as one: the largest statistic.
+
+    A CUSUM is quickest for the rise it was built for; a storm's size is not known in
+    advance, so a few sizes run side by side (an approximation of the generalised
+    likelihood ratio, Lorden 1971). With ``k`` of them the threshold is raised by
+    ``log k`` (each keeps ``exp(-h)``, so together ``k exp(-h)``): the same false-alarm
+    rate as one.
+
+    >>> b = Bank([CountCusum(r, 0.0) for r in (2.0, 8.0)], threshold=5.0)
+    >>> round(b.threshold, 3)
+    5.693
+    >>> for x in [0, 3, 3]:
+    ...     _ = b.update_count(x, 0.5)
+    >>> round(b.statistic, 2), b.best.ratio
+    (5.48, 8.0)
+    """
+
+    def __init__(self, members: list[CountCusum] | list[ShareCusum], threshold: float) -> None:
+        self.members = members
+        self.threshold = threshold + math.log(len(members))
+        for m in members:
+            m.threshold = self.threshold
+
+    def update_count(self, x: float, mu: float, dispersion: float = 1.0, step: int = 0) -> float:
+        """Each member :meth:`CountCusum.update`; the bank's statistic."""
+        for m in self.members:
+            m.update(x, mu, dispersion, step)
+        return self.statistic
+
+    def update_share(self, k: float, n: float, p0: float, step: int = 0) -> float:
+        """Each member :meth:`ShareCusum.update`; the bank's statistic."""
+        for m in self.members:
+            m.update(k, n, p0, step)
+        return self.statistic
+
+    def skip(self, mu: float, steps: int, dispersion: float = 1.0) -> None:
+        """Each count member's :meth:`CountCusum.skip`."""
+        for m in self.members:
+            if isinstance(m, CountCusum):
+                m.skip(mu, steps, dispersion)
+
+    @property
+    def best(self) -> CountCusum | ShareCusum:
+        """The member with the largest statistic."""
+        members: list[CountCusum | ShareCusum] = list(self.members)
+        return max(members, key=lambda m: m.statistic)
+
+    @property
+    def statistic(self) -> float:
+        """The largest member statistic."""
+        return max(m.statistic for m in self.members)
+
+    @property
+    def onset(self) -> int | None:
+        """The onset of the member with the largest statistic."""
+        return self.best.onset
+
+    @property
+    def alarm(self) -> bool:
+        """True while any member is at or above the threshold."""
+        return self.statistic >= self.threshold
+
+    @property
+    def progress(self) -> float:
+        """The statistic as a fraction of the threshold, capped at 1."""
+        return min(self.statistic / self.threshold, 1.0)
