@@ -92,3 +92,31 @@ def test_command_refuses_an_unknown_detector() -> None:
     out = CliRunner().invoke(benchmark_cmd, ["--detector", "nope"])
     assert out.exit_code != 0
     assert "unknown detector 'nope'" in str(out.exception)
+
+
+def test_command_scores_a_users_own_stream(tmp_path: Path) -> None:
+    from foretold.cli.benchmark import benchmark_cmd
+    from foretold.errors import ConfigError
+
+    posts = every(0, 13 * H, 10, "#brew hi") + every(13 * H, 15 * H, 60, "#brew awful, worst")
+    stream = tmp_path / "mine.csv"
+    rows = ["id,text,created_at"] + [
+        f"{p.id},{p.text.replace(',', ' ')},{p.created_at.isoformat()}" for p in posts
+    ]
+    stream.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    truth = tmp_path / "mine.truth.json"
+    truth.write_bytes(orjson.dumps({"kind": "hijack", "expected": "warning",
+                                    "onset": "2020-01-06T12:00:00Z",
+                                    "tipping_point": "2020-01-06T13:00:00Z"}))  # fmt: skip
+    args = ["--stream", str(stream), "--truth", str(truth), "--track", "#brew",
+            "--detector", "market_volume_12h", "--json", "-", "--quiet"]  # fmt: skip
+    out = CliRunner().invoke(benchmark_cmd, args)
+    assert out.exit_code == 0, out.output
+    blob = orjson.loads(out.stdout[out.stdout.index("{") :])
+    [run_] = blob["runs"]
+    assert run_["status"] == "ok"
+    warning = next(x for x in run_["score"]["levels"] if x["level"] == "warning")
+    assert (warning["missed"], warning["lead_tipping_h"]) == (False, -0.5)
+    bad = CliRunner().invoke(benchmark_cmd, ["--stream", str(stream)])
+    assert isinstance(bad.exception, ConfigError)
+    assert "--stream and --truth go together" in str(bad.exception)

@@ -50,7 +50,7 @@ def to_json(result: Result, **meta: Any) -> dict[str, Any]:
 
 
 def _simulated(result: Result) -> set[str]:
-    return {c.name for c in result.cases if c.source == "simulated"}
+    return {c.name for c in result.cases if c.source in ("simulated", "user")}
 
 
 def _runs(result: Result, detector: str, names: set[str]) -> list[DetectorRun]:

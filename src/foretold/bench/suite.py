@@ -28,8 +28,10 @@ foretold.errors.ConfigError: benchmark: unknown suite 'nope'; expected one of: d
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -40,7 +42,7 @@ from foretold.bench.scoring import Expectation
 from foretold.campaigns import Campaign
 from foretold.errors import ConfigError
 from foretold.ingest import IngestStats, Quarantine, read_batches
-from foretold.post import parse_time
+from foretold.post import Post, format_time, parse_time
 from foretold.simulate.library import names, scenario
 from foretold.simulate.realism import REFERENCE, stats
 from foretold.simulate.stream import Stream, simulate
@@ -161,3 +163,89 @@ def hourly(stream: Stream) -> list[int]:
     hours = max(int(np.ceil(stream.scenario.hours)), 1)
     counts = np.bincount((stream.t // 3600).astype(np.int64), minlength=hours)[:hours]
     return [int(x) for x in counts]
+
+
+#: The levels a truth file may expect.
+_EXPECTED = ("none", "watch", "warning", "crisis")
+
+
+def user_expectation(truth: dict[str, object], name: str, start: str, end: str) -> Expectation:
+    """A user's truth JSON as an :class:`Expectation` (see ``foretold benchmark --help``).
+
+    >>> e = user_expectation({"kind": "hijack", "expected": "crisis",
+    ...                       "tipping_point": "2013-11-13T21:00:00Z"}, "mine",
+    ...                      "2013-11-13T00:00:00Z", "2013-11-14T00:00:00Z")
+    >>> e.kind, e.expected, e.onset.isoformat(), e.press
+    ('hijack', 'crisis', '2013-11-13T21:00:00+00:00', None)
+    >>> user_expectation({"expected": "loud"}, "x", start="", end="")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    foretold.errors.ConfigError: truth: "expected" must be one of none, watch, warning, crisis; ...
+    """
+    expected = str(truth.get("expected", "none"))
+    if expected not in _EXPECTED:
+        raise ConfigError(
+            f'truth: "expected" must be one of {", ".join(_EXPECTED)}; got {expected!r}'
+        )
+
+    def at(key: str) -> datetime | None:
+        value = truth.get(key)
+        if value is None:
+            return None
+        try:
+            return parse_time(str(value))
+        except (ValueError, TypeError) as e:
+            raise ConfigError(f'truth: "{key}" is not a time: {value!r}') from e
+
+    tipping = at("tipping_point")
+    if expected != "none" and tipping is None and at("onset") is None:
+        raise ConfigError('truth: a stream that expects an alert needs "onset" or "tipping_point"')
+    return Expectation(
+        stream=name, kind=str(truth.get("kind", "user")), start=parse_time(start),
+        end=parse_time(end), onset=at("onset") or tipping, tipping=tipping,
+        press=at("press_pickup"), expected=expected,
+    )  # fmt: skip
+
+
+def user_case(stream: str, truth_path: str, campaign: Campaign | None) -> Case:
+    """A user's stream (any format ``replay`` reads) and its truth file, as one case.
+
+    The campaign is ``campaign`` (from ``--track``), else the truth file's
+    ``campaign`` (``hashtags``, ``handles``, ``keywords``, ``owner``) as a simulator
+    truth file writes it.
+    """
+    try:
+        truth = json.loads(Path(truth_path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise ConfigError(f"cannot read the truth file {truth_path}: {e}") from None
+    if not isinstance(truth, dict):
+        raise ConfigError(f"truth file {truth_path}: expected a JSON object")
+    if "expected_level" in truth and "expected" not in truth:  # a simulator truth file
+        ph = truth.get("phases") or {}
+        truth = {"kind": truth.get("kind"), "expected": truth["expected_level"],
+                 "onset": ph.get("first_weak_signal"), "tipping_point": ph.get("tipping_point"),
+                 "press_pickup": ph.get("press_pickup"), "campaign": truth.get("campaign")}  # fmt: skip
+    if campaign is None:
+        c = truth.get("campaign")
+        if not isinstance(c, dict):
+            raise ConfigError('benchmark --stream: give --track, or a "campaign" in the truth file')
+        campaign = Campaign(
+            name=str(c.get("name") or "campaign"), hashtags=tuple(c.get("hashtags") or ()),
+            handles=tuple(c.get("handles") or ()), keywords=tuple(c.get("keywords") or ()),
+            owner=str(c.get("owner") or ""),
+        )  # fmt: skip
+    times = [
+        p.created_at
+        for batch in read_batches([stream], IngestStats(), Quarantine())
+        for p in batch
+        if isinstance(p, Post)
+    ]
+    if not times:
+        raise ConfigError(f"benchmark --stream: no posts in {stream}")
+    name = Path(stream).name
+    exp = user_expectation(truth, name, format_time(min(times)), format_time(max(times)))
+    return Case(
+        name=name, source="user", expectation=exp, campaigns=(campaign,),
+        records=lambda: read_batches([stream], IngestStats(), Quarantine()),
+        note=f"{len(times):,} posts; expected {exp.expected}",
+    )  # fmt: skip

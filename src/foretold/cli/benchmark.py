@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
 import orjson
 
+from foretold.bench.case import Case
 from foretold.bench.detectors import REGISTRY, detector
 from foretold.bench.report import markdown, text, to_json
 from foretold.bench.runner import DetectorRun, run
-from foretold.bench.suite import SUITES, cases, missing_real, suite
+from foretold.bench.suite import SUITES, cases, missing_real, suite, user_case
+from foretold.campaigns import Campaign
+from foretold.errors import ConfigError
 
 
 @click.command(name="benchmark")
@@ -58,6 +62,25 @@ from foretold.bench.suite import SUITES, cases, missing_real, suite
     type=click.Path(dir_okay=False),
     help="Write the tables as a Markdown page here (docs/benchmark.md).",
 )
+@click.option(
+    "--stream",
+    type=click.Path(dir_okay=False, exists=True),
+    help="Your own stream (any format replay reads) instead of a suite; needs --truth.",
+)
+@click.option(
+    "--truth",
+    type=click.Path(dir_okay=False, exists=True),
+    help='Its truth JSON: {"kind": ..., "expected": "none|watch|warning|crisis", "onset", '
+    '"tipping_point", "press_pickup" (UTC times), "campaign": {...}}; a simulator truth '
+    "file works as it is.",
+)
+@click.option(
+    "--track",
+    "track",
+    multiple=True,
+    metavar="TERM",
+    help="With --stream: the campaign's #hashtag, @handle or keyword (repeatable).",
+)
 @click.option("--quiet", is_flag=True, help="No progress lines on stderr.")
 def benchmark_cmd(
     suite_name: str,
@@ -66,6 +89,9 @@ def benchmark_cmd(
     data: str,
     json_out: str | None,
     md_out: str | None,
+    stream: str | None,
+    truth: str | None,
+    track: tuple[str, ...],
     quiet: bool,
 ) -> None:
     """Score detectors on a suite of streams: lead time, misses, false alarms.
@@ -85,10 +111,23 @@ def benchmark_cmd(
       foretold benchmark --suite quick --detector market_volume_12h
       foretold benchmark --suite variants --seeds 5 --json bench.json
       foretold benchmark --json out/benchmark.json --markdown docs/benchmark.md
+      foretold benchmark --stream mine.jsonl --truth mine.truth.json --track "#AskAcme"
+
+    \b
+    A truth file for --stream is one JSON object:
+      {"kind": "hijack", "expected": "crisis", "onset": "2013-11-13T20:40:00Z",
+       "tipping_point": "2013-11-13T21:00:00Z", "press_pickup": "2013-11-13T23:00:00Z"}
+    or, for a stream that must stay quiet, {"kind": "ordinary", "expected": "none"}.
+    "expected" is the highest level the stream deserves; an alert at a level above
+    it, or before the onset, is a false alarm. Times are ISO-8601 UTC.
     """
     names = list(dict.fromkeys(detectors)) or list(REGISTRY)
     for name in names:
         detector(name)  # unknown names fail before any work
+    if (stream is None) != (truth is None):
+        raise ConfigError("benchmark: --stream and --truth go together")
+    if track and stream is None:
+        raise ConfigError("benchmark: --track applies to --stream")
     s = suite(suite_name)
     show = not quiet
 
@@ -99,8 +138,15 @@ def benchmark_cmd(
                        err=True)  # fmt: skip
 
     with tempfile.TemporaryDirectory(prefix="foretold-bench-") as work:
-        result = run(cases(s, seeds, data, work), names, on_run=progress, workdir=work)
-    result.notes += missing_real(s, data)
+        if stream is not None and truth is not None:
+            campaign = Campaign.from_track(list(track)) if track else None
+            streams: Iterable[Case] = [user_case(stream, truth, campaign)]
+            suite_name, seeds = f"--stream {Path(stream).name}", 1
+        else:
+            streams = cases(s, seeds, data, work)
+        result = run(streams, names, on_run=progress, workdir=work)
+    if stream is None:
+        result.notes += missing_real(s, data)
     click.echo(text(result, suite_name, seeds), nl=False, err=json_out == "-")
     meta = {"suite": suite_name, "seeds": seeds}
     if json_out:
