@@ -6,6 +6,42 @@ detectors step, the risk is combined, the level policy decides whether to alert,
 the phase tracker labels the moment, and window metrics are written at each
 window's own cadence. Quiet hours are skipped in one go once every window is empty.
 All state is plain Python and pickles (see :meth:`foretold.detect.Detect.snapshot`).
+Every threshold is a field of :class:`~foretold.detect.config.DetectConfig`.
+
+A calm day (two friendly posts a minute, an angry one every three minutes), then
+angry questions doubling every 10 minutes: a watch, then a warning within minutes.
+Crisis also needs the storm to spread (amplifiers, a cascade or the press), so it
+does not come here::
+
+    minute    0 .. 1439 | 1440  1441  1442  1443  1444  1445 ...
+    angry     1 per 3   |   2     2     2     2     3     3  ...
+    alert               |                        watch warning
+
+>>> from datetime import UTC, datetime, timedelta
+>>> from foretold.campaigns import Campaign
+>>> from foretold.post import Author, Post
+>>> det = CampaignDetector(Campaign.from_track(["#AskJPM"]), DetectConfig())
+>>> calm = {"sentiment": "positive", "emotion": "joy", "flags": [],
+...         "scores": {"negative": 0.1, "positive": 0.7, "anger": 0.1, "joy": 0.6}}
+>>> angry = {"sentiment": "negative", "emotion": "anger", "flags": ["question"],
+...          "scores": {"negative": 0.8, "offensive": 0.5, "anger": 0.8, "positive": 0.05}}
+>>> t0, out, ids = datetime(2013, 11, 12, tzinfo=UTC), Output(), iter(range(10**6))
+>>> def minute(m, calm_posts, angry_posts):
+...     for labels in [calm] * calm_posts + [angry] * angry_posts:
+...         n = next(ids)
+...         post = Post(platform="x", id=str(n), text="?", hashtags=("askjpm",),
+...                     author=Author(id=str(n), handle=f"u{n}", followers=500),
+...                     created_at=t0 + timedelta(minutes=m, seconds=n % 60))
+...         det.observe(post, labels, out, lambda: t0)
+>>> for m in range(24 * 60):
+...     minute(m, 2, 1 if m % 3 == 0 else 0)
+>>> for m in range(24 * 60, 25 * 60):
+...     minute(m, 2, round(2 * 2 ** ((m - 24 * 60) / 10)))
+>>> [(a.level, a.at.strftime("%H:%M")) for a in out.alerts]
+[('watch', '00:04'), ('warning', '00:05')]
+>>> out.alerts[1].summary.split(", ")  # doctest: +NORMALIZE_WHITESPACE
+['A hijack is forming: hostile posts are 36% of #askjpm in the last 15 min (baseline 15%)',
+ '17 of them', '4x the usual.']
 """
 
 from __future__ import annotations
@@ -153,31 +189,36 @@ class CampaignDetector:
         w15, w60 = sig.read(15), sig.read(60)
         expected = rate * 15 * p0
         surge = (w15.hostile + 1.0) / (expected + 1.0)
-        share15 = w15.hostile_share if w15.labelled >= 10 else None
-        share60 = w60.hostile_share if w60.labelled >= 10 else None
-        hostile_now = share15 is not None and share15 >= p0 + 0.05
+        share15 = w15.hostile_share if w15.labelled >= c.min_labelled else None
+        share60 = w60.hostile_share if w60.labelled >= c.min_labelled else None
+        hostile_now = share15 is not None and share15 >= p0 + c.hostile_margin
         # supporting terms count in proportion to how many hostile posts there are
         mass = clamp(w15.hostile / c.full_hostile)
         support = mass if hostile_now else 0.0
         self.evidence = ev = Evidence(
             content=clamp(self.cusum.statistic / self.cusum.threshold),
-            surge=clamp(math.log2(surge) / 5.0) * mass if w15.hostile >= c.min_hostile else 0.0,
-            velocity=clamp((velocity - 2.0) / 4.0) * support,
+            surge=clamp(math.log2(surge) / c.surge_doublings) * mass
+            if w15.hostile >= c.min_hostile
+            else 0.0,
+            velocity=clamp((velocity - c.velocity_from) / c.velocity_span) * support,
             burst=float(burst) * support,
             change_point=self.change.recent * support if self.change.rising else 0.0,
-            amplifiers=clamp(w60.hostile_amplifiers / 3.0),
-            cascade=_cascade(w60.branching, w60.posts, share60, p0) * support,
-            hostile_questions=clamp(((w15.hostile_question_share or 0.0) - p0) / 0.3) * support
-            if w15.questions >= 5
+            amplifiers=clamp(w60.hostile_amplifiers / c.full_amplifiers),
+            cascade=_cascade(w60.branching, w60.posts, share60, p0, c) * support,
+            hostile_questions=clamp(((w15.hostile_question_share or 0.0) - p0) / c.share_span)
+            * support
+            if w15.questions >= c.min_questions
             else 0.0,
-            reach=clamp(((w15.reach_hostility or 0.0) - p0) / 0.3) * support,
-            newcomers=clamp(((w15.newcomer_share or 0.0) - 0.6) / 0.3) * support,
-            press=clamp(sig.sum(60, NEWS) / 2.0) * (1.0 if hostile_now else 0.5),
+            reach=clamp(((w15.reach_hostility or 0.0) - p0) / c.share_span) * support,
+            newcomers=clamp(((w15.newcomer_share or 0.0) - c.newcomer_from) / c.share_span)
+            * support,
+            press=clamp(sig.sum(60, NEWS) / c.full_press) * (1.0 if hostile_now else c.press_calm),
         )
         self.risk = risk = round(hijack_risk(ev), 4)
-        self.accel = accel = (w15.hostile / 15.0 + 0.2) / (self.recent.rate + 0.2)
+        floor = c.accel_floor
+        self.accel = accel = (w15.hostile / 15.0 + floor) / (self.recent.rate + floor)
         happening = storm_now(ev, accel, share15, p0, c)
-        ceiling = _ceiling(w60, happening)
+        ceiling = _ceiling(w60, happening, c)
         if ceiling == 3:  # a small coordinated group is not the public (coordination/policy.py)
             ceiling = coordination_ceiling(self.coordination.summary(15), ceiling,
                                            self.coordination.config)  # fmt: skip
@@ -191,7 +232,7 @@ class CampaignDetector:
             self.policy.level,
             burst=bool(burst),
             press=w60.news > 0,
-            falling=w15.hostile < 0.5 * self._peak_hostile,
+            falling=w15.hostile < c.falling * self._peak_hostile,
         )
         changed = self.phase.update(reading, end)
         if changed is not None:
@@ -302,11 +343,16 @@ class CampaignDetector:
         )
 
 
-def _ceiling(w60: WindowSignals, happening: bool) -> int:
+def _ceiling(w60: WindowSignals, happening: bool, c: DetectConfig) -> int:
     """The highest level that may be entered now: crisis only while the storm is
     happening; watch while mockery outweighs hostility over the hour (#WaitroseReasons)."""
     mocking, hostile = w60.mocking_share, w60.hostile_share
-    if mocking is not None and hostile is not None and w60.labelled >= 20 and mocking > hostile:
+    if (
+        mocking is not None
+        and hostile is not None
+        and w60.labelled >= c.mockery_min_labelled
+        and mocking > hostile
+    ):
         return 1
     return 3 if happening else 2
 
@@ -322,8 +368,12 @@ def storm_now(ev: Evidence, accel: float, share: float | None, p0: float, c: Det
     )
 
 
-def _cascade(branching: float | None, posts: int, share: float | None, p0: float) -> float:
+def _cascade(
+    branching: float | None, posts: int, share: float | None, p0: float, c: DetectConfig
+) -> float:
     """A near-critical repost cascade of hostile talk (branching estimate above 0.6)."""
-    if branching is None or posts < 30 or share is None or share < p0 + 0.1:
+    if branching is None or posts < c.cascade_min_posts or share is None:
         return 0.0
-    return clamp((branching - 0.6) / 0.3)
+    if share < p0 + c.cascade_share:
+        return 0.0
+    return clamp((branching - c.cascade_from) / c.share_span)

@@ -56,5 +56,23 @@ class DetectConfig:
     recent_half_life: float = 180.0  # of that rate, which learns even in a storm
     crisis_share: float = 0.1  # hostile share above the baseline share
     crisis_spread: float = 0.25  # amplifiers entering, the cascade or press (strongest)
+    # the escalation terms of the risk (detect/risk.py), each in [0, 1]:
+    min_labelled: int = 10  # labelled posts before a window's share is read
+    hostile_margin: float = 0.05  # "hostile now": the 15-min share this far above baseline
+    surge_doublings: float = 5.0  # the surge term is full at 2**5 = 32x the expected hostiles
+    velocity_from: float = 2.0  # the EWMA score where the velocity term starts
+    velocity_span: float = 4.0  # and the score above that where it is full
+    full_amplifiers: float = 3.0  # hostile amplifier entries in the hour for a full term
+    share_span: float = 0.3  # questions/reach/newcomers: full this far above their start
+    min_questions: int = 5  # questions in 15 min before the hostile-question term counts
+    newcomer_from: float = 0.6  # newcomer share where the newcomers term starts
+    full_press: float = 2.0  # press posts in the hour for a full press term
+    press_calm: float = 0.5  # the press term's weight while the talk is not hostile now
+    cascade_min_posts: int = 30  # posts in the hour before the cascade is read
+    cascade_share: float = 0.1  # the hour's hostile share above baseline for a cascade
+    cascade_from: float = 0.6  # branching estimate where the cascade term starts
+    accel_floor: float = 0.2  # hostile posts a minute added to both sides of accel
+    mockery_min_labelled: int = 20  # labelled posts in the hour before mockery caps at watch
+    falling: float = 0.5  # "decay": 15-min hostile posts below this share of the peak
     evidence_posts: int = 5
     evidence_links: int = 5
