@@ -230,3 +230,8 @@ def test_growth_is_significant_only_when_it_is() -> None:
     flat = [float(x) for x in rng.poisson(3.0, 30)]
     rising = [float(x) for x in rng.poisson(3.0 * np.exp(0.08 * np.arange(30)))]
     assert fit(rising).growing and not fit(flat).growing
+
+
+def test_forecast_of_a_single_burst_does_not_fail() -> None:
+    f = fit([0.0] * 29 + [40.0])
+    assert f.next_total >= 0.0 and f.low <= f.next_total <= f.high

@@ -123,6 +123,9 @@ def fit(counts: Sequence[float], horizon: int = 60, z: float = Z90, cap: float =
         mu = max(math.exp(a + b * t), 1e-12)
         pearson += (y - mu) ** 2 / mu
     phi = max(1.0, pearson / max(n - 2, 1))
+    if det <= 1e-12:  # all counts in one minute: no trend can be read, only the total
+        flat = total / n * horizon
+        return Forecast(0.0, None, None, flat, 0.0, flat * 2.0 + 3.0, horizon, phi, total / n)
     # covariance of (a, b): phi * inverse Fisher information
     c00, c01, c11 = phi * s2 / det, -phi * s1 / det, phi * s0 / det
     last_t = ts[-1]
