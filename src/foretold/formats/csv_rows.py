@@ -127,7 +127,12 @@ def unneutralise(value: str) -> str:
     return value
 
 
-_CR = "\ue000"  # stands in for a bare carriage return inside a field while csv parses
+_CR = "\ue000"  # escape character: _CR + "r" is a bare carriage return, _CR + _CR is _CR
+_UNESCAPE = re.compile("\ue000(.)", re.DOTALL)
+
+
+def _unescape(value: str) -> str:
+    return _UNESCAPE.sub(lambda m: "\r" if m.group(1) == "r" else m.group(1), value)
 
 
 def text_lines(stream: IO[bytes]) -> Iterator[str]:
@@ -136,14 +141,15 @@ def text_lines(stream: IO[bytes]) -> Iterator[str]:
     Python's csv module ends a record at a bare ``\\r`` too, which splits tweets
     that contain one (PHEME has several); pandas users read such files with
     ``lineterminator='\\n'``. Here a bare ``\\r`` is swapped for a private-use
-    character and :func:`read_rows` puts it back. Undecodable bytes survive as
+    escape (a private-use character, itself escaped where a post holds it) and
+    :func:`read_rows` puts it back. Undecodable bytes survive as
     lone surrogates and the row is refused with a reason.
     """
     for raw in stream:
         line = raw.decode("utf-8", "surrogateescape")
-        if "\r" in line[:-2]:
+        if "\r" in line[:-2] or _CR in line:
             body, end = (line[:-2], "\r\n") if line.endswith("\r\n") else (line[:-1], line[-1:])
-            line = body.replace("\r", _CR) + end
+            line = body.replace(_CR, _CR + _CR).replace("\r", _CR + "r") + end
         yield line
 
 
@@ -171,7 +177,7 @@ def read_rows(
         )
     for row in reader:
         if any(_CR in v for v in row.values() if isinstance(v, str)):
-            row = {k: v.replace(_CR, "\r") if isinstance(v, str) else v for k, v in row.items()}
+            row = {k: _unescape(v) if isinstance(v, str) else v for k, v in row.items()}
         if not raw and any(v[:1] == "'" for v in row.values() if isinstance(v, str)):
             row = {k: unneutralise(v) if isinstance(v, str) else v for k, v in row.items()}
         try:

@@ -101,8 +101,8 @@ class LangIdConfig:
 def clean(text: str) -> str:
     """The words of a post that tell its language.
 
-    >>> clean("RT @user: Quelle honte &amp; #fail https://t.co/x")
-    ':  Quelle honte    '
+    >>> clean("RT @user: Quelle honte &amp; #fail https://t.co/x").split()
+    [':', 'Quelle', 'honte']
     """
     return _NOISE.sub(" ", text)
 
