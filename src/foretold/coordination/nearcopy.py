@@ -86,46 +86,63 @@ class NearCopies:
         self._buckets: dict[int, int] = {}
         self._exact: dict[int, int] = {}
         self.clusters: dict[int, Cluster] = {}
+        self._reps: dict[int, npt.NDArray[np.uint32]] = {}  # signatures as arrays (not kept)
         self._next = 0
 
-    def digest(self, texts: Sequence[str]) -> list[Digest | None]:
+    def digest(self, texts: Sequence[str], repeats: bool = True) -> list[Digest | None]:
         """Each text's exact-repeat key and MinHash signature (None when too short), all
         in one numpy pass: per text, the numpy calls cost more than the arithmetic, so
         the Detect stage digests a batch's texts at once (measured: 34 µs a text one at
-        a time, a few µs in a batch of 1,000)."""
+        a time, a few µs in a batch of 1,000). With ``repeats``, a text whose normalised
+        words were seen already (earlier in the batch, or in a live cluster) is not
+        hashed: its digest holds the exact-repeat key alone, which finds its cluster."""
         crc = zlib.crc32
         out: list[Digest | None] = []
-        grams: list[int] = []
-        starts: list[int] = []
+        flat: list[int] = []  # every judged text's word hashes, one after another
+        starts: list[int] = []  # where each judged text's words start in flat
+        todo: list[int] = []  # where each judged text is in out
+        seen: dict[int, int] = {}  # a batch's exact repeats are hashed once
+        known = self._exact
+        min_tokens = self.config.min_tokens
         for text in texts:
             words = tokens(text)
-            if len(words) < self.config.min_tokens:
+            if len(words) < min_tokens:
                 out.append(None)
                 continue
-            h = [crc(w.encode()) for w in words]
-            starts.append(len(grams))
-            grams.extend((h[i] << 32) | h[i + 1] for i in range(len(h) - 1))
-            out.append(Digest(crc(" ".join(words).encode()), _EMPTY, []))
+            exact = crc(" ".join(words).encode())
+            if repeats and (exact in seen or known.get(exact, -1) in self.clusters):
+                # an exact repeat: ``add`` finds its cluster by the key, or hashes it then
+                out.append(Digest(exact, _EMPTY, []))
+                continue
+            seen[exact] = len(out)
+            todo.append(len(out))
+            starts.append(len(flat))
+            flat.extend(map(crc, map(str.encode, words)))
+            out.append(Digest(exact, _EMPTY, []))
         if not starts:
             return out
-        x = np.array(grams, dtype=np.uint64)
+        # bigrams of the whole batch at once, less the one across each pair of texts
+        f = np.array(flat, dtype=np.uint64)
+        pairs = (f[:-1] << np.uint64(32)) | f[1:]
+        first = np.array(starts, dtype=np.int64)
+        x = np.delete(pairs, first[1:] - 1)
+        starts_x = first - np.arange(len(starts))
         mixed = (self._a[:, None] * x[None, :] + self._b[:, None]) >> np.uint64(32)
-        sigs = np.minimum.reduceat(mixed, starts, axis=1).T.copy()
+        sigs = np.minimum.reduceat(mixed, starts_x, axis=1).T.copy()
         bands = self.config.bands
         # a band's key: its rows mixed into 64 bits, the band's number in the low bits
         mixed_rows = (sigs.reshape(len(starts), bands, self._rows) * self._row_mix).sum(axis=2)
         keys = ((mixed_rows << np.uint64(6)) | self._band_ids).tolist()
-        k = 0
-        for i, d in enumerate(out):
-            if d is not None:
-                out[i] = Digest(d.exact, sigs[k], keys[k])
-                k += 1
+        for k, i in enumerate(todo):
+            d = out[i]
+            assert d is not None
+            out[i] = Digest(d.exact, sigs[k], keys[k])
         return out
 
     def signature(self, words: list[str]) -> U64:
         """The MinHash signature of a text's word bigrams: each bigram is 64 bits (the CRC-32
         of its two words), hashed by multiply-shift, ``(a * x + b) mod 2**64 >> 32``."""
-        d = self.digest([" ".join(words)])[0]
+        d = self.digest([" ".join(words)], repeats=False)[0]
         return _EMPTY if d is None else d.signature
 
     def add(self, text: str, t_us: int, digest: Digest | None = None) -> int | None:
@@ -140,15 +157,21 @@ class NearCopies:
         if cid is not None and cid in self.clusters:
             self.clusters[cid].last_us = t_us
             return cid
+        if not sig.size:  # digested as a repeat of a text since forgotten: hash it now
+            again = self.digest([text], repeats=False)[0]
+            assert again is not None
+            exact, sig, keys = again
         best, best_sim = None, self.config.similarity
         for key in keys:
             cand = self._buckets.get(key)
             if cand is None or cand == best:
                 continue
-            cluster = self.clusters.get(cand)
-            if cluster is None:
-                continue
-            rep = np.frombuffer(cluster.signature, dtype=np.uint32)
+            rep = self._reps.get(cand)
+            if rep is None:
+                cluster = self.clusters.get(cand)
+                if cluster is None:
+                    continue
+                rep = self._reps[cand] = np.frombuffer(cluster.signature, dtype=np.uint32)
             sim = float(np.count_nonzero(rep == sig)) / sig.size
             if sim >= best_sim:
                 best, best_sim = cand, sim
@@ -176,3 +199,4 @@ class NearCopies:
             live = self.clusters
             self._buckets = {k: v for k, v in self._buckets.items() if v in live}
             self._exact = {k: v for k, v in self._exact.items() if v in live}
+            self._reps = {k: v for k, v in self._reps.items() if k in live}

@@ -179,6 +179,8 @@ class Coordination:
         self._next_sweep: int | None = None
         self._since_sweep = 0
         self._digests: dict[tuple[str, str], Digest | None] = {}  # from prepare, until update
+        self._read: tuple[int, int, Summary] | None = None  # (updates, minutes, summary)
+        self.updates = 0
         self.last_us = 0
 
     def update(self, post: Post, labels: dict[str, Any] | None) -> int | None:
@@ -186,6 +188,7 @@ class Coordination:
         near-copy cluster (None for a repost or a text too short to judge)."""
         t = _us(post)
         self.last_us = t
+        self.updates += 1
         self._since_sweep += 1
         if self._next_sweep is None:
             self._next_sweep = t + self._sweep_us
@@ -229,7 +232,11 @@ class Coordination:
 
     def summary(self, minutes: int) -> Summary:
         """The last ``minutes`` (of stream time, up to the latest post; posts are kept for
-        ``text_minutes``, so a longer summary reads only those)."""
+        ``text_minutes``, so a longer summary reads only those). A second reading with
+        no post in between is the first one again (the detector reads twice a minute)."""
+        read = self._read
+        if read is not None and read[0] == self.updates and read[1] == minutes:
+            return read[2]
         c = self.config
         end = self.last_us
         since = end - minutes * 60_000_000
@@ -279,7 +286,7 @@ class Coordination:
         young = sum(
             1 for a in accounts if (age := sc(a).age_days) is not None and age < c.young_days
         )
-        return Summary(
+        summary = Summary(
             minutes,
             posts,
             hostile,
@@ -291,6 +298,8 @@ class Coordination:
             frozenset(accounts),
             young,
         )
+        self._read = (self.updates, minutes, summary)
+        return summary
 
     def handle(self, account: str) -> str:
         """The handle of an account seen by this state."""

@@ -71,6 +71,12 @@ class SyncNetwork:
         self._recent: dict[str, _Recent] = {}
         self._pairs: dict[tuple[str, str], _Pair] = {}
         self._actions: dict[str, list[int]] = {}  # account -> [actions, last us]
+        # pairs sharing sync_min_shared actions or more: the only ones ``pairs`` reads (a
+        # storm holds hundreds of thousands of pairs, a few of them strong)
+        self._strong: set[tuple[str, str]] = set()
+        self._strong_accounts: set[str] = set()
+        self._version = 0  # moves when what ``groups`` reads moves
+        self._groups: tuple[int, list[list[str]]] = (-1, [])
 
     def act(self, key: str, account: str, t_us: int) -> None:
         """``account`` took action ``key`` at ``t_us`` (stream order)."""
@@ -85,6 +91,8 @@ class SyncNetwork:
                 del last[who]
         if account in last:
             return  # the same account again within seconds: one action
+        if account in self._strong_accounts:
+            self._version += 1  # its share of actions moves
         mine = self._actions.get(account)
         if mine is None:
             self._actions[account] = [1, t_us]
@@ -93,15 +101,22 @@ class SyncNetwork:
             mine[1] = t_us
         pairs = self._pairs
         cap = self.config.sync_partners
+        strong = self.config.sync_min_shared
         for _, other in islice(reversed(times), cap):
             pk = (account, other) if account < other else (other, account)
             pair = pairs.get(pk)
             if pair is None:
-                pairs[pk] = _Pair(key, t_us)
+                pair = pairs[pk] = _Pair(key, t_us)
             elif pair.last_key != key:
                 pair.count += 1
                 pair.last_key = key
                 pair.last_us = t_us
+            else:
+                continue
+            if pair.count >= strong:
+                self._strong.add(pk)
+                self._strong_accounts.update(pk)
+                self._version += 1
         times.append((t_us, account))
         last[account] = t_us
 
@@ -109,6 +124,9 @@ class SyncNetwork:
         """Drop actions and pairs last seen before ``t_us``."""
         self._recent = {k: r for k, r in self._recent.items() if r.times and r.times[-1][0] >= t_us}
         self._pairs = {k: p for k, p in self._pairs.items() if p.last_us >= t_us}
+        self._strong = {k for k in self._strong if k in self._pairs}
+        self._strong_accounts = {a for pair in self._strong for a in pair}
+        self._version += 1
         self._actions = {a: n for a, n in self._actions.items() if n[1] >= t_us}
 
     def shared(self, a: str, b: str) -> int:
@@ -130,15 +148,18 @@ class SyncNetwork:
         accounts meet on most of what they do.
         """
         m, f = self.config.sync_min_shared, self.config.sync_min_fraction
-        acts = self._actions
-        return {
-            (a, b): p.count
-            for (a, b), p in self._pairs.items()
-            if p.count >= m and p.count >= f * min(acts.get(a, [0])[0], acts.get(b, [0])[0])
-        }
+        acts, pairs = self._actions, self._pairs
+        found = {}
+        for a, b in sorted(self._strong):
+            count = pairs[a, b].count
+            if count >= m and count >= f * min(acts.get(a, [0])[0], acts.get(b, [0])[0]):
+                found[a, b] = count
+        return found
 
     def groups(self) -> list[list[str]]:
         """Connected groups of synchronised pairs, largest first, accounts sorted."""
+        if self._groups[0] == self._version:
+            return [list(g) for g in self._groups[1]]
         parent: dict[str, str] = {}
 
         def find(x: str) -> str:
@@ -155,4 +176,6 @@ class SyncNetwork:
         for x in parent:
             members.setdefault(find(x), []).append(x)
         found = [sorted(g) for g in members.values() if len(g) >= self.min_group]
-        return sorted(found, key=lambda g: (-len(g), g[0]))
+        found.sort(key=lambda g: (-len(g), g[0]))
+        self._groups = (self._version, found)
+        return [list(g) for g in found]
