@@ -14,8 +14,9 @@ flagged as coordinated holds (target: at most 2%).
 
 ``--speed`` prints the cost: Track + Classify + Detect with the coordination state
 inside Detect against the same with a no-op in its place, in this process (ratio;
-target: at most 10% slower), and the detector snapshot's size both ways (the same:
-the coordination state stays out of it),
+target: at most 10% slower; and the same through the pipeline into a store, as
+``foretold replay`` runs), and the detector snapshot's size both ways (the coordination
+state is in it, compact),
 and ``--library`` our MinHash LSH against datasketch's on the same texts.
 
 Usage: ``python bench/coordination_bench.py --seeds 1 2 3 4 5 [--speed] [--library]``.
@@ -297,6 +298,12 @@ class _Off:
         return None
 
     def prepare(self, posts: Any) -> None:
+        return None
+
+    def snapshot(self) -> bytes:
+        return b""
+
+    def restore(self, state: bytes) -> None:
         return None
 
     def summary(self, minutes: int) -> Any:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from foretold.coordination import Coordination
 from foretold.post import Author, Post, Ref
+from foretold.simulate.swarm import swarm_stream
+from tests.conftest import SHARED_DATA
 
 T0 = datetime(2026, 3, 1, 12, tzinfo=UTC)
 ANGRY = {"sentiment": "negative", "emotion": "anger", "flags": []}
@@ -63,3 +67,39 @@ def test_a_restored_state_summarises_like_an_uninterrupted_one() -> None:
     for p in posts[50:]:
         resumed.update(p, ANGRY)
     assert resumed.summary(60) == whole.summary(60)
+
+
+needs_data = pytest.mark.skipif(
+    not (SHARED_DATA / "tweeteval").is_dir(), reason="../shared/data is not here"
+)
+
+
+@needs_data
+def test_a_restored_state_names_the_same_swarm_at_every_reading() -> None:
+    """Snapshot and restore at several points of the drill: every later reading and
+    every cluster returned is the uninterrupted state's."""
+    posts, _ = swarm_stream("astroturf_attack", 2, SHARED_DATA)
+    posts = posts[: len(posts) * 3 // 4]
+    whole, cut = Coordination(), Coordination()
+    for i in range(0, len(posts), 400):
+        chunk = posts[i : i + 400]
+        whole.prepare(chunk)
+        cut.prepare(chunk)
+        for p in chunk:
+            assert cut.update(p, ANGRY) == whole.update(p, ANGRY)
+        assert cut.summary(15) == whole.summary(15)
+        assert cut.summary(60) == whole.summary(60)
+        resumed = Coordination()
+        resumed.restore(cut.snapshot())
+        cut = resumed
+    assert whole.summary(60).coordinated_accounts
+
+
+@needs_data
+def test_the_snapshot_is_compact() -> None:
+    posts, _ = swarm_stream("astroturf_attack", 1, SHARED_DATA)
+    co = Coordination()
+    co.prepare(posts)
+    for p in posts:
+        co.update(p, ANGRY)
+    assert len(co.snapshot()) < 200_000  # measured: 62 KiB; the whole pickle was 91 KiB

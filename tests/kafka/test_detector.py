@@ -59,9 +59,12 @@ def _labelled(tmp: Path) -> tuple[list[dict[str, Any]], Path]:
     return out, config
 
 
+@pytest.mark.parametrize("part", [None, 4096], ids=["whole", "snapshot-in-parts"])
 def test_reordered_redelivered_and_restarted_stream_raises_the_golden_alerts(
-    tmp_path: Path,
+    tmp_path: Path, part: int | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    if part is not None:  # a snapshot over SNAP_PART is stored in several keys
+        monkeypatch.setattr("foretold.workers.detect.SNAP_PART", part)
     messages, config = _labelled(tmp_path)
     rng = random.Random(7)
     # parallel classify workers: local reordering; at-least-once: some redeliveries
@@ -89,6 +92,7 @@ def test_reordered_redelivered_and_restarted_stream_raises_the_golden_alerts(
             n, state = committed[0], copy.deepcopy(committed[1])
             worker = Detector(campaigns, clock, store, snapshot_every=300)
     assert crashes >= 5
+    assert ("snap.1" in state) == (part is not None)
     assert h.canonical(store.alerts()) == h.canonical(h.golden(NAME, SEED))
     assert {a["id"] for a in alerts} == {a["id"] for a in h.golden(NAME, SEED)}
     assert store.count_posts() == len({(m["post"]["platform"], m["post"]["id"]) for m in messages})

@@ -190,6 +190,30 @@ class NearCopies:
         self._exact[exact] = best
         return best
 
+    @property
+    def buckets(self) -> dict[int, int]:
+        """LSH band key -> the cluster that first claimed it."""
+        return self._buckets
+
+    @property
+    def exact(self) -> dict[int, int]:
+        """Exact-repeat key -> its cluster."""
+        return self._exact
+
+    @property
+    def next_id(self) -> int:
+        """The id the next new cluster gets."""
+        return self._next
+
+    def load(
+        self, clusters: list[Cluster], buckets: dict[int, int], exact: dict[int, int], next_id: int
+    ) -> None:
+        """Resume from what :attr:`clusters`, :attr:`buckets`, :attr:`exact` and
+        :attr:`next_id` held (``Coordination.snapshot``)."""
+        self.clusters = {c.id: c for c in clusters}
+        self._buckets, self._exact, self._next = buckets, exact, next_id
+        self._reps = {}
+
     def forget_before(self, t_us: int) -> None:
         """Drop clusters last seen before ``t_us`` (and their buckets)."""
         old = [c.id for c in self.clusters.values() if c.last_us < t_us]

@@ -6,8 +6,8 @@ posts' own words, the synchronised-account network of their actions (links,
 hashtag sets, reposts, near-copies posted within seconds) and every author's
 inauthenticity score. ``summary(minutes)`` reads the last minutes: which clusters
 are coordinated, which accounts, and what share of the (hostile) posts they made.
-It is plain Python and pickles (``snapshot`` / ``restore``); the Detect stage keeps it
-out of its own snapshot for its size (``docs/coordination.md``).
+Its ``snapshot`` is compact (accounts by number, arrays, compressed) and ``restore``
+resumes it exactly; the Detect stage's snapshot holds it (``docs/coordination.md``).
 
 A cluster is *coordinated* when ``cluster_min_accounts`` accounts or more posted
 it within ``burst_minutes`` and at least ``suspect_share`` of them are suspect
@@ -40,6 +40,7 @@ a synchronised group are coordinated whatever they wrote.
 from __future__ import annotations
 
 import pickle
+import zlib
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -50,7 +51,7 @@ import numpy as np
 
 from foretold.coordination.accounts import AccountScore, score
 from foretold.coordination.config import CoordinationConfig
-from foretold.coordination.nearcopy import Digest, NearCopies
+from foretold.coordination.nearcopy import Cluster, Digest, NearCopies
 from foretold.coordination.sync import SyncNetwork
 from foretold.post import Author, Post, format_time
 from foretold.signals import is_hostile
@@ -314,13 +315,119 @@ class Coordination:
         return s
 
     def snapshot(self) -> bytes:
-        """The whole state, to resume from with :meth:`restore`."""
-        state = {**self.__dict__, "_digests": {}}
-        return pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+        """The state as compact bytes, to resume from with :meth:`restore`: accounts by
+        number in one table, times and counts in arrays, each author's score rather than
+        the author, the action memory cut to the last ``sync_seconds`` (older takers are
+        dropped before they are read), compressed. A restore behaves as the state did."""
+        ids: dict[str, int] = {}
+
+        def n(account: str) -> int:
+            i = ids.get(account)
+            if i is None:
+                i = ids[account] = len(ids)
+            return i
+
+        live = [a for a in self._authors]
+        authors = [(self.handle(a), self.score(a)) for a in live]
+        for a in live:
+            n(a)
+        posts = self._posts
+        nc, net = self.copies, self.sync
+        clusters = list(nc.clusters.values())
+        edge = self.last_us - net.window_us
+        recent = {}
+        for key, r in net.recent.items():
+            takers = [(t, n(w)) for t, w in r.times if t >= edge]
+            if takers:
+                recent[key] = takers
+        pair_keys = list(net.pair_items())
+        keys: dict[str, int] = {}
+        state = {
+            "version": 1,
+            "config": self.config,
+            "tags": sorted(self.campaign_tags),
+            "authors": authors,
+            "posts": (
+                _arr([t for t, _, _, _ in posts], np.int64),
+                _arr([n(w) for _, w, _, _ in posts], np.int32),
+                _arr([c for _, _, c, _ in posts], np.int32),
+                _arr([h for _, _, _, h in posts], np.bool_),
+            ),
+            "clusters": (
+                _arr([c.id for c in clusters], np.int32),
+                _arr([c.first_us for c in clusters], np.int64),
+                _arr([c.last_us for c in clusters], np.int64),
+                b"".join(c.signature for c in clusters),
+                [c.example for c in clusters],
+            ),
+            "buckets": (
+                _arr(list(nc.buckets), np.uint64),
+                _arr(list(nc.buckets.values()), np.int32),
+            ),
+            "exact": (_arr(list(nc.exact), np.uint32), _arr(list(nc.exact.values()), np.int32)),
+            "next_cluster": nc.next_id,
+            "recent": recent,
+            "pairs": (
+                _arr([n(a) for (a, _), _ in pair_keys], np.int32),
+                _arr([n(b) for (_, b), _ in pair_keys], np.int32),
+                _arr([p[0] for _, p in pair_keys], np.int32),
+                _arr([keys.setdefault(p[1], len(keys)) for _, p in pair_keys], np.int32),
+                _arr([p[2] for _, p in pair_keys], np.int64),
+            ),
+            "pair_keys": list(keys),
+            "actions": (
+                _arr([n(a) for a in net.actions], np.int32),
+                _arr([v[0] for v in net.actions.values()], np.int32),
+                _arr([v[1] for v in net.actions.values()], np.int64),
+            ),
+            "ids": list(ids),
+            "clock": (self._next_sweep, self._since_sweep, self.last_us, self.updates),
+        }
+        return zlib.compress(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL), 1)
 
     def restore(self, state: bytes) -> None:
-        """Resume from a :meth:`snapshot`."""
-        self.__dict__.update(pickle.loads(state))
+        """Resume from a :meth:`snapshot` (of a state with the same config)."""
+        s: dict[str, Any] = pickle.loads(zlib.decompress(state))
+        self.__init__(s["config"], frozenset(s["tags"]))  # type: ignore[misc]
+        ids: list[str] = s["ids"]
+        for i, (handle, account_score) in enumerate(s["authors"]):
+            who = ids[i]
+            self._authors[who] = (Author(id=who, handle=handle), _EPOCH)
+            self._scores[who] = account_score
+        t, w, c, h = s["posts"]
+        self._posts.extend(
+            zip(t.tolist(), [ids[i] for i in w.tolist()], c.tolist(), h.tolist(), strict=True)
+        )
+        cid, first, last, sigs, examples = s["clusters"]
+        width = self.config.num_perm * 4
+        self.copies.load(
+            [
+                Cluster(i, ex, f, la, sigs[k * width : (k + 1) * width])
+                for k, (i, f, la, ex) in enumerate(
+                    zip(cid.tolist(), first.tolist(), last.tolist(), examples, strict=True)
+                )
+            ],
+            dict(zip(s["buckets"][0].tolist(), s["buckets"][1].tolist(), strict=True)),
+            dict(zip(s["exact"][0].tolist(), s["exact"][1].tolist(), strict=True)),
+            s["next_cluster"],
+        )
+        a, b, count, key, at = s["pairs"]
+        names: list[str] = s["pair_keys"]
+        acc, acts, lasts = s["actions"]
+        self.sync.load(
+            {k: [(t, ids[i]) for t, i in takers] for k, takers in s["recent"].items()},
+            {
+                (ids[x], ids[y]): (n, names[k], u)
+                for x, y, n, k, u in zip(
+                    a.tolist(), b.tolist(), count.tolist(), key.tolist(), at.tolist(), strict=True
+                )
+            },
+            {
+                ids[x]: [n, u]
+                for x, n, u in zip(acc.tolist(), acts.tolist(), lasts.tolist(), strict=True)
+            },
+        )
+        self._next_sweep, self._since_sweep, self.last_us, self.updates = s["clock"]
 
     def _forget(self, before_us: int, texts_before_us: int) -> None:
         posts = self._posts
@@ -331,6 +438,10 @@ class Coordination:
         live = {who for _, who, _, _ in posts} | self.sync.accounts()
         self._authors = {a: s for a, s in self._authors.items() if a in live}
         self._scores = {a: s for a, s in self._scores.items() if a in live}
+
+
+def _arr(values: Sequence[Any], dtype: Any) -> Any:
+    return np.array(values, dtype=dtype)
 
 
 def _us(post: Post) -> int:

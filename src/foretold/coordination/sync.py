@@ -120,6 +120,48 @@ class SyncNetwork:
         times.append((t_us, account))
         last[account] = t_us
 
+    @property
+    def window_us(self) -> int:
+        """How close in time two takers of one action must be."""
+        return self._window_us
+
+    @property
+    def recent(self) -> dict[str, _Recent]:
+        """Each action's recent takers (``times``: (us, account) in time order)."""
+        return self._recent
+
+    @property
+    def actions(self) -> dict[str, list[int]]:
+        """Account -> [actions taken, last us]."""
+        return self._actions
+
+    def pair_items(self) -> list[tuple[tuple[str, str], tuple[int, str, int]]]:
+        """Every remembered pair: (a, b) -> (shared actions, last action, last us)."""
+        return [(k, (p.count, p.last_key, p.last_us)) for k, p in self._pairs.items()]
+
+    def load(
+        self,
+        recent: dict[str, list[tuple[int, str]]],
+        pairs: dict[tuple[str, str], tuple[int, str, int]],
+        actions: dict[str, list[int]],
+    ) -> None:
+        """Resume from what :attr:`recent`, :meth:`pair_items` and :attr:`actions` held."""
+        self._recent = {}
+        for key, takers in recent.items():
+            r = self._recent[key] = _Recent()
+            r.times.extend(takers)
+            r.last.update((who, t) for t, who in takers)
+        self._pairs = {}
+        m = self.config.sync_min_shared
+        for pk, (count, key, t_us) in pairs.items():
+            p = self._pairs[pk] = _Pair(key, t_us)
+            p.count = count
+        self._strong = {pk for pk, p in self._pairs.items() if p.count >= m}
+        self._strong_accounts = {a for pk in self._strong for a in pk}
+        self._actions = actions
+        self._version += 1
+        self._groups = (-1, [])
+
     def forget_before(self, t_us: int) -> None:
         """Drop actions and pairs last seen before ``t_us``."""
         self._recent = {k: r for k, r in self._recent.items() if r.times and r.times[-1][0] >= t_us}

@@ -77,10 +77,21 @@ class Detect:
             batch.phases.extend((name, t, p) for t, p in out.phases)
 
     def snapshot(self) -> bytes:
-        """Every campaign's state, to resume from with :meth:`restore`."""
-        return pickle.dumps(self.campaigns, protocol=pickle.HIGHEST_PROTOCOL)
+        """Every campaign's state, to resume from with :meth:`restore`: the detectors, and
+        each one's coordination state in its compact form (``docs/coordination.md``)."""
+        coordination = {name: det.coordination.snapshot() for name, det in self.campaigns.items()}
+        return pickle.dumps(
+            {"campaigns": self.campaigns, "coordination": coordination},
+            protocol=pickle.HIGHEST_PROTOCOL,
+        )
 
     def restore(self, state: bytes) -> None:
-        """Resume from a :meth:`snapshot` (taken from a stage with the same campaigns)."""
+        """Resume from a :meth:`snapshot` (taken from a stage with the same campaigns; a
+        snapshot from before coordination was in it restores the detectors alone)."""
         restored: Any = pickle.loads(state)
-        self.campaigns = restored
+        if isinstance(restored, dict) and set(restored) == {"campaigns", "coordination"}:
+            self.campaigns = restored["campaigns"]
+            for name, co in restored["coordination"].items():
+                self.campaigns[name].coordination.restore(co)
+        else:
+            self.campaigns = restored

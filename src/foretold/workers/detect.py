@@ -34,13 +34,17 @@ from foretold.workers.topics import ALERTS, LABELLED, Labelled
 from foretold.writer import message
 
 GROUP = "foretold-detect"
+#: the most characters of the (base64) snapshot in one state key, hence one changelog
+#: record: half of Kafka's default 1 MB message limit
+SNAP_PART = 512 * 1024
 
 
 class Detector:
     """Labelled message in (with its campaign's state), alerts out; writes the store.
 
     State per campaign: ``next`` (the sequence number expected), ``p<seq>`` (posts that
-    came early), ``snap`` (the stage's snapshot as of sequence ``snap_next``) and
+    came early), ``snap`` (the stage's snapshot as of sequence ``snap_next``, continued in
+    ``snap.1`` ... when it is over ``SNAP_PART`` characters; ``snap_parts`` says how many) and
     ``r<seq>`` (posts processed since the snapshot). A snapshot is taken every
     ``snapshot_every`` posts; restoring replays the posts after it through the stage
     (their alerts were already raised and are dropped), so the per-post cost stays small.
@@ -95,7 +99,16 @@ class Detector:
     ) -> None:
         snap_next: int = state.get("snap_next", 0)
         if nxt - snap_next >= self.snapshot_every:
-            state.set("snap", base64.b64encode(stage.snapshot()).decode())
+            # in parts: a storm's coordination state reaches megabytes, over a broker's
+            # message limit for one changelog record (docs/coordination.md)
+            snap = base64.b64encode(stage.snapshot()).decode()
+            parts = [snap[i : i + SNAP_PART] for i in range(0, len(snap), SNAP_PART)] or [""]
+            state.set("snap", parts[0])
+            for k, part in enumerate(parts[1:], 1):
+                state.set(f"snap.{k}", part)
+            for k in range(len(parts), state.get("snap_parts", 1)):
+                state.delete(f"snap.{k}")
+            state.set("snap_parts", len(parts))
             state.set("snap_next", nxt)
             for old in range(snap_next, seq):
                 state.delete(f"r{old}")
@@ -111,7 +124,8 @@ class Detector:
         stage = build_stage([self.campaigns[campaign]], self.clock)
         snap: str | None = state.get("snap")
         if snap is not None:
-            stage.restore(base64.b64decode(snap))
+            rest = [state.get(f"snap.{k}") for k in range(1, state.get("snap_parts", 1))]
+            stage.restore(base64.b64decode(snap + "".join(rest)))
         since: int = state.get("snap_next", 0)
         replay = [Labelled.from_json(state.get(f"r{i}")) for i in range(since, seq)]
         if replay:
