@@ -10,12 +10,14 @@ from typing import IO, Any
 
 import click
 import numpy as np
+import orjson
 
 from foretold.errors import ConfigError
 from foretold.simulate.library import names, scenario
 from foretold.simulate.realism import render, stats, text_figures
 from foretold.simulate.scenario_toml import dump, load
 from foretold.simulate.stream import simulate
+from foretold.simulate.swarm import SWARMS, write_swarm
 from foretold.simulate.text import TextPools
 from foretold.simulate.truth import truth_path, write_truth
 from foretold.simulate.twarc import post_texts, write_jsonl
@@ -101,10 +103,17 @@ def simulate_cmd(
       foretold simulate mynypd --random --seed 3 --out drill.jsonl --report
       foretold simulate quiet_month --seed 1 | foretold replay - --track '#BrewCo'
       foretold simulate askjpm --scale 30 --out big.jsonl       # about a million posts
+      foretold simulate astroturf_attack --seed 1 --out swarm.jsonl  # coordination drill
     """
     if list_only:
         for name in names():
             click.echo(f"{name:<20}{scenario(name).title}")
+        for name, drill in SWARMS.items():
+            click.echo(f"{name:<20}{drill.title}")
+        return
+    if scenario_name in SWARMS:
+        _swarm(scenario_name, seed, out, truth_file, data,
+               randomise or scale != 1.0 or print_scenario or report)  # fmt: skip
         return
     if scenario_name and scenario_file:
         raise ConfigError("simulate: give a SCENARIO name or --scenario FILE, not both")
@@ -153,3 +162,34 @@ def simulate_cmd(
         texts, skeletons = post_texts(stream, pools)  # the same texts again, to measure them
         figures = {**stats(stream), **text_figures(stream, texts, skeletons)}
         click.echo(render(stream, figures), err=True)
+
+
+def _swarm(
+    name: str, seed: int, out: str, truth_file: str | None, data: str, options: bool
+) -> None:
+    """A coordination drill (``foretold.simulate.swarm``): a swarm laid over a library
+    scenario, its truth listing the coordinated accounts and posts."""
+    if options:
+        raise ConfigError(
+            f"simulate: {name} is a coordination drill (docs/coordination.md): it takes "
+            "--seed, --out, --truth and --data only"
+        )
+    started = time.perf_counter()
+    with ExitStack() as stack:
+        sink: IO[bytes]
+        sink = sys.stdout.buffer if out == "-" else stack.enter_context(Path(out).open("wb"))
+        n, obj = write_swarm(name, seed, data, sink)
+        sink.flush()
+    elapsed = time.perf_counter() - started
+    target = Path(truth_file) if truth_file else (truth_path(out) if out != "-" else None)
+    if target is not None:
+        target.write_bytes(orjson.dumps(obj, option=orjson.OPT_APPEND_NEWLINE))
+    co = obj["coordination"]
+    where = "stdout" if out == "-" else out
+    click.echo(
+        f"simulate: {name} seed {seed}: {n:,} posts to {where} in {elapsed:.1f} s, "
+        f"{len(co['coordinated_accounts'])} coordinated accounts, "
+        f"{len(co['coordinated_posts'])} coordinated posts"
+        + (f"; truth: {target}" if target else ""),
+        err=True,
+    )

@@ -21,17 +21,19 @@ lists every coordinated account, so precision and recall can be measured
 
 from __future__ import annotations
 
+import heapq
 import io
 import random
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import IO, Any, Literal
 
 import orjson
 
 from foretold.formats import x_v2
-from foretold.post import Author, Post, Ref, format_time
+from foretold.post import Author, Post, Ref, format_time, parse_time
 from foretold.simulate.library import scenario as library_scenario
 from foretold.simulate.stream import simulate
 from foretold.simulate.text import TextPools
@@ -65,6 +67,7 @@ class Swarm:
     kind: Kind
     background: str  # a library scenario
     scale: float
+    title: str = ""
     start_h: float = 30.0  # when the swarm starts, hours from the background's start
     orders: int = 6  # waves, one every order_minutes
     order_minutes: int = 15
@@ -75,23 +78,123 @@ class Swarm:
 SWARMS: dict[str, Swarm] = {
     s.name: s
     for s in (
-        Swarm("astroturf_attack", "attack", "benign_qa", 3.0),
-        Swarm("astroturf_praise", "praise", "benign_qa", 3.0),
-        Swarm("organic_storm", "organic", "askbg", 1.0),
+        Swarm(
+            "astroturf_attack",
+            "attack",
+            "benign_qa",
+            3.0,
+            "Astroturfed attack: a swarm of young accounts in a Q&A (coordination drill)",
+        ),
+        Swarm(
+            "astroturf_praise",
+            "praise",
+            "benign_qa",
+            3.0,
+            "Astroturfed praise: a swarm praising the brand (coordination drill)",
+        ),
+        Swarm(
+            "organic_storm",
+            "organic",
+            "askbg",
+            1.0,
+            "Organic storm, no coordination: the control (coordination drill)",
+        ),
     )
 }
 
 
 def swarm_stream(name: str, seed: int, data_dir: str | Path) -> tuple[list[Post], dict[str, Any]]:
-    """The posts of drill ``name`` (stream order) and its truth object."""
+    """The posts of drill ``name`` (stream order) and its truth object: what
+    ``foretold simulate NAME`` writes (:func:`write_swarm`), read back."""
+    buf = io.BytesIO()
+    _, t = write_swarm(name, seed, data_dir, buf)
+    posts: list[Post] = []
+    for line in buf.getvalue().splitlines():
+        posts.extend(p for p in x_v2.parse(orjson.loads(line), line) if isinstance(p, Post))
+    return sorted(posts, key=lambda p: p.created_at), t
+
+
+def write_swarm(
+    name: str, seed: int, data_dir: str | Path, out: IO[bytes]
+) -> tuple[int, dict[str, Any]]:
+    """Write drill ``name`` as ``foretold simulate`` writes a scenario (twarc2-flattened
+    X API v2 posts, one a line, in time order: the background's and the swarm's merged);
+    returns how many posts it wrote and the truth object."""
+    lines, swarm, t = _drill(name, seed, data_dir)
+    mine = [(p.created_at, orjson.dumps(tweet(p))) for p in swarm]
+    theirs = ((parse_time(orjson.loads(line)["created_at"]), line) for line in lines)
+    n = 0
+    for _, line in heapq.merge(theirs, sorted(mine, key=lambda x: x[0]), key=lambda x: x[0]):
+        out.write(line + b"\n")
+        n += 1
+    return n, t
+
+
+def tweet(post: Post) -> dict[str, Any]:
+    """A swarm post as the X API v2 gives it, twarc2-flattened (its author inline)."""
+    a = post.author
+    ents: dict[str, Any] = {}
+    text = post.text
+    tags = [{"start": m.start(), "end": m.end(), "tag": m.group(1)}
+            for m in re.finditer(r"#(\w+)", text)]  # fmt: skip
+    mentions = [{"start": m.start(), "end": m.end(), "username": m.group(1)}
+                for m in re.finditer(r"@(\w+)", text)]  # fmt: skip
+    urls = [{"start": text.index(u), "end": text.index(u) + len(u), "url": u,
+             "expanded_url": u, "display_url": u.split("//", 1)[-1]} for u in post.urls]  # fmt: skip
+    for key, value in (("hashtags", tags), ("mentions", mentions), ("urls", urls)):
+        if value:
+            ents[key] = value
+    created = format_time(post.created_at)
+    obj: dict[str, Any] = {
+        "id": post.id,
+        "text": text,
+        "created_at": created,
+        "author_id": a.id,
+        "conversation_id": post.id,
+        "lang": post.lang or "en",
+        "possibly_sensitive": False,
+        "source": "Twitter for Android",
+        "public_metrics": {
+            "retweet_count": 0,
+            "reply_count": 0,
+            "like_count": 0,
+            "quote_count": 0,
+            "impression_count": 0,
+        },
+    }
+    if ents:
+        obj["entities"] = ents
+    if post.repost_of is not None:
+        obj["referenced_tweets"] = [{"type": "retweeted", "id": post.repost_of.id}]
+    obj["author"] = {
+        "id": a.id,
+        "username": a.handle,
+        "name": a.name,
+        "created_at": format_time(a.created_at) if a.created_at else None,
+        "description": a.description,
+        "verified": a.verified,
+        "protected": False,
+        "public_metrics": {
+            "followers_count": a.followers,
+            "following_count": a.following,
+            "tweet_count": a.posts,
+            "listed_count": 0,
+        },
+    }
+    obj["__twarc"] = {"url": "https://api.twitter.com/2/tweets/search/recent",
+                      "version": "2.14.0", "retrieved_at": created[:19] + "+00:00"}  # fmt: skip
+    return obj
+
+
+def _drill(
+    name: str, seed: int, data_dir: str | Path
+) -> tuple[list[bytes], list[Post], dict[str, Any]]:
+    """The background's twarc2 lines, the swarm's posts and the drill's truth."""
     sw = SWARMS[name]
     sc = library_scenario(sw.background)
     stream = simulate(sc, seed, scale=sw.scale)
     buf = io.BytesIO()
     write_jsonl(stream, TextPools.load(data_dir), buf)
-    posts: list[Post] = []
-    for line in buf.getvalue().splitlines():
-        posts.extend(p for p in x_v2.parse(orjson.loads(line), line) if isinstance(p, Post))
     t = truth(stream)
     swarm: list[Post] = []
     handles: list[str] = []
@@ -99,11 +202,11 @@ def swarm_stream(name: str, seed: int, data_dir: str | Path) -> tuple[list[Post]
         tag = sc.campaign.hashtags[0] if sc.campaign.hashtags else ""
         handle = sc.campaign.handles[0] if sc.campaign.handles else ""
         swarm, handles = _swarm(sw, random.Random(seed * 7919 + 18), sc.at(sw.start_h), handle, tag)
-    posts = sorted(posts + swarm, key=lambda p: p.created_at)
     start = sc.at(sw.start_h)
     end = start + timedelta(minutes=sw.orders * sw.order_minutes)
     t.update(
         scenario=name,
+        title=sw.title,
         background=sw.background,
         kind={"attack": "astroturf", "praise": "astroturf", "organic": t["kind"]}[sw.kind],
         coordination={
@@ -114,7 +217,7 @@ def swarm_stream(name: str, seed: int, data_dir: str | Path) -> tuple[list[Post]
             "coordinated_posts": [p.id for p in swarm],
         },
     )
-    return posts, t
+    return buf.getvalue().splitlines(), swarm, t
 
 
 def _swarm(
