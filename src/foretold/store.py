@@ -27,6 +27,7 @@ import orjson
 
 from foretold.errors import StoreError
 from foretold.post import Author, Counts, Deletion, Post, Ref, parse_time
+from foretold.store_panels import PanelReads
 from foretold.store_reads import Reads
 
 #: The write-ahead log policy. Every writing connection checkpoints (PASSIVE: never
@@ -154,7 +155,7 @@ _MARK_DELETED = (
 )
 
 
-class Store(Reads):
+class Store(Reads, PanelReads):
     """One SQLite database file; ``":memory:"`` for tests.
 
     Writes happen in explicit transactions, one per batch, so a reader in another
@@ -450,6 +451,34 @@ class Store(Reads):
             for r in rows:
                 yield _post(r[1:])
             last = rows[-1][0]
+
+    def recent_posts(
+        self, campaign: str, minutes: int, limit: int = 20_000
+    ) -> list[tuple[Post, dict[str, Any] | None]]:
+        """The campaign's posts in its last ``minutes`` of stream time (up to its latest
+        post; at most the latest ``limit``), in time order, each with its labels."""
+        end = self._db.execute(
+            "SELECT max(p.created_at) FROM campaign_posts c JOIN posts p"
+            " ON c.platform = p.platform AND c.id = p.id WHERE c.campaign = ?",
+            (campaign,),
+        ).fetchone()[0]
+        if end is None:
+            return []
+        cols = ", ".join("p." + c.strip() for c in _POST_COLUMNS.split(","))
+        rows = self._db.execute(
+            f"SELECT {cols}, l.labels FROM campaign_posts c JOIN posts p"
+            " ON c.platform = p.platform AND c.id = p.id"
+            " LEFT JOIN labels l ON l.platform = p.platform AND l.id = p.id"
+            " WHERE c.campaign = ? AND p.created_at > ? AND p.deleted = 0"
+            " ORDER BY p.created_at DESC, p.seq DESC LIMIT ?",
+            (campaign, end - minutes * 60_000_000, limit),
+        ).fetchall()
+        return [(_post(r[:-1]), orjson.loads(r[-1]) if r[-1] else None) for r in reversed(rows)]
+
+    def campaign_config(self, name: str) -> dict[str, Any] | None:
+        """A campaign's definition as recorded (``put_campaigns``), or None."""
+        row = self._db.execute("SELECT config FROM campaigns WHERE name = ?", (name,)).fetchone()
+        return orjson.loads(row[0]) if row else None
 
     def labels_of(self, platform: str, post_id: str) -> dict[str, Any] | None:
         """The stored labels of one post, or None."""

@@ -12,12 +12,14 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from html import escape
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from foretold.coordination.report import html_section as coordination_section
 from foretold.reports.charts import LEVEL_COLOURS, Mark, Series, bin_width_us, bins, timeline
 from foretold.reports.frame import to_time, to_us
+from foretold.reports.languages import html_section as language_section
 from foretold.reports.story import Quote, Story, build_story
 from foretold.reports.topics import Topic, grievance_topics
 from foretold.store import Store
@@ -71,8 +73,9 @@ def _quote(q: Quote) -> str:
     )
 
 
-def render(story: Story, topics: Sequence[Topic]) -> str:
-    """The chronicle of ``story`` as one HTML document."""
+def render(story: Story, topics: Sequence[Topic], languages: dict[str, Any] | None = None) -> str:
+    """The chronicle of ``story`` as one HTML document (``languages``: the store's
+    language mix of the campaign, :meth:`~foretold.store.Store.dashboard_languages`)."""
     s = story
     tags = ", ".join(s.hashtags) or s.campaign
     parts = [
@@ -93,6 +96,7 @@ def render(story: Story, topics: Sequence[Topic]) -> str:
         _press_section(s),
         _brand_section(s),
         _topic_section(topics),
+        language_section(languages) if languages is not None else "",
         _alert_section(s),
         coordination_section(s.alerts),
         _aftermath_section(s),
@@ -405,7 +409,8 @@ def write_chronicle(store: Store, campaign: str, out: str | Path) -> Story:
     story = build_story(store, campaign)
     topics = grievance_topics(story.frame, owner=story.owner)
     Path(out).parent.mkdir(parents=True, exist_ok=True)
-    Path(out).write_text(render(story, topics), encoding="utf-8")
+    languages = store.dashboard_languages(campaign)
+    Path(out).write_text(render(story, topics, languages), encoding="utf-8")
     return story
 
 

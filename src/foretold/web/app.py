@@ -47,6 +47,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import orjson
 
+from foretold.coordination.panel import panel as coordination_panel
 from foretold.errors import ConfigError, StoreError
 from foretold.store import Store
 from foretold.web.openapi import SPEC
@@ -288,6 +289,8 @@ _CAMPAIGN_API: dict[str, _Api] = {
     "latest": lambda s, c, n, w: s.dashboard_latest_posts(c, n),
     "links": lambda s, c, n, w: s.dashboard_links(c, n),
     "alerts": lambda s, c, n, w: s.dashboard_alerts(c, n),
+    "coordination": lambda s, c, n, w: coordination_panel(s, c),
+    "languages": lambda s, c, n, w: s.dashboard_languages(c),
 }
 CAMPAIGN_VIEWS = tuple(_CAMPAIGN_API)
 _WINDOWS = (60, 300, 900, 3600)

@@ -126,6 +126,19 @@ SPEC: dict[str, Any] = {
             _LIST,
             [_NAME, _LIMIT],
         ),
+        "/api/campaigns/{name}/coordination": _get(
+            "The swarm behind the campaign's last hour: near-copy clusters, coordinated"
+            " accounts with scores and drivers, synchronised groups, near-copy shares"
+            " (docs/coordination.md)",
+            _OBJ,
+            [_NAME],
+        ),
+        "/api/campaigns/{name}/languages": _get(
+            "The campaign's posts by language (share, posts) with posts quoted in their"
+            " own language",
+            _OBJ,
+            [_NAME],
+        ),
         "/api/sources": _get("Live sources and their status", _LIST),
         "/events": {
             "get": {
