@@ -18,6 +18,12 @@ JSON_FIXTURES = {
     "x_v1": FIXTURES / "x_v1" / "tweets.jsonl",
     "bluesky": FIXTURES / "bluesky" / "jetstream.jsonl",
     "mastodon": FIXTURES / "mastodon" / "statuses.jsonl",
+    # posts with pictures, in each platform's shape (see fixtures/README.md, docs/media.md)
+    "x_v2_media": FIXTURES / "x_v2" / "media_flattened.jsonl",
+    "x_v2_media_pages": FIXTURES / "x_v2" / "media_pages.jsonl",
+    "x_v1_media": FIXTURES / "x_v1" / "media.jsonl",
+    "bluesky_media": FIXTURES / "bluesky" / "media.jsonl",
+    "mastodon_media": FIXTURES / "mastodon" / "media.jsonl",
 }
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 

@@ -21,7 +21,7 @@ from foretold.formats import READERS, x_v2
 from foretold.formats.csv_rows import DEFAULT_MAP, read_rows
 from foretold.formats.x_v2_decoder import decode_tweet
 from foretold.ingest import IngestStats, Quarantine, read_lines
-from foretold.post import Author, Counts, Post, Ref
+from foretold.post import Author, Counts, Media, Post, Ref
 from foretold.store import Store
 from tests.conftest import JSON_FIXTURES
 
@@ -135,6 +135,13 @@ def posts(draw: st.DrawFn) -> Post:
         st.text("abc_", max_size=15),
     )
     words = st.text("abcdefghijklmnopqrstuvwxyz0123456789_", min_size=1, max_size=12)
+    media = st.builds(
+        Media,
+        st.sampled_from(["photo", "video", "animated_gif", "image", "gifv", "unknown"]),
+        st.none() | st.just("https://pbs.twimg.com/media/") | texts,
+        st.none() | texts,
+        st.none() | st.text("0123456789_abcdef", min_size=1, max_size=20),
+    )
     return Post(
         platform=draw(st.sampled_from(["x", "bluesky", "mastodon", "csv"])),
         id=draw(st.text("0123456789abcdef:/.", min_size=1, max_size=40)),
@@ -154,6 +161,7 @@ def posts(draw: st.DrawFn) -> Post:
         hashtags=tuple(dict.fromkeys(draw(st.lists(words, max_size=3)))),
         mentions=tuple(dict.fromkeys(draw(st.lists(words, max_size=3)))),
         lang=draw(st.none() | st.sampled_from(["en", "ar", "he", "und"])),
+        media=tuple(draw(st.lists(media, max_size=4))),
     )
 
 
@@ -181,6 +189,7 @@ def _essentials(p: Post, with_ref_authors: bool = True) -> tuple[Any, ...]:
         ref(p.repost_of),
         p.hashtags,
         p.mentions,
+        p.media,
     )
 
 

@@ -2,7 +2,8 @@
 
 JSONL is :meth:`Post.to_dict` a line (the ``foretold`` reader takes it back);
 CSV has the columns of :data:`foretold.formats.csv_rows.FIELDS` (the CSV reader's
-default mapping takes it back); Parquet has the same columns, lists as lists.
+default mapping takes it back), a post's ``media`` as one JSON cell; Parquet has the
+same columns, lists as lists (``media`` as its JSON text).
 
 CSV cells that a spreadsheet would run as a formula get a leading ``'``
 (:func:`~foretold.formats.csv_rows.neutralise`; a reply starting with a plain
@@ -37,7 +38,7 @@ import orjson
 
 from foretold.errors import ConfigError, MissingExtraError
 from foretold.formats.csv_rows import FIELDS, neutralise
-from foretold.post import Post, format_time
+from foretold.post import Post, format_time, media_json
 
 EXPORT_FORMATS = ("jsonl", "csv", "parquet")
 
@@ -69,6 +70,7 @@ def csv_row(p: Post) -> dict[str, Any]:
         "repost_of_id": p.repost_of.id if p.repost_of else "",
         "hashtags": " ".join(p.hashtags), "mentions": " ".join(p.mentions),
         "urls": " ".join(p.urls), "lang": p.lang or "", "conversation_id": p.conversation_id or "",
+        "media": media_json(p.media),
     }  # fmt: skip
 
 

@@ -40,6 +40,7 @@ from datetime import datetime
 from typing import IO, Any
 
 from foretold.clock import Clock, SystemClock
+from foretold.media import MediaSource
 from foretold.post import Post
 from foretold.records import Batch, Record, Stage
 from foretold.runs import AfterStore
@@ -96,8 +97,10 @@ class Pipeline:
         on_batch: Callable[[Batch, RunResult], None] | None = None,
         separate_writer: bool = True,
         after: AfterStore | None = None,
+        media: MediaSource | None = None,
     ) -> None:
         self.store = store
+        self.media = media  # where the pictures of each batch's posts are (Batch.media)
         self.stages = tuple(stages)
         self.clock = clock or SystemClock()
         self.speed = speed
@@ -162,6 +165,7 @@ class Pipeline:
 
     def _process(self, records: list[Record], result: RunResult, writer: BatchWriter) -> None:
         batch = Batch.of(records)
+        batch.media = self.media
         batch.cursors = self.cursors_of(records)
         posts = batch.posts
         for stage in self.stages:

@@ -15,10 +15,23 @@ normalised JSON that ``foretold export --format jsonl`` writes and the
 True
 >>> post.key
 ('x', '1')
+
+A post's pictures and videos are :class:`Media` items in ``media``, in the platform's
+order; the normalised JSON keeps them as a list of ``{type, url, alt_text, key}``:
+
+>>> meme = Media(type="photo", url="https://pbs.twimg.com/media/Fa1.jpg",
+...              alt_text="a bank vault", key="3_1")
+>>> with_meme = Post(platform="x", id="2", text="lol", created_at=post.created_at,
+...                  author=post.author, media=(meme,))
+>>> with_meme.to_dict()["media"]
+[{'type': 'photo', 'url': 'https://pbs.twimg.com/media/Fa1.jpg', 'alt_text': 'a bank vault', 'key': '3_1'}]
+>>> Post.from_dict(with_meme.to_dict()) == with_meme
+True
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal, cast
@@ -63,6 +76,61 @@ class Ref:
     author_handle: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class Media:
+    """One picture, video or GIF attached to a post, as its platform described it.
+
+    ``type`` is the platform's own word (``photo``, ``video``, ``animated_gif`` on X;
+    ``image`` on Bluesky; ``image``, ``gifv``, ``video`` on Mastodon). ``url`` is the
+    full-size address (for a video, its preview picture), ``alt_text`` the description
+    the author wrote, ``key`` the platform's id of the file (X ``media_key`` or
+    ``id_str``, the Bluesky blob CID, the Mastodon attachment id). See docs/media.md.
+    """
+
+    type: str
+    url: str | None = None
+    alt_text: str | None = None
+    key: str | None = None
+
+    def to_dict(self) -> dict[str, str | None]:
+        """The normalised JSON shape: ``{type, url, alt_text, key}``."""
+        return {"type": self.type, "url": self.url, "alt_text": self.alt_text, "key": self.key}
+
+    @classmethod
+    def from_dict(cls, data: object) -> Media:
+        """A Media from :meth:`to_dict` output; raises KeyError/TypeError."""
+        if not isinstance(data, dict):
+            raise TypeError(f"expected a media object, got {type(data).__name__}")
+        return cls(
+            type=_str(data["type"]),
+            url=_opt_str(data.get("url")),
+            alt_text=_opt_str(data.get("alt_text")),
+            key=_opt_str(data.get("key")),
+        )
+
+
+def media_json(media: tuple[Media, ...]) -> str:
+    """A post's media as one JSON list (the store's and the CSV export's ``media`` cell);
+    no media is the empty string.
+
+    >>> media_json(()), media_from_json(media_json((Media("photo", key="k"),)))
+    ('', (Media(type='photo', url=None, alt_text=None, key='k'),))
+    """
+    if not media:
+        return ""
+    return json.dumps([m.to_dict() for m in media], ensure_ascii=False, separators=(",", ":"))
+
+
+def media_from_json(value: str | None) -> tuple[Media, ...]:
+    """What :func:`media_json` wrote, back as Media; raises ValueError/TypeError/KeyError."""
+    if not value:
+        return ()
+    items = json.loads(value)
+    if not isinstance(items, list):
+        raise TypeError(f"media: expected a list, got {type(items).__name__}")
+    return tuple(Media.from_dict(item) for item in items)
+
+
 @dataclass(slots=True)
 class Post:
     """One public post in foretold's normalised shape.
@@ -91,6 +159,7 @@ class Post:
     conversation_id: str | None = None
     withheld: bool = False
     raw: bytes = b""
+    media: tuple[Media, ...] = ()
 
     @property
     def key(self) -> tuple[str, str]:
@@ -134,6 +203,7 @@ class Post:
             "lang": self.lang,
             "conversation_id": self.conversation_id,
             "withheld": self.withheld,
+            "media": [m.to_dict() for m in self.media],
         }
 
     @classmethod
@@ -178,6 +248,7 @@ class Post:
             conversation_id=data.get("conversation_id"),
             withheld=bool(data.get("withheld", False)),
             raw=raw,
+            media=_media_list(data.get("media")),
         )
 
 
@@ -229,6 +300,18 @@ def _ref(data: object) -> Ref | None:
         author_id=_str(data.get("author_id") or ""),
         author_handle=_str(data.get("author_handle") or ""),
     )
+
+
+def _media_list(data: object) -> tuple[Media, ...]:
+    if data is None:
+        return ()
+    if not isinstance(data, list):
+        raise TypeError(f"media: expected a list, got {type(data).__name__}")
+    return tuple(Media.from_dict(item) for item in data)
+
+
+def _opt_str(value: object) -> str | None:
+    return None if value is None else _str(value)
 
 
 def _str(value: object) -> str:

@@ -27,9 +27,12 @@ nothing but the record types.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from foretold.post import Deletion, Post
+
+if TYPE_CHECKING:
+    from foretold.media import MediaSource, ReadingRow
 
 __all__ = ["Batch", "Record", "Stage"]
 
@@ -52,6 +55,10 @@ class Batch:
     stored post. ``deliveries``: the outbox rows ``(alert id, sink, due at)`` of the
     alerts, and ``snapshots``: ``(name, state, updated_at ISO)`` of stages whose state
     must be resumed with the cursors (both set by :class:`foretold.runs.AfterStore`).
+    ``readings``: what the image-reading step read in the batch's pictures
+    (:meth:`foretold.media.ImageReading.row`); ``media``: where that step gets a
+    picture's bytes (:class:`foretold.media.locate.MediaSource`; None when the run
+    has no pictures: no ``--media-dir``, no live fetching).
     The runner stores all of them with the posts, in one transaction.
     """
 
@@ -66,6 +73,8 @@ class Batch:
     cursors: list[tuple[str, str, str]] = field(default_factory=list)
     deliveries: list[tuple[str, str, str]] = field(default_factory=list)
     snapshots: list[tuple[str, bytes, str]] = field(default_factory=list)
+    readings: list[ReadingRow] = field(default_factory=list)
+    media: MediaSource | None = None
 
     @classmethod
     def of(cls, records: list[Record]) -> Batch:

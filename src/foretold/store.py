@@ -26,7 +26,17 @@ from typing import Any
 import orjson
 
 from foretold.errors import StoreError
-from foretold.post import Author, Counts, Deletion, Post, Ref, parse_time
+from foretold.media import ImageReading, ReadingRow
+from foretold.post import (
+    Author,
+    Counts,
+    Deletion,
+    Post,
+    Ref,
+    media_from_json,
+    media_json,
+    parse_time,
+)
 from foretold.store_panels import PanelReads
 from foretold.store_reads import Reads
 
@@ -38,7 +48,7 @@ from foretold.store_reads import Reads
 WAL_PASSIVE = 8 << 20
 WAL_LIMIT = 64 << 20
 
-SCHEMA_VERSION = 3  # 2: deliveries and source_status; 3: snapshots
+SCHEMA_VERSION = 4  # 2: deliveries and source_status; 3: snapshots; 4: posts.media, image_readings
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS posts (
@@ -73,6 +83,7 @@ CREATE TABLE IF NOT EXISTS posts (
     withheld INTEGER NOT NULL,
     deleted INTEGER NOT NULL DEFAULT 0,
     raw BLOB NOT NULL,
+    media TEXT NOT NULL DEFAULT '',       -- a JSON list of {type, url, alt_text, key}, or ''
     UNIQUE (platform, id)
 );
 CREATE INDEX IF NOT EXISTS posts_created ON posts (created_at);
@@ -118,6 +129,12 @@ CREATE TABLE IF NOT EXISTS source_status (    -- what each live source is doing 
 CREATE TABLE IF NOT EXISTS snapshots (        -- a stage's state, stored with the cursors
     name TEXT PRIMARY KEY, state BLOB NOT NULL, updated_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS image_readings (  -- what was read in a post's pictures
+    platform TEXT NOT NULL, id TEXT NOT NULL, idx INTEGER NOT NULL,  -- idx: place in media
+    phash TEXT, text TEXT, cache_path TEXT,
+    PRIMARY KEY (platform, id, idx)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS image_readings_phash ON image_readings (phash);
 CREATE TABLE IF NOT EXISTS runs (
     seq INTEGER PRIMARY KEY, command TEXT NOT NULL, started_at TEXT NOT NULL,
     finished_at TEXT, summary TEXT
@@ -130,11 +147,11 @@ _POST_COLUMNS = (
     " replies, likes, quotes, reply_to_id, reply_to_author_id, reply_to_author_handle,"
     " quote_of_id, quote_of_author_id, quote_of_author_handle, repost_of_id,"
     " repost_of_author_id, repost_of_author_handle, hashtags, mentions, urls, domains, lang,"
-    " conversation_id, withheld, raw"
+    " conversation_id, withheld, raw, media"
 )
 # DO NOTHING covers the (platform, id) conflict only: any other broken row still raises
 _INSERT = (
-    f"INSERT INTO posts ({_POST_COLUMNS}) VALUES ({', '.join('?' * 35)})"
+    f"INSERT INTO posts ({_POST_COLUMNS}) VALUES ({', '.join('?' * 36)})"
     " ON CONFLICT (platform, id) DO NOTHING"
 )
 # a post seen again: counts only grow, follower counts take the latest known value
@@ -149,6 +166,7 @@ _ENQUEUE = (
     "INSERT OR IGNORE INTO deliveries (alert_id, sink, state, attempts, next_at)"
     " VALUES (?, ?, 'pending', 0, ?)"
 )
+_PUT_READING = "INSERT OR REPLACE INTO image_readings VALUES (?, ?, ?, ?, ?, ?)"
 _MARK_DELETED = (
     "UPDATE posts SET deleted = 1 WHERE platform = ? AND id = ? AND deleted = 0"
     " AND EXISTS (SELECT 1 FROM deletions WHERE platform = ? AND id = ?)"
@@ -233,6 +251,9 @@ class Store(Reads, PanelReads):
                 f"({SCHEMA_VERSION}); upgrade foretold"
             )
         if version < SCHEMA_VERSION:
+            columns = {r[1] for r in self._db.execute("PRAGMA table_info(posts)")}
+            if columns and "media" not in columns:  # a store of schema 1 to 3
+                self._db.execute("ALTER TABLE posts ADD COLUMN media TEXT NOT NULL DEFAULT ''")
             self._db.executescript(_SCHEMA)
             self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
@@ -286,14 +307,15 @@ class Store(Reads, PanelReads):
         cursors: Iterable[tuple[str, str, str]] = (),
         deliveries: Iterable[tuple[str, str, str]] = (),
         snapshots: Iterable[tuple[str, bytes, str]] = (),
+        readings: Iterable[ReadingRow] = (),
     ) -> tuple[int, int, int]:
         """:meth:`write_batch` for posts already turned into rows by :func:`post_row`, with
         what the stages added: alerts, window ``metrics`` ``(campaign, window seconds,
         window end in microseconds, metrics JSON)`` and ``phases`` ``(campaign, start in
         microseconds, phase)``, a live source's ``cursors``, the outbox rows of the alerts
         (``deliveries``: ``(alert id, sink, due at)``, see :mod:`foretold.sinks.outbox`)
-        and stage ``snapshots`` ``(name, state, updated_at ISO)``, all in one
-        transaction."""
+        stage ``snapshots`` ``(name, state, updated_at ISO)`` and image ``readings``
+        (:meth:`foretold.media.ImageReading.row`), all in one transaction."""
         db = self._db
         try:
             db.execute("BEGIN IMMEDIATE")
@@ -323,12 +345,27 @@ class Store(Reads, PanelReads):
             db.executemany("INSERT OR REPLACE INTO cursors VALUES (?, ?, ?)", cursors)
             db.executemany(_ENQUEUE, deliveries)
             db.executemany("INSERT OR REPLACE INTO snapshots VALUES (?, ?, ?)", snapshots)
+            db.executemany(_PUT_READING, readings)
             db.execute("COMMIT")
         except sqlite3.Error as e:
             if db.in_transaction:
                 db.execute("ROLLBACK")
             raise StoreError(f"cannot write to store {self.path!r}: {e}") from None
         return new, dup, joined
+
+    def put_image_readings(self, readings: Iterable[ImageReading]) -> None:
+        """Store what was read in posts' pictures (one row per post and picture index; a
+        picture read again replaces its row), in one transaction."""
+        rows = [r.row() for r in readings]
+        db = self._db
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany(_PUT_READING, rows)
+            db.execute("COMMIT")
+        except sqlite3.Error as e:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise StoreError(f"cannot write to store {self.path!r}: {e}") from None
 
     def cursor(self, source: str) -> str | None:
         """The last cursor stored for a live source (stored with its batch), or None."""
@@ -570,7 +607,7 @@ def post_row(p: Post) -> tuple[Any, ...]:
         s.id if s else None, s.author_id if s else None, s.author_handle if s else None,
         join_list(tags) if tags else "", join_list(mentions) if mentions else "",
         join_list(urls) if urls else "", join_list(domains) if domains else "",
-        p.lang, p.conversation_id, p.withheld, p.raw,
+        p.lang, p.conversation_id, p.withheld, p.raw, media_json(p.media) if p.media else "",
     )  # fmt: skip
 
 
@@ -616,5 +653,5 @@ def _post(r: Sequence[Any]) -> Post:
         repost_of=_ref(r[24], r[25], r[26]),
         hashtags=split_list(r[27]), mentions=split_list(r[28]), urls=split_list(r[29]),
         domains=split_list(r[30]), lang=r[31], conversation_id=r[32], withheld=bool(r[33]),
-        raw=bytes(r[34]),
+        raw=bytes(r[34]), media=media_from_json(r[35]) if r[35] else (),
     )  # fmt: skip

@@ -33,7 +33,7 @@ MIX_KEYS = ("positive", "neutral", "negative", "ironic", "offensive")
 LEVEL_OF_ALERT = {"watch": "watch", "warning": "warning", "crisis": "crisis", "all_clear": "none"}
 _POST_SELECT = (
     "SELECT p.seq, p.platform, p.id, p.created_at, p.text, p.kind, p.author_handle,"
-    " p.followers, p.reposts + p.replies + p.likes + p.quotes, l.labels"
+    " p.followers, p.reposts + p.replies + p.likes + p.quotes, l.labels, p.media"
     " FROM campaign_posts c JOIN posts p ON p.platform = c.platform AND p.id = c.id"
     " LEFT JOIN labels l ON l.platform = c.platform AND l.id = c.id WHERE c.campaign = ?"
 )
@@ -50,6 +50,7 @@ def _post(r: tuple[Any, ...]) -> dict[str, Any]:
         "seq": r[0], "platform": r[1], "id": r[2], "created_at": iso_us(r[3]), "text": r[4],
         "kind": r[5], "author": r[6], "followers": r[7], "engagement": r[8],
         "sentiment": labels.get("sentiment"), "flags": labels.get("flags", []),
+        "media": orjson.loads(r[10]) if r[10] else [],
     }  # fmt: skip
 
 
@@ -192,12 +193,118 @@ class Reads:
             _POST_SELECT
             + " AND p.kind != 'repost' AND p.deleted = 0 ORDER BY 9 DESC, p.seq LIMIT ?"
         )
-        return [_post(r) for r in self.db.execute(q, (campaign, limit))]
+        return self._with_images([_post(r) for r in self.db.execute(q, (campaign, limit))])
 
     def dashboard_latest_posts(self, campaign: str, limit: int = 10) -> list[dict[str, Any]]:
         """The posts stored last (by store order), newest first."""
         q = _POST_SELECT + " AND p.deleted = 0 ORDER BY p.seq DESC LIMIT ?"
-        return [_post(r) for r in self.db.execute(q, (campaign, limit))]
+        return self._with_images([_post(r) for r in self.db.execute(q, (campaign, limit))])
+
+    def _with_images(self, posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Each listed post's media items get what was read in them: ``image_text``,
+        ``phash`` and ``local`` (whether a local file can be served as its thumbnail)."""
+        keys = [(p["platform"], p["id"]) for p in posts if p["media"]]
+        readings = self.image_readings_of(keys)
+        for p in posts:
+            for i, m in enumerate(p["media"]):
+                r = readings.get((p["platform"], p["id"]), {}).get(i, {})
+                m["index"] = i
+                m["image_text"] = r.get("text")
+                m["phash"] = r.get("phash")
+                m["local"] = bool(r.get("cache_path"))
+        return posts
+
+    def image_readings_of(
+        self, keys: list[tuple[str, str]]
+    ) -> dict[tuple[str, str], dict[int, dict[str, Any]]]:
+        """What was read in the pictures of these posts: ``{(platform, id): {index:
+        {"phash", "text", "cache_path"}}}``; posts without readings are left out.
+
+        >>> from foretold.store import Store
+        >>> from foretold.media import ImageReading
+        >>> store = Store(":memory:")
+        >>> store.put_image_readings([ImageReading("x", "1", 0, "ff", "NO REFUNDS", None)])
+        >>> store.image_readings_of([("x", "1"), ("x", "2")])
+        {('x', '1'): {0: {'phash': 'ff', 'text': 'NO REFUNDS', 'cache_path': None}}}
+        """
+        out: dict[tuple[str, str], dict[int, dict[str, Any]]] = {}
+        for i in range(0, len(keys), 400):  # SQLite's bound-parameter limit, with room
+            chunk = keys[i : i + 400]
+            marks = ",".join("(?, ?)" for _ in chunk)
+            rows = self.db.execute(
+                "SELECT platform, id, idx, phash, text, cache_path FROM image_readings"
+                f" WHERE (platform, id) IN (VALUES {marks}) ORDER BY platform, id, idx",
+                [v for key in chunk for v in key],
+            )
+            for platform, pid, idx, phash, text, cache_path in rows:
+                out.setdefault((platform, pid), {})[int(idx)] = {
+                    "phash": phash, "text": text, "cache_path": cache_path,
+                }  # fmt: skip
+        return out
+
+    def image_file(self, platform: str, post_id: str, index: int) -> str | None:
+        """The local file a picture was read from (its ``cache_path``), or None."""
+        row = self.db.execute(
+            "SELECT cache_path FROM image_readings WHERE platform = ? AND id = ? AND idx = ?",
+            (platform, post_id, index),
+        ).fetchone()
+        return row[0] if row and row[0] else None
+
+    def repeated_images(
+        self,
+        campaign: str,
+        since_us: int | None = None,
+        until_us: int | None = None,
+        limit: int = 10,
+        near: int = 0,
+    ) -> list[dict[str, Any]]:
+        """The campaign's most repeated pictures in ``[since_us, until_us)`` (microseconds;
+        None: open), most posts first. Pictures are grouped by perceptual hash (hex);
+        with ``near`` > 0, a hash within ``near`` bits of a bigger group's hash joins it
+        (a meme re-saved, cropped or recompressed by each account). Each group has its
+        ``phash``, ``posts``, ``accounts``, ``first_at``, ``last_at``, the ``text`` read
+        in it (the most common reading), an ``alt_text`` one of its posts gave, a
+        ``cache_path`` to show it from and an ``example`` ``{platform, id, index}``.
+        Only readings with a phash count.
+
+        >>> from foretold.store import Store
+        >>> Store(":memory:").repeated_images("askjpm")
+        []
+        """
+        rows = self.db.execute(
+            "SELECT r.phash, p.platform, p.id, r.idx, p.author_id, p.created_at, r.text,"
+            " r.cache_path, p.media"
+            " FROM campaign_posts c JOIN posts p ON p.platform = c.platform AND p.id = c.id"
+            " JOIN image_readings r ON r.platform = c.platform AND r.id = c.id"
+            " WHERE c.campaign = ? AND r.phash IS NOT NULL AND p.deleted = 0"
+            " AND p.created_at >= ? AND p.created_at < ? ORDER BY p.created_at, p.seq, r.idx",
+            (campaign, -(2**63) if since_us is None else since_us,
+             2**63 - 1 if until_us is None else until_us),
+        ).fetchall()  # fmt: skip
+        by_hash: dict[str, list[tuple[Any, ...]]] = {}
+        for r in rows:
+            by_hash.setdefault(r[0], []).append(r)
+        order = sorted(by_hash, key=lambda h: (-len({(r[1], r[2]) for r in by_hash[h]}), h))
+        groups: dict[str, list[tuple[Any, ...]]] = {}
+        for h in order:
+            home = _near_group(h, groups, near) if near > 0 else None
+            groups.setdefault(home or h, []).extend(by_hash[h])
+        out: list[dict[str, Any]] = []
+        for h, members in groups.items():
+            first = min(members, key=lambda r: r[5])
+            texts = Counter(r[6] for r in members if r[6])
+            alt = next((a for r in members if (a := _alt_of(r[8], r[3]))), None)
+            out.append({
+                "phash": h, "posts": len({(r[1], r[2]) for r in members}),
+                "accounts": len({(r[1], r[4]) for r in members}),
+                "first_at": iso_us(min(r[5] for r in members)),
+                "last_at": iso_us(max(r[5] for r in members)),
+                "text": texts.most_common(1)[0][0] if texts else None, "alt_text": alt,
+                "cache_path": next((r[7] for r in members if r[7]), None),
+                "example": {"platform": first[1], "id": first[2], "index": int(first[3])},
+            })  # fmt: skip
+        out.sort(key=lambda g: (-int(g["posts"]), str(g["first_at"]), str(g["phash"])))
+        return out[:limit]
 
     def dashboard_amplifiers(self, campaign: str, limit: int = 10) -> list[dict[str, Any]]:
         """Accounts with the largest reach (followers) that posted in the campaign."""
@@ -260,3 +367,29 @@ class Reads:
         )
         keys = ("source", "state", "detail", "until", "posts_per_min", "updated_at")
         return [dict(zip(keys, r, strict=True)) for r in rows]
+
+
+def _alt_of(media: str | None, index: int) -> str | None:
+    items = orjson.loads(media) if media else []
+    alt = items[index].get("alt_text") if 0 <= index < len(items) else None
+    return alt if isinstance(alt, str) and alt else None
+
+
+_NEAR_COMPARED = 500  # groups a hash is compared with; smaller ones never reach a top list
+
+
+def _near_group(phash: str, groups: dict[str, Any], near: int) -> str | None:
+    """The first (biggest) group whose hash is within ``near`` bits of ``phash``."""
+    try:
+        bits = int(phash, 16)
+    except ValueError:
+        return None
+    for i, other in enumerate(groups):
+        if i >= _NEAR_COMPARED:
+            break
+        try:
+            if (bits ^ int(other, 16)).bit_count() <= near and len(other) == len(phash):
+                return other
+        except ValueError:
+            continue
+    return None

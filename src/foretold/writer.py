@@ -26,13 +26,14 @@ from multiprocessing.connection import Connection
 from typing import Any, Protocol
 
 from foretold.errors import StoreError
+from foretold.media import ReadingRow
 from foretold.records import Batch
 from foretold.store import WAL_PASSIVE, Store, post_row
 
 Labels = list[tuple[str, str, str, bytes]]
 Memberships = list[tuple[str, str, str]]
 # rows, deletions, memberships, labels, alerts, window metrics, phases, cursors,
-# outbox deliveries, snapshots: the arguments of Store.write_rows
+# outbox deliveries, snapshots, image readings: the arguments of Store.write_rows
 Message = tuple[
     list[tuple[Any, ...]],
     list[tuple[str, str]],
@@ -44,6 +45,7 @@ Message = tuple[
     list[tuple[str, str, str]],
     list[tuple[str, str, str]],
     list[tuple[str, bytes, str]],
+    list[ReadingRow],
 ]
 
 _STOP = b"stop"  # not a marshal payload of a batch
@@ -64,7 +66,7 @@ def message(batch: Batch) -> Message:
     return (
         [post_row(p) for p in batch.posts], [(d.platform, d.id) for d in batch.deletions],
         batch.memberships, batch.labels, batch.alerts, batch.metrics, batch.phases,
-        batch.cursors, batch.deliveries, batch.snapshots,
+        batch.cursors, batch.deliveries, batch.snapshots, batch.readings,
     )  # fmt: skip
 
 

@@ -25,6 +25,7 @@ from foretold.errors import ConfigError
 from foretold.formats import FORMATS
 from foretold.formats.csv_rows import PRESETS, column_map
 from foretold.ingest import IngestStats, Quarantine, read_batches
+from foretold.media.locate import FolderMedia
 from foretold.pipeline import Pipeline, RunResult
 from foretold.progress import Progress
 from foretold.records import Batch, Record
@@ -119,6 +120,13 @@ from foretold.store import Store
     "processing them here.",
 )
 @click.option(
+    "--media-dir",
+    "media_dir",
+    metavar="DIR",
+    help="The archive's downloaded pictures: each post's images are found here by media "
+    "key, else by the file name its URL ends with, and handed to the image-reading step.",
+)
+@click.option(
     "--progress/--no-progress",
     default=None,
     help="Progress bar [default: on when stderr is a terminal].",
@@ -141,6 +149,7 @@ def replay_cmd(
     tier: str,
     detect: bool,
     kafka: str | None,
+    media_dir: str | None,
     progress: bool | None,
 ) -> None:
     """Run the pipeline over archived posts and store everything.
@@ -162,6 +171,7 @@ def replay_cmd(
       twarc2 flatten raw.jsonl | foretold replay - --store brand.db
       foretold replay pheme.csv --csv-preset pheme --platform x --track Germanwings
       foretold replay stream.jsonl --config foretold.toml --speed 60 --alerts alerts.jsonl
+      foretold replay storm.jsonl --media-dir storm-media/ --track '#myNYPD'
     """  # fmt: skip
     if speed is not None and speed <= 0:
         raise ConfigError(f"--speed must be positive, got {speed}")
@@ -175,6 +185,8 @@ def replay_cmd(
     mapping = column_map(csv_preset, csv_map)
     qpath = Path(quarantine_path) if quarantine_path else default_quarantine(store_path)
     show = sys.stderr.isatty() if progress is None else progress
+    media = FolderMedia(Path(media_dir)) if media_dir else None
+    pictures = [0, 0]  # media items in the posts read, and of those found in --media-dir
 
     clock = SystemClock()
     stats = IngestStats()
@@ -209,8 +221,15 @@ def replay_cmd(
         def on_batch(batch: Batch, result: RunResult) -> None:
             bar.update(len(batch.posts) + len(batch.deletions))
             raised.extend(batch.alerts)
+            if media is not None:
+                for post in batch.posts:
+                    for m in post.media:
+                        pictures[0] += 1
+                        pictures[1] += media.index.find(m) is not None
 
-        pipeline = Pipeline(store, stages, clock, speed=speed, on_batch=on_batch, after=after)
+        pipeline = Pipeline(
+            store, stages, clock, speed=speed, on_batch=on_batch, after=after, media=media
+        )
         try:
             result = pipeline.run(
                 read_batches(
@@ -221,6 +240,8 @@ def replay_cmd(
         finally:
             quarantine.close()
         summary = _summary(stats, result, qpath)
+        if media_dir:
+            summary["media"] = {"dir": media_dir, "in_posts": pictures[0], "found": pictures[1]}
         if signals.name:
             summary["stopped_by"] = signals.name
         after.finish(summary)
@@ -281,3 +302,8 @@ def _print_summary(s: dict[str, object]) -> None:
     click.echo(f"campaigns {s['campaign_posts']:,} campaign posts; alerts {s['alerts']:,}")
     where = f" -> {s['quarantine_file']}" if s["quarantine_file"] else ""
     click.echo(f"quarantined {s['quarantined']:,} lines{where}")
+    media = s.get("media")
+    if isinstance(media, dict):
+        click.echo(
+            f"media     {media['found']:,} of {media['in_posts']:,} pictures found in {media['dir']}"
+        )

@@ -7,6 +7,10 @@ by slicing the text: facet offsets count UTF-8 bytes. A mention is stored as the
 mentioned DID, the only name the record gives. A post with ``reply`` is a ``reply``
 to the parent post; one that embeds a post (``app.bsky.embed.record``, or
 ``recordWithMedia``) is a ``quote``; an ``app.bsky.embed.external`` card adds its URL.
+Pictures (``app.bsky.embed.images``, alone or as a ``recordWithMedia``'s media) become
+``media`` of type ``image``: the key is the blob's CID and the url the CDN's full-size
+address built from the DID and the CID; a video (``app.bsky.embed.video``) keeps its CID
+and alt text, without a url (the CDN serves it as a playlist, not a picture).
 
 ``created_at`` is the record's own ``createdAt`` (when the author posted, as their
 client said), falling back to Jetstream's ``time_us`` (when the network saw it) when
@@ -37,7 +41,7 @@ from typing import Any
 
 from foretold.errors import FormatError
 from foretold.formats.fields import domains_of, iso_time, tags, text_field
-from foretold.post import Author, Deletion, Kind, Post, Ref
+from foretold.post import Author, Deletion, Kind, Media, Post, Ref
 
 NAME = "bluesky"
 PLATFORM = "bluesky"
@@ -50,6 +54,10 @@ _LINK = "app.bsky.richtext.facet#link"
 _EMBED_RECORD = "app.bsky.embed.record"
 _EMBED_RECORD_WITH_MEDIA = "app.bsky.embed.recordWithMedia"
 _EMBED_EXTERNAL = "app.bsky.embed.external"
+_EMBED_IMAGES = "app.bsky.embed.images"
+_EMBED_VIDEO = "app.bsky.embed.video"
+#: the full-size picture of a blob, as the Bluesky app links it
+CDN_FULLSIZE = "https://cdn.bsky.app/img/feed_fullsize/plain/{did}/{cid}@jpeg"
 _QUIET_KINDS = frozenset({"identity", "account"})
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -138,6 +146,7 @@ def _post(uri: str, did: str, record: dict[str, Any], created: datetime, raw: by
         lang=_lang(record.get("langs")),
         conversation_id=root or uri,
         raw=raw,
+        media=_media(record.get("embed"), did),
     )
 
 
@@ -207,6 +216,51 @@ def _embed(embed: Any) -> tuple[Ref | None, tuple[str, ...]]:
     if etype == _EMBED_EXTERNAL:
         return None, _external(embed)
     return None, ()  # images, video: no text, no link
+
+
+def _media(embed: Any, did: str) -> tuple[Media, ...]:
+    """The pictures (or the video) of a post's embed, its own or a recordWithMedia's."""
+    if not isinstance(embed, dict):
+        return ()  # None; anything else _embed has refused already
+    if embed.get("$type") == _EMBED_RECORD_WITH_MEDIA:
+        embed = embed.get("media")
+        if not isinstance(embed, dict):
+            return ()
+    etype = embed.get("$type")
+    if etype == _EMBED_IMAGES:
+        images = embed.get("images")
+        if not isinstance(images, list):
+            raise FormatError("record.embed.images: expected a list")
+        out = []
+        for image in images:
+            if not isinstance(image, dict):
+                raise FormatError("record.embed.images[]: expected an object")
+            cid = _blob_cid(image.get("image"), "record.embed.images[].image")
+            url = CDN_FULLSIZE.format(did=did, cid=cid) if cid else None
+            out.append(Media("image", url, _alt(image, "images[]"), cid or None))
+        return tuple(out)
+    if etype == _EMBED_VIDEO:
+        cid = _blob_cid(embed.get("video"), "record.embed.video.video")
+        return (Media("video", None, _alt(embed, "video"), cid or None),)
+    return ()
+
+
+def _blob_cid(blob: Any, where: str) -> str:
+    """A blob's CID: ``ref.$link`` (blob), or ``cid`` (the legacy blob shape)."""
+    if not isinstance(blob, dict):
+        raise FormatError(f"{where}: expected a blob object")
+    ref = blob.get("ref")
+    cid = ref.get("$link") if isinstance(ref, dict) else blob.get("cid")
+    if not isinstance(cid, str) or "/" in cid:
+        raise FormatError(f"{where}.ref: expected a CID")
+    return cid
+
+
+def _alt(item: dict[str, Any], where: str) -> str | None:
+    alt = item.get("alt")
+    if alt is None or isinstance(alt, str):
+        return alt or None
+    raise FormatError(f"record.embed.{where}.alt: expected text")
 
 
 def _external(embed: dict[str, Any]) -> tuple[str, ...]:

@@ -11,7 +11,8 @@ file has a platform column or ``--platform`` is given), ``author_id``,
 ``author_handle``, ``author_name``, ``followers``, ``following``, ``author_posts``,
 ``verified``, ``reposts``, ``replies``, ``likes``, ``quotes``, ``kind``,
 ``reply_to_id``, ``quote_of_id``, ``repost_of_id``, ``hashtags``, ``mentions``,
-``urls`` (space-separated), ``lang``, ``conversation_id``.
+``urls`` (space-separated), ``lang``, ``conversation_id``, ``media`` (a JSON list of
+``{type, url, alt_text, key}``, as the export writes it).
 
 >>> rows = ["id,text,created_at,followers", "1,Hello #AskJPM,2013-11-13T21:04:00Z,12"]
 >>> [(n, p.id, p.hashtags, p.author.followers) for n, p, _ in read_rows(rows, DEFAULT_MAP)]
@@ -45,13 +46,13 @@ import orjson
 
 from foretold.errors import ConfigError, FormatError
 from foretold.formats.fields import domains_of, in_int64, iso_time, tags
-from foretold.post import KINDS, Author, Counts, Post, Ref
+from foretold.post import KINDS, Author, Counts, Media, Post, Ref, media_from_json
 
 FIELDS = (
     "platform", "id", "text", "created_at", "author_id", "author_handle", "author_name",
     "followers", "following", "author_posts", "verified", "reposts", "replies", "likes",
     "quotes", "kind", "reply_to_id", "quote_of_id", "repost_of_id", "hashtags", "mentions",
-    "urls", "lang", "conversation_id",
+    "urls", "lang", "conversation_id", "media",
 )  # fmt: skip
 
 DEFAULT_MAP: dict[str, str] = {f: f for f in FIELDS}
@@ -249,7 +250,15 @@ def _post(row: dict[str, Any], m: dict[str, str], platform: str) -> Post:
         lang=get("lang") or None,
         conversation_id=get("conversation_id") or None,
         raw=orjson.dumps(row),
+        media=_media(get("media"), m.get("media", "media")),
     )
+
+
+def _media(value: str, column: str) -> tuple[Media, ...]:
+    try:
+        return media_from_json(value)
+    except (ValueError, TypeError, KeyError):
+        raise FormatError(f"{column}: expected a JSON list of media, got {value[:30]!r}") from None
 
 
 def _id_text(value: str) -> str:

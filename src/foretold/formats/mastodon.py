@@ -23,6 +23,11 @@ status with a ``quote`` (Mastodon 4.4+: a ``Quote`` with the ``quoted_status``, 
 ``ShallowQuote`` with its id only) is a ``quote``, and the ``quote-inline`` "RE: ..."
 fallback paragraph is left out of its text.
 
+``media_attachments`` become ``media``: the attachment's ``type`` and ``id``, its
+``description`` as the alt text, and a picture's address: ``url`` (the answering
+server's copy, else ``remote_url``) for an image, the still ``preview_url`` for a
+video, a ``gifv`` or audio. A reblog's media are the reblogged status's.
+
 >>> status = {"id": "1", "uri": "https://social.example/users/ann/statuses/1",
 ...           "created_at": "2024-05-01T10:00:00.000Z",
 ...           "content": "<p>Q &amp; A? <a href=\\"https://social.example/tags/askbrand\\" "
@@ -43,7 +48,7 @@ from urllib.parse import urlsplit
 
 from foretold.errors import FormatError
 from foretold.formats.fields import count, domains_of, id_field, iso_time, opt_count, tags
-from foretold.post import Author, Counts, Deletion, Kind, Post, Ref
+from foretold.post import Author, Counts, Deletion, Kind, Media, Post, Ref
 
 NAME = "mastodon"
 PLATFORM = "mastodon"
@@ -121,7 +126,30 @@ def _status(s: dict[str, Any], raw: bytes) -> Post:
         domains=domains_of(urls),
         lang=lang if isinstance(lang, str) and lang else None,
         raw=raw,
+        media=_media(source.get("media_attachments"), where),
     )
+
+
+def _media(items: Any, where: str) -> tuple[Media, ...]:
+    if items is None:
+        return ()
+    if not isinstance(items, list):
+        raise FormatError(f"{where}.media_attachments: expected a list")
+    out = []
+    for item in items:
+        here = f"{where}.media_attachments[]"
+        if not isinstance(item, dict):
+            raise FormatError(f"{here}: expected an object, got {type(item).__name__}")
+        mtype = item.get("type")
+        urls = ("url", "remote_url") if mtype == "image" else ("preview_url", "url")
+        url = next((item[k] for k in urls if item.get(k)), None)
+        alt = item.get("description")
+        for value, name in ((mtype, "type"), (url, "url"), (alt, "description")):
+            if value is not None and not isinstance(value, str):
+                raise FormatError(f"{here}.{name}: expected text, got {type(value).__name__}")
+        key = id_field(item, "id", here) if item.get("id") is not None else None
+        out.append(Media(mtype or "unknown", url, alt or None, key))
+    return tuple(out)
 
 
 def _uri(s: dict[str, Any], where: str) -> str:

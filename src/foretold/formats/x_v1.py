@@ -33,7 +33,7 @@ from typing import Any
 
 from foretold.errors import FormatError
 from foretold.formats.fields import count, domains_of, id_field, opt_count, parse_x_v1_time, tags
-from foretold.post import Author, Counts, Deletion, Kind, Post, Ref
+from foretold.post import Author, Counts, Deletion, Kind, Media, Post, Ref
 
 NAME = "x_v1"
 PLATFORM = "x"  # the same as the v2 reader, so a tweet read from both is stored once
@@ -111,6 +111,9 @@ def _tweet(t: dict[str, Any], raw: bytes) -> Post:
         elif quote_of is not None:
             kind = "quote"
 
+    media = _media(t, "tweet")
+    if not media and original is not None:
+        media = _media(original, "retweeted_status")
     lang = t.get("lang")
     return Post(
         platform=PLATFORM,
@@ -130,7 +133,40 @@ def _tweet(t: dict[str, Any], raw: bytes) -> Post:
         lang=lang if isinstance(lang, str) else None,
         withheld=withheld,
         raw=raw,
+        media=media,
     )
+
+
+def _media(t: dict[str, Any], where: str) -> tuple[Media, ...]:
+    """``extended_entities.media`` (every picture, the video or GIF), else the one photo of
+    ``entities.media``; in compatibility mode both live in ``extended_tweet``. The url is
+    ``media_url_https`` (for a video, its still), the alt text ``ext_alt_text``."""
+    holders = [t]
+    extended = t.get("extended_tweet")
+    if isinstance(extended, dict):
+        holders.insert(0, extended)
+    for key in ("extended_entities", "entities"):
+        for holder in holders:
+            group = holder.get(key)
+            items = group.get("media") if isinstance(group, dict) else None
+            if items is None:
+                continue
+            if not isinstance(items, list):
+                raise FormatError(f"{where}.{key}.media: expected a list")
+            return tuple(_one_media(item, f"{where}.{key}.media[]") for item in items)
+    return ()
+
+
+def _one_media(item: Any, where: str) -> Media:
+    if not isinstance(item, dict):
+        raise FormatError(f"{where}: expected an object, got {type(item).__name__}")
+    url = item.get("media_url_https") or item.get("media_url")
+    mtype, alt = item.get("type"), item.get("ext_alt_text")
+    for value, name in ((mtype, "type"), (url, "media_url_https"), (alt, "ext_alt_text")):
+        if value is not None and not isinstance(value, str):
+            raise FormatError(f"{where}.{name}: expected text, got {type(value).__name__}")
+    key = _opt_id(item, "id_str", where) if ("id_str" in item or "id" in item) else ""
+    return Media(type=mtype or "photo", url=url or None, alt_text=alt, key=key or None)
 
 
 def _id(obj: dict[str, Any], where: str) -> str:

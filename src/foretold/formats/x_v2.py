@@ -11,6 +11,17 @@ as the API sends it; authors and referenced tweets are joined from ``includes``.
 >>> [post] = parse(line, b"")
 >>> post.author.handle, post.author.followers, post.kind
 ('Ann', 85, 'original')
+
+Pictures: a page names them in ``attachments.media_keys``, joined with
+``includes.media``; a flattened line has them inlined as ``attachments.media``. A
+photo's ``url`` is its full-size address; a video or GIF has only a
+``preview_image_url``, which stands in as its url. A key with no media object in the
+page is kept with type ``unknown`` (the key still finds a file in ``--media-dir``).
+
+>>> line["attachments"] = {"media_keys": ["3_1"], "media": [{"media_key": "3_1",
+...     "type": "photo", "url": "https://pbs.twimg.com/media/Fa1.jpg", "alt_text": "a vault"}]}
+>>> parse(line, b"")[0].media
+(Media(type='photo', url='https://pbs.twimg.com/media/Fa1.jpg', alt_text='a vault', key='3_1'),)
 """
 
 from __future__ import annotations
@@ -19,7 +30,7 @@ from typing import Any
 
 from foretold.errors import FormatError
 from foretold.formats.fields import count, domains_of, id_field, in_int64, iso_time
-from foretold.post import INT64, Author, Counts, Deletion, Kind, Post, Ref
+from foretold.post import INT64, Author, Counts, Deletion, Kind, Media, Post, Ref
 
 NAME = "x_v2"
 PLATFORM = "x"
@@ -46,7 +57,7 @@ def parse(obj: dict[str, Any], raw: bytes) -> list[Post | Deletion]:
     """
     if "author_id" not in obj:
         return _parse_page(obj) if "data" in obj else []
-    return [_tweet(obj, raw, None, None)]
+    return [_tweet(obj, raw, None, None, None)]
 
 
 def _parse_page(page: dict[str, Any]) -> list[Post | Deletion]:
@@ -60,6 +71,7 @@ def _parse_page(page: dict[str, Any]) -> list[Post | Deletion]:
         raise FormatError(f"includes: expected an object, got {type(includes).__name__}")
     users = _index(includes.get("users"), "includes.users")
     tweets = _index(includes.get("tweets"), "includes.tweets")
+    media = _index_media(includes.get("media"))
     from orjson import dumps
 
     out: list[Post | Deletion] = []
@@ -70,7 +82,7 @@ def _parse_page(page: dict[str, Any]) -> list[Post | Deletion]:
             raw = dumps(tweet)
         except TypeError as e:  # e.g. an integer beyond 64 bits
             raise FormatError(f"data[]: cannot keep the raw tweet: {e}") from None
-        out.append(_tweet(tweet, raw, users, tweets))
+        out.append(_tweet(tweet, raw, users, tweets, media))
     return out
 
 
@@ -87,6 +99,7 @@ def _tweet(
     raw: bytes,
     users: dict[str, dict[str, Any]] | None,
     tweets: dict[str, dict[str, Any]] | None,
+    media_index: dict[str, dict[str, Any]] | None,
 ) -> Post:
     tid = id_field(t, "id", "tweet")
     text = t.get("text")
@@ -137,6 +150,9 @@ def _tweet(
         entities = _merge_entities(entities, original.get("entities"))
     hashtags, mentions, urls = _entities(entities)
 
+    media = media_of(t.get("attachments"), media_index)
+    if not media and original is not None:
+        media = media_of(original.get("attachments"), media_index)
     if kind == "repost":
         counts = Counts()  # the API reports the original's counts on a repost, not its own
     withheld = t.get("withheld")
@@ -161,7 +177,53 @@ def _tweet(
         else None,
         withheld=bool(withheld),
         raw=raw,
+        media=media,
     )
+
+
+def _index_media(items: Any) -> dict[str, dict[str, Any]]:
+    if items is None:
+        return {}
+    if not isinstance(items, list):
+        raise FormatError(f"includes.media: expected a list, got {type(items).__name__}")
+    return {i["media_key"]: i for i in items if isinstance(i, dict) and "media_key" in i}
+
+
+def media_of(attachments: Any, media_index: dict[str, dict[str, Any]] | None) -> tuple[Media, ...]:
+    """A tweet's media from its ``attachments``: inlined ``media`` objects (twarc2
+    flattened) or ``media_keys`` joined with a page's ``includes.media``. Shared with
+    the typed fast path."""
+    if not attachments:
+        return ()
+    if type(attachments) is not dict:
+        raise FormatError(f"attachments: expected an object, got {type(attachments).__name__}")
+    inlined = attachments.get("media")
+    keys = attachments.get("media_keys")
+    if inlined is not None:
+        if type(inlined) is not list:
+            raise FormatError("attachments.media: expected a list")
+        return tuple(_media(item, "attachments.media[]") for item in inlined)
+    if keys is None:
+        return ()
+    if type(keys) is not list or not all(type(k) is str for k in keys):
+        raise FormatError("attachments.media_keys: expected a list of text")
+    index = media_index or {}
+    return tuple(
+        _media(index[k], "includes.media[]") if k in index else Media(type="unknown", key=k)
+        for k in keys
+    )
+
+
+def _media(item: Any, where: str) -> Media:
+    if type(item) is not dict:
+        raise FormatError(f"{where}: expected an object, got {type(item).__name__}")
+    get = item.get
+    mtype, key, url, alt = get("type"), get("media_key"), get("url"), get("alt_text")
+    url = url if url is not None else get("preview_image_url")
+    for value, name in ((mtype, "type"), (key, "media_key"), (url, "url"), (alt, "alt_text")):
+        if value is not None and type(value) is not str:
+            raise FormatError(f"{where}.{name}: expected text, got {type(value).__name__}")
+    return Media(type=mtype or "unknown", url=url or None, alt_text=alt, key=key or None)
 
 
 def _counts(m: Any) -> Counts:

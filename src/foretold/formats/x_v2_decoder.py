@@ -31,7 +31,7 @@ import msgspec
 
 from foretold.errors import FormatError
 from foretold.formats.fields import as_utc, domains_of
-from foretold.formats.x_v2 import KIND_OF_REF, KIND_RANK, PLATFORM, unescape
+from foretold.formats.x_v2 import KIND_OF_REF, KIND_RANK, PLATFORM, media_of, unescape
 from foretold.post import INT64, Author, Counts, Kind, Post, Ref
 
 UNSET = msgspec.UNSET
@@ -92,6 +92,7 @@ class _Referenced(msgspec.Struct):
     author_id: str | None = None
     author: _RefUser | None = None
     entities: _Entities | None = None
+    attachments: Any = None
 
 
 class _Tweet(msgspec.Struct):
@@ -108,6 +109,7 @@ class _Tweet(msgspec.Struct):
     lang: Any = None
     withheld: Any = None
     note_tweet: Any = None
+    attachments: Any = None  # rare enough to take as plain JSON; x_v2.media_of reads it
 
 
 _decoder = msgspec.json.Decoder(_Tweet)
@@ -153,6 +155,9 @@ def _post(t: _Tweet, raw: bytes) -> Post:
             text = f"RT @{handle}: {unescape(original.text)}"
         hashtags, mentions, urls = _entities(t.entities, original.entities)
 
+    media = media_of(t.attachments, None) if t.attachments is not None else ()
+    if not media and original is not None and original.attachments is not None:
+        media = media_of(original.attachments, None)
     m = t.public_metrics
     counts = Counts() if m is None or kind == "repost" else Counts(
         m.retweet_count, m.reply_count, m.like_count, m.quote_count
@@ -165,7 +170,7 @@ def _post(t: _Tweet, raw: bytes) -> Post:
         hashtags, mentions, urls, domains_of(urls),
         t.lang if isinstance(t.lang, str) else None,
         t.conversation_id if isinstance(t.conversation_id, str) else None,
-        bool(t.withheld), raw,
+        bool(t.withheld), raw, media,
     )  # fmt: skip
 
 
