@@ -36,10 +36,11 @@ import numpy.typing as npt
 from foretold.coordination.config import CoordinationConfig
 
 U64 = npt.NDArray[np.uint64]
+U32 = npt.NDArray[np.uint32]
 
 _DROP = re.compile(r"https?://\S+|(?<!\w)@\w+|(?<!\w)rt(?!\w)|<u\+[0-9a-f]+>")
 _WORD = re.compile(r"\w+")
-_EMPTY: U64 = np.zeros(0, dtype=np.uint64)
+_EMPTY: U32 = np.zeros(0, dtype=np.uint32)
 
 
 def tokens(text: str) -> list[str]:
@@ -55,7 +56,7 @@ class Digest(NamedTuple):
     """What clustering needs of a text: its exact-repeat key and its MinHash signature."""
 
     exact: int
-    signature: U64
+    signature: U32  # 32-bit values (the multiply-shift keeps the high 32 bits)
     keys: list[int]  # one LSH key per band
 
 
@@ -133,13 +134,14 @@ class NearCopies:
         # a band's key: its rows mixed into 64 bits, the band's number in the low bits
         mixed_rows = (sigs.reshape(len(starts), bands, self._rows) * self._row_mix).sum(axis=2)
         keys = ((mixed_rows << np.uint64(6)) | self._band_ids).tolist()
+        sigs32 = sigs.astype(np.uint32)
         for k, i in enumerate(todo):
             d = out[i]
             assert d is not None
-            out[i] = Digest(d.exact, sigs[k], keys[k])
+            out[i] = Digest(d.exact, sigs32[k], keys[k])
         return out
 
-    def signature(self, words: list[str]) -> U64:
+    def signature(self, words: list[str]) -> U32:
         """The MinHash signature of a text's word bigrams: each bigram is 64 bits (the CRC-32
         of its two words), hashed by multiply-shift, ``(a * x + b) mod 2**64 >> 32``."""
         d = self.digest([" ".join(words)], repeats=False)[0]
@@ -162,10 +164,12 @@ class NearCopies:
             assert again is not None
             exact, sig, keys = again
         best, best_sim = None, self.config.similarity
+        tried: set[int] = set()  # a cluster met in several bands is compared once
         for key in keys:
             cand = self._buckets.get(key)
-            if cand is None or cand == best:
+            if cand is None or cand in tried:
                 continue
+            tried.add(cand)
             rep = self._reps.get(cand)
             if rep is None:
                 cluster = self.clusters.get(cand)
@@ -179,14 +183,11 @@ class NearCopies:
             best = self._next
             self._next += 1
             example = text[: self.config.example_chars]
-            self.clusters[best] = Cluster(
-                best, example, t_us, t_us, sig.astype(np.uint32).tobytes()
-            )
+            self.clusters[best] = Cluster(best, example, t_us, t_us, sig.tobytes())
         self.clusters[best].last_us = t_us
-        buckets = self._buckets
+        claim = self._buckets.setdefault
         for key in keys:
-            if key not in buckets:
-                buckets[key] = best
+            claim(key, best)
         self._exact[exact] = best
         return best
 

@@ -180,6 +180,10 @@ class Coordination:
         self._next_sweep: int | None = None
         self._since_sweep = 0
         self._digests: dict[tuple[str, str], Digest | None] = {}  # from prepare, until update
+        # near-copy cluster -> its accounts and when each last posted it, and the clusters
+        # that reached cluster_min_accounts: what summary reads (rebuilt from _posts)
+        self._members: dict[int, dict[str, int]] = {}
+        self._crowded: set[int] = set()
         self._read: tuple[int, int, Summary] | None = None  # (updates, minutes, summary)
         self.updates = 0
         self.last_us = 0
@@ -222,6 +226,13 @@ class Coordination:
             act(f"c {cid}", who, t)
         hostile = labels is not None and is_hostile(labels)
         self._posts.append((t, who, -1 if cid is None else cid, hostile))
+        if cid is not None:
+            members = self._members.get(cid)
+            if members is None:
+                members = self._members[cid] = {}
+            members[who] = t
+            if len(members) == self.config.cluster_min_accounts:
+                self._crowded.add(cid)
         return cid
 
     def prepare(self, posts: Sequence[Post]) -> None:
@@ -245,14 +256,10 @@ class Coordination:
         groups = self.sync.groups()
         synced = {a for g in groups for a in g}
         sc, name = self.score, self.handle
-        cluster_accounts: dict[int, set[str]] = {}
-        for t, who, cid, _ in reversed(self._posts):
-            if t <= min(since, burst_since):
-                break
-            if cid >= 0 and t > burst_since:
-                cluster_accounts.setdefault(cid, set()).add(who)
         coordinated: dict[int, set[str]] = {}
-        for cid, accounts in cluster_accounts.items():
+        members = self._members
+        for cid in sorted(self._crowded):  # clusters that ever had enough accounts
+            accounts = {a for a, t in members[cid].items() if t > burst_since}
             if len(accounts) < c.cluster_min_accounts:
                 continue
             odd = sum(1 for a in accounts if a in synced or sc(a).score >= c.suspect_score)
@@ -337,7 +344,7 @@ class Coordination:
         edge = self.last_us - net.window_us
         recent = {}
         for key, r in net.recent.items():
-            takers = [(t, n(w)) for t, w in r.times if t >= edge]
+            takers = [(t, n(w)) for t, w in r if t >= edge]
             if takers:
                 recent[key] = takers
         pair_keys = list(net.pair_items())
@@ -428,16 +435,32 @@ class Coordination:
             },
         )
         self._next_sweep, self._since_sweep, self.last_us, self.updates = s["clock"]
+        self._index_members()
 
     def _forget(self, before_us: int, texts_before_us: int) -> None:
         posts = self._posts
         while posts and posts[0][0] < texts_before_us:
             posts.popleft()
+        self._index_members()
         self.copies.forget_before(texts_before_us)
         self.sync.forget_before(before_us)
         live = {who for _, who, _, _ in posts} | self.sync.accounts()
         self._authors = {a: s for a, s in self._authors.items() if a in live}
         self._scores = {a: s for a, s in self._scores.items() if a in live}
+
+    def _index_members(self) -> None:
+        """Rebuild the clusters' members from the posts kept (a member's older posts were
+        out of every summary's reach; ``_posts`` holds everything still within it)."""
+        members: dict[int, dict[str, int]] = {}
+        for t, who, cid, _ in self._posts:
+            if cid >= 0:
+                m = members.get(cid)
+                if m is None:
+                    m = members[cid] = {}
+                m[who] = t
+        self._members = members
+        n = self.config.cluster_min_accounts
+        self._crowded = {cid for cid, m in members.items() if len(m) >= n}
 
 
 def _arr(values: Sequence[Any], dtype: Any) -> Any:

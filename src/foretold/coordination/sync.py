@@ -32,33 +32,9 @@ from __future__ import annotations
 
 from collections import deque
 from itertools import islice
+from typing import Any
 
 from foretold.coordination.config import CoordinationConfig
-
-
-class _Pair:
-    __slots__ = ("count", "last_key", "last_us")
-
-    def __init__(self, key: str, t_us: int) -> None:
-        self.count = 1
-        self.last_key = key
-        self.last_us = t_us
-
-
-class _Recent:
-    """One action's takers within the window: in time order, and each one's last time."""
-
-    __slots__ = ("last", "times")
-
-    def __init__(self) -> None:
-        self.times: deque[tuple[int, str]] = deque()
-        self.last: dict[str, int] = {}
-
-    def __getstate__(self) -> tuple[deque[tuple[int, str]], dict[str, int]]:
-        return self.times, self.last
-
-    def __setstate__(self, state: tuple[deque[tuple[int, str]], dict[str, int]]) -> None:
-        self.times, self.last = state
 
 
 class SyncNetwork:
@@ -68,31 +44,35 @@ class SyncNetwork:
         self.config = config
         self.min_group = min_group
         self._window_us = config.sync_seconds * 1_000_000
-        self._recent: dict[str, _Recent] = {}
-        self._pairs: dict[tuple[str, str], _Pair] = {}
+        # action -> its takers within the window, in time order, and each one's last time
+        self._recent: dict[str, tuple[deque[tuple[int, str]], dict[str, int]]] = {}
+        # (a, b) -> [shared actions, the last one, when]: lists, cheaper to make than objects
+        self._pairs: dict[tuple[str, str], list[Any]] = {}
         self._actions: dict[str, list[int]] = {}  # account -> [actions, last us]
-        # pairs sharing sync_min_shared actions or more: the only ones ``pairs`` reads (a
-        # storm holds hundreds of thousands of pairs, a few of them strong)
-        self._strong: set[tuple[str, str]] = set()
-        self._strong_accounts: set[str] = set()
-        self._version = 0  # moves when what ``groups`` reads moves
-        self._groups: tuple[int, list[list[str]]] = (-1, [])
+        # pairs sharing sync_min_shared actions or more, by account (a storm holds hundreds
+        # of thousands of pairs, a few of them strong); of them, the synchronised ones, kept
+        # up to date for the accounts that acted since (``_dirty``); the groups they make
+        self._strong_of: dict[str, set[str]] = {}
+        self._qualified: set[tuple[str, str]] = set()
+        self._dirty: set[str] = set()
+        self._groups: list[list[str]] | None = []
 
     def act(self, key: str, account: str, t_us: int) -> None:
         """``account`` took action ``key`` at ``t_us`` (stream order)."""
         recent = self._recent.get(key)
         if recent is None:
-            recent = self._recent[key] = _Recent()
+            recent = self._recent[key] = (deque(), {})
         edge = t_us - self._window_us
-        times, last = recent.times, recent.last
+        times, last = recent
         while times and times[0][0] < edge:
             t, who = times.popleft()
             if last.get(who) == t:
                 del last[who]
         if account in last:
             return  # the same account again within seconds: one action
-        if account in self._strong_accounts:
-            self._version += 1  # its share of actions moves
+        strong_of = self._strong_of
+        if account in strong_of:
+            self._dirty.add(account)  # its share of actions moves: recheck its pairs
         mine = self._actions.get(account)
         if mine is None:
             self._actions[account] = [1, t_us]
@@ -106,17 +86,23 @@ class SyncNetwork:
             pk = (account, other) if account < other else (other, account)
             pair = pairs.get(pk)
             if pair is None:
-                pair = pairs[pk] = _Pair(key, t_us)
-            elif pair.last_key != key:
-                pair.count += 1
-                pair.last_key = key
-                pair.last_us = t_us
+                pairs[pk] = [1, key, t_us]
+                if strong > 1:
+                    continue
+            elif pair[1] != key:
+                pair[0] += 1
+                pair[1] = key
+                pair[2] = t_us
+                if pair[0] != strong:
+                    continue
             else:
                 continue
-            if pair.count >= strong:
-                self._strong.add(pk)
-                self._strong_accounts.update(pk)
-                self._version += 1
+            # the pair just became strong (the account, if it had strong pairs already,
+            # is in _dirty, and its pairs are rechecked when next read)
+            a, b = pk
+            strong_of.setdefault(a, set()).add(b)
+            strong_of.setdefault(b, set()).add(a)
+            self._dirty.add(account)
         times.append((t_us, account))
         last[account] = t_us
 
@@ -126,9 +112,9 @@ class SyncNetwork:
         return self._window_us
 
     @property
-    def recent(self) -> dict[str, _Recent]:
-        """Each action's recent takers (``times``: (us, account) in time order)."""
-        return self._recent
+    def recent(self) -> dict[str, deque[tuple[int, str]]]:
+        """Each action's recent takers: (us, account) in time order."""
+        return {key: times for key, (times, _) in self._recent.items()}
 
     @property
     def actions(self) -> dict[str, list[int]]:
@@ -137,7 +123,7 @@ class SyncNetwork:
 
     def pair_items(self) -> list[tuple[tuple[str, str], tuple[int, str, int]]]:
         """Every remembered pair: (a, b) -> (shared actions, last action, last us)."""
-        return [(k, (p.count, p.last_key, p.last_us)) for k, p in self._pairs.items()]
+        return [(k, (p[0], p[1], p[2])) for k, p in self._pairs.items()]
 
     def load(
         self,
@@ -148,33 +134,37 @@ class SyncNetwork:
         """Resume from what :attr:`recent`, :meth:`pair_items` and :attr:`actions` held."""
         self._recent = {}
         for key, takers in recent.items():
-            r = self._recent[key] = _Recent()
-            r.times.extend(takers)
-            r.last.update((who, t) for t, who in takers)
+            self._recent[key] = (deque(takers), {who: t for t, who in takers})
         self._pairs = {}
-        m = self.config.sync_min_shared
         for pk, (count, key, t_us) in pairs.items():
-            p = self._pairs[pk] = _Pair(key, t_us)
-            p.count = count
-        self._strong = {pk for pk, p in self._pairs.items() if p.count >= m}
-        self._strong_accounts = {a for pk in self._strong for a in pk}
+            self._pairs[pk] = [count, key, t_us]
         self._actions = actions
-        self._version += 1
-        self._groups = (-1, [])
+        self._index()
 
     def forget_before(self, t_us: int) -> None:
         """Drop actions and pairs last seen before ``t_us``."""
-        self._recent = {k: r for k, r in self._recent.items() if r.times and r.times[-1][0] >= t_us}
-        self._pairs = {k: p for k, p in self._pairs.items() if p.last_us >= t_us}
-        self._strong = {k for k in self._strong if k in self._pairs}
-        self._strong_accounts = {a for pair in self._strong for a in pair}
-        self._version += 1
+        self._recent = {k: r for k, r in self._recent.items() if r[0] and r[0][-1][0] >= t_us}
+        self._pairs = {k: p for k, p in self._pairs.items() if p[2] >= t_us}
         self._actions = {a: n for a, n in self._actions.items() if n[1] >= t_us}
+        self._index()
+
+    def _index(self) -> None:
+        """Rebuild the strong pairs, the synchronised ones and the groups from the pairs."""
+        m = self.config.sync_min_shared
+        strong_of: dict[str, set[str]] = {}
+        for (a, b), p in self._pairs.items():
+            if p[0] >= m:
+                strong_of.setdefault(a, set()).add(b)
+                strong_of.setdefault(b, set()).add(a)
+        self._strong_of = strong_of
+        self._qualified = set()
+        self._dirty = set(strong_of)
+        self._groups = None
 
     def shared(self, a: str, b: str) -> int:
         """How many actions ``a`` and ``b`` shared within seconds (0 when none)."""
         pair = self._pairs.get((a, b) if a < b else (b, a))
-        return 0 if pair is None else pair.count
+        return 0 if pair is None else int(pair[0])
 
     def accounts(self) -> set[str]:
         """Every account with a pair still remembered."""
@@ -189,19 +179,37 @@ class SyncNetwork:
         sharing 4 of several hundred actions in the organic storm drill), a swarm's
         accounts meet on most of what they do.
         """
+        self._refresh()
+        pairs = self._pairs
+        return {pk: int(pairs[pk][0]) for pk in sorted(self._qualified)}
+
+    def _refresh(self) -> None:
+        """Recheck the strong pairs of the accounts that acted since the last reading."""
+        if not self._dirty:
+            return
         m, f = self.config.sync_min_shared, self.config.sync_min_fraction
-        acts, pairs = self._actions, self._pairs
-        found = {}
-        for a, b in sorted(self._strong):
-            count = pairs[a, b].count
-            if count >= m and count >= f * min(acts.get(a, [0])[0], acts.get(b, [0])[0]):
-                found[a, b] = count
-        return found
+        acts, pairs, qualified = self._actions, self._pairs, self._qualified
+        changed = False
+        for a in self._dirty:
+            for b in self._strong_of.get(a, ()):
+                pk = (a, b) if a < b else (b, a)
+                count = pairs[pk][0]
+                ok = count >= m and count >= f * min(acts.get(a, [0])[0], acts.get(b, [0])[0])
+                if ok != (pk in qualified):
+                    changed = True
+                    if ok:
+                        qualified.add(pk)
+                    else:
+                        qualified.discard(pk)
+        self._dirty.clear()
+        if changed:
+            self._groups = None
 
     def groups(self) -> list[list[str]]:
         """Connected groups of synchronised pairs, largest first, accounts sorted."""
-        if self._groups[0] == self._version:
-            return [list(g) for g in self._groups[1]]
+        self._refresh()
+        if self._groups is not None:
+            return [list(g) for g in self._groups]
         parent: dict[str, str] = {}
 
         def find(x: str) -> str:
@@ -210,7 +218,7 @@ class SyncNetwork:
                 x = parent[x]
             return x
 
-        for a, b in self.pairs():
+        for a, b in self._qualified:
             ra, rb = find(a), find(b)
             if ra != rb:
                 parent[max(ra, rb)] = min(ra, rb)
@@ -219,5 +227,5 @@ class SyncNetwork:
             members.setdefault(find(x), []).append(x)
         found = [sorted(g) for g in members.values() if len(g) >= self.min_group]
         found.sort(key=lambda g: (-len(g), g[0]))
-        self._groups = (self._version, found)
+        self._groups = found
         return [list(g) for g in found]
