@@ -149,11 +149,13 @@ def match_all(campaigns: Iterable[Campaign], post: Post) -> list[str]:
 
 @dataclass(frozen=True)
 class Config:
-    """A parsed ``foretold.toml``: campaigns, sources and sinks (the latter two as tables)."""
+    """A parsed ``foretold.toml``: campaigns, sources and sinks (the latter two as tables),
+    and the ``[media]`` table."""
 
     campaigns: tuple[Campaign, ...]
     sources: tuple[dict[str, Any], ...] = ()
     sinks: tuple[dict[str, Any], ...] = ()
+    media: dict[str, Any] = field(default_factory=dict)  # the [media] table (docs/media.md)
 
 
 def load_config(path: str | Path) -> Config:
@@ -196,6 +198,7 @@ def load_config(path: str | Path) -> Config:
         campaigns=tuple(campaigns),
         sources=tuple(data.get("source", [])),
         sinks=tuple(data.get("sink", [])),
+        media=dict(data.get("media", {})),
     )
     check_config(config, path)
     return config

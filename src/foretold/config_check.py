@@ -29,10 +29,16 @@ from typing import Any
 
 from foretold.errors import ConfigError
 
-__all__ = ["CAMPAIGN_KEYS", "SINK_KEYS", "SOURCE_KEYS", "TABLES", "check_tables"]
+__all__ = ["CAMPAIGN_KEYS", "MEDIA_KEYS", "SINK_KEYS", "SOURCE_KEYS", "TABLES", "check_tables"]
 
 #: Top-level tables, each an array of tables.
 TABLES = ("campaign", "source", "sink")
+#: Top-level single tables and their keys: ``[media]`` (pictures, see docs/media.md).
+MEDIA_KEYS = (
+    "fetch", "max_bytes", "timeout_s", "workers", "queue", "cache_dir", "cache_mb",
+    "allow_private", "max_redirects",
+)  # fmt: skip
+SINGLE_TABLES: dict[str, tuple[str, ...]] = {"media": MEDIA_KEYS}
 CAMPAIGN_KEYS = (
     "name", "hashtags", "handles", "keywords", "owner", "launched_at", "sinks", "languages"
 )  # fmt: skip
@@ -62,6 +68,9 @@ def check_tables(data: Mapping[str, Any], path: object) -> None:
     """Every table and key of a parsed ``foretold.toml`` is known; else a ConfigError
     naming the file, the table and the key, with the close match when there is one."""
     for key, value in data.items():
+        if key in SINGLE_TABLES:
+            _check_single(key, value, path)
+            continue
         if key not in TABLES:
             raise ConfigError(f"{path}: unknown table [{key}]{_hint(key, TABLES, '[[{}]]')}")
         if isinstance(value, dict):
@@ -77,6 +86,15 @@ def check_tables(data: Mapping[str, Any], path: object) -> None:
             if "name" in table:
                 where += f" ({table['name']!r})"
             _check_keys(key, table, where)
+
+
+def _check_single(kind: str, table: object, path: object) -> None:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [{kind}] is one table (single brackets), got a {_kind(table)}")
+    allowed = SINGLE_TABLES[kind]
+    for key in table:
+        if key not in allowed:
+            raise ConfigError(f"{path}: [{kind}]: unknown key {key!r}{_hint(key, allowed)}")
 
 
 def _check_keys(kind: str, table: Mapping[str, Any], where: str) -> None:
@@ -121,6 +139,10 @@ def check_config(config: Any, path: object) -> None:
             build_sinks(config.sinks, env={})
         except ConfigError as e:
             raise ConfigError(f"{path}: {e}") from None
+    if config.media:
+        from foretold.media.fetch import FetchConfig
+
+        FetchConfig.from_table(config.media, path)  # values of the right kind and range
     for i, t in enumerate(config.sources):
         where = f"{path}: [[source]] #{i + 1} ({t['type']})"
         need = {"file": "path", "mastodon": "instance"}.get(t["type"])

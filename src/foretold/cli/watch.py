@@ -58,6 +58,7 @@ def watch_cmd(config_path: str, store_path: str, alerts_path: str | None, tier: 
       X_BEARER_TOKEN=... foretold watch --config foretold.toml --store brand.db --alerts -
       foretold status --store brand.db
     """  # fmt: skip
+    from foretold.media.fetch import fetcher_for
     from foretold.runs import (
         AfterStore,
         Delivery,
@@ -79,7 +80,12 @@ def watch_cmd(config_path: str, store_path: str, alerts_path: str | None, tier: 
     quarantine = Quarantine(path=qpath)
     sources = build_sources(config.sources, campaigns, os.environ, stats, quarantine, clock)
     stages = build_stages(campaigns, clock, tier=tier)
+    fetcher = fetcher_for(config.media, store_path, config_path)  # [media] fetch = true
+    if fetcher is not None:
+        stages = [fetcher, *stages]  # queues pictures and goes on: text is never delayed
     with ExitStack() as stack:
+        if fetcher is not None:
+            stack.callback(fetcher.close)
         signals = stack.enter_context(StopSignals())
         store = stack.enter_context(Store(store_path))
         store.put_campaigns((c.name, c.to_config()) for c in campaigns)
@@ -114,6 +120,8 @@ def watch_cmd(config_path: str, store_path: str, alerts_path: str | None, tier: 
             "alerts": result.run.alerts,
             "sources": {n: s.state for n, s in result.statuses.items()},
         }  # fmt: skip
+        if fetcher is not None:
+            summary["media"] = fetcher.stats.as_dict()
         if signals.name:
             summary["stopped_by"] = signals.name
         after.finish(summary)
