@@ -43,15 +43,17 @@
       el("span", {}, el("b", { "data-share": "posts" }, pct(co.near_copy_share)), "of posts"),
       el("span", {}, el("b", {}, num(co.coordinated_accounts)), "coordinated accounts"),
       el("span", {}, el("b", {}, num(co.young_accounts)), "of them created this month")));
+    const tables = el("div", { class: "co-tables" });
+    box.append(tables);
     if ((co.clusters || []).length) {
-      const t = el("table", { class: "co-clusters" }, el("tr", {}, el("th", {}, "near-copy cluster (first text)"),
+      const t = el("table", { class: "co-clusters" }, el("tr", {}, el("th", {}, "first text"),
         el("th", { class: "num" }, "posts"), el("th", { class: "num" }, "accounts"), el("th", { class: "num" }, "hostile"), el("th", {}, "first seen")));
       for (const c of co.clusters) {
         t.append(el("tr", { class: "cluster" }, el("td", { class: "post-text" }, c.example), el("td", { class: "num" }, num(c.size)),
           el("td", { class: "num" }, num(c.accounts)), el("td", { class: "num" }, num(c.hostile)),
-          el("td", {}, String(c.first_seen).slice(5, 16).replace("T", " "))));
+          el("td", { class: "when" }, String(c.first_seen).slice(5, 16).replace("T", " "))));
       }
-      box.append(t);
+      tables.append(el("div", {}, el("h3", {}, "Near-copy clusters"), t));
     }
     if (named) {
       const t = el("table", { class: "co-accounts" }, el("tr", {}, el("th", {}, "account"), el("th", {}, "score"), el("th", {}, "drivers")));
@@ -60,7 +62,7 @@
           el("td", { class: "num" }, el("span", { class: "score", style: "width:" + Math.round(40 * Number(a.score)) + "px" }), Number(a.score).toFixed(2)),
           el("td", {}, ...(a.drivers || []).map((d) => el("span", { class: "driver" }, d.replaceAll("_", " "))))));
       }
-      box.append(el("h3", {}, "Most suspect coordinated accounts"), t);
+      tables.append(el("div", {}, el("h3", {}, "Most suspect coordinated accounts"), t));
     }
     for (const g of co.groups || []) {
       box.append(el("p", { class: "group" }, "Synchronised group of " + g.size + ": " + g.accounts.map((h) => "@" + h).join(", ") +
