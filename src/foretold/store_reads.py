@@ -202,7 +202,8 @@ class Reads:
 
     def _with_images(self, posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Each listed post's media items get what was read in them: ``image_text``,
-        ``phash`` and ``local`` (whether a local file can be served as its thumbnail)."""
+        ``phash`` and ``cache_path`` (the local file it was read from; the web app turns
+        it into a thumbnail address and never sends the path itself)."""
         keys = [(p["platform"], p["id"]) for p in posts if p["media"]]
         readings = self.image_readings_of(keys)
         for p in posts:
@@ -211,7 +212,7 @@ class Reads:
                 m["index"] = i
                 m["image_text"] = r.get("text")
                 m["phash"] = r.get("phash")
-                m["local"] = bool(r.get("cache_path"))
+                m["cache_path"] = r.get("cache_path")
         return posts
 
     def image_readings_of(

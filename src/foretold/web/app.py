@@ -35,7 +35,7 @@ import socket
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.cookies import CookieError, SimpleCookie
@@ -51,6 +51,7 @@ from foretold.coordination.panel import panel as coordination_panel
 from foretold.errors import ConfigError, StoreError
 from foretold.store import Store
 from foretold.web.openapi import SPEC
+from foretold.web.thumbs import add_thumbs, picture
 from foretold.web.tokens import FailureBrake, check_token, is_token_text, same_token
 
 log = logging.getLogger("foretold.web")
@@ -128,6 +129,7 @@ class DashboardServer(ThreadingHTTPServer):
         poll_s: float,
         limits: Limits = Limits(),
         brake: FailureBrake | None = None,
+        media_dirs: Sequence[Path] = (),
     ) -> None:
         if ":" in host:
             self.address_family = socket.AF_INET6
@@ -139,6 +141,9 @@ class DashboardServer(ThreadingHTTPServer):
         self.brake = brake or FailureBrake()
         self.stopping = threading.Event()
         self.static = _static_files()
+        # where thumbnails may come from: the given folders and the watch's cache NAME.media
+        cache = Path(store_path).with_suffix(".media")
+        self.media_roots = tuple(media_dirs) + ((cache,) if cache.is_dir() else ())
         self._slots = threading.BoundedSemaphore(limits.max_connections)
         self.streams = threading.BoundedSemaphore(limits.max_streams)
         self._heads: dict[socket.socket, float] = {}
@@ -263,6 +268,7 @@ def make_server(
     poll_s: float = 0.5,
     limits: Limits = Limits(),
     brake: FailureBrake | None = None,
+    media_dirs: Sequence[str] = (),
 ) -> DashboardServer:
     """A server ready for ``serve_forever``; ConfigError when the bind or the token is wrong."""
     loopback = is_loopback(host)
@@ -274,8 +280,13 @@ def make_server(
     check_token(token, loopback)
     if not 0 <= port <= 65535:
         raise ConfigError(f"--port must be between 0 and 65535, not {port}")
+    roots = []
+    for folder in media_dirs:
+        if not Path(folder).is_dir():
+            raise ConfigError(f"--media-dir {folder!r}: not a folder")
+        roots.append(Path(folder))
     try:
-        return DashboardServer(store_path, host, port, token, poll_s, limits, brake)
+        return DashboardServer(store_path, host, port, token, poll_s, limits, brake, roots)
     except OSError as e:
         raise ConfigError(f"cannot listen on {host}:{port}: {e.strerror}") from None
 
@@ -368,6 +379,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(SPEC)
         elif path == "/events":
             self._events()
+        elif path == "/media":
+            self._media(query)
         elif path.startswith("/api/"):
             self._api(path.removeprefix("/api/").strip("/").split("/"), query)
         else:
@@ -400,7 +413,26 @@ class _Handler(BaseHTTPRequestHandler):
         elif not store.has_campaign(name):
             self._error(HTTPStatus.NOT_FOUND, "no such campaign")
         else:
-            self._json(_CAMPAIGN_API[view](store, name, limit, window))
+            data = _CAMPAIGN_API[view](store, name, limit, window)
+            if view in ("posts", "latest"):
+                data = add_thumbs(data, self.server.media_roots)
+            self._json(data)
+
+    def _media(self, query: dict[str, list[str]]) -> None:
+        """A post's picture from a local media folder (see :mod:`foretold.web.thumbs`)."""
+        platform = query.get("platform", [""])[0]
+        post_id = query.get("id", [""])[0]
+        index = query.get("index", [""])[0]
+        if not (platform and post_id and index.isdigit() and len(index) < 6):
+            self._error(HTTPStatus.BAD_REQUEST, "platform, id and index are required")
+            return
+        with self.server.store() as store:
+            path = store.image_file(platform, post_id, int(index)) if store is not None else None
+        found = picture(path, self.server.media_roots) if path else None
+        if found is None:
+            self._error(HTTPStatus.NOT_FOUND, "no local picture")
+            return
+        self._send(found[0], found[1])
 
     def _events(self) -> None:
         if not self.server.streams.acquire(blocking=False):

@@ -79,6 +79,24 @@ SPEC: dict[str, Any] = {
                     "engagement": {"type": "integer"},
                     "sentiment": {"type": ["string", "null"]},
                     "flags": {"type": "array", "items": {"type": "string"}},
+                    "media": {"type": "array", "items": {"$ref": "#/components/schemas/Media"}},
+                },
+            },
+            "Media": {
+                "type": "object",
+                "description": "a picture of the post (docs/media.md); texts are untrusted",
+                "properties": {
+                    "type": {"type": "string"},
+                    "url": {"type": ["string", "null"], "description": "never loaded by the page"},
+                    "alt_text": {"type": ["string", "null"], "description": "untrusted"},
+                    "key": {"type": ["string", "null"]},
+                    "index": {"type": "integer"},
+                    "image_text": {"type": ["string", "null"], "description": "untrusted"},
+                    "phash": {"type": ["string", "null"]},
+                    "thumb": {
+                        "type": ["string", "null"],
+                        "description": "the dashboard's own /media address of a local copy",
+                    },
                 },
             },
         },
@@ -140,6 +158,25 @@ SPEC: dict[str, Any] = {
             [_NAME],
         ),
         "/api/sources": _get("Live sources and their status", _LIST),
+        "/media": {
+            "get": {
+                "summary": "A post's picture from the local media folders (a thumbnail)",
+                "parameters": [
+                    {
+                        "name": n,
+                        "in": "query",
+                        "required": True,
+                        "schema": {"type": "integer" if n == "index" else "string"},
+                    }
+                    for n in ("platform", "id", "index")
+                ],
+                "responses": {
+                    "200": {"description": "image/jpeg, image/png, image/gif or image/webp"},
+                    "400": {"description": "platform, id and index are required"},
+                    "404": {"description": "no local picture in the media folders"},
+                },
+            }
+        },
         "/events": {
             "get": {
                 "summary": "Server-sent events: `change` with the store fingerprint when it changes",

@@ -107,10 +107,31 @@
     }
   }
 
+  // A post's pictures: the text read in each and its alt text, as text; a thumbnail only
+  // from the dashboard's own /media address (a local file), never a platform's server.
+  function pictures(p) {
+    const items = p.media || [];
+    if (!items.length) return null;
+    const box = el("div", { class: "post-media" });
+    for (const m of items) {
+      const fig = el("figure", { class: "media-item" });
+      if (typeof m.thumb === "string" && m.thumb.startsWith("/media?")) {
+        fig.append(el("img", { class: "thumb", src: m.thumb, alt: m.alt_text || "", loading: "lazy" }));
+      }
+      const cap = el("figcaption", {}, el("span", { class: "media-type" }, m.type || "media"));
+      if (m.image_text) cap.append(el("div", { class: "image-text" }, el("span", { class: "media-label" }, "image text: "), m.image_text));
+      if (m.alt_text) cap.append(el("div", { class: "alt-text" }, el("span", { class: "media-label" }, "alt: "), m.alt_text));
+      fig.append(cap);
+      box.append(fig);
+    }
+    return box;
+  }
+
   function post(p) {
     const flags = (p.flags || []).map((f) => el("span", { class: "flag" }, f));
     return el("li", { class: "post", dataset: { id: p.id } },
       el("div", { class: "post-text" }, p.text),
+      pictures(p),
       el("div", { class: "post-meta" }, "@" + p.author + " · " + num(p.followers) + " followers · " +
         p.created_at + " · " + p.kind + " · engagement " + num(p.engagement) +
         (p.sentiment ? " · " + p.sentiment : "") + " ", ...flags));
