@@ -243,6 +243,33 @@ class Reads:
                 }  # fmt: skip
         return out
 
+    def post_images(self, campaign: str, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+        """The pictures of a campaign's posts by post id (the chronicle quotes posts by id):
+        each ``{type, alt_text, image_text}``; posts without pictures are left out."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        keys: list[tuple[str, str]] = []
+        media: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        for i in range(0, len(ids), 400):
+            chunk = ids[i : i + 400]
+            rows = self.db.execute(
+                "SELECT p.platform, p.id, p.media FROM campaign_posts c JOIN posts p"
+                " ON p.platform = c.platform AND p.id = c.id WHERE c.campaign = ?"
+                f" AND c.id IN ({','.join('?' * len(chunk))}) AND p.media != ''",
+                (campaign, *chunk),
+            )
+            for platform, pid, raw in rows:
+                media[(platform, pid)] = orjson.loads(raw)
+                keys.append((platform, pid))
+        readings = self.image_readings_of(keys)
+        for key, items in media.items():
+            read = readings.get(key, {})
+            out.setdefault(key[1], []).extend(
+                {"type": m.get("type"), "alt_text": m.get("alt_text"),
+                 "image_text": read.get(i, {}).get("text")}
+                for i, m in enumerate(items)
+            )  # fmt: skip
+        return out
+
     def image_file(self, platform: str, post_id: str, index: int) -> str | None:
         """The local file a picture was read from (its ``cache_path``), or None."""
         row = self.db.execute(

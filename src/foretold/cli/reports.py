@@ -35,14 +35,22 @@ if TYPE_CHECKING:
     type=click.Path(dir_okay=False),
     help="Where to write the HTML report.",
 )
-def chronicle_cmd(store_path: str, campaign: str, out: str) -> None:
+@click.option(
+    "--media-dir", "media_dirs", multiple=True, metavar="DIR",
+    type=click.Path(file_okay=False, exists=True),
+    help="A folder of the posts' pictures (replay --media-dir): the most repeated ones are "
+    "embedded from it as small thumbnails (the watch's cache NAME.media always counts).",
+)  # fmt: skip
+def chronicle_cmd(store_path: str, campaign: str, out: str, media_dirs: tuple[str, ...]) -> None:
     """Write the chronicle of a campaign: a self-contained HTML post-mortem.
 
     It tells the story the way a hand-written chronicle does: the launch, the first
     sign of trouble (quoted), the tipping point, who joined and when, press pickup,
     the brand's responses and their delays, the aftermath; charts of volume, label
     mix and reach with phases and alerts marked; the grievances, grouped into topics;
-    what foretold's alerts said against when the brand acted. No script, no network:
+    what foretold's alerts said against when the brand acted; the text read in quoted
+    posts' pictures and their alt text, and the storm's most repeated pictures. No
+    script, no network:
     the file opens anywhere (print it to PDF from a browser).
 
     \b
@@ -55,7 +63,7 @@ def chronicle_cmd(store_path: str, campaign: str, out: str) -> None:
     if not Path(store_path).exists():
         raise InputError(f"chronicle: no store at {store_path!r}")
     with Store(store_path, readonly=True) as store:
-        story = write_chronicle(store, campaign, out)
+        story = write_chronicle(store, campaign, out, [Path(d) for d in media_dirs])
     phases = ", ".join(f"{p.name} {p.at:%b %d %H:%M}" for p in story.phases)
     click.echo(f"chronicle: {story.posts:,} posts -> {out}\nphases: {phases}", err=True)
     if not story.owner:

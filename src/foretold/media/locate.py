@@ -19,13 +19,14 @@ True
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from foretold.errors import ConfigError
 from foretold.post import Media, Post
 
-__all__ = ["FolderMedia", "MediaIndex", "find_local"]
+__all__ = ["FolderMedia", "MediaIndex", "find_local", "picture", "servable", "sniff", "within"]
 
 
 class MediaIndex:
@@ -120,3 +121,69 @@ class FolderMedia:
 
     def arrived(self) -> list[tuple[Post, int]]:
         return []
+
+
+# -- local pictures that may be shown (the dashboard's thumbnails, the chronicle) --
+
+#: the largest local picture shown (a thumbnail is drawn small; bigger files are refused)
+MAX_BYTES = 16 << 20
+_MAGIC = (
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+)
+
+
+def sniff(head: bytes) -> str | None:
+    """The picture type of a file by its first bytes (JPEG, PNG, GIF, WebP), or None."""
+    for magic, ctype in _MAGIC:
+        if head.startswith(magic):
+            return ctype
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def within(path: str, roots: Sequence[Path]) -> Path | None:
+    """``path`` resolved, when it is a file inside one of ``roots``; else None."""
+    if not path or not roots:
+        return None
+    try:
+        resolved = Path(path).resolve()
+    except (OSError, RuntimeError, ValueError):
+        return None
+    for root in roots:
+        if resolved.is_relative_to(root.resolve()) and resolved.is_file():
+            return resolved
+    return None
+
+
+def picture(
+    path: str, roots: Sequence[Path], max_bytes: int = MAX_BYTES
+) -> tuple[bytes, str] | None:
+    """The bytes and type of a local picture inside ``roots`` (JPEG, PNG, GIF or WebP by
+    its first bytes, at most ``max_bytes``), or None."""
+    found = within(path, roots)
+    if found is None:
+        return None
+    try:
+        if found.stat().st_size > max_bytes:
+            return None
+        data = found.read_bytes()
+    except OSError:
+        return None
+    ctype = sniff(data[:16])
+    return None if ctype is None else (data, ctype)
+
+
+def servable(path: str, roots: Sequence[Path]) -> bool:
+    """Whether :func:`picture` would serve ``path`` (the folder, the size, the first bytes)."""
+    found = within(path, roots)
+    try:
+        if found is None or found.stat().st_size > MAX_BYTES:
+            return False
+        with found.open("rb") as f:
+            return sniff(f.read(16)) is not None
+    except OSError:
+        return False

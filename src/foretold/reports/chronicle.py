@@ -8,7 +8,9 @@ of posts are quoted, so a 100,000-post campaign renders in seconds and opens fas
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from html import escape
 from pathlib import Path
@@ -17,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from foretold.coordination.report import html_section as coordination_section
+from foretold.media.locate import picture
 from foretold.reports.charts import LEVEL_COLOURS, Mark, Series, bin_width_us, bins, timeline
 from foretold.reports.frame import to_time, to_us
 from foretold.reports.languages import html_section as language_section
@@ -46,6 +49,7 @@ blockquote.mocking{border-color:#d9a400}blockquote.neutral,blockquote.owner{bord
 td,th{border-bottom:1px solid #eee;padding:3px 6px;text-align:left;vertical-align:top}
 .lvl{font-weight:600}.watch{color:#b08600}.warning{color:#e06c00}.crisis{color:#c00020}
 .all_clear{color:#2a8a2a}.note{font-size:12px;color:#777}
+.pic{font-size:13px;color:#444;margin:.2em 0}.thumb{max-width:96px;max-height:96px}
 """
 
 
@@ -63,19 +67,55 @@ def _followers(n: int) -> str:
     return f"{n / 1e6:.1f}M" if n >= 1_000_000 else f"{n / 1000:.0f}k" if n >= 1000 else str(n)
 
 
-def _quote(q: Quote) -> str:
+@dataclass(frozen=True)
+class Pictures:
+    """What the chronicle shows of the campaign's pictures: the quoted posts' pictures
+    by post id (``{type, alt_text, image_text}``, :meth:`Store.post_images`), the most
+    repeated pictures of the storm (:meth:`Store.repeated_images`), and a ``data:``
+    thumbnail per repeated picture's phash where a local copy was allowed."""
+
+    by_post: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    memes: list[dict[str, Any]] = field(default_factory=list)
+    thumbs: dict[str, str] = field(default_factory=dict)
+
+
+_NO_PICTURES = Pictures()
+
+
+def _pictures_of(images: list[dict[str, Any]]) -> str:
+    """A quoted post's pictures: the text read in each and its alt text, escaped."""
+    out = []
+    for m in images:
+        bits = []
+        if m.get("image_text"):
+            bits.append(f"image text: <q>{escape(m['image_text'])}</q>")
+        if m.get("alt_text"):
+            bits.append(f"alt: <q>{escape(m['alt_text'])}</q>")
+        kind = escape(str(m.get("type") or "picture"))
+        out.append(f'<div class="pic">[{kind}] {" · ".join(bits) or "not read"}</div>')
+    return "".join(out)
+
+
+def _quote(q: Quote, pictures: Pictures = _NO_PICTURES) -> str:
     tone = q.tag or "neutral"
     return (
         f'<blockquote class="{escape(tone)}"><div>{escape(q.text)}</div>'
+        f"{_pictures_of(pictures.by_post.get(q.id, []))}"
         f'<div class="meta">@{escape(q.handle)} ({_followers(q.followers)} followers) · '
         f"{escape(_when(q.at))} · {escape(q.kind)}{' · ' + escape(q.tag) if q.tag else ''}</div>"
         "</blockquote>"
     )
 
 
-def render(story: Story, topics: Sequence[Topic], languages: dict[str, Any] | None = None) -> str:
+def render(
+    story: Story,
+    topics: Sequence[Topic],
+    languages: dict[str, Any] | None = None,
+    pictures: Pictures = _NO_PICTURES,
+) -> str:
     """The chronicle of ``story`` as one HTML document (``languages``: the store's
-    language mix of the campaign, :meth:`~foretold.store.Store.dashboard_languages`)."""
+    language mix of the campaign, :meth:`~foretold.store.Store.dashboard_languages`;
+    ``pictures``: what was read in the campaign's pictures, :class:`Pictures`)."""
     s = story
     tags = ", ".join(s.hashtags) or s.campaign
     parts = [
@@ -89,13 +129,14 @@ def render(story: Story, topics: Sequence[Topic], languages: dict[str, Any] | No
         f"{s.posts:,} posts from {escape(_when(s.start))} to {escape(_when(s.end))}. "
         "Written by foretold from the stored stream after the fact.</p>",
         _owner_hint(s),
-        _story_section(s),
+        _story_section(s, pictures),
         "<h2>Charts</h2>",
         *_charts(s),
         _amplifier_section(s),
-        _press_section(s),
+        _press_section(s, pictures),
         _brand_section(s),
         _topic_section(topics),
+        _meme_section(pictures),
         language_section(languages) if languages is not None else "",
         _alert_section(s),
         coordination_section(s.alerts),
@@ -133,7 +174,7 @@ def _owner_hint(s: Story) -> str:
     return f'<p class="note">{OWNER_HINT}</p>'
 
 
-def _story_section(s: Story) -> str:
+def _story_section(s: Story, pictures: Pictures = _NO_PICTURES) -> str:
     out = ["<h2>The story</h2>"]
     owner_first = s.owner_posts[0] if s.owner_posts else None
     for p in s.phases:
@@ -165,13 +206,13 @@ def _story_section(s: Story) -> str:
                 "<p>Looking back from the storm: the earliest run of posts that carried its "
                 "grievances and its phrasing, leading into it. The first of them:</p>"
             )
-            out.extend(_quote(q) for q in s.weak_signals)
+            out.extend(_quote(q, pictures) for q in s.weak_signals)
         elif p.name == "first_weak_signal":
             out.append(
                 "<p>foretold's detector saw the first weak signals (its first non-quiet phase "
                 "of the episode). The first mocking or hostile posts from then on:</p>"
             )
-            out.extend(_quote(q) for q in s.weak_signals)
+            out.extend(_quote(q, pictures) for q in s.weak_signals)
         elif p.name == "negative_turn":
             out.append(
                 "<p>Hostility started bursting: the detector moved to the negative turn.</p>"
@@ -187,7 +228,9 @@ def _story_section(s: Story) -> str:
         elif p.name == "peak":
             out.append("<p>The busiest 15 minutes of the campaign began.</p>")
         elif p.name == "press_pickup" and s.press:
-            out.append("<p>The first news account linked a news site:</p>" + _quote(s.press[0]))
+            out.append(
+                "<p>The first news account linked a news site:</p>" + _quote(s.press[0], pictures)
+            )
         elif p.name == "brand_response":
             tip = s.phase("tipping_point")
             first = next((o for o in s.owner_posts if o.at == p.at), None)
@@ -302,10 +345,10 @@ def _amplifier_section(s: Story) -> str:
     )
 
 
-def _press_section(s: Story) -> str:
+def _press_section(s: Story, pictures: Pictures = _NO_PICTURES) -> str:
     if not s.press:
         return "<h2>Press pickup</h2><p>No news account linked a news site.</p>"
-    return "<h2>Press pickup</h2>" + "".join(_quote(q) for q in s.press)
+    return "<h2>Press pickup</h2>" + "".join(_quote(q, pictures) for q in s.press)
 
 
 def _brand_section(s: Story) -> str:
@@ -404,14 +447,74 @@ def _phase_table(s: Story) -> str:
     )
 
 
-def write_chronicle(store: Store, campaign: str, out: str | Path) -> Story:
-    """Write the chronicle of ``campaign`` to ``out``; returns the story it tells."""
+def _meme_section(pictures: Pictures) -> str:
+    if not pictures.memes:
+        return ""
+    rows = "".join(
+        f"<tr><td>{_thumb(pictures.thumbs.get(m['phash']))}</td>"
+        f"<td>{m['posts']:,}</td><td>{m['accounts']:,}</td>"
+        f"<td>{escape(_when(datetime.fromisoformat(m['first_at'])))}</td>"
+        f"<td>{escape(m['text'] or '')}</td><td>{escape(m['alt_text'] or '')}</td></tr>"
+        for m in pictures.memes
+    )
+    return (
+        "<h2>The most repeated pictures</h2><p>Pictures posted again and again during the "
+        "storm, counted as one when their perceptual hashes are within "
+        f"{MEME_NEAR_BITS} bits (a meme re-saved or recompressed by each account), with the "
+        "text read in them and an alt text one of their posts gave.</p>"
+        "<table><tr><th>picture</th><th>posts</th><th>accounts</th><th>first seen</th>"
+        f"<th>text in the picture</th><th>alt text</th></tr>{rows}</table>"
+    )
+
+
+def _thumb(data_uri: str | None) -> str:
+    if not data_uri:
+        return '<span class="note">not kept</span>'
+    return f'<img class="thumb" alt="" src="{escape(data_uri)}">'
+
+
+#: perceptual hashes this many bits apart count as one picture in the chronicle's table
+MEME_NEAR_BITS = 6
+#: the largest local copy embedded in the chronicle as a thumbnail (the file stays small)
+THUMB_BYTES = 256 << 10
+
+
+def pictures_of(
+    store: Store, story: Story, media_dirs: Sequence[Path] = (), limit: int = 10
+) -> Pictures:
+    """What the chronicle shows of ``story``'s pictures (see :class:`Pictures`). A
+    repeated picture's thumbnail is embedded from its local copy only when that lies in
+    ``media_dirs`` or the watch's cache ``NAME.media`` beside the store."""
+    ids = [q.id for q in (*story.weak_signals, *story.press) if q.id]
+    by_post = store.post_images(story.campaign, ids) if ids else {}
+    memes = store.repeated_images(
+        story.campaign, to_us(story.start), to_us(story.end) + 1, limit, near=MEME_NEAR_BITS
+    )
+    roots = list(media_dirs)
+    if store.path != ":memory:":
+        cache = Path(store.path).with_suffix(".media")
+        if cache.is_dir():
+            roots.append(cache)
+    thumbs = {}
+    for m in memes:
+        found = picture(m["cache_path"], roots, THUMB_BYTES) if m["cache_path"] else None
+        if found is not None:
+            thumbs[m["phash"]] = f"data:{found[1]};base64,{base64.b64encode(found[0]).decode()}"
+    return Pictures(by_post, memes, thumbs)
+
+
+def write_chronicle(
+    store: Store, campaign: str, out: str | Path, media_dirs: Sequence[Path] = ()
+) -> Story:
+    """Write the chronicle of ``campaign`` to ``out``; returns the story it tells.
+    ``media_dirs``: folders whose pictures may be embedded as thumbnails."""
     story = build_story(store, campaign)
     topics = grievance_topics(story.frame, owner=story.owner)
     Path(out).parent.mkdir(parents=True, exist_ok=True)
     languages = store.dashboard_languages(campaign)
-    Path(out).write_text(render(story, topics, languages), encoding="utf-8")
+    pictures = pictures_of(store, story, media_dirs)
+    Path(out).write_text(render(story, topics, languages, pictures), encoding="utf-8")
     return story
 
 
-__all__ = ["render", "to_time", "write_chronicle"]
+__all__ = ["Pictures", "pictures_of", "render", "to_time", "write_chronicle"]

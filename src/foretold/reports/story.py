@@ -63,6 +63,7 @@ class Quote:
     text: str
     kind: str
     tag: str = ""  # hostile | mocking | negative | ""
+    id: str = ""  # the post's id (its pictures are looked up by it)
 
 
 @dataclass(frozen=True)
@@ -458,6 +459,7 @@ def _quote(frame: Frame, i: int) -> Quote:
         text=frame.text[i],
         kind=frame.kind[i],
         tag=_tone(frame, i),
+        id=frame.ids[i],
     )
 
 
