@@ -98,9 +98,9 @@ class CampaignDetector:
     _coordination: Coordination | None = None
 
     def __getstate__(self) -> dict[str, Any]:
-        # the coordination state stays out of the snapshot: it reached megabytes in a storm
-        # (docs/coordination.md), over the Kafka broker's message limit for the detect
-        # worker's changelog; after a restore it relearns within its hour of memory
+        # the coordination state stays out of this pickle: the Detect stage's snapshot
+        # holds it beside the detectors in its compact form (Coordination.snapshot;
+        # docs/coordination.md), and restores it into the detector
         return {k: v for k, v in self.__dict__.items() if k != "_coordination"}
 
     @property
