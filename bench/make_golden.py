@@ -71,6 +71,9 @@ def replay_alerts(name: str, seed: int) -> bytes:
             for stage in stages:
                 stage.process(batch)
             lines.extend(orjson.dumps(a) + b"\n" for a in batch.alerts)
+        end = Batch(posts=[])  # the stream ended: its last open minute (Pipeline does this)
+        stages[-1].finish(end)
+        lines.extend(orjson.dumps(a) + b"\n" for a in end.alerts)
     return b"".join(lines)
 
 

@@ -118,6 +118,8 @@ class Alert:
     metrics: dict[str, float | int | None] = field(default_factory=dict)
     # clusters of near-copies and synchronised accounts, when any are seen (docs/coordination.md)
     coordination: dict[str, Any] | None = None
+    # more evidence by name (the forecast, the adjusted composition): docs/early-warning.md
+    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -139,6 +141,7 @@ class Alert:
                 "authors": list(self.authors),
                 "links": list(self.links),
                 "metrics": dict(self.metrics),
+                **self.extra,
             }
             | ({"coordination": self.coordination} if self.coordination is not None else {}),
         }

@@ -145,6 +145,8 @@ class Pipeline:
                 if stop is not None and stop.is_set():
                     result.stopped = True
                     break
+            if not result.stopped:
+                self._finish(result, writer)
             tail = self.after.final()  # the last detector snapshot, with its cursors
             if tail is not None:
                 writer.put(message(tail))
@@ -153,6 +155,20 @@ class Pipeline:
                 writer.close()  # keep every batch handed over so far, then re-raise
             raise
         result.stored, result.duplicates, result.memberships = writer.close()
+
+    def _finish(self, result: RunResult, writer: BatchWriter) -> None:
+        """The input has ended: stages with a ``finish(batch)`` (the detector's last open
+        minute) add what it closes, stored as one more batch."""
+        batch = Batch(posts=[])
+        for stage in self.stages:
+            finish = getattr(stage, "finish", None)
+            if finish is not None:
+                finish(batch)
+        if batch.alerts or batch.metrics or batch.phases:
+            self.after.seal(batch)
+            writer.put(message(batch))
+            self.after.stored(batch)
+            result.alerts += len(batch.alerts)
 
     def cursors_of(self, records: list[Record]) -> list[tuple[str, str, str]]:
         """Cursors to store with a batch; live sources override this (files have none)."""

@@ -83,11 +83,14 @@ FIELDS: tuple[str, ...] = (
     "hostility",  # sum of hostility scores over labelled addressed posts
     "hostility_sq",  # and of their squares
     "mocking",  # ironic, not angry, not offensive
+    "hostile_impressions",  # followers of the hostile posts' authors, reposters included
+    "hostile_reposts",  # reposts of hostile posts (not of the brand's own)
 )
 _F = {name: i for i, name in enumerate(FIELDS)}
 (POSTS, ADDRESSED, KEYWORD_ONLY, BRAND, LABELLED, NEGATIVE, IRONIC, OFFENSIVE, ANGRY, HOSTILE,
  QUESTIONS, HOSTILE_Q, REACH, HOSTILE_REACH, NEWCOMERS, RESPONSES, FOREIGN, NEWS, META, AMPLIFIERS,
- HOSTILE_AMPLIFIERS, HOSTILE_KW, HOSTILITY, HOSTILITY_SQ, MOCKING) = range(len(FIELDS))  # fmt: skip
+ HOSTILE_AMPLIFIERS, HOSTILE_KW, HOSTILITY, HOSTILITY_SQ, MOCKING,
+ HOSTILE_IMPRESSIONS, HOSTILE_REPOSTS) = range(len(FIELDS))  # fmt: skip
 
 _META = re.compile(
     r"\b(?:hashtag\w*|backfir\w*|pr (?:disaster|fail\w*|stunt|nightmare|team)|epic fail"
@@ -348,6 +351,9 @@ class CampaignSignals:
             s[REACH] += w
             if hostile:
                 s[HOSTILE_REACH] += w
+                s[HOSTILE_IMPRESSIONS] += followers
+                if not own:
+                    s[HOSTILE_REPOSTS] += 1
         if labels is not None and own:
             s[LABELLED] += 1
             h = hostility(labels)

@@ -67,8 +67,13 @@ def test_report_views_agree(tmp_path: Path) -> None:
 
 def test_registry_names_the_issue_detectors() -> None:
     assert list(detectors.REGISTRY) == [
-        "market_volume_12h", "market_24h_7d", "market_negative_vader", "foretold"]  # fmt: skip
-    assert all(d.levels == ("warning",) for n, d in detectors.REGISTRY.items() if n != "foretold")
+        "market_volume_12h", "market_24h_7d", "market_negative_vader", "foretold",
+        "foretold_accurate", "foretold_risk"]  # fmt: skip
+    assert all(
+        d.levels == ("warning",)
+        for n, d in detectors.REGISTRY.items()
+        if not n.startswith("foretold")
+    )
 
 
 @pytest.mark.skipif(not (DATA / "tweeteval").is_dir(), reason=f"no real data at {DATA}")

@@ -7,8 +7,9 @@ cannot be imported or loaded it raises :class:`Unavailable` with the reason, and
 the report says "not available: <reason>".
 
 >>> from foretold.clock import SystemClock
->>> [d for d in REGISTRY]
-['market_volume_12h', 'market_24h_7d', 'market_negative_vader', 'foretold']
+>>> [d for d in REGISTRY]  # doctest: +NORMALIZE_WHITESPACE
+['market_volume_12h', 'market_24h_7d', 'market_negative_vader', 'foretold',
+ 'foretold_accurate', 'foretold_risk']
 >>> build = REGISTRY["market_volume_12h"].prepare()
 >>> [s.name for s in build((), SystemClock())]
 ['market_volume_12h']
@@ -64,21 +65,28 @@ def _negative_vader() -> Build:
     return lambda campaigns, clock: [NegativeShare(clock)]
 
 
-def _foretold() -> Build:
-    try:
-        detect = importlib.import_module("foretold.detect")
-        build_stage = detect.build_stage
-        understand = importlib.import_module("foretold.understand")
-        classifier = understand.load_classifier("fast")
-    except Exception as e:  # anything that stops it loading is the reason it is unavailable
-        raise Unavailable(f"{type(e).__name__}: {e}") from e
-    from foretold.understand.stage import Classify
+def _foretold(tier: str = "fast", policy: str | None = None) -> Callable[[], Build]:
+    """foretold's detector with the ``tier`` classifier and a level ``policy`` (None: the
+    default of :class:`~foretold.detect.DetectConfig`)."""
 
-    def build(campaigns: Sequence[Campaign], clock: Clock) -> list[Stage]:
-        stage: Stage = build_stage(list(campaigns), clock)
-        return [Classify(classifier), stage]
+    def prepare() -> Build:
+        try:
+            detect = importlib.import_module("foretold.detect")
+            build_stage = detect.build_stage
+            config = detect.DetectConfig() if policy is None else detect.DetectConfig(policy=policy)
+            understand = importlib.import_module("foretold.understand")
+            classifier = understand.load_classifier(tier)
+        except Exception as e:  # anything that stops it loading is the reason it is unavailable
+            raise Unavailable(f"{type(e).__name__}: {e}") from e
+        from foretold.understand.stage import Classify
 
-    return build
+        def build(campaigns: Sequence[Campaign], clock: Clock) -> list[Stage]:
+            stage: Stage = build_stage(list(campaigns), clock, config)
+            return [Classify(classifier), stage]
+
+        return build
+
+    return prepare
 
 
 REGISTRY: dict[str, Detector] = {
@@ -93,8 +101,14 @@ REGISTRY: dict[str, Detector] = {
         Detector("market_negative_vader",
                  "VADER-negative share of the last 30 min >= 40% (20 posts or more); "
                  "6 h cool-down", ("warning",), True, _negative_vader),
-        Detector("foretold", "foretold.detect with the fast classifier",
-                 ("watch", "warning", "crisis", "all_clear"), True, _foretold),
+        Detector("foretold", "foretold.detect (default policy) with the fast classifier",
+                 ("watch", "warning", "crisis", "all_clear"), True, _foretold("fast")),
+        Detector("foretold_accurate", "foretold.detect (default policy) with the accurate "
+                 "classifier", ("watch", "warning", "crisis", "all_clear"), True,
+                 _foretold("accurate")),
+        Detector("foretold_risk", "foretold.detect's older risk policy (composite hijack risk) "
+                 "with the fast classifier", ("watch", "warning", "crisis", "all_clear"), True,
+                 _foretold("fast", "risk")),
     )
 }  # fmt: skip
 

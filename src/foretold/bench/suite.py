@@ -10,12 +10,12 @@ real        PHEME Germanwings, JetBlue's month (2016) and the CrisisLexT26 curve
 quick       four small scenarios (askbg, waitrose, benign_qa, spam_burst), no real data
 =========== =========================================================================
 
-Seeds are ``1..K`` (``--seeds K``). A simulated case is written as twarc2 lines to
-a work folder, with its truth file beside it, exactly as ``foretold simulate`` does,
-and read back by the real readers for every detector; the file is removed when the
-case is done. Texts come from the labelled tweets under ``data``, so simulated
-suites need ``../shared/data``; real streams are left out, with a note, when their
-files are absent.
+Seeds are ``1..K`` (``--seeds K``), or ``F..K`` with ``--first-seed F``. A simulated
+case is written as twarc2 lines to a work folder, with its truth file beside it,
+exactly as ``foretold simulate`` does, and read back by the real readers for every
+detector; the file is removed when the case is done. Texts come from the labelled
+tweets under ``data``, so simulated suites need ``../shared/data``; real streams are
+left out, with a note, when their files are absent.
 
 >>> [name for name, _ in SUITES["quick"].scenarios]
 ['askbg', 'waitrose', 'benign_qa', 'spam_burst']
@@ -85,12 +85,13 @@ def suite(name: str) -> Suite:
 
 
 def cases(
-    s: Suite, seeds: int, data: str | Path, workdir: str | Path, vader: bool = True
+    s: Suite, seeds: int, data: str | Path, workdir: str | Path, vader: bool = True, first: int = 1
 ) -> Iterator[Case]:
-    """The suite's cases, one at a time (simulated files are written as they come)."""
+    """The suite's cases, one at a time (simulated files are written as they come);
+    seeds ``first..seeds``."""
     if s.scenarios:
         pools = TextPools.load(data)
-        for seed in range(1, seeds + 1):
+        for seed in range(first, seeds + 1):
             for name, randomised in s.scenarios:
                 yield from simulated_case(name, seed, randomised, pools, Path(workdir))
     if s.real:

@@ -40,7 +40,14 @@ from foretold.errors import ConfigError
     type=click.IntRange(min=1),
     default=1,
     show_default=True,
-    help="Simulate each scenario with seeds 1..K.",
+    help="Simulate each scenario with seeds 1..K (from --first-seed).",
+)
+@click.option(
+    "--first-seed",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="The first seed: --first-seed 4 --seeds 8 runs seeds 4..8 (the report seeds).",
 )
 @click.option(
     "--data",
@@ -86,6 +93,7 @@ def benchmark_cmd(
     suite_name: str,
     detectors: tuple[str, ...],
     seeds: int,
+    first_seed: int,
     data: str,
     json_out: str | None,
     md_out: str | None,
@@ -110,6 +118,7 @@ def benchmark_cmd(
       foretold benchmark                                   # default suite, all detectors
       foretold benchmark --suite quick --detector market_volume_12h
       foretold benchmark --suite variants --seeds 5 --json bench.json
+      foretold benchmark --suite variants --first-seed 4 --seeds 8   # report seeds
       foretold benchmark --json out/benchmark.json --markdown docs/benchmark.md
       foretold benchmark --stream mine.jsonl --truth mine.truth.json --track "#AskAcme"
 
@@ -126,6 +135,8 @@ def benchmark_cmd(
         detector(name)  # unknown names fail before any work
     if (stream is None) != (truth is None):
         raise ConfigError("benchmark: --stream and --truth go together")
+    if first_seed > seeds:
+        raise ConfigError(f"benchmark: --first-seed {first_seed} is above --seeds {seeds}")
     if track and stream is None:
         raise ConfigError("benchmark: --track applies to --stream")
     s = suite(suite_name)
@@ -141,14 +152,14 @@ def benchmark_cmd(
         if stream is not None and truth is not None:
             campaign = Campaign.from_track(list(track)) if track else None
             streams: Iterable[Case] = [user_case(stream, truth, campaign)]
-            suite_name, seeds = f"--stream {Path(stream).name}", 1
+            suite_name, seeds, first_seed = f"--stream {Path(stream).name}", 1, 1
         else:
-            streams = cases(s, seeds, data, work)
+            streams = cases(s, seeds, data, work, first=first_seed)
         result = run(streams, names, on_run=progress, workdir=work)
     if stream is None:
         result.notes += missing_real(s, data)
-    click.echo(text(result, suite_name, seeds), nl=False, err=json_out == "-")
-    meta = {"suite": suite_name, "seeds": seeds}
+    click.echo(text(result, suite_name, seeds, first_seed), nl=False, err=json_out == "-")
+    meta = {"suite": suite_name, "seeds": seeds, "first_seed": first_seed}
     if json_out:
         blob = orjson.dumps(to_json(result, **meta), option=orjson.OPT_INDENT_2) + b"\n"
         if json_out == "-":
@@ -159,5 +170,7 @@ def benchmark_cmd(
         command = "foretold benchmark" + (
             f" --suite {suite_name}" if suite_name != "default" else ""
         )
+        command += f" --first-seed {first_seed}" if first_seed != 1 else ""
         command += f" --seeds {seeds}" if seeds != 1 else ""
-        Path(md_out).write_text(markdown(result, suite_name, seeds, command), encoding="utf-8")
+        page = markdown(result, suite_name, seeds, command, first_seed)
+        Path(md_out).write_text(page, encoding="utf-8")

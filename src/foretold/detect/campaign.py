@@ -154,6 +154,12 @@ class CampaignDetector:
         sig.observe(post, labels)
         self.coordination.update(post, labels)
 
+    def finish(self, out: Output, now: Callable[[], datetime]) -> None:
+        """The stream ended: evaluate its last open minute now."""
+        open_index = self.signals.windows.open_index
+        if open_index is not None:
+            self._close_until(open_index + 1, out, now)
+
     def _close_until(self, step: int, out: Output, now: Callable[[], datetime]) -> None:
         w = self.signals.windows
         e = (w.open_index if w.open_index is not None else w.end) + 1

@@ -1,14 +1,28 @@
 """The detection settings: one frozen record that builds every campaign's logic.
 
 Defaults are the measured ones (``docs/early-warning.md``); change them in one place.
+``policy`` picks the level policy: ``surprise`` (:mod:`foretold.detect.levels`: the
+brand's normal, CUSUM surprise with thresholds from one false-alarm rate, the
+forecast) or ``risk`` (:mod:`foretold.detect.campaign`: the composite hijack risk of
+the first releases, kept for comparison). The surprise thresholds are not set one by
+one: each is ``log(arl_days * 1440)`` (:func:`foretold.detect.surprise.threshold`),
+the CUSUM threshold whose false alarms come at most once per ``arl_days`` days.
 
 >>> DetectConfig().levels
 (0.35, 0.6, 0.8)
+>>> c = DetectConfig()
+>>> round(c.threshold, 2), c.surge_ratios, c.share_shifts
+(10.67, (2.0, 4.0, 8.0), (0.15, 0.3))
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from foretold.detect.surprise import threshold
+
+#: The level policies by name (``DetectConfig.policy``).
+POLICIES = ("surprise", "risk")
 
 
 @dataclass(frozen=True)
@@ -18,8 +32,27 @@ class DetectConfig:
     Times are in steps of ``step_seconds`` (one minute by default).
     """
 
+    policy: str = "surprise"
     step_seconds: int = 60
     windows: tuple[int, ...] = (1, 5, 15, 60)
+    # == the surprise policy (detect/levels.py); docs/early-warning.md gives each reason ==
+    # -- what is normal for this brand (a brand-new hashtag starts from the prior) --
+    prior_steps: float = 60.0  # the prior weighs an hour of data: a new brand learns fast
+    level_half_life: float = 1440.0  # the brand's level forgets in a day
+    hour_half_life_days: float = 7.0  # each hour-of-day factor: a week of that hour
+    day_half_life_weeks: float = 4.0  # each day-of-week factor: four of that weekday
+    share_half_life: float = 10080.0  # the chronic hostile share: a week
+    # -- surprise: CUSUMs, thresholds from one false-alarm rate --
+    arl_days: float = 30.0  # at most one false alarm a month per statistic, on its model
+    surge_ratios: tuple[float, ...] = (2.0, 4.0, 8.0)  # hostile posts a minute: rises to detect
+    share_shifts: tuple[float, ...] = (0.15, 0.3)  # true hostile share: rises to detect
+    min_excess: float = 1.0  # and at least one more hostile voice a minute (60 an hour)
+    # -- crisis: the storm is happening now, and big (with crisis_accel below) --
+    crisis_min_hostile: int = 30  # hostile voices (posts and their reposts) in 15 minutes
+    # -- forecast --
+    fit_steps: int = 30  # the growth fit reads the last 30 minutes
+    horizon_steps: int = 60  # and projects the next hour
+    # == the risk policy (detect/campaign.py) ==
     # baselines: a brand-new hashtag starts at prior_rate posts a step, prior_hostile hostile
     prior_rate: float = 0.2
     prior_rate_steps: float = 360.0
@@ -51,7 +84,7 @@ class DetectConfig:
     exit_margin: float = 0.1  # hysteresis: leave a level only below its threshold minus this
     hold_steps: int = 60  # minimum time at a level before stepping down
     all_clear_steps: int = 180  # calm needed after an episode before all_clear
-    # crisis only while the storm is happening now, in the last 15 minutes:
+    # crisis only while the storm is happening now, in the last 15 minutes (both policies):
     crisis_accel: float = 2.0  # hostile posts a minute against the last hours' rate
     recent_half_life: float = 180.0  # of that rate, which learns even in a storm
     crisis_share: float = 0.1  # hostile share above the baseline share
@@ -71,8 +104,13 @@ class DetectConfig:
     cascade_min_posts: int = 30  # posts in the hour before the cascade is read
     cascade_share: float = 0.1  # the hour's hostile share above baseline for a cascade
     cascade_from: float = 0.6  # branching estimate where the cascade term starts
-    accel_floor: float = 0.2  # hostile posts a minute added to both sides of accel
+    accel_floor: float = 0.2  # hostile posts a minute added to both sides of accel (both)
     mockery_min_labelled: int = 20  # labelled posts in the hour before mockery caps at watch
     falling: float = 0.5  # "decay": 15-min hostile posts below this share of the peak
     evidence_posts: int = 5
     evidence_links: int = 5
+
+    @property
+    def threshold(self) -> float:
+        """The CUSUM threshold every surprise statistic uses."""
+        return threshold(self.arl_days * 86_400 / self.step_seconds)

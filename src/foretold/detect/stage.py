@@ -15,14 +15,18 @@ logic runs on stream time; only ``raised_at`` reads the injected clock.
 
 from __future__ import annotations
 
+import importlib
 import pickle
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 from foretold.campaigns import Campaign
 from foretold.clock import Clock
 from foretold.detect.campaign import CampaignDetector, Output
-from foretold.detect.config import DetectConfig
+from foretold.detect.config import POLICIES, DetectConfig
+from foretold.detect.levels import DEFAULT_RATES, LevelDetector, Rates
+from foretold.errors import ConfigError
 from foretold.post import Post
 from foretold.records import Batch
 
@@ -36,11 +40,22 @@ class Detect:
         self, campaigns: Sequence[Campaign], clock: Clock, config: DetectConfig | None = None
     ) -> None:
         self.clock = clock
-        self.config = config or DetectConfig()
-        self.campaigns = {c.name: CampaignDetector(c, self.config) for c in campaigns}
+        self.config = c = config or DetectConfig()
+        if c.policy not in POLICIES:
+            raise ConfigError(
+                f"detect: unknown policy {c.policy!r}; expected one of: {', '.join(POLICIES)}"
+            )
+        make = LevelDetector if c.policy == "surprise" else CampaignDetector
+        self.campaigns: dict[str, Any] = {x.name: make(x, c) for x in campaigns}
+        self.tier = ""
 
     def process(self, batch: Batch) -> None:
         """Feed the batch's campaign posts, in stream order, to their campaigns."""
+        if batch.labels and batch.labels[0][2] != self.tier and self.config.policy == "surprise":
+            self.tier = batch.labels[0][2]  # the classifier's error rates, for the counts
+            rates = rates_of(self.tier)
+            for det in self.campaigns.values():
+                det.set_rates(rates)
         if not batch.memberships:
             return
         member: dict[tuple[str, str], list[str]] = {}
@@ -71,6 +86,17 @@ class Detect:
                 if out is None:
                     out = outputs[name] = Output()
                 det.observe(post, labels, out, now)
+        self._emit(batch, outputs)
+
+    def finish(self, batch: Batch) -> None:
+        """The stream has ended: evaluate each campaign's last open minute into ``batch``."""
+        outputs: dict[str, Output] = {}
+        for name, det in self.campaigns.items():
+            det.finish(outputs.setdefault(name, Output()), self.clock.now)
+        self._emit(batch, outputs)
+
+    @staticmethod
+    def _emit(batch: Batch, outputs: dict[str, Output]) -> None:
         for name, out in outputs.items():
             batch.alerts.extend(a.to_dict() for a in out.alerts)
             batch.metrics.extend((name, s, e, j) for s, e, j in out.metrics)
@@ -95,3 +121,14 @@ class Detect:
                 self.campaigns[name].coordination.restore(co)
         else:
             self.campaigns = restored
+
+
+@cache
+def rates_of(tier: str) -> Rates:
+    """The shipped error rates of a classifier tier (:func:`foretold.understand.error_rates`);
+    the fast tier's when the tier has none (a test's rule-based labels)."""
+    try:
+        rates = importlib.import_module("foretold.understand").error_rates(tier)
+    except Exception:  # no rates for this tier: keep the documented default
+        return DEFAULT_RATES
+    return Rates(rates["anger"], rates["ironic"], tier)
