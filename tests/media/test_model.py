@@ -14,7 +14,7 @@ import pytest
 from foretold.errors import FormatError
 from foretold.export import export_posts
 from foretold.formats import bluesky, mastodon, x_v1, x_v2
-from foretold.formats.csv_rows import DEFAULT_MAP, read_rows
+from foretold.formats.csv_rows import DEFAULT_MAP, read_rows, text_lines
 from foretold.formats.x_v2_decoder import decode_tweet
 from foretold.ingest import IngestStats, Quarantine, read_lines
 from foretold.media import ImageReading
@@ -177,7 +177,7 @@ def test_media_survive_store_jsonl_and_csv() -> None:
     assert isinstance(back, Post) and back.media == post.media
     out = io.BytesIO()
     export_posts([stored], "csv", out)
-    [(_, csv_back, _)] = read_rows(io.StringIO(out.getvalue().decode(), newline=""), DEFAULT_MAP)
+    [(_, csv_back, _)] = read_rows(text_lines(io.BytesIO(out.getvalue())), DEFAULT_MAP)
     assert isinstance(csv_back, Post) and csv_back.media == post.media
 
 
