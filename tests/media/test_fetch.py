@@ -261,3 +261,51 @@ def test_foretold_toml_media_table(tmp_path: Path) -> None:
     toml.write_text("[[media]]\nfetch = true\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="one table"):
         load_config(toml)
+
+
+def test_watch_fetches_a_posts_picture_into_the_cache(server: Server, tmp_path: Path) -> None:
+    import json
+    import os
+    import signal
+
+    from click.testing import CliRunner
+
+    from foretold.cli.watch import watch_cmd
+    from foretold.store import Store
+
+    line = {"platform": "x", "id": "1", "text": "my #myNYPD photo",
+            "created_at": "2024-01-01T00:00:00.000Z", "author": {"id": "7", "handle": "ann"},
+            "media": [{"type": "photo", "url": server.url("/meme.png"), "alt_text": "a photo",
+                       "key": "3_1"}]}  # fmt: skip
+    data = tmp_path / "c.jsonl"
+    data.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    cache = tmp_path / "pictures"
+    cfg = tmp_path / "foretold.toml"
+    cfg.write_text(
+        f'[[source]]\ntype = "file"\npath = "{data}"\n'
+        f'[media]\nfetch = true\nallow_private = true\ncache_dir = "{cache}"\nworkers = 1\n',
+        encoding="utf-8",
+    )
+
+    def stop_once_fetched() -> None:  # SIGTERM as soon as the picture is in the cache
+        for _ in range(400):
+            if any(cache.glob("??/*.png")):
+                break
+            threading.Event().wait(0.05)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    stopper = threading.Thread(target=stop_once_fetched)
+    stopper.start()
+    db = tmp_path / "w.db"
+    res = CliRunner().invoke(
+        watch_cmd, ["--config", str(cfg), "--store", str(db), "--tier", "fast"]
+    )
+    stopper.join()
+    assert res.exit_code == 143, res.output
+    [stored] = list(cache.glob("??/*.png"))
+    assert stored.read_bytes() == PNG
+    with Store(db, readonly=True) as store:
+        [post] = store.iter_posts()
+        summary = store.runs()[-1]["summary"]
+    assert post.media[0].url == server.url("/meme.png")
+    assert summary["media"]["fetched"] == 1 and summary["media"]["refused"] == {}

@@ -121,6 +121,7 @@ def watch_cmd(config_path: str, store_path: str, alerts_path: str | None, tier: 
             "sources": {n: s.state for n, s in result.statuses.items()},
         }  # fmt: skip
         if fetcher is not None:
+            fetcher.close()  # the fetches in flight end first, so the counts are whole
             summary["media"] = fetcher.stats.as_dict()
         if signals.name:
             summary["stopped_by"] = signals.name

@@ -243,6 +243,7 @@ class Fetcher:
         self._arrived: collections.deque[tuple[Post, int]] = collections.deque(maxlen=config.queue)
         self._idle = threading.Condition(self._lock)
         self._busy = 0
+        self._closed = False
         self._threads = [
             threading.Thread(target=self._work, name=f"foretold-media-{i}", daemon=True)
             for i in range(config.workers)
@@ -344,7 +345,11 @@ class Fetcher:
             return self._idle.wait_for(lambda: self._busy == 0, timeout)
 
     def close(self) -> None:
-        """Stop the pool: what is still queued is skipped, fetches in flight end."""
+        """Stop the pool: what is still queued is skipped, fetches in flight end (each
+        within its timeout). Closing again does nothing."""
+        if self._closed:
+            return
+        self._closed = True
         while True:
             try:
                 url = self._queue.get_nowait()
