@@ -250,7 +250,11 @@ def test_every_platform_fixture_round_trips_through_export(name: str, tmp_path: 
 
 
 def _flattened_lines() -> list[bytes]:
-    return JSON_FIXTURES["x_v2"].read_bytes().splitlines()
+    # the media lines too: the typed decoder reads attachments.media as the reader does
+    return (
+        JSON_FIXTURES["x_v2"].read_bytes().splitlines()
+        + JSON_FIXTURES["x_v2_media"].read_bytes().splitlines()
+    )
 
 
 FLAT_OBJECTS = [orjson.loads(line) for line in _flattened_lines()]

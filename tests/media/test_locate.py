@@ -96,3 +96,5 @@ def test_replay_media_dir_counts_what_it_found_and_hands_it_to_every_batch(
     assert seen and all(isinstance(s, FolderMedia) for s in seen)
     bad = CliRunner().invoke(main, [*args[:-1], str(tmp_path / "nope")])
     assert bad.exit_code == 2 and "not a folder" in bad.output
+    kafka = CliRunner().invoke(main, [*args, "--kafka", "127.0.0.1:1"])
+    assert kafka.exit_code == 2 and "--media-dir" in kafka.output

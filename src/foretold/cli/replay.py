@@ -185,6 +185,11 @@ def replay_cmd(
     mapping = column_map(csv_preset, csv_map)
     qpath = Path(quarantine_path) if quarantine_path else default_quarantine(store_path)
     show = sys.stderr.isatty() if progress is None else progress
+    if media_dir and kafka:
+        raise ConfigError(
+            "--media-dir reads pictures in this process; with --kafka the posts go to the "
+            "workers, which do not read pictures: drop one of the two"
+        )
     media = FolderMedia(Path(media_dir)) if media_dir else None
     pictures = [0, 0]  # media items in the posts read, and of those found in --media-dir
 

@@ -25,8 +25,9 @@ fallback paragraph is left out of its text.
 
 ``media_attachments`` become ``media``: the attachment's ``type`` and ``id``, its
 ``description`` as the alt text, and a picture's address: ``url`` (the answering
-server's copy, else ``remote_url``) for an image, the still ``preview_url`` for a
-video, a ``gifv`` or audio. A reblog's media are the reblogged status's.
+server's copy, else ``remote_url``) for an image or an ``unknown`` attachment (one the
+server has not copied), the still ``preview_url`` for a video, a ``gifv`` or audio.
+A reblog's media are the reblogged status's.
 
 >>> status = {"id": "1", "uri": "https://social.example/users/ann/statuses/1",
 ...           "created_at": "2024-05-01T10:00:00.000Z",
@@ -141,7 +142,9 @@ def _media(items: Any, where: str) -> tuple[Media, ...]:
         if not isinstance(item, dict):
             raise FormatError(f"{here}: expected an object, got {type(item).__name__}")
         mtype = item.get("type")
-        urls = ("url", "remote_url") if mtype == "image" else ("preview_url", "url")
+        urls = (
+            ("url", "remote_url") if mtype in ("image", "unknown") else ("preview_url", "url")
+        )  # "unknown": the server has not fetched the remote file; remote_url still has it
         url = next((item[k] for k in urls if item.get(k)), None)
         alt = item.get("description")
         for value, name in ((mtype, "type"), (url, "url"), (alt, "description")):
