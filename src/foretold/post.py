@@ -31,10 +31,11 @@ True
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal, cast
+
+import orjson
 
 INT64 = (-(2**63), 2**63 - 1)  # the counts a SQLite INTEGER (and so the store) can hold
 
@@ -118,14 +119,14 @@ def media_json(media: tuple[Media, ...]) -> str:
     """
     if not media:
         return ""
-    return json.dumps([m.to_dict() for m in media], ensure_ascii=False, separators=(",", ":"))
+    return orjson.dumps([m.to_dict() for m in media]).decode()
 
 
 def media_from_json(value: str | None) -> tuple[Media, ...]:
     """What :func:`media_json` wrote, back as Media; raises ValueError/TypeError/KeyError."""
     if not value:
         return ()
-    items = json.loads(value)
+    items = orjson.loads(value)
     if not isinstance(items, list):
         raise TypeError(f"media: expected a list, got {type(items).__name__}")
     return tuple(Media.from_dict(item) for item in items)

@@ -31,8 +31,8 @@ import msgspec
 
 from foretold.errors import FormatError
 from foretold.formats.fields import as_utc, domains_of
-from foretold.formats.x_v2 import KIND_OF_REF, KIND_RANK, PLATFORM, media_of, unescape
-from foretold.post import INT64, Author, Counts, Kind, Post, Ref
+from foretold.formats.x_v2 import KIND_OF_REF, KIND_RANK, PLATFORM, unescape
+from foretold.post import INT64, Author, Counts, Kind, Media, Post, Ref
 
 UNSET = msgspec.UNSET
 # counts beyond SQLite's 64-bit integers are refused here; the general path then says why
@@ -81,6 +81,19 @@ class _Entities(msgspec.Struct):
     urls: list[_Url] | None = None
 
 
+class _MediaItem(msgspec.Struct):
+    media_key: str | None = None
+    type: str | None = None
+    url: str | None = None
+    preview_image_url: str | None = None
+    alt_text: str | None = None
+
+
+class _Attachments(msgspec.Struct):
+    media_keys: list[str] | None = None
+    media: list[_MediaItem] | None = None
+
+
 class _RefUser(msgspec.Struct):
     username: str | None = None
 
@@ -92,7 +105,7 @@ class _Referenced(msgspec.Struct):
     author_id: str | None = None
     author: _RefUser | None = None
     entities: _Entities | None = None
-    attachments: Any = None
+    attachments: _Attachments | None = None
 
 
 class _Tweet(msgspec.Struct):
@@ -109,7 +122,7 @@ class _Tweet(msgspec.Struct):
     lang: Any = None
     withheld: Any = None
     note_tweet: Any = None
-    attachments: Any = None  # rare enough to take as plain JSON; x_v2.media_of reads it
+    attachments: _Attachments | None = None
 
 
 _decoder = msgspec.json.Decoder(_Tweet)
@@ -155,9 +168,9 @@ def _post(t: _Tweet, raw: bytes) -> Post:
             text = f"RT @{handle}: {unescape(original.text)}"
         hashtags, mentions, urls = _entities(t.entities, original.entities)
 
-    media = media_of(t.attachments, None) if t.attachments is not None else ()
-    if not media and original is not None and original.attachments is not None:
-        media = media_of(original.attachments, None)
+    media = _media(t.attachments)
+    if not media and original is not None:
+        media = _media(original.attachments)
     m = t.public_metrics
     counts = Counts() if m is None or kind == "repost" else Counts(
         m.retweet_count, m.reply_count, m.like_count, m.quote_count
@@ -172,6 +185,19 @@ def _post(t: _Tweet, raw: bytes) -> Post:
         t.conversation_id if isinstance(t.conversation_id, str) else None,
         bool(t.withheld), raw, media,
     )  # fmt: skip
+
+
+def _media(a: _Attachments | None) -> tuple[Media, ...]:
+    """As :func:`x_v2.media_of` on a flattened line (no page index to join keys with)."""
+    if a is None:
+        return ()
+    if a.media is not None:
+        return tuple(
+            Media(m.type or "unknown", (m.url if m.url is not None else m.preview_image_url)
+                  or None, m.alt_text, m.media_key or None)
+            for m in a.media
+        )  # fmt: skip
+    return tuple(Media("unknown", None, None, k) for k in a.media_keys or ())
 
 
 def _author(u: _User | None, author_id: str) -> Author:
