@@ -32,7 +32,6 @@ from __future__ import annotations
 
 from collections import deque
 from itertools import islice
-from typing import Any
 
 from foretold.coordination.config import CoordinationConfig
 
@@ -46,8 +45,10 @@ class SyncNetwork:
         self._window_us = config.sync_seconds * 1_000_000
         # action -> its takers within the window, in time order, and each one's last time
         self._recent: dict[str, tuple[deque[tuple[int, str]], dict[str, int]]] = {}
-        # (a, b) -> [shared actions, the last one, when]: lists, cheaper to make than objects
-        self._pairs: dict[tuple[str, str], list[Any]] = {}
+        # (a, b) -> (shared actions, the last one, when): tuples of plain values, which the
+        # garbage collector stops tracking (a storm holds hundreds of thousands of pairs;
+        # as objects or lists they made every full collection walk them all)
+        self._pairs: dict[tuple[str, str], tuple[int, str, int]] = {}
         self._actions: dict[str, list[int]] = {}  # account -> [actions, last us]
         # pairs sharing sync_min_shared actions or more, by account (a storm holds hundreds
         # of thousands of pairs, a few of them strong); of them, the synchronised ones, kept
@@ -86,14 +87,13 @@ class SyncNetwork:
             pk = (account, other) if account < other else (other, account)
             pair = pairs.get(pk)
             if pair is None:
-                pairs[pk] = [1, key, t_us]
+                pairs[pk] = (1, key, t_us)
                 if strong > 1:
                     continue
             elif pair[1] != key:
-                pair[0] += 1
-                pair[1] = key
-                pair[2] = t_us
-                if pair[0] != strong:
+                count = pair[0] + 1
+                pairs[pk] = (count, key, t_us)
+                if count != strong:
                     continue
             else:
                 continue
@@ -123,7 +123,7 @@ class SyncNetwork:
 
     def pair_items(self) -> list[tuple[tuple[str, str], tuple[int, str, int]]]:
         """Every remembered pair: (a, b) -> (shared actions, last action, last us)."""
-        return [(k, (p[0], p[1], p[2])) for k, p in self._pairs.items()]
+        return list(self._pairs.items())
 
     def load(
         self,
@@ -137,7 +137,7 @@ class SyncNetwork:
             self._recent[key] = (deque(takers), {who: t for t, who in takers})
         self._pairs = {}
         for pk, (count, key, t_us) in pairs.items():
-            self._pairs[pk] = [count, key, t_us]
+            self._pairs[pk] = (count, key, t_us)
         self._actions = actions
         self._index()
 
@@ -164,7 +164,7 @@ class SyncNetwork:
     def shared(self, a: str, b: str) -> int:
         """How many actions ``a`` and ``b`` shared within seconds (0 when none)."""
         pair = self._pairs.get((a, b) if a < b else (b, a))
-        return 0 if pair is None else int(pair[0])
+        return 0 if pair is None else pair[0]
 
     def accounts(self) -> set[str]:
         """Every account with a pair still remembered."""
@@ -181,7 +181,7 @@ class SyncNetwork:
         """
         self._refresh()
         pairs = self._pairs
-        return {pk: int(pairs[pk][0]) for pk in sorted(self._qualified)}
+        return {pk: pairs[pk][0] for pk in sorted(self._qualified)}
 
     def _refresh(self) -> None:
         """Recheck the strong pairs of the accounts that acted since the last reading."""
