@@ -61,6 +61,7 @@ bench: setup
 	$(PY) bench/multilingual_bench.py --data $(DATA)
 	$(PY) bench/french_hijack.py --data $(DATA)
 	$(BIN)/foretold benchmark --json $(OUT)/benchmark.json --markdown docs/benchmark.md
+	$(PY) bench/detect_latency_bench.py   # ingest -> alert latency at 1,000 posts/s; surprise vs risk
 	$(PY) bench/chronicle_bench.py --seeds 1 2 --data $(DATA)
 	$(PY) bench/dashboard_bench.py
 	$(PY) bench/media_fetch_bench.py

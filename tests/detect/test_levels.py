@@ -1,0 +1,110 @@
+"""The surprise level policy (detect/levels.py): selectable by name, the last open minute
+evaluated at the end, no watch in an all_clear's minute, the forecast in its words."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from foretold.campaigns import Campaign
+from foretold.clock import ManualClock
+from foretold.detect import DetectConfig, build_stage
+from foretold.detect.campaign import CampaignDetector
+from foretold.detect.levels import LevelDetector
+from foretold.errors import ConfigError
+from foretold.post import Author, Post
+from foretold.records import Batch
+
+T0 = datetime(2013, 11, 12, tzinfo=UTC)
+CALM = {"sentiment": "positive", "emotion": "joy", "flags": []}
+ANGRY = {"sentiment": "negative", "emotion": "anger", "flags": ["question"]}
+CAMPAIGN = Campaign.from_track(["#AskJPM"])
+
+
+def stream(storm_minutes: int, calm_after: int) -> list[tuple[Post, dict[str, Any]]]:
+    """A calm day, hostile posts doubling every 5 minutes for ``storm_minutes`` with a big
+    account joining at minute 10, then ``calm_after`` calm minutes."""
+    out: list[tuple[Post, dict[str, Any]]] = []
+    n = 0
+
+    def add(m: int, labels: dict[str, Any], followers: int = 500) -> None:
+        nonlocal n
+        n += 1
+        post = Post(platform="x", id=str(n), text="?", hashtags=("askjpm",),
+                    author=Author(id=str(n), handle=f"u{n}", followers=followers),
+                    created_at=T0 + timedelta(minutes=m, seconds=n % 60))  # fmt: skip
+        out.append((post, labels))
+
+    day = 24 * 60
+    for m in range(day):
+        for labels in [CALM] * (5 if m % 3 == 0 else 1) + [ANGRY] * (m % 3 == 0):
+            add(m, labels)
+    for m in range(day, day + storm_minutes):
+        for labels in [CALM] * 2 + [ANGRY] * round(2 * 2 ** ((m - day) / 5)):
+            add(m, labels)
+        if m == day + 10:
+            add(m, ANGRY, followers=2_000_000)
+    for m in range(day + storm_minutes, day + storm_minutes + calm_after):
+        add(m, CALM)
+    return out
+
+
+def run(
+    posts: list[tuple[Post, dict[str, Any]]], finish: bool, **config: Any
+) -> list[dict[str, Any]]:
+    stage = build_stage([CAMPAIGN], ManualClock(T0), DetectConfig(**config))
+    alerts: list[dict[str, Any]] = []
+    for k in range(0, len(posts), 500):
+        chunk = posts[k : k + 500]
+        batch = Batch(posts=[p for p, _ in chunk],
+                      memberships=[("askjpm", p.platform, p.id) for p, _ in chunk],
+                      label_of={p.key: labels for p, labels in chunk})  # fmt: skip
+        stage.process(batch)
+        alerts += batch.alerts
+    if finish:
+        end = Batch(posts=[])
+        stage.finish(end)
+        alerts += end.alerts
+    return alerts
+
+
+def test_the_policy_is_chosen_by_name() -> None:
+    clock = ManualClock(T0)
+    assert isinstance(build_stage([CAMPAIGN], clock).campaigns["askjpm"], LevelDetector)
+    risk = build_stage([CAMPAIGN], clock, DetectConfig(policy="risk"))
+    assert isinstance(risk.campaigns["askjpm"], CampaignDetector)
+    with pytest.raises(ConfigError, match="unknown policy 'loud'"):
+        build_stage([CAMPAIGN], clock, DetectConfig(policy="loud"))
+
+
+def test_watch_warning_crisis_with_the_forecast_in_words_and_evidence() -> None:
+    alerts = run(stream(40, 0), finish=True)
+    assert [a["level"] for a in alerts] == ["watch", "warning", "crisis"]
+    crisis = alerts[-1]
+    assert "doubling every" in crisis["summary"] and "in the next hour (90%:" in crisis["summary"]
+    fc = crisis["evidence"]["forecast"]["hostile_posts"]
+    assert fc["doubling_min"] > 0 and fc["low"] <= fc["next"] <= fc["high"]
+    comp = crisis["evidence"]["composition"]["hostile_15m"]
+    assert comp["low"] <= comp["estimate"] <= comp["high"]
+
+
+def test_the_last_open_minute_is_evaluated_at_the_end() -> None:
+    posts = stream(11, 0)  # ends in the minute the big account joins: the crisis minute
+    without = run(posts, finish=False)
+    with_end = run(posts, finish=True)
+    assert "crisis" not in [a["level"] for a in without]
+    assert [a["level"] for a in with_end] == [a["level"] for a in without] + ["crisis"]
+    # the same alert as when a later post closes that minute
+    later = Post(platform="x", id="later", text="?", hashtags=("askjpm",), author=Author(id="z"),
+                 created_at=posts[-1][0].created_at + timedelta(minutes=1))  # fmt: skip
+    closed = run([*posts, (later, CALM)], finish=False)
+    assert closed[-1]["id"] == with_end[-1]["id"]
+
+
+def test_no_watch_in_the_minute_of_an_all_clear() -> None:
+    alerts = run(stream(40, 12 * 60), finish=True)
+    assert alerts[-1]["level"] == "all_clear"
+    clears = {a["at"][:16] for a in alerts if a["level"] == "all_clear"}
+    assert not [a for a in alerts if a["level"] != "all_clear" and a["at"][:16] in clears]
