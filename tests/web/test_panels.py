@@ -135,3 +135,16 @@ def test_the_page_shows_both_panels(browser: Any, panels: Running) -> None:
     _shot(page, "panels")
     context.close()
     assert errors == []
+
+
+def test_a_live_stores_panel_is_recomputed_at_most_every_few_seconds(panel_store: str) -> None:
+    from foretold.coordination.panel import REFRESH_S, panel
+
+    clock = [1000.0]
+    with Store(panel_store) as store:
+        first = panel(store, "askjpm", now=lambda: clock[0])
+        write(store, [_swarm_post(SWARM)], [labels("negative", "offensive")])
+        assert panel(store, "askjpm", now=lambda: clock[0]) is first  # within REFRESH_S
+        clock[0] += REFRESH_S
+        again = panel(store, "askjpm", now=lambda: clock[0])
+    assert again["coordinated_accounts"] == SWARM + 1

@@ -7,7 +7,8 @@ it as an alert would (``summary``): the near-copy clusters, the coordinated acco
 with their scores and drivers, the synchronised groups, and the share of (hostile)
 posts that are coordinated near-copies. Synchronised pairs need their accounts to
 meet three times, so within one hour the panel may name fewer groups than the live
-detector, which remembers six hours (``docs/coordination.md``).
+detector, which remembers six hours (``docs/coordination.md``). A file store's panel is
+recomputed at most every ``REFRESH_S`` seconds.
 
 >>> from foretold.store import Store
 >>> panel(Store(":memory:"), "askjpm")["posts"]
@@ -16,6 +17,8 @@ detector, which remembers six hours (``docs/coordination.md``).
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Any
 
 from foretold.coordination.config import CoordinationConfig
@@ -24,21 +27,33 @@ from foretold.store import Store
 
 #: how many of the campaign's latest posts the panel reads at most
 MAX_POSTS = 20_000
-_CACHE: dict[tuple[str, int, tuple[str, str], tuple[str, str]], dict[str, Any]] = {}
+#: a campaign's panel is recomputed at most this often: a live store changes every
+#: second or so, and a storm's hour takes a few tenths of a second to replay
+REFRESH_S = 10.0
+_CACHE: dict[tuple[str, str, int], tuple[float, tuple[Any, ...], dict[str, Any]]] = {}
 
 
-def panel(store: Store, campaign: str, minutes: int = 60) -> dict[str, Any]:
+def panel(
+    store: Store, campaign: str, minutes: int = 60, now: Callable[[], float] = time.monotonic
+) -> dict[str, Any]:
     """The panel's data for ``campaign``: the alert evidence's ``coordination`` section
     (:meth:`~foretold.coordination.state.Summary.to_dict`) over the last ``minutes``,
-    with its sentence and the stream time it reads up to."""
+    with its sentence and the stream time it reads up to (``as_of``). A file store's
+    panel is kept ``REFRESH_S`` seconds (``now``: a monotonic clock) and while the
+    campaign's last hour is unchanged."""
+    ck = (store.path, campaign, minutes)
+    hit = _CACHE.get(ck) if store.path != ":memory:" else None
+    t = now()
+    if hit is not None and t - hit[0] < REFRESH_S:
+        return hit[2]
     rows = store.recent_posts(campaign, minutes, MAX_POSTS)
     if not rows:
         return {"campaign": campaign, "minutes": minutes, "posts": 0, "as_of": None,
                 "sentence": "", "clusters": [], "accounts": [], "groups": []}  # fmt: skip
-    key = (campaign, len(rows), rows[0][0].key, rows[-1][0].key)
-    hit = _CACHE.get(key)
-    if hit is not None:
-        return hit
+    key = (len(rows), rows[0][0].key, rows[-1][0].key)
+    if hit is not None and hit[1] == key:
+        _CACHE[ck] = (t, key, hit[2])
+        return hit[2]
     config = store.campaign_config(campaign) or {}
     tags = frozenset(str(h).lstrip("#").lower() for h in config.get("hashtags", ()))
     co = Coordination(CoordinationConfig(), tags)
@@ -48,7 +63,8 @@ def panel(store: Store, campaign: str, minutes: int = 60) -> dict[str, Any]:
     s = co.summary(minutes)
     out = {"campaign": campaign, **s.to_dict(), "sentence": s.sentence(),
            "as_of": rows[-1][0].created_at.strftime("%Y-%m-%dT%H:%M:%SZ")}  # fmt: skip
-    if len(_CACHE) > 16:
+    if len(_CACHE) > 64:
         _CACHE.clear()
-    _CACHE[key] = out
+    if store.path != ":memory:":
+        _CACHE[ck] = (t, key, out)
     return out
