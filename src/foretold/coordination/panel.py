@@ -28,7 +28,7 @@ from foretold.store import Store
 #: how many of the campaign's latest posts the panel reads at most
 MAX_POSTS = 20_000
 #: a campaign's panel is recomputed at most this often: a live store changes every
-#: second or so, and a storm's hour takes a few tenths of a second to replay
+#: second or so, and 20,000 posts took 1.5 s to read and replay (docs/coordination.md)
 REFRESH_S = 10.0
 _CACHE: dict[tuple[str, str, int], tuple[float, tuple[Any, ...], dict[str, Any]]] = {}
 
