@@ -23,7 +23,7 @@ from foretold.cli.replay import replay_cmd
 from foretold.cli.reports import chronicle_cmd, precheck_cmd
 from foretold.cli.serve import serve_cmd
 from foretold.cli.simulate import simulate_cmd
-from foretold.cli.stop import Stopped, exit_code, sigterm_raises
+from foretold.cli.stop import Stopped, exit_code, signals_raise
 from foretold.cli.understand import classify_cmd, eval_cmd, train_cmd
 from foretold.cli.watch import status_cmd, watch_cmd
 from foretold.cli.worker import worker_cmd
@@ -33,7 +33,7 @@ from foretold.errors import ForetoldError
 class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         try:
-            with sigterm_raises():
+            with signals_raise():
                 return super().invoke(ctx)
         except ForetoldError as e:
             click.echo(f"foretold: error: {e}", err=True)

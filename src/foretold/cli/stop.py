@@ -8,7 +8,8 @@
     signal 2                     ──> :class:`Stopped` raised at once (still exit 130/143)
 
 Commands without a graceful path (``serve``, ``benchmark``, ``simulate``...) get
-:class:`Stopped` on the first signal; ``foretold``'s command group turns it into
+:class:`Stopped` on the first signal (:func:`signals_raise`, also when the process
+started with SIGINT ignored); ``foretold``'s command group turns it into
 ``foretold: stopped by SIGTERM`` and the exit code, never a traceback.
 
 >>> import os, signal
@@ -26,7 +27,7 @@ import threading
 from collections.abc import Iterator
 from types import FrameType, TracebackType
 
-__all__ = ["SIGNALS", "StopSignals", "Stopped", "exit_code", "sigterm_raises"]
+__all__ = ["SIGNALS", "StopSignals", "Stopped", "exit_code", "signals_raise"]
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -87,10 +88,27 @@ class StopSignals:
 
 
 @contextlib.contextmanager
-def sigterm_raises() -> Iterator[None]:
-    """While active, SIGTERM behaves as Ctrl-C does (:class:`Stopped`), so ``finally``
-    blocks run and ``foretold``'s command group reports it; the previous handler comes
-    back after (only the main thread can set handlers: elsewhere this does nothing)."""
+def signals_raise() -> Iterator[None]:
+    """While active, SIGINT and SIGTERM raise :class:`Stopped`, so ``finally`` blocks
+    run and ``foretold``'s command group reports it; the previous handlers come back
+    after (only the main thread can set handlers: elsewhere this does nothing).
+
+    SIGINT gets a handler of its own rather than Python's default: a process started
+    with SIGINT ignored (a job put in the background by a script, ``cmd &``) keeps it
+    ignored, and a Ctrl-C or ``kill -INT`` to its group would then never stop it.
+
+    >>> import os, signal
+    >>> old = signal.signal(signal.SIGINT, signal.SIG_IGN)  # as a background job has it
+    >>> try:
+    ...     with signals_raise():
+    ...         signal.raise_signal(signal.SIGINT)
+    ... except Stopped as e:
+    ...     e.signum == signal.SIGINT
+    True
+    >>> signal.getsignal(signal.SIGINT) is signal.SIG_IGN  # given back
+    True
+    >>> _ = signal.signal(signal.SIGINT, old)
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -98,8 +116,9 @@ def sigterm_raises() -> Iterator[None]:
     def handler(signum: int, frame: FrameType | None) -> None:
         raise Stopped(signum)
 
-    old = signal.signal(signal.SIGTERM, handler)
+    old = {s: signal.signal(s, handler) for s in SIGNALS}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, old)
+        for s, previous in old.items():
+            signal.signal(s, previous)
