@@ -166,7 +166,7 @@ def _one_media(item: Any, where: str) -> Media:
         if value is not None and not isinstance(value, str):
             raise FormatError(f"{where}.{name}: expected text, got {type(value).__name__}")
     key = _opt_id(item, "id_str", where) if ("id_str" in item or "id" in item) else ""
-    return Media(type=mtype or "photo", url=url or None, alt_text=alt, key=key or None)
+    return Media(type=mtype or "photo", url=url or None, alt_text=alt or None, key=key or None)
 
 
 def _id(obj: dict[str, Any], where: str) -> str:

@@ -223,7 +223,7 @@ def _media(item: Any, where: str) -> Media:
     for value, name in ((mtype, "type"), (key, "media_key"), (url, "url"), (alt, "alt_text")):
         if value is not None and type(value) is not str:
             raise FormatError(f"{where}.{name}: expected text, got {type(value).__name__}")
-    return Media(type=mtype or "unknown", url=url or None, alt_text=alt, key=key or None)
+    return Media(type=mtype or "unknown", url=url or None, alt_text=alt or None, key=key or None)
 
 
 def _counts(m: Any) -> Counts:

@@ -194,7 +194,7 @@ def _media(a: _Attachments | None) -> tuple[Media, ...]:
     if a.media is not None:
         return tuple(
             Media(m.type or "unknown", (m.url if m.url is not None else m.preview_image_url)
-                  or None, m.alt_text, m.media_key or None)
+                  or None, m.alt_text or None, m.media_key or None)
             for m in a.media
         )  # fmt: skip
     return tuple(Media("unknown", None, None, k) for k in a.media_keys or ())
