@@ -270,6 +270,21 @@ class Reads:
             )  # fmt: skip
         return out
 
+    def recent_pictures(
+        self, campaign: str, hours: float = 6, limit: int = 10, near: int = 6
+    ) -> list[dict[str, Any]]:
+        """:meth:`repeated_images` over the campaign's last ``hours`` of stream time (the
+        dashboard's panel: bounded work however long the campaign has run)."""
+        newest = self.db.execute(
+            "SELECT max(p.created_at) FROM campaign_posts c JOIN posts p"
+            " ON p.platform = c.platform AND p.id = c.id WHERE c.campaign = ?",
+            (campaign,),
+        ).fetchone()[0]
+        if newest is None:
+            return []
+        since = int(newest) - int(hours * 3600 * _US)
+        return self.repeated_images(campaign, since_us=since, limit=limit, near=near)
+
     def image_file(self, platform: str, post_id: str, index: int) -> str | None:
         """The local file a picture was read from (its ``cache_path``), or None."""
         row = self.db.execute(
@@ -291,8 +306,9 @@ class Reads:
         with ``near`` > 0, a hash within ``near`` bits of a bigger group's hash joins it
         (a meme re-saved, cropped or recompressed by each account). Each group has its
         ``phash``, ``posts``, ``accounts``, ``first_at``, ``last_at``, the ``text`` read
-        in it (the most common reading), an ``alt_text`` one of its posts gave, a
-        ``cache_path`` to show it from and an ``example`` ``{platform, id, index}``.
+        in it (the most common reading), an ``alt_text`` one of its posts gave, and an
+        ``example`` ``{platform, id, index}`` (one with a local copy when there is one)
+        with its ``cache_path`` to show it from.
         Only readings with a phash count.
 
         >>> from foretold.store import Store
@@ -319,7 +335,8 @@ class Reads:
             groups.setdefault(home or h, []).extend(by_hash[h])
         out: list[dict[str, Any]] = []
         for h, members in groups.items():
-            first = min(members, key=lambda r: r[5])
+            # the example: the first post whose picture has a local copy, else the first
+            first = min(members, key=lambda r: (r[7] is None, r[5]))
             texts = Counter(r[6] for r in members if r[6])
             alt = next((a for r in members if (a := _alt_of(r[8], r[3]))), None)
             out.append({
@@ -328,7 +345,7 @@ class Reads:
                 "first_at": iso_us(min(r[5] for r in members)),
                 "last_at": iso_us(max(r[5] for r in members)),
                 "text": texts.most_common(1)[0][0] if texts else None, "alt_text": alt,
-                "cache_path": next((r[7] for r in members if r[7]), None),
+                "cache_path": first[7],
                 "example": {"platform": first[1], "id": first[2], "index": int(first[3])},
             })  # fmt: skip
         out.sort(key=lambda g: (-int(g["posts"]), str(g["first_at"]), str(g["phash"])))

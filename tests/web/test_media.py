@@ -84,6 +84,20 @@ def test_posts_carry_image_text_alt_text_and_only_local_thumbnails(
     assert len(latest) == 2 and sum(1 for p in latest if p["media"] == []) == 1
 
 
+def test_the_pictures_view_lists_repeated_pictures_with_a_local_thumbnail(
+    media_dashboard: Running, media_store: tuple[str, Path]
+) -> None:
+    with Store(media_store[0]) as store:  # a second post with the same meme, read the same
+        post = make_post(3, "again #askjpm", minutes=3, media=(Media("photo", None, None, "3_9"),))
+        write(store, [post], [labels("negative")])
+        store.put_image_readings([ImageReading("x", "1003", 0, "ffff0000ffff0001", SCRIPT, None)])
+    [meme] = get_json(media_dashboard.url + "/api/campaigns/askjpm/pictures")
+    assert (meme["phash"], meme["posts"], meme["accounts"]) == ("ffff0000ffff0000", 2, 2)
+    assert meme["text"] == SCRIPT and meme["alt_text"] == IMG
+    assert meme["example"] == {"platform": "x", "id": "1001", "index": 0}  # the one kept locally
+    assert meme["thumb"] == "/media?platform=x&id=1001&index=0" and "cache_path" not in meme
+
+
 def test_the_dashboard_serves_local_pictures_only(
     media_dashboard: Running, media_store: tuple[str, Path]
 ) -> None:
@@ -132,9 +146,13 @@ def test_markup_in_alt_text_and_image_text_never_runs(
         page.wait_for_timeout(300)  # give an injected handler the chance to fire
         assert page.evaluate("window.__pwned") is None
         assert page.locator("#latest script, #latest img[src='x']").count() == 0
+        pictures = page.text_content("#pictures") or ""
+        assert SCRIPT in pictures and IMG in pictures and "1 posts" in pictures
+        assert page.locator("#pictures script, #pictures img[src='x']").count() == 0
         # the meme's thumbnail in latest and top posts; the other two files have none
         srcs = page.eval_on_selector_all("img.thumb", "els => els.map(e => e.getAttribute('src'))")
         assert set(srcs) == {"/media?platform=x&id=1001&index=0"}
+        assert page.locator("#pictures img.thumb").count() == 1
         assert page.get_attribute("#latest img.thumb", "alt") == IMG  # an attribute, as text
         assert all(r.startswith(media_dashboard.url) for r in requests)  # nothing remote
         assert not any("pbs.twimg.com" in r for r in requests)

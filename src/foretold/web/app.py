@@ -51,7 +51,7 @@ from foretold.coordination.panel import panel as coordination_panel
 from foretold.errors import ConfigError, StoreError
 from foretold.store import Store
 from foretold.web.openapi import SPEC
-from foretold.web.thumbs import add_thumbs, picture
+from foretold.web.thumbs import add_thumbs, picture, picture_thumbs
 from foretold.web.tokens import FailureBrake, check_token, is_token_text, same_token
 
 log = logging.getLogger("foretold.web")
@@ -299,6 +299,7 @@ _CAMPAIGN_API: dict[str, _Api] = {
     "posts": lambda s, c, n, w: s.dashboard_top_posts(c, n),
     "latest": lambda s, c, n, w: s.dashboard_latest_posts(c, n),
     "links": lambda s, c, n, w: s.dashboard_links(c, n),
+    "pictures": lambda s, c, n, w: s.recent_pictures(c, limit=n),
     "alerts": lambda s, c, n, w: s.dashboard_alerts(c, n),
     "coordination": lambda s, c, n, w: coordination_panel(s, c),
     "languages": lambda s, c, n, w: s.dashboard_languages(c),
@@ -416,6 +417,8 @@ class _Handler(BaseHTTPRequestHandler):
             data = _CAMPAIGN_API[view](store, name, limit, window)
             if view in ("posts", "latest"):
                 data = add_thumbs(data, self.server.media_roots)
+            elif view == "pictures":
+                data = picture_thumbs(data, self.server.media_roots)
             self._json(data)
 
     def _media(self, query: dict[str, list[str]]) -> None:

@@ -139,6 +139,14 @@ SPEC: dict[str, Any] = {
             "Newest posts in store order", {"type": "array", "items": _POST}, [_NAME, _LIMIT]
         ),
         "/api/campaigns/{name}/links": _get("Most shared links and domains", _OBJ, [_NAME, _LIMIT]),
+        "/api/campaigns/{name}/pictures": _get(
+            "The most repeated pictures of the campaign's last 6 hours of stream time "
+            "(perceptual hashes 6 bits apart as one): posts, "
+            "accounts, first and last seen, the text read in them (untrusted), an alt text "
+            "(untrusted), an example post, and thumb (the dashboard's own /media address or null)",
+            _LIST,
+            [_NAME, _LIMIT],
+        ),
         "/api/campaigns/{name}/alerts": _get(
             "Alerts, newest first, with their evidence (PRODUCT.md shape plus evidence_posts)",
             _LIST,

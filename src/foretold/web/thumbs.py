@@ -28,7 +28,7 @@ from urllib.parse import urlencode
 
 from foretold.media.locate import picture, servable
 
-__all__ = ["add_thumbs", "picture", "thumb_url"]
+__all__ = ["add_thumbs", "picture", "picture_thumbs", "thumb_url"]
 
 
 def thumb_url(platform: str, post_id: str, index: int) -> str:
@@ -45,3 +45,14 @@ def add_thumbs(posts: list[dict[str, Any]], roots: Sequence[Path]) -> list[dict[
             ok = isinstance(path, str) and servable(path, roots)
             m["thumb"] = thumb_url(p["platform"], p["id"], int(m["index"])) if ok else None
     return posts
+
+
+def picture_thumbs(groups: list[dict[str, Any]], roots: Sequence[Path]) -> list[dict[str, Any]]:
+    """:meth:`Store.repeated_images` groups for the page: ``cache_path`` replaced with
+    ``thumb``, the address of the group's example picture when its copy can be served."""
+    for g in groups:
+        path = g.pop("cache_path", None)
+        ex = g["example"]
+        ok = isinstance(path, str) and servable(path, roots)
+        g["thumb"] = thumb_url(ex["platform"], ex["id"], int(ex["index"])) if ok else None
+    return groups

@@ -137,6 +137,23 @@
         (p.sentiment ? " · " + p.sentiment : "") + " ", ...flags));
   }
 
+  function renderPictures(groups) {
+    const ol = clear(document.getElementById("pictures"));
+    for (const g of groups) {
+      const fig = el("figure", { class: "media-item" });
+      if (typeof g.thumb === "string" && g.thumb.startsWith("/media?")) {
+        fig.append(el("img", { class: "thumb", src: g.thumb, alt: g.alt_text || "", loading: "lazy" }));
+      }
+      const cap = el("figcaption", {}, el("div", { class: "post-meta" }, num(g.posts) + " posts · " +
+        num(g.accounts) + " accounts · first " + g.first_at));
+      if (g.text) cap.append(el("div", { class: "image-text" }, el("span", { class: "media-label" }, "image text: "), g.text));
+      if (g.alt_text) cap.append(el("div", { class: "alt-text" }, el("span", { class: "media-label" }, "alt: "), g.alt_text));
+      fig.append(cap);
+      ol.append(el("li", { class: "picture" }, fig));
+    }
+    if (!groups.length) ol.append(el("li", {}, "no pictures read yet"));
+  }
+
   function renderPosts(id, posts) {
     const ol = clear(document.getElementById(id));
     for (const p of posts) ol.append(post(p));
@@ -368,11 +385,12 @@
         document.getElementById("campaign-meta").textContent = num(c.posts) + " posts · " + num(c.alerts) +
           " alerts · risk " + (c.risk === null ? "–" : c.risk.toFixed(2)) + (c.updated_at ? " · stream time " + c.updated_at : "");
         const base = "/api/campaigns/" + enc(name);
-        const [tl, mix, alerts, latest, top, amps, links] = await Promise.all([
+        const [tl, mix, alerts, latest, top, amps, links, pics] = await Promise.all([
           api(base + "/timeline"), api(base + "/mix"), api(base + "/alerts"), api(base + "/latest"),
-          api(base + "/posts"), api(base + "/amplifiers"), api(base + "/links")]);
+          api(base + "/posts"), api(base + "/amplifiers"), api(base + "/links"),
+          api(base + "/pictures?limit=5")]);
         renderRisk(tl); renderMix(mix); renderAlerts(alerts); renderPosts("latest", latest);
-        renderPosts("top-posts", top); renderAmplifiers(amps); renderLinks(links);
+        renderPosts("top-posts", top); renderAmplifiers(amps); renderLinks(links); renderPictures(pics);
       }
       state.updates += 1;
       document.body.dataset.updates = String(state.updates);
