@@ -37,7 +37,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import IO, Any
+from typing import IO, Any, ClassVar
 
 from foretold.clock import Clock, SystemClock
 from foretold.media import MediaSource
@@ -86,6 +86,10 @@ class Pipeline:
     around each write (outbox rows, detector snapshot, the alerts file: see
     :class:`~foretold.runs.AfterStore`); ``alerts_out`` alone is the alerts file.
     """
+
+    #: whether the end of the input is the end of the stream, so the detector's last
+    #: open minute is evaluated then (an archive); a live run's stop is not an end
+    input_ends: ClassVar[bool] = True
 
     def __init__(
         self,
@@ -145,7 +149,7 @@ class Pipeline:
                 if stop is not None and stop.is_set():
                     result.stopped = True
                     break
-            if not result.stopped:
+            if not result.stopped and self.input_ends:
                 self._finish(result, writer)
             tail = self.after.final()  # the last detector snapshot, with its cursors
             if tail is not None:

@@ -1,6 +1,7 @@
 """`foretold watch` as one run: alerts reach the sinks live, and a restart changes nothing.
 
-The stream is the simulator's ``viral_positive`` seed 1 (7,102 posts, five alerts),
+The stream is the simulator's ``viral_positive`` seed 1 (7,102 posts; a watch at 00:39
+and its all_clear at 12:43 under the surprise level policy, the half-way post between them),
 classified by the shipped fast tier, tailed from a file with ``follow = false`` so a
 watch ends at the end of the file (the same code path as a live tail, without a timer).
 """
@@ -91,7 +92,8 @@ def test_stopped_and_restarted_watch_raises_the_alerts_of_one_uninterrupted_run(
     cfg = _config(tmp_path, campaign, feed, sink)
     _watch(cfg, tmp_path / "once.db")
     once = _alerts(tmp_path / "once.db")
-    assert len(once) >= 3  # enough alerts that a lost detector state would show
+    # an open episode at the stop: a restart without the detector's state would never close it
+    assert len(once) >= 2
 
     half = len(lines) // 2  # stop mid-stream, between two alerts
     feed.write_bytes(b"".join(lines[:half]))
@@ -151,7 +153,7 @@ def test_watch_delivers_each_alert_once_to_a_webhook(
     _watch(cfg, db, env={"HOOK_URL": url})
     stored = {a["id"] for a in _alerts(db)}
     ids = Counter(a["id"] for a in got)
-    assert len(stored) >= 3
+    assert len(stored) >= 2
     assert set(ids) == stored
     assert set(ids.values()) == {1}
 

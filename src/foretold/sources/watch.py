@@ -22,7 +22,7 @@ import queue
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from foretold.clock import Clock, SystemClock
 from foretold.pipeline import Pipeline, RunResult
@@ -33,7 +33,13 @@ from foretold.store import Store
 
 
 class LivePipeline(Pipeline):
-    """A pipeline whose batches carry the cursors their source batches ended at."""
+    """A pipeline whose batches carry the cursors their source batches ended at.
+
+    A live stream has no end: a watch that stops (Ctrl-C, or ``follow = false`` at the
+    end of a file) leaves its last minute open in the stored detector state, and the
+    next watch closes it with the posts that are still to come, as one run would."""
+
+    input_ends: ClassVar[bool] = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
