@@ -23,11 +23,12 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import socket
 import threading
 from collections.abc import Iterator
 from types import FrameType, TracebackType
 
-__all__ = ["SIGNALS", "StopSignals", "Stopped", "exit_code", "signals_raise"]
+__all__ = ["SIGNALS", "SignalsSeen", "StopSignals", "Stopped", "exit_code", "signals_raise"]
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -85,6 +86,67 @@ class StopSignals:
         for s, old in self._old.items():
             signal.signal(s, old)  # type: ignore[arg-type]
         self._old = {}
+
+
+class SignalsSeen:
+    """Which of SIGINT/SIGTERM came first while a library's own handlers are in charge.
+
+    Quix Streams' ``Application.run`` sets handlers of its own that stop it cleanly
+    (the message in hand processed, the checkpoint committed) and then returns as if
+    it had just finished. To say *why* it returned, this reads Python's wakeup fd,
+    to which the interpreter writes the number of every signal it catches, whatever
+    handler then runs (only the main thread can set it: elsewhere this sees nothing).
+
+    >>> import signal
+    >>> with StopSignals(), SignalsSeen() as seen:
+    ...     signal.raise_signal(signal.SIGTERM)
+    >>> seen.name, seen.exit_code
+    ('SIGTERM', 143)
+    """
+
+    def __init__(self) -> None:
+        self.signum: int | None = None
+        self._pair: tuple[socket.socket, socket.socket] | None = None
+        self._old_fd = -1
+
+    @property
+    def exit_code(self) -> int:
+        """0 when no signal came, else 130 or 143."""
+        return 0 if self.signum is None else exit_code(self.signum)
+
+    @property
+    def name(self) -> str | None:
+        """``SIGINT``, ``SIGTERM``, or None."""
+        return None if self.signum is None else signal.Signals(self.signum).name
+
+    def __enter__(self) -> SignalsSeen:
+        if threading.current_thread() is threading.main_thread():
+            r, w = socket.socketpair()
+            r.setblocking(False)
+            w.setblocking(False)
+            self._old_fd = signal.set_wakeup_fd(w.fileno(), warn_on_full_buffer=False)
+            self._pair = (r, w)
+        return self
+
+    def __exit__(
+        self, et: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self._pair is None:
+            return
+        signal.set_wakeup_fd(self._old_fd)
+        r, w = self._pair
+        self._pair = None
+        try:
+            seen = b""
+            with contextlib.suppress(BlockingIOError):
+                while chunk := r.recv(4096):
+                    seen += chunk
+        finally:
+            r.close()
+            w.close()
+        first = next((n for n in seen if n in SIGNALS), None)
+        if self.signum is None and first is not None:
+            self.signum = first
 
 
 @contextlib.contextmanager

@@ -2,6 +2,11 @@
 
 See ``docs/deploy.md``. Each command is one worker process; start as many as the
 topics have partitions.
+
+Ctrl-C or SIGTERM stops a worker cleanly: Quix Streams finishes the message in hand
+and commits its checkpoint (offsets, state, produced alerts), the detect worker
+finishes its run record (``stopped_by``), each prints its summary, and the exit code
+is 130 or 143 (:class:`~foretold.cli.stop.SignalsSeen` says which signal came).
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ import sys
 import click
 
 from foretold.campaigns import Campaign, load_config
-from foretold.cli.stop import StopSignals
+from foretold.cli.stop import SignalsSeen, StopSignals
 from foretold.clock import Clock, ManualClock, SystemClock
 from foretold.errors import ConfigError
 from foretold.post import parse_time
@@ -85,9 +90,23 @@ def classify_worker_cmd(broker: str, partitions: int, tier: str, state_dir: str)
       foretold worker classify --broker kafka:9092 --tier accurate --partitions 8
     """
     from foretold.understand import load_classifier
-    from foretold.workers.classify import build_app
+    from foretold.workers.classify import Labeller, build_app
 
-    build_app(broker, load_classifier(tier), partitions, state_dir=state_dir).run()
+    labeller = Labeller(load_classifier(tier))
+    app = build_app(broker, labeller, partitions, state_dir=state_dir)
+    with SignalsSeen() as seen:
+        try:
+            app.run()  # Quix Streams stops cleanly on SIGINT / SIGTERM: checkpoint committed
+        finally:
+            click.echo(f"worker classify: labelled {labeller.posts:,} posts")
+    _stopped(seen)
+
+
+def _stopped(seen: SignalsSeen) -> None:
+    """After a worker's clean stop by a signal: say so and exit 130 / 143."""
+    if seen.signum is not None:
+        click.echo(f"foretold: stopped by {seen.name}", err=True)
+        sys.exit(seen.exit_code)
 
 
 @worker_cmd.command(name="detect")
@@ -153,11 +172,17 @@ def detect_worker_cmd(
             broker, campaigns, clock, store, partitions, state_dir=state_dir,
             worker_id=worker_id, router=router, after=after,
         )  # fmt: skip
+        seen = SignalsSeen()
         try:
-            app.run()  # Quix Streams stops cleanly on SIGINT / SIGTERM
-        finally:
+            with seen:
+                app.run()  # Quix Streams stops cleanly on SIGINT / SIGTERM: checkpoint committed
+        finally:  # also a second Ctrl-C (KeyboardInterrupt) or a signal before run()
+            stop = {"stopped_by": seen.name} if seen.name else {}
             after.finish({"campaigns": [c.name for c in campaigns], "posts": after.posts,
-                          "alerts": after.alerts})  # fmt: skip
+                          "alerts": after.alerts, **stop})  # fmt: skip
+            click.echo(f"worker detect: stored {after.posts:,} posts, raised {after.alerts:,} "
+                       f"alerts")  # fmt: skip
+    _stopped(seen)
 
 
 @worker_cmd.command(name="publish")

@@ -23,9 +23,11 @@ class Labeller:
 
     def __init__(self, classifier: Classifier) -> None:
         self.stage = Classify(classifier)
+        self.posts = 0  # raw posts labelled so far (the worker's summary)
 
     def __call__(self, value: dict[str, Any]) -> list[dict[str, Any]]:
         post, seqs, published = decode_raw(value)
+        self.posts += 1
         batch = Batch(posts=[post])
         self.stage.process(batch)
         labels = batch.label_of[post.key]
@@ -48,14 +50,15 @@ def message_key(value: dict[str, Any]) -> str:
 
 
 def build_app(
-    broker: str, classifier: Classifier, partitions: int = 4, group: str = GROUP,
+    broker: str, labeller: Labeller, partitions: int = 4, group: str = GROUP,
     state_dir: str = "state",
 ) -> Any:  # fmt: skip
-    """The classify worker's Quix Streams application (call ``.run()`` on it)."""
+    """The classify worker's Quix Streams application (call ``.run()`` on it); ``labeller``
+    does the per-post work and counts the posts."""
     app = engine.application(broker, group, state_dir=state_dir)
     raw = engine.topic(app, RAW, partitions)
     out = engine.topic(app, LABELLED, partitions)
     sdf = app.dataframe(raw)
-    sdf = sdf.apply(Labeller(classifier), expand=True)
+    sdf = sdf.apply(labeller, expand=True)
     sdf.to_topic(out, key=message_key)
     return app
