@@ -35,6 +35,20 @@ from itertools import islice
 
 from foretold.coordination.config import CoordinationConfig
 
+_Takers = tuple[deque[tuple[int, str]], dict[str, int]]
+
+
+def _times(r: _Takers | tuple[int, str]) -> deque[tuple[int, str]]:
+    if isinstance(r[0], int):
+        return deque([r])
+    return r[0]
+
+
+def _last_us(r: _Takers | tuple[int, str]) -> int:
+    if isinstance(r[0], int):
+        return r[0]
+    return r[0][-1][0] if r[0] else -1
+
 
 class SyncNetwork:
     """Co-action pairs over a sliding horizon; ``groups`` joins the synchronised ones."""
@@ -43,8 +57,10 @@ class SyncNetwork:
         self.config = config
         self.min_group = min_group
         self._window_us = config.sync_seconds * 1_000_000
-        # action -> its takers within the window, in time order, and each one's last time
-        self._recent: dict[str, tuple[deque[tuple[int, str]], dict[str, int]]] = {}
+        # action -> its takers within the window, in time order, and each one's last time;
+        # an action taken once is kept as its (us, account) alone (most links, reposted
+        # posts and near-copy clusters are taken once: no deque and dict to make for them)
+        self._recent: dict[str, _Takers | tuple[int, str]] = {}
         # (a, b) -> (shared actions, the last one, when): tuples of plain values, which the
         # garbage collector stops tracking (a storm holds hundreds of thousands of pairs;
         # as objects or lists they made every full collection walk them all)
@@ -61,8 +77,13 @@ class SyncNetwork:
     def act(self, key: str, account: str, t_us: int) -> None:
         """``account`` took action ``key`` at ``t_us`` (stream order)."""
         recent = self._recent.get(key)
-        if recent is None:
-            recent = self._recent[key] = (deque(), {})
+        if recent is None:  # the first taker: nobody to pair with
+            self._recent[key] = (t_us, account)
+            self._count(account, t_us)
+            return
+        if isinstance(recent[0], int):  # the second taker: the lone first one, as a queue
+            t0, who0 = recent
+            recent = self._recent[key] = (deque([(t0, who0)]), {who0: t0})
         edge = t_us - self._window_us
         times, last = recent
         while times and times[0][0] < edge:
@@ -71,15 +92,8 @@ class SyncNetwork:
                 del last[who]
         if account in last:
             return  # the same account again within seconds: one action
+        self._count(account, t_us)
         strong_of = self._strong_of
-        if account in strong_of:
-            self._dirty.add(account)  # its share of actions moves: recheck its pairs
-        mine = self._actions.get(account)
-        if mine is None:
-            self._actions[account] = [1, t_us]
-        else:
-            mine[0] += 1
-            mine[1] = t_us
         pairs = self._pairs
         cap = self.config.sync_partners
         strong = self.config.sync_min_shared
@@ -106,6 +120,17 @@ class SyncNetwork:
         times.append((t_us, account))
         last[account] = t_us
 
+    def _count(self, account: str, t_us: int) -> None:
+        """One more action of ``account``."""
+        if account in self._strong_of:
+            self._dirty.add(account)  # its share of actions moves: recheck its pairs
+        mine = self._actions.get(account)
+        if mine is None:
+            self._actions[account] = [1, t_us]
+        else:
+            mine[0] += 1
+            mine[1] = t_us
+
     @property
     def window_us(self) -> int:
         """How close in time two takers of one action must be."""
@@ -114,7 +139,7 @@ class SyncNetwork:
     @property
     def recent(self) -> dict[str, deque[tuple[int, str]]]:
         """Each action's recent takers: (us, account) in time order."""
-        return {key: times for key, (times, _) in self._recent.items()}
+        return {key: _times(r) for key, r in self._recent.items()}
 
     @property
     def actions(self) -> dict[str, list[int]]:
@@ -143,7 +168,7 @@ class SyncNetwork:
 
     def forget_before(self, t_us: int) -> None:
         """Drop actions and pairs last seen before ``t_us``."""
-        self._recent = {k: r for k, r in self._recent.items() if r[0] and r[0][-1][0] >= t_us}
+        self._recent = {k: r for k, r in self._recent.items() if _last_us(r) >= t_us}
         self._pairs = {k: p for k, p in self._pairs.items() if p[2] >= t_us}
         self._actions = {a: n for a, n in self._actions.items() if n[1] >= t_us}
         self._index()
