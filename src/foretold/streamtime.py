@@ -7,7 +7,11 @@ up to that date and silence every alert after it, so every post passes a
 
 - **The future limit.** A post dated more than ``future_s`` (1 hour) after the wall
   clock cannot be real: it is quarantined as ``from the future``. Live sources
-  (``watch``) apply only this rule: their stream's clock is the wall clock.
+  (``watch``) apply only this rule: their stream's clock is the wall clock. So a
+  watch's gate holds no post and keeps no state that a decision depends on, and a
+  restarted watch (even after ``kill -9``) decides as an uninterrupted one would:
+  nothing of the gate needs to be in its snapshot with the cursors and the detector
+  (``tests/sources/test_watch_run.py`` kills a watch on a stream with outliers).
 - **The jump rule** (archives: ``replay``, ``replay --kafka``, the benchmark). The
   stream's clock is the latest ``created_at`` let through (a watermark). A post more
   than ``jump_s`` (6 hours) past it is *held*, not let through. When ``confirm`` (5)

@@ -18,6 +18,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
@@ -158,12 +159,37 @@ def test_watch_delivers_each_alert_once_to_a_webhook(
     assert set(ids.values()) == {1}
 
 
+def _with_outliers(lines: list[bytes]) -> list[bytes]:
+    """The stream with copies (new ids) dated 9999-12-31 (the live gate quarantines
+    them: from the future), 8 hours ahead of the stream (let through: before the wall
+    clock) and in 1970 (late: let through), before and after the kill's half-way mark."""
+    out = list(lines)
+    n, future, past = len(lines), "9999-12-31T00:00:00.000Z", "1970-01-01T00:00:00.000Z"
+    for at, when in ((n // 4, future), (n // 3, "+8h"), (2 * n // 3, future),
+                     (3 * n // 4, "+8h"), (4 * n // 5, past)):  # fmt: skip
+        post = json.loads(lines[at])
+        if when == "+8h":
+            t = datetime.fromisoformat(post["created_at"].replace("Z", "+00:00"))
+            when = (t + timedelta(hours=8)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        post |= {"id": f"{post['id']}{at}", "created_at": when}
+        out.insert(at, json.dumps(post).encode() + b"\n")
+    return out
+
+
+@pytest.mark.parametrize("outliers", [False, True])
 def test_watch_killed_mid_stream_and_restarted_raises_the_same_alerts(
-    tmp_path: Path, stream: tuple[list[bytes], dict[str, Any]]
+    tmp_path: Path, stream: tuple[list[bytes], dict[str, Any]], outliers: bool
 ) -> None:
     """kill -9: no clean stop, so the stored cursors are those of the last snapshot; the
-    restart re-reads what came after it and ends with the alerts of one run."""
+    restart re-reads what came after it and ends with the alerts of one run.
+
+    ``outliers``: the stream-time gate's decisions survive the restart too. A watch's
+    gate is the live rule (:mod:`foretold.streamtime`): it holds no post and keeps no
+    state a decision depends on (only the wall clock), so the restarted watch
+    quarantines and lets through exactly what the uninterrupted one did."""
     lines, campaign = stream
+    if outliers:
+        lines = _with_outliers(lines)
     sink = f'[[sink]]\nname = "hook"\ntype = "jsonl"\npath = "{tmp_path / "sent.jsonl"}"\n'
     feed = tmp_path / "feed.jsonl"
     feed.write_bytes(b"".join(lines))
@@ -191,7 +217,15 @@ def test_watch_killed_mid_stream_and_restarted_raises_the_same_alerts(
         proc.wait()
     _watch(once_cfg, db)  # the same file, follow = false: to its end, then stop
     assert _alerts(db) == once
-    assert _count(db) == len(lines)
+    assert _count(db) == _count(tmp_path / "once.db") == len(lines) - 2 * outliers
+    if outliers:  # the two from the future, in both (the killed run's count is in no record)
+        assert _quarantined(tmp_path / "once.db") == 2
+
+
+def _quarantined(db: Path) -> int:
+    """Posts the stores' runs quarantined as from the future (the run records' summaries)."""
+    with Store(db, readonly=True) as s:
+        return sum(int((r["summary"] or {}).get("quarantined", 0)) for r in s.runs())
 
 
 def _count(db: Path) -> int:
