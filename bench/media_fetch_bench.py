@@ -30,13 +30,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from foretold.campaigns import Campaign
 from foretold.clock import SystemClock
 from foretold.media.cache import MediaCache
 from foretold.media.fetch import FetchConfig, Fetcher
 from foretold.post import Author, Media, Post
 from foretold.records import Batch
-from foretold.runs import build_stages
+from foretold.runs import build_stages, run_config
 
 PICTURE = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 160  # about 40 KB
 
@@ -97,7 +96,7 @@ def main() -> None:
     port = httpd.server_address[1]
     config = FetchConfig(fetch=True, allow_private=True, workers=4, queue=2000)
     fetcher = Fetcher(config, MediaCache(Path(tempfile.mkdtemp()), 512 << 20))
-    stages = [fetcher, *build_stages([Campaign.from_track(("#myNYPD",))], SystemClock(),
+    stages = [fetcher, *build_stages(run_config(None, ("#myNYPD",)), SystemClock(),
                                      classify=True, tier="fast", detect=False)]  # fmt: skip
     times: dict[str, list[float]] = {s.name: [] for s in stages}
     started = time.perf_counter()

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import orjson
 
-from foretold.campaigns import Campaign
+from foretold.campaigns import Campaign, Config
 from foretold.clock import ManualClock
 from foretold.ingest import IngestStats, Quarantine, read_batches
 from foretold.pipeline import Pipeline
@@ -46,7 +46,7 @@ def run(
     """Seconds, snapshots taken, bytes of the last snapshot. With ``every_s``, the clock
     moves as for a watch taking in 1,000 posts a second (a tenth of a second a batch)."""
     clock = ManualClock(datetime(2026, 1, 1, tzinfo=UTC))
-    stages = build_stages([campaign], clock)
+    stages = build_stages(Config(campaigns=(campaign,)), clock)
     store = Store(":memory:")
     detect = snapshot_stage(stages) if snapshots else None
     after = _Counted(store, clock, snapshot=detect, snapshot_key=snapshot_name([campaign]),

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
+import pytest
+
+from foretold.campaigns import load_config
 from foretold.clock import ManualClock
+from foretold.errors import ConfigError
 from foretold.pipeline import Pipeline
 from foretold.post import Author, Post
 from foretold.records import Batch, Record
-from foretold.runs import AfterStore
+from foretold.runs import AfterStore, build_stages, run_config
 from foretold.store import Store
 
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
@@ -75,3 +80,33 @@ def test_a_restored_stage_resumes_from_the_stored_snapshot() -> None:
     assert AfterStore(store, ManualClock(T0), snapshot=again).restore()
     assert again.seen == 2
     assert not AfterStore(store, ManualClock(T0), snapshot=again, snapshot_key="other").restore()
+
+
+def test_the_stages_are_built_from_the_loaded_config(tmp_path: Path) -> None:
+    """Issue 14: one library function builds the stages from a config (``foretold.toml``
+    as loaded, plus ``--track``); replay, watch and the detect worker all call it."""
+    path = tmp_path / "foretold.toml"
+    path.write_text('[[campaign]]\nname = "acme"\nhashtags = ["#acme"]\n')
+    config = run_config(load_config(path), ["#other"])
+    assert [c.name for c in config.campaigns] == ["acme", "other"]
+    assert run_config(load_config(path)) == load_config(path)
+    clock = ManualClock(T0)
+    stages = build_stages(config, clock)
+    assert [s.name for s in stages] == ["track", "classify", "detect"]
+    assert stages[0].campaigns == config.campaigns  # type: ignore[attr-defined]
+    assert [s.name for s in build_stages(config, clock, classify=False, detect=False)] == ["track"]
+    with pytest.raises(ConfigError, match="needs labels"):
+        build_stages(config, clock, classify=False)
+    # the detect worker's: tracked and labelled upstream
+    assert [s.name for s in build_stages(config, clock, track=False, classify=False)] == ["detect"]
+    assert build_stages(run_config(None), clock, classify=False) == []
+
+
+def test_the_commands_leave_the_stages_to_the_library() -> None:
+    """The CLI is a thin caller: no command builds a stage itself."""
+    src = Path(__file__).resolve().parents[1] / "src" / "foretold"
+    for name in ("cli/replay.py", "cli/watch.py", "workers/detect.py"):
+        text = (src / name).read_text()
+        assert "build_stages(config" in text or "build_stages(Config(" in text, name
+        for own in ("Track(", "Classify(", "build_stage("):
+            assert own not in text, (name, own)

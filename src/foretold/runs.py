@@ -14,14 +14,20 @@ do the same things around storing each batch; this module is the one place for b
       AfterStore.begin / finish: the run record
       Delivery: a thread sending the outbox while a watch runs
 
+The stages come from the loaded config (what ``foretold.toml`` parses into, plus a
+``--track`` campaign: :func:`run_config`); the commands only pass it on:
+
 >>> from datetime import UTC, datetime
->>> from foretold.campaigns import Campaign
 >>> from foretold.clock import ManualClock
 >>> clock = ManualClock(datetime(2026, 1, 1, tzinfo=UTC))
->>> [s.name for s in build_stages([Campaign.from_track(["#AskJPM"])], clock, classify=False,
-...                               detect=False)]
+>>> config = run_config(None, ["#AskJPM"])
+>>> [c.name for c in config.campaigns]
+['askjpm']
+>>> [s.name for s in build_stages(config, clock, classify=False, detect=False)]
 ['track']
->>> [s.name for s in build_stages([], clock, classify=False)]
+>>> [s.name for s in build_stages(config, clock, track=False, classify=False)]  # a worker's
+['detect']
+>>> [s.name for s in build_stages(Config(campaigns=()), clock, classify=False)]
 []
 """
 
@@ -32,6 +38,7 @@ import logging
 import random
 import threading
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import IO, Any, Protocol
 
 import orjson
@@ -42,25 +49,47 @@ from foretold.errors import ConfigError
 from foretold.records import Batch, Stage
 from foretold.store import Store
 
-__all__ = ["AfterStore", "Delivery", "Snapshotting", "build_stages", "snapshot_stage"]
+__all__ = [
+    "AfterStore",
+    "Delivery",
+    "Snapshotting",
+    "build_stages",
+    "run_config",
+    "snapshot_stage",
+]
 
 log = logging.getLogger("foretold.runs")
 
 
+def run_config(config: Config | None, track: Sequence[str] = ()) -> Config:
+    """The config a run uses: the loaded ``foretold.toml`` (or none), plus one campaign
+    from ``--track`` terms when given."""
+    base = config if config is not None else Config(campaigns=())
+    if not track:
+        return base
+    return replace(base, campaigns=(*base.campaigns, Campaign.from_track(track)))
+
+
 def build_stages(
-    campaigns: Sequence[Campaign],
+    config: Config,
     clock: Clock,
     *,
+    track: bool = True,
     classify: bool = True,
     tier: str = "fast",
     detect: bool = True,
 ) -> list[Stage]:
-    """Track, then Classify, then Detect: each only when asked for and meaningful.
+    """Track, then Classify, then Detect for ``config``'s campaigns: each only when asked
+    for and meaningful. ``replay``, ``watch`` and the Kafka detect worker build theirs here.
 
-    No campaigns: no tracking and no detection. Detection needs labels, so
-    ``detect=True`` with ``classify=False`` and campaigns is a :class:`ConfigError`.
+    No campaigns: no tracking and no detection. Detection needs labels, so ``detect=True``
+    with ``classify=False`` and campaigns is a :class:`ConfigError`, unless ``track=False``:
+    then the posts arrive tracked and labelled (the detect worker, after the classify
+    workers), and the stages are Detect alone. Campaigns listing their ``languages`` choose
+    the classifier's languages.
     """
-    stages: list[Stage] = [Track(campaigns)] if campaigns else []
+    campaigns = config.campaigns
+    stages: list[Stage] = [Track(campaigns)] if campaigns and track else []
     if classify:
         from foretold.understand import load_classifier
         from foretold.understand.stage import Classify
@@ -69,7 +98,7 @@ def build_stages(
         languages = listed if listed and all(c.languages for c in campaigns) else None
         stages.append(Classify(load_classifier(tier, languages)))
     if detect and campaigns:
-        if not classify:
+        if not classify and track:
             raise ConfigError("--detect needs labels: drop --no-classify or add --no-detect")
         from foretold.detect import build_stage
 

@@ -165,12 +165,12 @@ def test_a_campaign_lists_its_languages(tmp_path: Path) -> None:
     (campaign,) = load_config(path).campaigns
     assert campaign.languages == ("en", "fr")
     assert campaign.to_config()["languages"] == ["en", "fr"]
-    stages = build_stages([campaign], ManualClock(datetime(2026, 1, 1, tzinfo=UTC)))
+    stages = build_stages(load_config(path), ManualClock(datetime(2026, 1, 1, tzinfo=UTC)))
     router = stages[1].classifier  # type: ignore[attr-defined]
     assert router.languages == {"en", "fr"}
     path.write_text('[[campaign]]\nname = "acme"\nhashtags = ["#acme"]\nlanguages = ["en", "fi"]\n')
     with pytest.raises(ConfigError, match="'fi' is not read by any tier"):
-        build_stages(load_config(path).campaigns, ManualClock(datetime(2026, 1, 1, tzinfo=UTC)))
+        build_stages(load_config(path), ManualClock(datetime(2026, 1, 1, tzinfo=UTC)))
     path.write_text('[[campaign]]\nname = "acme"\nhashtags = ["#acme"]\nlanguages = ["French"]\n')
     with pytest.raises(ConfigError, match="not an ISO 639-1 code"):
         load_config(path)

@@ -29,7 +29,7 @@ from foretold.media.locate import FolderMedia
 from foretold.pipeline import Pipeline, RunResult
 from foretold.progress import Progress
 from foretold.records import Batch, Record
-from foretold.runs import AfterStore, Delivery, build_stages, router_for
+from foretold.runs import AfterStore, Delivery, build_stages, router_for, run_config
 from foretold.store import Store
 
 
@@ -176,12 +176,8 @@ def replay_cmd(
     if speed is not None and speed <= 0:
         raise ConfigError(f"--speed must be positive, got {speed}")
     paths = list(files) or ["-"]
-    campaigns: list[Campaign] = []
-    config = load_config(config_path) if config_path else None
-    if config is not None:
-        campaigns.extend(config.campaigns)
-    if track:
-        campaigns.append(Campaign.from_track(track))
+    config = run_config(load_config(config_path) if config_path else None, track)
+    campaigns = list(config.campaigns)
     mapping = column_map(csv_preset, csv_map)
     qpath = Path(quarantine_path) if quarantine_path else default_quarantine(store_path)
     show = sys.stderr.isatty() if progress is None else progress
@@ -208,7 +204,7 @@ def replay_cmd(
             f"quarantined {stats.quarantined:,}"
         )
         return
-    stages = build_stages(campaigns, clock, classify=classify, tier=tier, detect=detect)
+    stages = build_stages(config, clock, classify=classify, tier=tier, detect=detect)
     raised: list[dict[str, Any]] = []
     with ExitStack() as stack:
         signals = stack.enter_context(StopSignals())
@@ -250,7 +246,7 @@ def replay_cmd(
         if signals.name:
             summary["stopped_by"] = signals.name
         after.finish(summary)
-        if config is not None and config.sinks and raised:
+        if config.sinks and raised:
             # what fails stays pending for `foretold alerts --deliver`: the outbox keeps it
             Delivery(store, config, clock).stop()
     _print_summary(summary)

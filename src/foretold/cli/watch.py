@@ -79,7 +79,7 @@ def watch_cmd(config_path: str, store_path: str, alerts_path: str | None, tier: 
     qpath = default_quarantine(store_path)
     quarantine = Quarantine(path=qpath)
     sources = build_sources(config.sources, campaigns, os.environ, stats, quarantine, clock)
-    stages = build_stages(campaigns, clock, tier=tier)
+    stages = build_stages(config, clock, tier=tier)
     fetcher = fetcher_for(config.media, store_path, config_path)  # [media] fetch = true
     if fetcher is not None:
         stages = [fetcher, *stages]  # queues pictures and goes on: text is never delayed

@@ -39,12 +39,9 @@ _partitions = click.option(
 
 
 def _campaigns(track: tuple[str, ...], config_path: str | None) -> list[Campaign]:
-    campaigns: list[Campaign] = []
-    if config_path:
-        campaigns.extend(load_config(config_path).campaigns)
-    if track:
-        campaigns.append(Campaign.from_track(track))
-    return campaigns
+    from foretold.runs import run_config  # the config replay and watch run with
+
+    return list(run_config(load_config(config_path) if config_path else None, track).campaigns)
 
 
 _track = click.option(

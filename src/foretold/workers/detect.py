@@ -21,12 +21,11 @@ from typing import Any
 
 import orjson
 
-from foretold.campaigns import Campaign
+from foretold.campaigns import Campaign, Config
 from foretold.clock import Clock
-from foretold.detect import build_stage
 from foretold.detect.stage import Detect
 from foretold.records import Batch
-from foretold.runs import AfterStore
+from foretold.runs import AfterStore, build_stages
 from foretold.sinks.routing import Router
 from foretold.store import Store
 from foretold.workers import engine
@@ -121,7 +120,10 @@ class Detector:
         live = self._live.get(campaign)
         if live is not None and live[0] == seq:
             return live[1]
-        stage = build_stage([self.campaigns[campaign]], self.clock)
+        # the stages replay and watch build, less Track and Classify (done upstream)
+        [stage] = build_stages(Config(campaigns=(self.campaigns[campaign],)), self.clock,
+                               track=False, classify=False)  # fmt: skip
+        assert isinstance(stage, Detect)
         snap: str | None = state.get("snap")
         if snap is not None:
             rest = [state.get(f"snap.{k}") for k in range(1, state.get("snap_parts", 1))]
