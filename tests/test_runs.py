@@ -92,7 +92,7 @@ def test_the_stages_are_built_from_the_loaded_config(tmp_path: Path) -> None:
     assert run_config(load_config(path)) == load_config(path)
     clock = ManualClock(T0)
     stages = build_stages(config, clock)
-    assert [s.name for s in stages] == ["track", "classify", "detect"]
+    assert [s.name for s in stages] == ["track", "classify", "read_pictures", "detect"]
     assert stages[0].campaigns == config.campaigns  # type: ignore[attr-defined]
     assert [s.name for s in build_stages(config, clock, classify=False, detect=False)] == ["track"]
     with pytest.raises(ConfigError, match="needs labels"):

@@ -96,7 +96,11 @@ def build_stages(
 
         listed = [lang for c in campaigns for lang in c.languages]
         languages = listed if listed and all(c.languages for c in campaigns) else None
-        stages.append(Classify(load_classifier(tier, languages)))
+        from foretold.media.understand import ReadPictures
+
+        classifier = load_classifier(tier, languages)
+        # a picture post's image text and alt text are labelled with it (docs/media.md)
+        stages += [Classify(classifier), ReadPictures(classifier)]
     if detect and campaigns:
         if not classify and track:
             raise ConfigError("--detect needs labels: drop --no-classify or add --no-detect")
