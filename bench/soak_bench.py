@@ -63,6 +63,43 @@ poll_seconds = 0.5
 """
 
 
+#: ``--memory DIR``: watch runs under tracemalloc, a snapshot every ``--memory-every``
+#: seconds into DIR (the writer child is a spawned process: not traced, measured apart)
+TRACED = """
+import sys, threading, time, tracemalloc
+out, every = sys.argv.pop(1), float(sys.argv.pop(1))
+tracemalloc.start(6)
+def dump():
+    n = 0
+    while True:
+        time.sleep(every)
+        n += 1
+        tracemalloc.take_snapshot().dump(f"{out}/snap-{n:03d}.tracemalloc")
+threading.Thread(target=dump, daemon=True).start()
+from foretold.cli import main
+sys.argv[0] = "foretold"
+main()
+"""
+
+
+def memory_diff(folder: Path, top: int = 12) -> None:
+    """Print what grew in the traced watch between its first and last snapshot."""
+    import tracemalloc
+
+    snaps = sorted(folder.glob("snap-*.tracemalloc"))
+    if len(snaps) < 2:
+        print("(fewer than two tracemalloc snapshots: run longer)")
+        return
+    first, last = (tracemalloc.Snapshot.load(str(f)) for f in (snaps[0], snaps[-1]))
+    total = sum(t.size for t in last.traces) / 2**20
+    print(f"\nwatch's Python heap (tracemalloc): {sum(t.size for t in first.traces) / 2**20:.1f} MB "
+          f"at {snaps[0].name} -> {total:.1f} MB at {snaps[-1].name}; top growth by line:\n")  # fmt: skip
+    for stat in last.compare_to(first, "lineno")[:top]:
+        frame = stat.traceback[0]
+        print(f"  {stat.size_diff / 2**20:+8.2f} MB {stat.count_diff:+9,} blocks  "
+              f"{frame.filename.split('site-packages/')[-1]}:{frame.lineno}")  # fmt: skip
+
+
 # -- measuring processes from outside ---------------------------------------------
 
 
@@ -119,9 +156,12 @@ class Sampler:
     """Samples the WAL, the database and each named process tree every ``every`` s."""
 
     def __init__(
-        self, db: Path, procs: dict[str, int], every: float, lag: bool, trace: Path | None = None
-    ) -> None:
+        self, db: Path, procs: dict[str, int], every: float, lag: bool, trace: Path | None = None,
+        alone: dict[str, int] | None = None,
+    ) -> None:  # fmt: skip
+        """``procs``: process trees (a process and its children); ``alone``: single processes."""
         self.db, self.procs, self.every, self.lag, self.trace = db, procs, every, lag, trace
+        self.alone = alone or {}
         self.samples = Samples()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
@@ -150,6 +190,8 @@ class Sampler:
                 pids = _tree(pid)
                 s.rss_mb.setdefault(name, []).append(_rss_mb(pids))
                 s.cpu_s.setdefault(name, []).append((now, _cpu_s(pids)))
+            for name, pid in self.alone.items():
+                s.rss_mb.setdefault(name, []).append(_rss_mb([pid]))
             if self.lag:
                 newest = _newest(self.db)
                 if newest is not None:
@@ -429,6 +471,10 @@ def soak(args: argparse.Namespace) -> None:
         port = _free_port()
         seconds = args.minutes * 60
         watch = [str(BIN / "foretold"), "watch", "--config", str(config), "--store", str(db)]
+        memory = Path(args.memory) if args.memory else None
+        if memory is not None:
+            memory.mkdir(parents=True, exist_ok=True)
+            watch = [sys.executable, "-c", TRACED, str(memory), str(args.memory_every), *watch[1:]]
         with _process(watch, tmp / "watch.log", ROOT) as w:
             deadline = time.monotonic() + 120
             while not db.exists() and time.monotonic() < deadline and w.poll() is None:
@@ -437,9 +483,10 @@ def soak(args: argparse.Namespace) -> None:
             with _process(serve_args, tmp / "serve.log", ROOT) as s:
                 _wait_http(port)
                 procs = {"watch": w.pid, "serve": s.pid}
+                split = {"watch main": w.pid}  # watch less its writer child: the process alone
                 with Clients(port, args.sse) as clients, Writer(posts, templates, args.rate) as wr:
                     trace = Path(args.trace) if args.trace else None
-                    with Sampler(db, procs, 1.0, lag=True, trace=trace) as samples:
+                    with Sampler(db, procs, 1.0, lag=True, trace=trace, alone=split) as samples:
                         time.sleep(seconds)
                     written = wr.written
                 page_loads, events, errors = clients.page_loads, clients.events, clients.errors
@@ -456,14 +503,15 @@ def soak(args: argparse.Namespace) -> None:
         print(f"| posts written / stored | {written:,} / {stored:,} |")
         print(f"| lag p50 / p99 / max (s) | {_pct(samples.lag_s, 0.5):.2f} / "
               f"{_pct(samples.lag_s, 0.99):.2f} / {max(samples.lag_s, default=0):.2f} |")  # fmt: skip
-        for name in procs:
+        for name in [*procs, *split]:
             rss = samples.rss_mb.get(name, [])
             print(f"| {name} RSS MB: start / end / max | {rss[0] if rss else 0:.0f} / "
                   f"{rss[-1] if rss else 0:.0f} / {max(rss, default=0):.0f} |")  # fmt: skip
-            print(
-                f"| {name} CPU % of one core (mean) | "
-                f"{_cpu_percent(samples.cpu_s.get(name, [])):.0f} |"
-            )
+            if name in procs:
+                print(
+                    f"| {name} CPU % of one core (mean) | "
+                    f"{_cpu_percent(samples.cpu_s.get(name, [])):.0f} |"
+                )
         print(f"| WAL MB: max / at the end | {max(samples.wal_mb, default=0):.1f} / "
               f"{samples.wal_mb[-1] if samples.wal_mb else 0:.1f} |")  # fmt: skip
         print(f"| database MB at the end | {samples.db_mb[-1] if samples.db_mb else 0:.1f} |")
@@ -472,6 +520,8 @@ def soak(args: argparse.Namespace) -> None:
             f"{events:,} / {page_loads:,} / {errors} |"
         )
         print(f"| watch exit status | {code} |")
+        if memory is not None:
+            memory_diff(memory)
         if args.keep:
             kept = Path(args.keep)
             kept.mkdir(parents=True, exist_ok=True)
@@ -499,6 +549,13 @@ def main(argv: list[str]) -> None:
     s.add_argument("--sse", type=int, default=50, help="event-stream clients")
     s.add_argument("--keep", default=None, help="copy the process logs to this folder")
     s.add_argument("--trace", default=None, help="write one CSV row of samples a second here")
+    s.add_argument(
+        "--memory",
+        default=None,
+        metavar="DIR",
+        help="run watch under tracemalloc, snapshots into DIR, and print the growth",
+    )
+    s.add_argument("--memory-every", type=float, default=20.0, help="seconds between snapshots")
     args = parser.parse_args(argv)
     wal(args) if args.what == "wal" else soak(args)
 
