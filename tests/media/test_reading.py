@@ -190,3 +190,15 @@ def test_a_memes_copies_are_read_once_per_perceptual_hash(tmp_path: Path) -> Non
     texts = [r[4] for r in batch.readings + later.readings]
     assert ocr.calls == 2  # the meme once, the red square once
     assert texts[0] == texts[1] == texts[2] != texts[3]
+
+
+def test_the_end_of_input_waits_for_the_pictures_being_read() -> None:
+    gate = threading.Event()
+    step = ReadPictures(Words(), ocr=FixedOcr("WORST", gate), hasher=lambda d: "1" * 16)
+    p = post(1, "our photo", photo("m1"))
+    run(step, [p], Fetched(DATA / "meme.jpg"))
+    last = Batch(posts=[])
+    threading.Timer(0.05, gate.set).start()
+    step.finish(last)  # blocks until the picture is read
+    step.close()
+    assert final_labels(last)["1"]["sources"] == ["text", "image_text"]

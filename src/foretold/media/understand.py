@@ -164,6 +164,7 @@ class ReadPictures:
         self._pending: dict[tuple[str, str], tuple[Post, list[tuple[int, Future[Read]]]]] = {}
         self.read_count = 0
         self._texts: OrderedDict[str, str | None] = OrderedDict()
+        self._text_labels: dict[tuple[str, str], dict[str, Any]] = {}  # live, while pending
         self._lock = threading.Lock()
         self.failed = 0
 
@@ -182,7 +183,17 @@ class ReadPictures:
         for post, index in media.arrived():
             self._add_pending(post, [(index, self._pool_().submit(self._read, post, index, media))])
         for post, fs in self._submit(batch.posts, media, only_ready=True):
+            if fs and post.key in batch.label_of:
+                self._text_labels[post.key] = batch.label_of[post.key]
             self._add_pending(post, fs)
+        self._label(batch, self._harvest(batch))
+
+    def finish(self, batch: Batch) -> None:
+        """At the end of the input: the pictures still being read are waited for and
+        their labels go out with the last batch (the pipeline calls this)."""
+        for _post, fs in self._pending.values():
+            for _i, f in fs:
+                f.result()
         self._label(batch, self._harvest(batch))
 
     def close(self) -> None:
@@ -346,10 +357,18 @@ class ReadPictures:
             return
         labels = self.classifier.classify(texts)
         tier = self.classifier.tier
+        # a live update of an earlier batch's post: its text labels as Classify gave them,
+        # else (a picture that arrived for a post not seen here) its text labelled again
+        kept = {p.key: self._text_labels.pop(p.key, None) for p, _ in plan}
+        owns = {p.key: batch.label_of.get(p.key) or kept[p.key] for p, _ in plan}
+        again = [p for p, _ in plan if owns[p.key] is None]
+        if again:
+            for p, lab in zip(
+                again, self.classifier.classify([p.text for p in again]), strict=True
+            ):
+                owns[p.key] = lab.to_dict()
         for post, parts in plan:
-            own = batch.label_of.get(post.key)
-            if own is None:  # a live update of an earlier batch's post: label its text again
-                own = self.classifier.classify([post.text])[0].to_dict()
+            own = owns[post.key] or {}
             base = {k: v for k, v in own.items() if k not in ("sources", "image_text")}
             merged = merge_labels(
                 [("text", base)] + [(src, labels[i].to_dict()) for src, i in parts]
