@@ -179,7 +179,10 @@ def closed_by_peer(sock: socket.socket) -> Callable[[], bool]:
     """Whether the client has closed ``sock`` (end of stream, or reset)."""
 
     def gone() -> bool:
-        readable, _, _ = select.select([sock], [], [], 0)
+        try:
+            readable, _, _ = select.select([sock], [], [], 0)
+        except ValueError:  # closed on this side meanwhile (server shutdown): gone too
+            return True
         if not readable:
             return False
         try:

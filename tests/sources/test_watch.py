@@ -3,18 +3,29 @@
 from __future__ import annotations
 
 import json
+import queue
 import random
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from foretold.clock import ManualClock
 from foretold.ingest import IngestStats, Quarantine
-from foretold.sources.base import Backoff, LiveSource, RateLimited, reset_from_headers
+from foretold.post import Author, Post
+from foretold.sources.base import (
+    Backoff,
+    LiveSource,
+    RateLimited,
+    SourceBatch,
+    reset_from_headers,
+)
 from foretold.sources.filetail import FileTail
 from foretold.sources.jetstream import Jetstream
 from foretold.sources.status import read_statuses
+from foretold.sources.watch import BACKLOG_RECORDS, Backlog
 from foretold.store import Store
 from tests.sources.harness import watch_until
 from tests.sources.servers import T0, FastClock, JetstreamServer, Timeline
@@ -84,3 +95,25 @@ def test_watch_and_status_commands(tmp_path: Path) -> None:
     assert out.exit_code == 0
     assert out.output.startswith("collected")
     assert "stopped" in out.output
+
+
+def test_the_watch_backlog_holds_records_up_to_its_bound_then_makes_sources_wait(
+    tmp_path: Path,
+) -> None:
+    """A watch slower than its sources must not hold their lag in memory (docs/soak.md):
+    the backlog counts records, not batches, and a full one makes ``put`` wait."""
+    src = FileTail("file", str(tmp_path / "posts.jsonl"), IngestStats(), Quarantine())
+    post = Post(platform="x", id="1", text="hi", author=Author(id="7"),
+                created_at=datetime(2026, 1, 1, tzinfo=UTC))  # fmt: skip
+    backlog = Backlog(5)
+    backlog.put((src, SourceBatch([post] * 4, "a")))
+    backlog.put((src, SourceBatch([post] * 4, "b")))  # admitted under the bound: 8 held
+    assert (backlog.qsize(), backlog.full()) == (8, True)
+    with pytest.raises(queue.Full):  # a source thread waits here (its file keeps the rest)
+        backlog.put((src, SourceBatch([], "c")), timeout=0.01)
+    item = backlog.get_nowait()
+    assert isinstance(item[1], SourceBatch) and item[1].cursor == "a"
+    assert backlog.qsize() == 4
+    backlog.put((src, SourceBatch([], "c")), timeout=0.01)  # an empty batch counts one
+    assert backlog.qsize() == 5
+    assert BACKLOG_RECORDS == 10_000  # 10 s of a 1,000 posts/s source
