@@ -5,7 +5,7 @@
         "Real streams=out/bench-real.json" \\
         "Tuning seeds 1-3=out/bench-1-3-fast.json"
 
-Each argument after the output is ``TITLE=FILE[+FILE...]``: the files' runs are merged
+Each argument after the output is ``TITLE=FILE[+FILE...][|NOTE]``: the files' runs are merged
 (cases by name, detectors in order; a detector run per seed in its own process, as the
 slow accurate tier is, joins the seeds it finished) and rendered with
 :func:`foretold.bench.report.markdown` under ``## TITLE``, its headings one level down.
@@ -63,15 +63,15 @@ def command(meta: dict[str, Any]) -> str:
     return cmd
 
 
-def section(title: str, paths: list[str]) -> str:
-    """One ``## TITLE`` section: the merged files' page, headings demoted."""
+def section(title: str, paths: list[str], note: str = "") -> str:
+    """One ``## TITLE`` section: the merged files' page, headings demoted; ``note`` first."""
     result, metas = load(paths)
     first = min(m.get("first_seed") or 1 for m in metas)
     seeds = max(m.get("seeds") or 1 for m in metas)
     cmds = "; ".join(f"{command(m)} --detector ..." for m in metas)
     page = markdown(result, str(metas[0]["suite"]), seeds, cmds, first)
     lines = page.splitlines()[1:]  # the page's own title goes; the section names it
-    out = [f"## {title}"]
+    out = [f"## {title}", *([] if not note else ["", note])]
     out += ["#" + line if line.startswith("#") else line for line in lines]
     return "\n".join(out).rstrip() + "\n"
 
@@ -87,8 +87,9 @@ def main(argv: list[str]) -> None:
         "",
     ]
     for spec in specs:
-        title, _, files = spec.partition("=")
-        parts.append(section(title, files.split("+")))
+        title, _, rest = spec.partition("=")
+        files, _, note = rest.partition("|")
+        parts.append(section(title, files.split("+"), note))
     Path(out).write_text("\n".join(parts), encoding="utf-8")
 
 
