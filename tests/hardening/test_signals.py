@@ -160,3 +160,33 @@ def test_serve_stops_cleanly_on_a_signal_to_its_group(
         os.killpg(proc.pid, sig)
         _, err = proc.communicate(timeout=60)
     assert (proc.returncode, err) == (code, f"foretold: stopped by {sig.name}\n".encode())
+
+
+@pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_classify_stops_after_a_whole_line_on_a_signal_to_its_group(
+    tmp_path: Path, sig: signal.Signals, code: int
+) -> None:
+    """``classify`` has no store: its clean stop is output that ends with a whole line
+    (it used to end mid-line, cut by the signal), a summary, and the exit code."""
+    src = tmp_path / "posts.txt"
+    src.write_bytes(b"".join(b"How can you call this a service? %d\n" % i for i in range(400_000)))
+    out = tmp_path / "labelled.jsonl"
+    proc = subprocess.Popen(
+        [FORETOLD, "classify", str(src), "--output", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, cwd=tmp_path,
+    )  # fmt: skip
+    with _reaped(proc):
+        deadline = time.monotonic() + 120
+        while not out.exists() or out.stat().st_size == 0:  # the first lines are written
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "classify wrote nothing in 120 s"
+            time.sleep(0.05)
+        os.killpg(proc.pid, sig)
+        _, err = proc.communicate(timeout=60)
+    assert proc.returncode == code, err
+    assert b"Traceback" not in err
+    assert f"stopped by {sig.name} after".encode() in err
+    lines = out.read_bytes().split(b"\n")
+    assert lines[-1] == b""  # ends with a whole line
+    assert 0 < len(lines) - 1 < 400_000
+    assert all("labels" in json.loads(line) for line in lines[:-1])

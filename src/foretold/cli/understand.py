@@ -15,6 +15,7 @@ from typing import IO, Any
 import click
 
 from foretold.cli.options import open_output
+from foretold.cli.stop import StopSignals
 from foretold.errors import ForetoldError, InputError
 from foretold.ingest import Oversize, Quarantine, bounded_lines
 
@@ -130,10 +131,18 @@ def classify_cmd(
             quarantine.put(source, n, line.encode("utf-8", "surrogateescape"), reason)
 
         labelled = 0
+        # Ctrl-C / SIGTERM: stop after a whole line (a second signal stops at once)
+        signals = stack.enter_context(StopSignals())
         for record in classify_lines(lines, classifier, batch_size, refuse):
             out.write(record + b"\n")
             labelled += 1
+            if signals.event.is_set():
+                break
         out.flush()
+        if signals.name is not None:
+            click.echo(f"foretold: classify: stopped by {signals.name} after {labelled:,} "
+                       "lines labelled, each written whole", err=True)  # fmt: skip
+            sys.exit(signals.exit_code)
         refused = sum(quarantine.reasons.values())
         if refused:
             where = f" -> {quarantine_path}" if quarantine_path else ""
