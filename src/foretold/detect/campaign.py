@@ -48,13 +48,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from foretold.alerts import Alert, LevelPolicy
 from foretold.campaigns import Campaign
-from foretold.coordination import Coordination
 from foretold.coordination import ceiling as coordination_ceiling
 from foretold.detect import explain
 from foretold.detect.baseline import MeanBaseline, RateBaseline, ShareBaseline
@@ -63,9 +61,9 @@ from foretold.detect.config import DetectConfig
 from foretold.detect.cusum import MeanCusum
 from foretold.detect.ewma import EwmaChart
 from foretold.detect.kleinberg import KleinbergBurst
+from foretold.detect.minutes import MinuteDetector, Output
 from foretold.detect.phases import PhaseTracker, Reading
 from foretold.detect.risk import Evidence, clamp, hijack_risk
-from foretold.post import Post
 from foretold.signals import (
     ADDRESSED,
     HOSTILE,
@@ -73,43 +71,13 @@ from foretold.signals import (
     HOSTILITY_SQ,
     LABELLED,
     NEWS,
-    POSTS,
     CampaignSignals,
     WindowSignals,
 )
 
-#: How often each window's metrics are written (in steps), by window length.
-_CADENCE = {1: 1, 5: 5, 15: 5, 60: 15}
 
-
-@dataclass
-class Output:
-    """What closing steps produced, for the stage to put on the batch."""
-
-    alerts: list[Alert] = field(default_factory=list)
-    metrics: list[tuple[int, int, bytes]] = field(default_factory=list)  # (seconds, end us, json)
-    phases: list[tuple[int, str]] = field(default_factory=list)  # (start us, phase)
-
-
-class CampaignDetector:
+class CampaignDetector(MinuteDetector):
     """The per-campaign state; ``observe`` each post, read alerts from the ``Output``."""
-
-    # coordination (issue 18, docs/coordination.md); None in detectors pickled before it
-    _coordination: Coordination | None = None
-
-    def __getstate__(self) -> dict[str, Any]:
-        # the coordination state stays out of this pickle: the Detect stage's snapshot
-        # holds it beside the detectors in its compact form (Coordination.snapshot;
-        # docs/coordination.md), and restores it into the detector
-        return {k: v for k, v in self.__dict__.items() if k != "_coordination"}
-
-    @property
-    def coordination(self) -> Coordination:
-        """Near-copies, synchronised accounts and account scores of this campaign."""
-        if self._coordination is None:
-            tags = frozenset(h.lstrip("#").lower() for h in self.campaign.hashtags)
-            self._coordination = Coordination(campaign_tags=tags)
-        return self._coordination
 
     def __init__(self, campaign: Campaign, config: DetectConfig) -> None:
         c = self.config = config
@@ -137,44 +105,10 @@ class CampaignDetector:
         self._step_us = c.step_seconds * 1_000_000
         self._longest = max(c.windows)
 
-    def observe(
-        self,
-        post: Post,
-        labels: dict[str, Any] | None,
-        out: Output,
-        now: Callable[[], datetime],
-    ) -> None:
-        """Add one post; closes and evaluates the minutes it leaves behind."""
-        sig = self.signals
-        step = sig.step_of(post)
-        w = sig.windows
-        open_index = w.open_index
-        if open_index is not None and step > open_index:
-            self._close_until(step, out, now)
-        sig.observe(post, labels)
-        self.coordination.update(post, labels)
-
-    def finish(self, out: Output, now: Callable[[], datetime]) -> None:
-        """The stream ended: evaluate its last open minute now."""
-        open_index = self.signals.windows.open_index
-        if open_index is not None:
-            self._close_until(open_index + 1, out, now)
-
-    def _close_until(self, step: int, out: Output, now: Callable[[], datetime]) -> None:
-        w = self.signals.windows
-        e = (w.open_index if w.open_index is not None else w.end) + 1
-        while e <= step:
-            w.advance(e)
-            self._evaluate(e, out, now)
-            if w.empty and step - e > 1:
-                gap = step - e
-                self.rate.update(0.0, gap)
-                self.recent.update(0.0, gap)
-                self.chart.skip(gap)
-                e = step
-                w.advance(e)
-                continue
-            e += 1
+    def _quiet(self, start: int, gap: int) -> None:
+        self.rate.update(0.0, gap)
+        self.recent.update(0.0, gap)
+        self.chart.skip(gap)
 
     def _evaluate(self, end: int, out: Output, now: Callable[[], datetime]) -> None:
         c, sig = self.config, self.signals
@@ -269,14 +203,6 @@ class CampaignDetector:
         self.policy.update(0.0, end)
         self._learn(k1, n1, a1, s1)
         self._metrics(end, out)
-
-    def _metrics(self, end: int, out: Output) -> None:
-        sig, c = self.signals, self.config
-        end_us = end * self._step_us
-        for n in sig.windows.lengths:
-            if end % _CADENCE.get(n, n) == 0 and sig.sum(n, POSTS) > 0:
-                extra = {"risk": self.risk, "level": self.policy.level} if n == 15 else None
-                out.metrics.append((n * c.step_seconds, end_us, sig.read(n).to_json(extra)))
 
     def _alert(
         self,

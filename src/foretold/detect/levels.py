@@ -80,18 +80,16 @@ from typing import Any
 
 from foretold.alerts import Alert, LevelPolicy
 from foretold.campaigns import Campaign
-from foretold.coordination import Coordination
 from foretold.coordination import ceiling as coordination_ceiling
 from foretold.detect import explain
 from foretold.detect.baseline import RateBaseline, ShareBaseline
-from foretold.detect.campaign import Output
 from foretold.detect.composition import Estimate, Rate, adjusted, wilson
 from foretold.detect.config import DetectConfig
 from foretold.detect.forecast import Forecast, fit
+from foretold.detect.minutes import MinuteDetector, Output
 from foretold.detect.phases import PhaseTracker, Reading
 from foretold.detect.seasonal import SeasonalRate
 from foretold.detect.surprise import Bank, CountCusum, ShareCusum
-from foretold.post import Post
 from foretold.signals import (
     ADDRESSED,
     HOSTILE,
@@ -101,13 +99,10 @@ from foretold.signals import (
     LABELLED,
     MOCKING,
     NEWS,
-    POSTS,
     CampaignSignals,
     WindowSignals,
 )
 
-#: How often each window's metrics are written (in steps), by window length.
-_CADENCE = {1: 1, 5: 5, 15: 5, 60: 15}
 #: The level names by rank, as :class:`~foretold.alerts.LevelPolicy` numbers them.
 _LEVELS = ("none", "watch", "warning", "crisis")
 
@@ -132,23 +127,8 @@ class _Rate:
 DEFAULT_RATES = Rates(_Rate(0.825, 0.1495), _Rate(0.7267, 0.7413), "fast")
 
 
-class LevelDetector:
+class LevelDetector(MinuteDetector):
     """The per-campaign state; ``observe`` each post, read alerts from the ``Output``."""
-
-    # coordination (issue 18, docs/coordination.md), as in the risk policy's detector
-    _coordination: Coordination | None = None
-
-    def __getstate__(self) -> dict[str, Any]:
-        # the coordination state stays out of the snapshot (docs/coordination.md)
-        return {k: v for k, v in self.__dict__.items() if k != "_coordination"}
-
-    @property
-    def coordination(self) -> Coordination:
-        """Near-copies, synchronised accounts and account scores of this campaign."""
-        if self._coordination is None:
-            tags = frozenset(h.lstrip("#").lower() for h in self.campaign.hashtags)
-            self._coordination = Coordination(campaign_tags=tags)
-        return self._coordination
 
     def __init__(
         self, campaign: Campaign, config: DetectConfig, rates: Rates | None = None
@@ -191,41 +171,6 @@ class LevelDetector:
         for m, d in zip(self.turn.members, self.config.share_shifts, strict=True):
             if isinstance(m, ShareCusum):
                 m.shift = gap * d
-
-    def observe(
-        self,
-        post: Post,
-        labels: dict[str, Any] | None,
-        out: Output,
-        now: Callable[[], datetime],
-    ) -> None:
-        """Add one post; closes and evaluates the minutes it leaves behind."""
-        sig = self.signals
-        step = sig.step_of(post)
-        open_index = sig.windows.open_index
-        if open_index is not None and step > open_index:
-            self._close_until(step, out, now)
-        sig.observe(post, labels)
-        self.coordination.update(post, labels)
-
-    def finish(self, out: Output, now: Callable[[], datetime]) -> None:
-        """The stream ended: evaluate its last open minute now."""
-        open_index = self.signals.windows.open_index
-        if open_index is not None:
-            self._close_until(open_index + 1, out, now)
-
-    def _close_until(self, step: int, out: Output, now: Callable[[], datetime]) -> None:
-        w = self.signals.windows
-        e = (w.open_index if w.open_index is not None else w.end) + 1
-        while e <= step:
-            w.advance(e)
-            self._evaluate(e, out, now)
-            if w.empty and step - e > 1:
-                self._quiet(e, step - e)
-                e = step
-                w.advance(e)
-                continue
-            e += 1
 
     def _quiet(self, start: int, gap: int) -> None:
         """``gap`` empty minutes from ``start`` (a quiet night), learned in one go."""
@@ -334,14 +279,6 @@ class LevelDetector:
         if s60[LABELLED] >= 20 and s60[MOCKING] > s60[HOSTILE]:
             return 1
         return 3
-
-    def _metrics(self, end: int, out: Output) -> None:
-        sig, c = self.signals, self.config
-        end_us = end * self._step_us
-        for n in sig.windows.lengths:
-            if end % _CADENCE.get(n, n) == 0 and sig.sum(n, POSTS) > 0:
-                extra = {"risk": self.risk, "level": self.policy.level} if n == 15 else None
-                out.metrics.append((n * c.step_seconds, end_us, sig.read(n).to_json(extra)))
 
     def forecast(self, what: int) -> Forecast | None:
         """Hostile posts (``what`` 0) or their impressions (1), fitted on the last

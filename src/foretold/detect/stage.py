@@ -23,9 +23,10 @@ from typing import Any
 
 from foretold.campaigns import Campaign
 from foretold.clock import Clock
-from foretold.detect.campaign import CampaignDetector, Output
+from foretold.detect.campaign import CampaignDetector
 from foretold.detect.config import POLICIES, DetectConfig
 from foretold.detect.levels import DEFAULT_RATES, LevelDetector, Rates
+from foretold.detect.minutes import Output
 from foretold.errors import ConfigError
 from foretold.post import Post
 from foretold.records import Batch
