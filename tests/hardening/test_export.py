@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import csv
 import io
+import signal
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO, Any
 
+import pytest
 from click.testing import CliRunner
 
+from foretold.cli import export as export_cli
 from foretold.cli import main
+from foretold.cli.stop import Stopped
 from foretold.post import Author, Post
 from foretold.store import Store
 
@@ -88,3 +93,23 @@ def test_csv_raw_writes_cells_as_they_are_and_reads_back_with_csv_raw(tmp_path: 
     assert result.exit_code == 0, result.output
     with Store(back) as store:
         assert sorted(p.text for p in store.iter_posts()) == sorted(HOSTILE + REPLIES)
+
+
+def test_an_export_stopped_midway_leaves_no_half_file_and_the_old_one_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 13 item 4: Ctrl-C in the middle of ``export --out`` exits 130, and neither a
+    truncated file nor the hidden part file is left; an earlier export is untouched."""
+    db, out = _store(tmp_path), tmp_path / "posts.csv"
+    before = _export(db, out)
+
+    def stopped_midway(posts: Any, fmt: str, f: IO[bytes], csv_raw: bool) -> int:
+        f.write(b"id,text\n1,half a ro")
+        raise Stopped(signal.SIGINT)
+
+    monkeypatch.setattr(export_cli, "export_posts", stopped_midway)
+    result = CliRunner().invoke(main, ["export", "--store", str(db), "--format", "csv",
+                                       "--out", str(out)])  # fmt: skip
+    assert result.exit_code == 130, result.output
+    assert list(csv.DictReader(io.StringIO(out.read_bytes().decode("utf-8"), newline=""))) == before
+    assert [p.name for p in tmp_path.iterdir() if "posts" in p.name] == ["posts.csv"]

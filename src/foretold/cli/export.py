@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 import click
 
@@ -61,6 +64,19 @@ def export_cmd(store_path: str, fmt: str, campaign: str | None, out: str, csv_ra
             n = export_posts(posts, fmt, sys.stdout.buffer, csv_raw)
             sys.stdout.buffer.flush()
         else:
-            with open(out, "wb") as f:
-                n = export_posts(posts, fmt, f, csv_raw)
+            n = _write_whole(Path(out), lambda f: export_posts(posts, fmt, f, csv_raw))
     click.echo(f"exported {n:,} posts as {fmt}" + (f" to {out}" if out != "-" else ""), err=True)
+
+
+def _write_whole(path: Path, write: Callable[[IO[bytes]], int]) -> int:
+    """Write ``path`` whole or not at all: into a hidden file beside it, renamed over it
+    once complete, so a stop (Ctrl-C, SIGTERM) or an error leaves no half-written export
+    and an earlier file of that name as it was."""
+    part = path.with_name(f".{path.name}.part")
+    try:
+        with part.open("wb") as f:
+            n = write(f)
+        os.replace(part, path)
+    finally:
+        part.unlink(missing_ok=True)
+    return n
