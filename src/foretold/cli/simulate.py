@@ -14,6 +14,7 @@ import orjson
 
 from foretold.errors import ConfigError
 from foretold.simulate.library import names, scenario
+from foretold.simulate.pictures import PICTURE_STORMS, media_dir_for, write_picture_storm
 from foretold.simulate.realism import render, stats, text_figures
 from foretold.simulate.scenario_toml import dump, load
 from foretold.simulate.stream import simulate
@@ -71,6 +72,11 @@ from foretold.simulate.twarc import post_texts, write_jsonl
     is_flag=True,
     help="Print the scenario as TOML (a start for your own drill) and exit.",
 )
+@click.option(
+    "--media-dir",
+    type=click.Path(file_okay=False),
+    help="A picture storm's pictures go here [default: FILE.media beside --out].",
+)
 @click.option("--list", "list_only", is_flag=True, help="List the scenarios and exit.")
 @click.option("--report", is_flag=True, help="Print the realism figures beside CASES.md to stderr.")
 def simulate_cmd(
@@ -83,6 +89,7 @@ def simulate_cmd(
     data: str,
     scenario_file: str | None,
     print_scenario: bool,
+    media_dir: str | None,
     list_only: bool,
     report: bool,
 ) -> None:
@@ -104,12 +111,19 @@ def simulate_cmd(
       foretold simulate quiet_month --seed 1 | foretold replay - --track '#BrewCo'
       foretold simulate askjpm --scale 30 --out big.jsonl       # about a million posts
       foretold simulate astroturf_attack --seed 1 --out swarm.jsonl  # coordination drill
+      foretold simulate mynypd_pictures --seed 1 --out storm.jsonl  # + storm.media/ pictures
     """
     if list_only:
         for name in names():
             click.echo(f"{name:<20}{scenario(name).title}")
         for name, drill in SWARMS.items():
             click.echo(f"{name:<20}{drill.title}")
+        for name, storm in PICTURE_STORMS.items():
+            click.echo(f"{name:<20}{storm.title}")
+        return
+    if scenario_name in PICTURE_STORMS:
+        _pictures(scenario_name, seed, out, truth_file, data, media_dir,
+                  randomise or scale != 1.0 or print_scenario or report)  # fmt: skip
         return
     if scenario_name in SWARMS:
         _swarm(scenario_name, seed, out, truth_file, data,
@@ -190,6 +204,45 @@ def _swarm(
         f"simulate: {name} seed {seed}: {n:,} posts to {where} in {elapsed:.1f} s, "
         f"{len(co['coordinated_accounts'])} coordinated accounts, "
         f"{len(co['coordinated_posts'])} coordinated posts"
+        + (f"; truth: {target}" if target else ""),
+        err=True,
+    )
+
+
+def _pictures(
+    name: str,
+    seed: int,
+    out: str,
+    truth_file: str | None,
+    data: str,
+    media_dir: str | None,
+    options: bool,
+) -> None:
+    """A picture storm (``foretold.simulate.pictures``): the posts, their pictures in a
+    media folder (``replay --media-dir`` reads it), and the truth."""
+    if options:
+        raise ConfigError(
+            f"simulate: {name} is a picture storm (docs/media.md): it takes --seed, --out, "
+            "--truth, --media-dir and --data only"
+        )
+    if out == "-" and not media_dir:
+        raise ConfigError(f"simulate: {name} writes pictures: give --out FILE or --media-dir DIR")
+    folder = Path(media_dir) if media_dir else media_dir_for(out)
+    started = time.perf_counter()
+    with ExitStack() as stack:
+        sink: IO[bytes]
+        sink = sys.stdout.buffer if out == "-" else stack.enter_context(Path(out).open("wb"))
+        n, obj = write_picture_storm(name, seed, data, sink, folder)
+        sink.flush()
+    elapsed = time.perf_counter() - started
+    target = Path(truth_file) if truth_file else (truth_path(out) if out != "-" else None)
+    if target is not None:
+        target.write_bytes(orjson.dumps(obj, option=orjson.OPT_APPEND_NEWLINE))
+    pics = obj["pictures"]
+    where = "stdout" if out == "-" else out
+    click.echo(
+        f"simulate: {name} seed {seed}: {n:,} posts to {where} in {elapsed:.1f} s, "
+        f"{pics['picture_posts']:,} picture posts ({len(pics['memes'])} memes) in {folder}"
         + (f"; truth: {target}" if target else ""),
         err=True,
     )
