@@ -9,6 +9,7 @@ from click.testing import CliRunner, Result
 
 from foretold.errors import ConfigError
 from foretold.simulate.library import names
+from foretold.simulate.pictures import PICTURE_STORMS
 from foretold.simulate.swarm import SWARMS
 from foretold.simulate.text import TextPools
 
@@ -25,7 +26,7 @@ def test_list_names_every_scenario() -> None:
     result = _run("--list")
     assert result.exit_code == 0
     listed = [line.split()[0] for line in result.output.splitlines()]
-    assert listed == names() + list(SWARMS)  # the coordination drills last
+    assert listed == names() + list(SWARMS) + list(PICTURE_STORMS)  # drills, picture storms last
 
 
 def test_writes_posts_and_truth(tmp_path: Path, pools: TextPools) -> None:

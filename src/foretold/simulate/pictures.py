@@ -103,16 +103,26 @@ def media_dir_for(out: str | Path) -> Path:
 
 
 def write_picture_storm(
-    name: str, seed: int, data_dir: str | Path, out: IO[bytes], media_dir: Path
+    name: str,
+    seed: int,
+    data_dir: str | Path,
+    out: IO[bytes],
+    media_dir: Path,
+    *,
+    scale: float | None = None,
 ) -> tuple[int, dict[str, Any]]:
     """Write picture storm ``name`` as ``foretold simulate`` writes a scenario
     (twarc2-flattened X API v2 lines in time order) and its pictures into ``media_dir``;
-    returns the number of posts and the truth object."""
+    returns the number of posts and the truth object. ``scale``: the storm's own unless
+    given (the tests draw a smaller one)."""
     if name not in PICTURE_STORMS:
-        raise ConfigError(f"unknown picture storm {name!r}: expected one of {sorted(PICTURE_STORMS)}")
+        raise ConfigError(
+            f"unknown picture storm {name!r}: expected one of {sorted(PICTURE_STORMS)}"
+        )
     ps = PICTURE_STORMS[name]
     sc = library_scenario(ps.background)
-    stream = simulate(sc, seed, scale=ps.scale)
+    scale = ps.scale if scale is None else scale
+    stream = simulate(sc, seed, scale=scale)
     buf = io.BytesIO()
     write_jsonl(stream, TextPools.load(data_dir), buf)
     lines = buf.getvalue().splitlines()
@@ -140,7 +150,7 @@ def write_picture_storm(
         written += 1
         lead = [w for w in obj["text"].split() if w.startswith("@")][:1] if kind == REPLY else []
         caption = " ".join(
-            lead + [r.choice(CAPTIONS).format(tag=tag, handle=handle if not lead else "").strip()]
+            [*lead, r.choice(CAPTIONS).format(tag=tag, handle=handle if not lead else "").strip()]
         )
         caption = " ".join(caption.split())
         media = {"media_key": key, "type": "photo",
@@ -154,12 +164,14 @@ def write_picture_storm(
         scenario=name,
         title=ps.title,
         background=ps.background,
-        scale=ps.scale,
+        scale=scale,
         pictures={
             "media_dir": media_dir.name,
             "picture_posts": len(pictured),
             "files": written,
-            "memes": [{"text": " ".join(MEMES[k]), "posts": per_meme[k]} for k in range(len(memes))],
+            "memes": [
+                {"text": " ".join(MEMES[k]), "posts": per_meme[k]} for k in range(len(memes))
+            ],
             "share_of_hostile_storm_posts": ps.share,
             "ids": sorted(pictured),
         },
