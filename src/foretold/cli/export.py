@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable
@@ -77,6 +78,11 @@ def _write_whole(path: Path, write: Callable[[IO[bytes]], int]) -> int:
         with part.open("wb") as f:
             n = write(f)
         os.replace(part, path)
+    except OSError as e:
+        if e.filename in (str(part), part):  # errors name the user's path, not the part
+            e.filename = str(path)
+        raise
     finally:
-        part.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # gone once renamed; unreachable if never made
+            part.unlink()
     return n
