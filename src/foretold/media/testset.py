@@ -25,6 +25,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from foretold.errors import ForetoldError
@@ -107,7 +108,9 @@ def _background(rng: random.Random, w: int, h: int) -> Image.Image:
         r = rng.randrange(w // 10, w // 3)
         d.ellipse((x - r, y - r, x + r, y + r), fill=tuple(rng.randrange(256) for _ in range(3)))
     img = img.filter(ImageFilter.GaussianBlur(w / 40))
-    noise = Image.effect_noise((w, h), 24).convert("RGB")
+    # grain from the seed (PIL's effect_noise draws from C's unseeded rand())
+    grain = np.random.default_rng(rng.randrange(1 << 32)).normal(128.0, 24.0, (h, w))
+    noise = Image.fromarray(grain.clip(0, 255).astype(np.uint8), "L").convert("RGB")
     return Image.blend(img, noise, 0.12)
 
 
