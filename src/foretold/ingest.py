@@ -27,6 +27,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from types import ModuleType
 from typing import IO, Any
@@ -375,6 +376,37 @@ def _batched(records: Iterator[Record], size: int) -> Iterator[list[Record]]:
             batch = []
     if batch:
         yield batch
+
+
+def in_time_order(batches: Iterable[list[Record]], size: int = BATCH) -> Iterator[list[Record]]:
+    """The records of ``batches`` with their posts in stream-time order, for the detector.
+
+    An archive need not be written in time order: a twarc2 search is newest first, and
+    PHEME's CSV goes thread by thread. The detector closes each minute once, so a post
+    older than the open minute would be counted where it does not belong. The records are
+    read whole (stats and quarantine as they come); if the posts are already in time
+    order, the batches are given back as they were read, else the posts are sorted by
+    ``created_at`` (stable: equal times keep their order), deletions after them, in
+    batches of ``size``::
+
+        file      10:05 10:01 10:09 10:02   (one thread, then another)
+        played    10:01 10:02 10:05 10:09
+
+    >>> from datetime import UTC, datetime
+    >>> from foretold.post import Author
+    >>> p = lambda i, m: Post("x", i, "", datetime(2024, 1, 1, 10, m, tzinfo=UTC), Author("a", "a"))
+    >>> [r.id for b in in_time_order([[p("a", 5), p("b", 1)], [p("c", 9), p("d", 2)]]) for r in b]
+    ['b', 'd', 'a', 'c']
+    """
+    read = list(batches)
+    times = [r.created_at for b in read for r in b if isinstance(r, Post)]
+    if all(a <= b for a, b in pairwise(times)):
+        yield from read
+        return
+    posts = [r for b in read for r in b if isinstance(r, Post)]
+    posts.sort(key=lambda p: p.created_at)
+    records: list[Record] = [*posts, *(r for b in read for r in b if not isinstance(r, Post))]
+    yield from _batched(iter(records), size)
 
 
 def read_batches(

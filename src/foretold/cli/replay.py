@@ -24,7 +24,7 @@ from foretold.clock import SystemClock
 from foretold.errors import ConfigError
 from foretold.formats import FORMATS
 from foretold.formats.csv_rows import PRESETS, column_map
-from foretold.ingest import IngestStats, Quarantine, read_batches
+from foretold.ingest import IngestStats, Quarantine, in_time_order, read_batches
 from foretold.media.locate import FolderMedia
 from foretold.pipeline import Pipeline, RunResult
 from foretold.progress import Progress
@@ -112,6 +112,13 @@ from foretold.store import Store
     help="Early warning on the tracked campaigns (needs --classify).",
 )
 @click.option(
+    "--file-order",
+    is_flag=True,
+    help="Play posts as the files list them. By default, with early warning on, an archive "
+    "not in time order (a twarc2 search is newest first) is read whole and played in time "
+    "order, as the detector needs.",
+)
+@click.option(
     "--kafka",
     "kafka",
     metavar="BROKER",
@@ -148,6 +155,7 @@ def replay_cmd(
     classify: bool,
     tier: str,
     detect: bool,
+    file_order: bool,
     kafka: str | None,
     media_dir: str | None,
     progress: bool | None,
@@ -163,7 +171,8 @@ def replay_cmd(
 
     Every post is labelled (--tier fast by default) and, for each tracked campaign,
     the early-warning detectors raise watch / warning / crisis / all_clear alerts on
-    stream time, stored and written with --alerts.
+    stream time, stored and written with --alerts. Posts are played in time order:
+    an archive written otherwise is read whole and sorted first (--file-order not to).
 
     \b
     Examples:
@@ -232,12 +241,12 @@ def replay_cmd(
             store, stages, clock, speed=speed, on_batch=on_batch, after=after, media=media
         )
         try:
-            result = pipeline.run(
-                read_batches(
-                    paths, stats, quarantine, fmt, strict, mapping, platform, csv_raw=csv_raw
-                ),
-                stop=signals.event,
+            batches = read_batches(
+                paths, stats, quarantine, fmt, strict, mapping, platform, csv_raw=csv_raw
             )
+            if detect and campaigns and not file_order:  # the detector needs stream order
+                batches = in_time_order(batches)
+            result = pipeline.run(batches, stop=signals.event)
         finally:
             quarantine.close()
         summary = _summary(stats, result, qpath)
