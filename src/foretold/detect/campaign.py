@@ -213,12 +213,8 @@ class CampaignDetector(MinuteDetector):
         expected: float,
         raised_at: datetime,
     ) -> Alert:
-        c, sig, ev = self.config, self.signals, self.evidence
-        notes15, notes60 = sig.notes(15), sig.notes(60)
-        amp = [n for n in notes60 if n.kind == "amplifier"]
-        amplifiers = explain.people(amp, 3)
-        press = sig.sum(60, NEWS) > 0  # a news account, or a big account linking news
-        news = [n.url for n in notes60 if n.kind == "news"] if press else []
+        ev, seen = self.evidence, self._seen()
+        amplifiers = explain.people(seen.amplifiers, 3)
         onset = self.cusum.onset
         since = explain.when((onset - 1) * self._step_us) if onset is not None else None
         base = self.hostile.share
@@ -231,14 +227,9 @@ class CampaignDetector(MinuteDetector):
             base,
             surge if ev.surge > 0 else None,
             amplifiers if level in ("warning", "crisis") else [],
-            news if level in ("warning", "crisis") else [],
+            seen.news if level in ("warning", "crisis") else [],
             since,
         )
-        swarm = self.coordination.summary(15) if level != "all_clear" else None
-        if swarm is not None and swarm.coordinated_accounts:
-            text = f"{text.rstrip('.')}. {swarm.sentence()}."
-        else:
-            swarm = None
         metrics: dict[str, float | int | None] = {
             "risk": self.risk,
             "hostile_share_15m": w15.hostile_share,
@@ -260,19 +251,7 @@ class CampaignDetector(MinuteDetector):
             "ewma_score": round(self.chart.score, 3),
             "change_point": round(self.change.recent, 4),
         }
-        return Alert(
-            campaign=self.campaign.name,
-            level=level,  # type: ignore[arg-type]
-            at=explain.when(sig.last_us),
-            raised_at=raised_at,
-            signals=tuple(signals),
-            summary=text,
-            posts=tuple(explain.notable_posts(notes15 or notes60, c.evidence_posts)),
-            authors=tuple(explain.people(amp + notes15, c.evidence_posts)),
-            links=tuple(explain.top_links(notes60, c.evidence_links)),
-            metrics=metrics,
-            coordination=swarm.to_dict() if swarm is not None else None,
-        )
+        return self._finish_alert(level, raised_at, signals, text, seen, metrics)
 
 
 def _ceiling(w60: WindowSignals, happening: bool, c: DetectConfig) -> int:

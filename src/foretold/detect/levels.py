@@ -295,12 +295,8 @@ class LevelDetector(MinuteDetector):
         )
 
     def _alert(self, level: str, w15: WindowSignals, w60: WindowSignals, raised: datetime) -> Alert:
-        c, sig = self.config, self.signals
-        notes15, notes60 = sig.notes(15), sig.notes(60)
-        amp = [n for n in notes60 if n.kind == "amplifier"]
-        amplifiers = explain.people(amp, 3)
-        press = sig.sum(60, NEWS) > 0
-        news = [n.url for n in notes60 if n.kind == "news"] if press else []
+        sig, seen = self.signals, self._seen()
+        amplifiers = explain.people(seen.amplifiers, 3)
         onset = self.turn.onset if self.turn.onset is not None else self.surge.onset
         since = explain.when(onset * self._step_us) if onset is not None else None
         base = self.share.share
@@ -309,7 +305,7 @@ class LevelDetector(MinuteDetector):
         big = level in ("warning", "crisis")
         text = explain.summary(
             level, self.name, w15, w60, base, ratio if big else None,
-            amplifiers if big else [], news if big else [], since,
+            amplifiers if big else [], seen.news if big else [], since,
         )  # fmt: skip
         hostile, mocking = self.composition(w15)
         extra: dict[str, Any] = {
@@ -322,16 +318,11 @@ class LevelDetector(MinuteDetector):
             extra["forecast"] = {"hostile_posts": posts.to_dict(), "impressions": reach.to_dict()}
             if big:
                 text = f"{text[:-1]}; {posts.words('hostile posts and reposts')}."
-        swarm = self.coordination.summary(15) if level != "all_clear" else None
-        if swarm is not None and swarm.coordinated_accounts:
-            text = f"{text.rstrip('.')}. {swarm.sentence()}."
-        else:
-            swarm = None
         signals = [
             name
             for name, on in (("hostile_share", self.turn.alarm), ("hostile_volume", self.surge.alarm),
-                             ("amplifier_entry", bool(amp)),
-                             ("press_pickup", press))
+                             ("amplifier_entry", bool(seen.amplifiers)),
+                             ("press_pickup", seen.press))
             if on and level != "all_clear"
         ]  # fmt: skip
         metrics: dict[str, float | int | None] = {
@@ -352,17 +343,4 @@ class LevelDetector(MinuteDetector):
             "amplifiers_60m": w60.amplifiers,
             "news_posts_60m": w60.news,
         }  # fmt: skip
-        return Alert(
-            campaign=self.campaign.name,
-            level=level,  # type: ignore[arg-type]
-            at=explain.when(sig.last_us),
-            raised_at=raised,
-            signals=tuple(signals),
-            summary=text,
-            posts=tuple(explain.notable_posts(notes15 or notes60, c.evidence_posts)),
-            authors=tuple(explain.people(amp + notes15, c.evidence_posts)),
-            links=tuple(explain.top_links(notes60, c.evidence_links)),
-            metrics=metrics,
-            coordination=swarm.to_dict() if swarm is not None else None,
-            extra=extra,
-        )
+        return self._finish_alert(level, raised, signals, text, seen, metrics, extra)

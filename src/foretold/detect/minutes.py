@@ -25,9 +25,10 @@ from typing import Any
 from foretold.alerts import Alert, LevelPolicy
 from foretold.campaigns import Campaign
 from foretold.coordination import Coordination
+from foretold.detect import explain
 from foretold.detect.config import DetectConfig
 from foretold.post import Post
-from foretold.signals import POSTS, CampaignSignals
+from foretold.signals import NEWS, POSTS, CampaignSignals, Note
 
 #: How often each window's metrics are written (in steps), by window length.
 CADENCE = {1: 1, 5: 5, 15: 5, 60: 15}
@@ -40,6 +41,17 @@ class Output:
     alerts: list[Alert] = field(default_factory=list)
     metrics: list[tuple[int, int, bytes]] = field(default_factory=list)  # (seconds, end us, json)
     phases: list[tuple[int, str]] = field(default_factory=list)  # (start us, phase)
+
+
+@dataclass(frozen=True)
+class Seen:
+    """Who and what the last quarter and hour brought in, for an alert's words and evidence."""
+
+    notes15: list[Note]
+    notes60: list[Note]
+    amplifiers: list[Note]  # big accounts that joined in the hour
+    press: bool  # a news account, or a big account linking news, in the hour
+    news: list[str]  # the press links (empty without press)
 
 
 class MinuteDetector:
@@ -118,3 +130,49 @@ class MinuteDetector:
             if end % CADENCE.get(n, n) == 0 and sig.sum(n, POSTS) > 0:
                 extra = {"risk": self.risk, "level": self.policy.level} if n == 15 else None
                 out.metrics.append((n * c.step_seconds, end_us, sig.read(n).to_json(extra)))
+
+    def _seen(self) -> Seen:
+        sig = self.signals
+        notes15, notes60 = sig.notes(15), sig.notes(60)
+        press = sig.sum(60, NEWS) > 0
+        return Seen(
+            notes15,
+            notes60,
+            [n for n in notes60 if n.kind == "amplifier"],
+            press,
+            [n.url for n in notes60 if n.kind == "news"] if press else [],
+        )
+
+    def _finish_alert(
+        self,
+        level: str,
+        raised: datetime,
+        signals: list[str],
+        text: str,
+        seen: Seen,
+        metrics: dict[str, float | int | None],
+        extra: dict[str, Any] | None = None,
+    ) -> Alert:
+        """The alert, its summary ending with the swarm's sentence when coordinated
+        accounts were active in the last 15 minutes (never on an all_clear)."""
+        c = self.config
+        swarm = self.coordination.summary(15) if level != "all_clear" else None
+        if swarm is not None and swarm.coordinated_accounts:
+            text = f"{text.rstrip('.')}. {swarm.sentence()}."
+        else:
+            swarm = None
+        notes = seen.notes15 or seen.notes60
+        return Alert(
+            campaign=self.campaign.name,
+            level=level,  # type: ignore[arg-type]
+            at=explain.when(self.signals.last_us),
+            raised_at=raised,
+            signals=tuple(signals),
+            summary=text,
+            posts=tuple(explain.notable_posts(notes, c.evidence_posts)),
+            authors=tuple(explain.people(seen.amplifiers + seen.notes15, c.evidence_posts)),
+            links=tuple(explain.top_links(seen.notes60, c.evidence_links)),
+            metrics=metrics,
+            coordination=swarm.to_dict() if swarm is not None else None,
+            extra=extra or {},
+        )
