@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 from typing import IO, Any
@@ -188,25 +189,34 @@ def _swarm(
             f"simulate: {name} is a coordination drill (docs/coordination.md): it takes "
             "--seed, --out, --truth and --data only"
         )
+    n, obj, done = _write_with_truth(out, truth_file, lambda f: write_swarm(name, seed, data, f))
+    co = obj["coordination"]
+    click.echo(
+        f"simulate: {name} seed {seed}: {n:,} posts to {done[0]}, "
+        f"{len(co['coordinated_accounts'])} coordinated accounts, "
+        f"{len(co['coordinated_posts'])} coordinated posts{done[1]}",
+        err=True,
+    )
+
+
+def _write_with_truth(
+    out: str, truth_file: str | None, write: Callable[[IO[bytes]], tuple[int, dict[str, Any]]]
+) -> tuple[int, dict[str, Any], tuple[str, str]]:
+    """Write a drill's posts to ``out`` ('-': stdout) and its truth beside it (or to
+    ``truth_file``); returns the posts, the truth and, for the summary line, where the
+    posts went with the time taken and the truth's ``"; truth: PATH"`` (or nothing)."""
     started = time.perf_counter()
     with ExitStack() as stack:
         sink: IO[bytes]
         sink = sys.stdout.buffer if out == "-" else stack.enter_context(Path(out).open("wb"))
-        n, obj = write_swarm(name, seed, data, sink)
+        n, obj = write(sink)
         sink.flush()
     elapsed = time.perf_counter() - started
     target = Path(truth_file) if truth_file else (truth_path(out) if out != "-" else None)
     if target is not None:
         target.write_bytes(orjson.dumps(obj, option=orjson.OPT_APPEND_NEWLINE))
-    co = obj["coordination"]
     where = "stdout" if out == "-" else out
-    click.echo(
-        f"simulate: {name} seed {seed}: {n:,} posts to {where} in {elapsed:.1f} s, "
-        f"{len(co['coordinated_accounts'])} coordinated accounts, "
-        f"{len(co['coordinated_posts'])} coordinated posts"
-        + (f"; truth: {target}" if target else ""),
-        err=True,
-    )
+    return n, obj, (f"{where} in {elapsed:.1f} s", f"; truth: {target}" if target else "")
 
 
 def _pictures(
@@ -228,21 +238,13 @@ def _pictures(
     if out == "-" and not media_dir:
         raise ConfigError(f"simulate: {name} writes pictures: give --out FILE or --media-dir DIR")
     folder = Path(media_dir) if media_dir else media_dir_for(out)
-    started = time.perf_counter()
-    with ExitStack() as stack:
-        sink: IO[bytes]
-        sink = sys.stdout.buffer if out == "-" else stack.enter_context(Path(out).open("wb"))
-        n, obj = write_picture_storm(name, seed, data, sink, folder)
-        sink.flush()
-    elapsed = time.perf_counter() - started
-    target = Path(truth_file) if truth_file else (truth_path(out) if out != "-" else None)
-    if target is not None:
-        target.write_bytes(orjson.dumps(obj, option=orjson.OPT_APPEND_NEWLINE))
+    n, obj, done = _write_with_truth(
+        out, truth_file, lambda f: write_picture_storm(name, seed, data, f, folder)
+    )
     pics = obj["pictures"]
-    where = "stdout" if out == "-" else out
     click.echo(
-        f"simulate: {name} seed {seed}: {n:,} posts to {where} in {elapsed:.1f} s, "
+        f"simulate: {name} seed {seed}: {n:,} posts to {done[0]}, "
         f"{pics['picture_posts']:,} picture posts ({len(pics['memes'])} memes) in {folder}"
-        + (f"; truth: {target}" if target else ""),
+        f"{done[1]}",
         err=True,
     )

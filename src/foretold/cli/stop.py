@@ -46,16 +46,10 @@ class Stopped(KeyboardInterrupt):
         self.signum = signum
 
 
-class StopSignals:
-    """While active, the first SIGINT/SIGTERM sets ``event`` (``graceful``) or raises
-    :class:`Stopped`; a second one always raises. Handlers can only be set on the main
-    thread: elsewhere this does nothing but hold the event."""
+class _Caught:
+    """The signal that came (``signum``, None while none did), named and as an exit code."""
 
-    def __init__(self, graceful: bool = True) -> None:
-        self.graceful = graceful
-        self.event = threading.Event()
-        self.signum: int | None = None
-        self._old: dict[int, object] = {}
+    signum: int | None
 
     @property
     def exit_code(self) -> int:
@@ -66,6 +60,18 @@ class StopSignals:
     def name(self) -> str | None:
         """``SIGINT``, ``SIGTERM``, or None."""
         return None if self.signum is None else signal.Signals(self.signum).name
+
+
+class StopSignals(_Caught):
+    """While active, the first SIGINT/SIGTERM sets ``event`` (``graceful``) or raises
+    :class:`Stopped`; a second one always raises. Handlers can only be set on the main
+    thread: elsewhere this does nothing but hold the event."""
+
+    def __init__(self, graceful: bool = True) -> None:
+        self.graceful = graceful
+        self.event = threading.Event()
+        self.signum: int | None = None
+        self._old: dict[int, object] = {}
 
     def _handle(self, signum: int, frame: FrameType | None) -> None:
         first = self.signum is None
@@ -88,7 +94,7 @@ class StopSignals:
         self._old = {}
 
 
-class SignalsSeen:
+class SignalsSeen(_Caught):
     """Which of SIGINT/SIGTERM came first while a library's own handlers are in charge.
 
     Quix Streams' ``Application.run`` sets handlers of its own that stop it cleanly
@@ -108,16 +114,6 @@ class SignalsSeen:
         self.signum: int | None = None
         self._pair: tuple[socket.socket, socket.socket] | None = None
         self._old_fd = -1
-
-    @property
-    def exit_code(self) -> int:
-        """0 when no signal came, else 130 or 143."""
-        return 0 if self.signum is None else exit_code(self.signum)
-
-    @property
-    def name(self) -> str | None:
-        """``SIGINT``, ``SIGTERM``, or None."""
-        return None if self.signum is None else signal.Signals(self.signum).name
 
     def __enter__(self) -> SignalsSeen:
         if threading.current_thread() is threading.main_thread():
