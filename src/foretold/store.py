@@ -356,16 +356,7 @@ class Store(Reads, PanelReads):
     def put_image_readings(self, readings: Iterable[ImageReading]) -> None:
         """Store what was read in posts' pictures (one row per post and picture index; a
         picture read again replaces its row), in one transaction."""
-        rows = [r.row() for r in readings]
-        db = self._db
-        try:
-            db.execute("BEGIN IMMEDIATE")
-            db.executemany(_PUT_READING, rows)
-            db.execute("COMMIT")
-        except sqlite3.Error as e:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            raise StoreError(f"cannot write to store {self.path!r}: {e}") from None
+        self.write_rows((), (), (), readings=[r.row() for r in readings])
 
     def cursor(self, source: str) -> str | None:
         """The last cursor stored for a live source (stored with its batch), or None."""
