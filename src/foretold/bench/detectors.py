@@ -10,7 +10,7 @@ the report says "not available: <reason>".
 >>> [d for d in REGISTRY]  # doctest: +NORMALIZE_WHITESPACE
 ['market_volume_12h', 'market_24h_7d', 'market_negative_vader', 'foretold',
  'foretold_accurate', 'foretold_risk']
->>> build = REGISTRY["market_volume_12h"].prepare()
+>>> build = REGISTRY["market_volume_12h"].prepare(None)
 >>> [s.name for s in build((), SystemClock())]
 ['market_volume_12h']
 >>> detector("nope")  # doctest: +ELLIPSIS
@@ -24,6 +24,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from foretold.bench.baselines import DailySpike, NegativeShare, VolumeSpike, vader
 from foretold.campaigns import Campaign
@@ -32,6 +33,8 @@ from foretold.errors import ConfigError
 from foretold.records import Stage
 
 Build = Callable[[Sequence[Campaign], Clock], list[Stage]]
+#: How a detector prepares: with the folder of a label cache (:mod:`.labelcache`) or None.
+Prepare = Callable[[Path | None], Build]
 
 
 class Unavailable(Exception):
@@ -46,18 +49,18 @@ class Detector:
     description: str
     levels: tuple[str, ...]
     needs_text: bool
-    prepare: Callable[[], Build]
+    prepare: Prepare
 
 
-def _volume_12h() -> Build:
+def _volume_12h(cache: Path | None) -> Build:
     return lambda campaigns, clock: [VolumeSpike(clock)]
 
 
-def _daily_7d() -> Build:
+def _daily_7d(cache: Path | None) -> Build:
     return lambda campaigns, clock: [DailySpike(clock)]
 
 
-def _negative_vader() -> Build:
+def _negative_vader(cache: Path | None) -> Build:
     try:
         vader()
     except ConfigError as e:
@@ -65,11 +68,12 @@ def _negative_vader() -> Build:
     return lambda campaigns, clock: [NegativeShare(clock)]
 
 
-def _foretold(tier: str = "fast", policy: str | None = None) -> Callable[[], Build]:
+def _foretold(tier: str = "fast", policy: str | None = None) -> Prepare:
     """foretold's detector with the ``tier`` classifier and a level ``policy`` (None: the
-    default of :class:`~foretold.detect.DetectConfig`)."""
+    default of :class:`~foretold.detect.DetectConfig`); its labels read from the label
+    cache in ``cache`` when one is given."""
 
-    def prepare() -> Build:
+    def prepare(cache: Path | None) -> Build:
         try:
             detect = importlib.import_module("foretold.detect")
             build_stage = detect.build_stage
@@ -79,6 +83,11 @@ def _foretold(tier: str = "fast", policy: str | None = None) -> Callable[[], Bui
         except Exception as e:  # anything that stops it loading is the reason it is unavailable
             raise Unavailable(f"{type(e).__name__}: {e}") from e
         from foretold.understand.stage import Classify
+
+        if cache is not None:
+            from foretold.bench.labelcache import LabelCache
+
+            classifier = LabelCache(classifier, cache)
 
         def build(campaigns: Sequence[Campaign], clock: Clock) -> list[Stage]:
             stage: Stage = build_stage(list(campaigns), clock, config)

@@ -122,19 +122,23 @@ def run(
     clock: Clock | None = None,
     on_run: Callable[[DetectorRun], None] | None = None,
     workdir: str | Path | None = None,
+    labels_cache: str | Path | None = None,
 ) -> Result:
     """Every detector over every case (cases are consumed one at a time).
 
     ``workdir``: where each run's store file goes (default: stores in memory).
+    ``labels_cache``: a folder where classifier labels are kept by text
+    (:mod:`foretold.bench.labelcache`), so a rerun classifies only new texts.
     """
     clock = clock or SystemClock()
     started = clock.monotonic()
     out = Result(detectors=list(detectors))
     work = Path(workdir) if workdir is not None else None
     builds: dict[str, Build] = {}
+    cache = Path(labels_cache) if labels_cache is not None else None
     for name in detectors:
         try:
-            builds[name] = detector(name).prepare()
+            builds[name] = detector(name).prepare(cache)
         except Unavailable as e:
             out.unavailable[name] = str(e)
     for case in cases:

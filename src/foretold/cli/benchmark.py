@@ -88,6 +88,13 @@ from foretold.errors import ConfigError
     metavar="TERM",
     help="With --stream: the campaign's #hashtag, @handle or keyword (repeatable).",
 )
+@click.option(
+    "--labels-cache",
+    type=click.Path(file_okay=False),
+    envvar="FORETOLD_LABELS_CACHE",
+    help="Keep the classifiers' labels in this folder, by text and model files, so that a "
+    "rerun (a detector being tuned, another policy) classifies only texts it has not seen.",
+)
 @click.option("--quiet", is_flag=True, help="No progress lines on stderr.")
 def benchmark_cmd(
     suite_name: str,
@@ -100,6 +107,7 @@ def benchmark_cmd(
     stream: str | None,
     truth: str | None,
     track: tuple[str, ...],
+    labels_cache: str | None,
     quiet: bool,
 ) -> None:
     """Score detectors on a suite of streams: lead time, misses, false alarms.
@@ -121,6 +129,7 @@ def benchmark_cmd(
       foretold benchmark --suite variants --first-seed 4 --seeds 8   # report seeds
       foretold benchmark --json out/benchmark.json --markdown docs/benchmark.md
       foretold benchmark --stream mine.jsonl --truth mine.truth.json --track "#AskAcme"
+      foretold benchmark --suite variants --seeds 3 --labels-cache ~/.cache/foretold-labels
 
     \b
     A truth file for --stream is one JSON object:
@@ -155,7 +164,7 @@ def benchmark_cmd(
             suite_name, seeds, first_seed = f"--stream {Path(stream).name}", 1, 1
         else:
             streams = cases(s, seeds, data, work, first=first_seed)
-        result = run(streams, names, on_run=progress, workdir=work)
+        result = run(streams, names, on_run=progress, workdir=work, labels_cache=labels_cache)
     if stream is None:
         result.notes += missing_real(s, data)
     click.echo(text(result, suite_name, seeds, first_seed), nl=False, err=json_out == "-")
