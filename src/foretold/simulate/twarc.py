@@ -22,7 +22,9 @@ True
 
 from __future__ import annotations
 
+import hashlib
 import random
+import re
 from collections.abc import Callable
 from typing import IO, Any
 
@@ -488,18 +490,73 @@ _EMOJI = {
 
 def _touch(r: random.Random, text: str, cls: str, round_: int) -> str:
     """A real mention as a second person might type it: the first time through the
-    mentions mostly as written, later rounds with the case, the end or an emoji varied."""
+    mentions mostly as written, later rounds with the case, the end or an emoji varied,
+    and retyped (:func:`_retype`) so that no two rounds post the same words."""
     x = r.random() * (1.0 if round_ else 3.0)
     if x < 0.15:
-        return text.lower()
-    if x < 0.3 and text[-1:] in ".!":
-        return text.rstrip(".!")
-    if x < 0.5:
+        out = text.lower()
+    elif x < 0.3 and text[-1:] in ".!":
+        out = text.rstrip(".!")
+    elif x < 0.5:
         emoji = r.choice(_EMOJI.get(cls, ("",)))
-        return f"{text} {emoji}" if emoji else f"{text}!"
-    if x < 0.6:
-        return f"{r.choice(('Honestly,', 'Ok so', 'Well,', 'Hmm.', 'So'))} {text[:1].lower()}{text[1:]}"
-    return text
+        out = f"{text} {emoji}" if emoji else f"{text}!"
+    elif x < 0.6:
+        out = f"{r.choice(('Honestly,', 'Ok so', 'Well,', 'Hmm.', 'So'))} {text[:1].lower()}{text[1:]}"
+    else:
+        out = text
+    return _retype(out, cls, round_) if round_ else out
+
+
+#: How people shorten words when they type fast (a word, and its short form).
+_SHORT = tuple(
+    (re.compile(rf"\b{a}\b", re.IGNORECASE), b)
+    for a, b in (("you", "u"), ("please", "pls"), ("thanks", "thx"), ("and", "&"),
+                 ("are", "r"), ("because", "bc"), ("really", "rly"), ("people", "ppl"),
+                 ("tonight", "tonite"), ("though", "tho"), ("with", "w/"), ("your", "ur"))
+)  # fmt: skip
+_OPENERS = {
+    "negative": ("Ugh,", "Seriously,", "Not again.", "Come on,", "Wow.", "Unreal."),
+    "positive": ("Aww,", "Yay!", "Honestly,", "Just saying,", "Big thanks:", "Wow,"),
+    "neutral": ("Ok so", "Hey,", "Fyi", "Btw", "Update:", "Hmm,"),
+    "questions": ("Quick q:", "Hey,", "Question:", "Um,", "Anyone know?", "Hi,"),
+}
+#: Endings that keep the mention's tone.
+_ENDINGS = {
+    "negative": ("!!", "...", " smh", " 😤", " ugh", " 👎"),
+    "positive": ("!!", " :)", " <3", " 🙌", " 😊", " xx"),
+    "neutral": ("...", " 👀", " fyi", " :)", " 🤔", "!"),
+    "questions": ("??", " 🤔", " thx", " thanks!", " pls", "?"),
+}
+
+
+def _retype(text: str, cls: str, round_: int) -> str:
+    """``text`` as typed again by someone else: short forms, an opener, another ending.
+
+    The edit is drawn from the text and the round alone (no shared random state), so
+    the stream's other draws are the same as without it; each round gets its own.
+
+    >>> a = _retype("Thank you and your team, see you tonight.", "positive", 1)
+    >>> a != "Thank you and your team, see you tonight."
+    True
+    >>> a == _retype("Thank you and your team, see you tonight.", "positive", 1)
+    True
+    """
+    seed = hashlib.blake2b(f"{round_}\0{text}".encode(), digest_size=8).digest()
+    r = random.Random(int.from_bytes(seed, "big"))
+    endings = _ENDINGS.get(cls, _ENDINGS["neutral"])
+    out = text
+    for _ in range(4):  # until the words changed (a few tries; an edit usually does)
+        if r.random() < 0.5:
+            for pat, short in r.sample(_SHORT, 3):
+                out = pat.sub(short, out, count=1)
+        if r.random() < 0.4:
+            opener = r.choice(_OPENERS.get(cls, _OPENERS["neutral"]))
+            out = f"{opener} {out[:1].lower()}{out[1:]}"
+        if r.random() < 0.5:
+            out = out.rstrip(".!? ") + r.choice(endings)
+        if out != text:
+            return out
+    return text.rstrip(".!? ") + endings[round_ % len(endings)]
 
 
 def _variant(r: random.Random, text: str, tag: str) -> str:
