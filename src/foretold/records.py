@@ -34,10 +34,23 @@ from foretold.post import Deletion, Post
 if TYPE_CHECKING:
     from foretold.media import MediaSource, ReadingRow
 
-__all__ = ["Batch", "Record", "Stage"]
+__all__ = ["Batch", "LabelUpdate", "Record", "Stage"]
 
 #: One thing a reader or a live source yields: a post, or the notice that one was deleted.
 Record = Post | Deletion
+
+
+@dataclass(frozen=True, slots=True)
+class LabelUpdate:
+    """A post of an earlier batch labelled again (its pictures read late, in a watch):
+    the ``campaigns`` it belongs to, the labels the detector counted it with
+    (``before``, None when it had none) and the new ones (``after``). ``Detect`` moves
+    the post's labelled counts to the minute the update arrives in (docs/media.md)."""
+
+    post: Post
+    campaigns: tuple[str, ...]
+    before: dict[str, Any] | None
+    after: dict[str, Any]
 
 
 @dataclass
@@ -58,7 +71,8 @@ class Batch:
     ``readings``: what the image-reading step read in the batch's pictures
     (:meth:`foretold.media.ImageReading.row`); ``media``: where that step gets a
     picture's bytes (:class:`foretold.media.locate.MediaSource`; None when the run
-    has no pictures: no ``--media-dir``, no live fetching).
+    has no pictures: no ``--media-dir``, no live fetching). ``updates``: posts of
+    earlier batches labelled again (:class:`LabelUpdate`), for ``Detect``.
     The runner stores all of them with the posts, in one transaction.
     """
 
@@ -75,6 +89,7 @@ class Batch:
     snapshots: list[tuple[str, bytes, str]] = field(default_factory=list)
     readings: list[ReadingRow] = field(default_factory=list)
     media: MediaSource | None = None
+    updates: list[LabelUpdate] = field(default_factory=list)
 
     @classmethod
     def of(cls, records: list[Record]) -> Batch:

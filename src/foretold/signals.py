@@ -395,6 +395,103 @@ class CampaignSignals:
         if new:
             self._entry(post, s, notes, followers, hostile, t)
 
+    def relabel(
+        self, post: Post, before: dict[str, Any] | None, after: dict[str, Any] | None
+    ) -> None:
+        """A post :meth:`observe` counted earlier is labelled again (its picture read
+        late, in a watch): its labelled counts (:meth:`label_part`) are taken back from
+        its minute while that minute is inside the windows, and counted in the open
+        minute, as a late post counts, with a hostile note when the new labels are
+        hostile. Its volume stays where it was: the post is counted once. A big
+        account's first post (an amplifier entry noted in its minute) becomes a hostile
+        amplifier, or stops being one, with its labels.
+
+        >>> from datetime import datetime, timezone
+        >>> from foretold.campaigns import Campaign
+        >>> from foretold.post import Author, Post
+        >>> sig = CampaignSignals(Campaign.from_track(["#myNYPD"]))
+        >>> meme = Post(platform="x", id="1", text="my #myNYPD photo", hashtags=("mynypd",),
+        ...             author=Author(id="7", handle="amy"),
+        ...             created_at=datetime(2014, 4, 22, 18, 30, tzinfo=timezone.utc))
+        >>> calm = {"sentiment": "neutral", "emotion": "joy", "flags": []}
+        >>> angry = {"sentiment": "negative", "emotion": "anger", "flags": []}
+        >>> sig.observe(meme, calm)
+        >>> sig.relabel(meme, calm, angry)
+        >>> sig.windows.advance(sig.step_of(meme) + 1)
+        >>> w = sig.read(15)
+        >>> w.posts, w.labelled, w.hostile, [n.kind for n in sig.notes(15)]
+        (1, 1, 1, ['hostile'])
+        """
+        if self._owner and post.author.handle.lower() == self._owner:
+            return  # the brand's own posts are never labelled in the counts
+        step = self.step_of(post)
+        old = self.label_part(post, before)
+        new = self.label_part(post, after)
+        mine = self.windows.at(step)
+        if mine is not None and any(
+            n.kind == "amplifier" and n.post_id == post.id for n in mine.notes
+        ):
+            followers = post.author.followers or 0
+            if not (followers >= 1000 and _GROUP.search(_who(post)) is not None):
+                # an entry's hostility follows its labels (a group's counts either way)
+                for part in (old, new):
+                    if any(i == HOSTILE_REACH for i, _ in part):  # hostile, not an echo
+                        part.append((HOSTILE_AMPLIFIERS, 1.0))
+        if old:
+            self.windows.retract(step, old)
+        if not new:
+            return
+        b = self.windows.bucket(step)  # the open minute (the post's own, if still open)
+        s = b.sums
+        for i, x in new:
+            s[i] += x
+        if any(i == HOSTILE for i, _ in new):  # own words, hostile: evidence
+            followers = post.author.followers or 0
+            note = Note("hostile", post.id, post.author.handle, followers, "", _us(post))
+            if len(b.notes) < self.notes_per_step:
+                b.notes.append(note)
+            elif followers >= 10_000:
+                _replace_smallest(b.notes, note)
+
+    def label_part(self, post: Post, labels: dict[str, Any] | None) -> list[tuple[int, float]]:
+        """What ``labels`` add to a minute's sums for ``post`` in :meth:`observe`, as
+        ``(field, amount)``: the part of a post's counts that its labels make (its
+        volume, reach of the unlabelled and entries are not in it)."""
+        if labels is None or "unsupported" in (labels.get("flags") or ()):
+            return []
+        own = post.kind != "repost"
+        echo = not own and post.repost_of is not None and self._is_owner(post.repost_of)
+        hostile = not echo and is_hostile(labels)
+        if not self.addressed(post):
+            return [(HOSTILE_KW, 1.0)] if hostile else []
+        out: list[tuple[int, float]] = []
+        if not echo:
+            followers = post.author.followers or 0
+            w = math.sqrt(followers)
+            out.append((REACH, w))
+            if hostile:
+                out += [(HOSTILE_REACH, w), (HOSTILE_IMPRESSIONS, float(followers))]
+                if not own:
+                    out.append((HOSTILE_REPOSTS, 1.0))
+        if own:
+            h = hostility(labels)
+            out += [(LABELLED, 1.0), (HOSTILITY, h), (HOSTILITY_SQ, h * h)]
+            flags = labels.get("flags") or ()
+            question = "question" in flags
+            for field, on in (
+                (QUESTIONS, question),
+                (NEGATIVE, labels.get("sentiment") == "negative"),
+                (IRONIC, "ironic" in flags),
+                (OFFENSIVE, "offensive" in flags or "hateful" in flags),
+                (ANGRY, labels.get("emotion") == "anger"),
+                (MOCKING, is_mocking(labels)),
+                (HOSTILE, hostile),
+                (HOSTILE_Q, hostile and question),
+            ):
+                if on:
+                    out.append((field, 1.0))
+        return out
+
     def _is_owner(self, ref: Ref) -> bool:
         return bool(self._owner) and ref.author_handle.lower() == self._owner
 

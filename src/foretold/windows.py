@@ -60,6 +60,9 @@ class SlidingWindows:
     sum over steps ``end - length .. end - 1``. Indexes must not go backwards:
     :meth:`bucket` with an index before the open step puts the data in the open
     step (a late post counts in the current minute, never rewrites the past).
+    :meth:`retract` takes an amount back from a step still inside the windows (a post
+    labelled again: its labelled counts move to the open step); the steps already
+    evaluated keep what they were evaluated with.
     """
 
     def __init__(
@@ -121,6 +124,50 @@ class SlidingWindows:
             closed.popleft()
         for n in self.lengths:
             self._first[n] -= drop
+
+    def retract(self, index: int, parts: Sequence[tuple[int, float]]) -> bool:
+        """Take ``parts`` (``(field, amount)``) back from step ``index``'s bucket and from
+        every window that holds it; False (nothing taken) when no bucket of that index is
+        kept: it saw nothing, or it left the longest window.
+
+        >>> w = SlidingWindows(width=1, step_seconds=60, lengths=(1, 3))
+        >>> w.bucket(0).sums[0] += 2
+        >>> w.bucket(1).sums[0] += 1
+        >>> w.advance(2)
+        >>> w.retract(0, [(0, 1.0)]), w.sums(1), w.sums(3)
+        (True, [1.0], [2.0])
+        >>> w.retract(5, [(0, 1.0)])
+        False
+        """
+        found = self._find(index)
+        if found is None:
+            return False
+        pos, b = found
+        for i, x in parts:
+            b.sums[i] -= x
+        for n in self.lengths:
+            if pos >= 0 and self._first[n] <= pos:  # the open bucket (-1) is in no window yet
+                s = self._sums[n]
+                for i, x in parts:
+                    s[i] -= x
+        return True
+
+    def at(self, index: int) -> Bucket | None:
+        """The kept bucket of step ``index`` (open, or closed inside the longest window)."""
+        found = self._find(index)
+        return found[1] if found is not None else None
+
+    def _find(self, index: int) -> tuple[int, Bucket] | None:
+        b = self._open
+        if b is not None and b.index == index:
+            return -1, b
+        closed = self._closed
+        pos = len(closed) - 1
+        while pos >= 0 and closed[pos].index > index:  # an update is recent: look back
+            pos -= 1
+        if pos < 0 or closed[pos].index != index:
+            return None
+        return pos, closed[pos]
 
     def sums(self, length: int) -> list[float]:
         """The sums over the last ``length`` closed steps (a copy)."""

@@ -98,6 +98,11 @@ class MinuteDetector:
         sig.observe(post, labels)
         self.coordination.update(post, labels)
 
+    def relabel(self, post: Post, before: dict[str, Any] | None, after: dict[str, Any]) -> None:
+        """A post observed earlier is labelled again (its picture read late, in a watch):
+        its labelled counts move to the open minute (:meth:`CampaignSignals.relabel`)."""
+        self.signals.relabel(post, before, after)
+
     def finish(self, out: Output, now: Callable[[], datetime]) -> None:
         """The stream ended: evaluate its last open minute now."""
         open_index = self.signals.windows.open_index

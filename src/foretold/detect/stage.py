@@ -57,6 +57,7 @@ class Detect:
             rates = rates_of(self.tier)
             for det in self.campaigns.values():
                 det.set_rates(rates)
+        self._relabel(batch)
         if not batch.memberships:
             return
         member: dict[tuple[str, str], list[str]] = {}
@@ -91,10 +92,21 @@ class Detect:
 
     def finish(self, batch: Batch) -> None:
         """The stream has ended: evaluate each campaign's last open minute into ``batch``."""
+        self._relabel(batch)
         outputs: dict[str, Output] = {}
         for name, det in self.campaigns.items():
             det.finish(outputs.setdefault(name, Output()), self.clock.now)
         self._emit(batch, outputs)
+
+    def _relabel(self, batch: Batch) -> None:
+        """Posts of earlier batches labelled again (a picture read late in a watch,
+        docs/media.md): each campaign moves the post's labelled counts to its open
+        minute, so a hostile meme counts once, as a hostile post, when its update arrives."""
+        for update in batch.updates:
+            for name in update.campaigns:
+                det = self.campaigns.get(name)
+                if det is not None:
+                    det.relabel(update.post, update.before, update.after)
 
     @staticmethod
     def _emit(batch: Batch, outputs: dict[str, Output]) -> None:

@@ -338,6 +338,12 @@ class Fetcher:
             self._busy -= 1
             self._idle.notify_all()
 
+    def waiting(self) -> bool:
+        """Pictures are queued or being fetched, or fetched and not yet taken by
+        :meth:`arrived` (the watch sends an empty batch for them while no post comes)."""
+        with self._lock:
+            return self._busy > 0 or bool(self._arrived)
+
     def wait_idle(self, timeout: float | None = None) -> bool:
         """Wait until nothing is queued or in flight (tests, and a clean stop); False
         when ``timeout`` ran out first."""

@@ -19,15 +19,17 @@ Two ways to wait, one rule: a post's text is never held for its picture.
   not depend on thread timing: a replay gives the same alerts every time.
 - **Live** (``watch`` with picture fetching): the batch's text labels go on at once;
   pictures already fetched and those that ``arrived()`` since are read by the pool in
-  the background, and what is ready by a later batch goes out there as a label update
-  (the store's row replaced; the detector sees the new labels when the post is seen again
-  in no later batch, so in live mode the update reaches the store and the displays).
+  the background, and what is ready by a later batch goes out there as a label update:
+  the store's row replaced, and a :class:`~foretold.records.LabelUpdate` (the post's
+  campaigns, the labels ``Detect`` counted it with, the new ones) in ``Batch.updates``,
+  so ``Detect`` counts a hostile meme as a hostile post when its update arrives, once.
 
 ::
 
-    batch n    [Classify: text labels]--[ReadPictures: submit]--[Detect]--> stored
+    batch n    [Classify: text labels]--[ReadPictures: submit]--[Detect: counts text labels]
     pool                                  \\__ OCR + phash ___
-    batch n+1  [Classify]--[ReadPictures: harvest -> updated label rows]--[Detect]
+    batch n+1  [Classify]--[ReadPictures: harvest -> label rows, updates]--[Detect: moves
+                                                      the post's labelled counts to now]
 
 >>> from datetime import UTC, datetime
 >>> from foretold.post import Author, Media, Post
@@ -82,7 +84,7 @@ from foretold.media.locate import FolderMedia
 from foretold.media.ocr import OcrEngine, OcrError, load_ocr
 from foretold.media.phash import PhashError, phash
 from foretold.post import Post
-from foretold.records import Batch
+from foretold.records import Batch, LabelUpdate
 from foretold.signals import hostility, is_hostile
 from foretold.understand.stage import Classifier
 
@@ -101,7 +103,10 @@ class ReadConfig:
     noise (a logo's two letters), not labelled; ``quote_chars``: ``image_text`` kept
     in the labels at most this long; ``remember``: the texts read kept by perceptual hash
     (the least recently read forgotten first), so a copy of a meme already read is not
-    read again.
+    read again; ``waiting``: live, the posts with pictures whose labels an update may
+    still change (their campaigns and the labels ``Detect`` counted), the oldest
+    forgotten first (a picture arriving for a forgotten post updates the store, not
+    the detector).
     """
 
     workers: int = 2
@@ -109,6 +114,7 @@ class ReadConfig:
     min_letters: int = 3
     quote_chars: int = 200
     remember: int = 50_000
+    waiting: int = 20_000
 
 
 #: a reading of one picture: (phash, text, cache path)
@@ -164,7 +170,11 @@ class ReadPictures:
         self._pending: dict[tuple[str, str], tuple[Post, list[tuple[int, Future[Read]]]]] = {}
         self.read_count = 0
         self._texts: OrderedDict[str, str | None] = OrderedDict()
-        self._text_labels: dict[tuple[str, str], dict[str, Any]] = {}  # live, while pending
+        # live: per post with pictures, its campaigns and the labels Detect counted
+        self._counted: OrderedDict[
+            tuple[str, str], tuple[tuple[str, ...], dict[str, Any] | None]
+        ] = OrderedDict()
+        self.forgotten = 0  # live updates of posts no longer remembered (store only)
         self._lock = threading.Lock()
         self.failed = 0
 
@@ -180,13 +190,24 @@ class ReadPictures:
         if not live:
             self._label(batch, self._read_in_order(batch.posts, media))
             return
+        self._remember_counted(batch)
         for post, index in media.arrived():
             self._add_pending(post, [(index, self._pool_().submit(self._read, post, index, media))])
         for post, fs in self._submit(batch.posts, media, only_ready=True):
-            if fs and post.key in batch.label_of:
-                self._text_labels[post.key] = batch.label_of[post.key]
             self._add_pending(post, fs)
         self._label(batch, self._harvest(batch))
+
+    def waiting(self) -> bool:
+        """Live: pictures are being read, whose labels a later batch will carry (a
+        watch with no new posts sends an empty batch for them)."""
+        return bool(self._pending)
+
+    def wait_idle(self) -> None:
+        """Live: wait until every picture submitted so far is read (their labels go out
+        with the next batch; tests and benchmarks use it to fix when that is)."""
+        for _post, fs in list(self._pending.values()):
+            for _i, f in fs:
+                f.exception()
 
     def finish(self, batch: Batch) -> None:
         """At the end of the input: the pictures still being read are waited for and
@@ -201,6 +222,23 @@ class ReadPictures:
         if self._pool is not None:
             self._pool.shutdown(wait=True)
             self._pool = None
+
+    def _remember_counted(self, batch: Batch) -> None:
+        """Live: what ``Detect`` will count each of the batch's picture posts with."""
+        posts = [p for p in batch.posts if p.media]
+        if not posts:
+            return
+        keys = {p.key for p in posts}
+        member: dict[tuple[str, str], list[str]] = {}
+        for campaign, platform, pid in batch.memberships:
+            if (platform, pid) in keys:
+                member.setdefault((platform, pid), []).append(campaign)
+        counted = self._counted
+        for p in posts:
+            counted[p.key] = (tuple(member.get(p.key, ())), batch.label_of.get(p.key))
+            counted.move_to_end(p.key)
+        while len(counted) > self.config.waiting:
+            counted.popitem(last=False)
 
     # -- reading --
 
@@ -357,10 +395,15 @@ class ReadPictures:
             return
         labels = self.classifier.classify(texts)
         tier = self.classifier.tier
-        # a live update of an earlier batch's post: its text labels as Classify gave them,
-        # else (a picture that arrived for a post not seen here) its text labelled again
-        kept = {p.key: self._text_labels.pop(p.key, None) for p, _ in plan}
-        owns = {p.key: batch.label_of.get(p.key) or kept[p.key] for p, _ in plan}
+        # a live update of an earlier batch's post: merged with the labels Detect counted
+        # (its text's, or an earlier picture's merge), else (a post no longer remembered)
+        # its text labelled again
+        here = {p.key for p in batch.posts}
+        counted = self._counted
+        owns = {
+            p.key: batch.label_of.get(p.key) if p.key in here else counted.get(p.key, ((), None))[1]
+            for p, _ in plan
+        }
         again = [p for p, _ in plan if owns[p.key] is None]
         if again:
             for p, lab in zip(
@@ -373,8 +416,24 @@ class ReadPictures:
             merged = merge_labels(
                 [("text", base)] + [(src, labels[i].to_dict()) for src, i in parts]
             )
+            before = own.get("sources") or ["text"]  # an earlier picture's parts stay named
+            merged["sources"] = before + [x for x in merged["sources"] if x not in before]
             image = [texts[i] for src, i in parts if src == "image_text"]
             if image:
                 merged["image_text"] = image[0][: cfg.quote_chars]
+            elif "image_text" in own:
+                merged["image_text"] = own["image_text"]
             batch.label_of[post.key] = merged
             batch.labels.append((post.platform, post.id, tier, orjson.dumps(merged)))
+            if post.key in here:
+                if post.key in counted:
+                    counted[post.key] = (counted[post.key][0], merged)
+                continue
+            known = counted.get(post.key)
+            if known is None:
+                self.forgotten += 1
+                continue
+            campaigns, was = known
+            counted[post.key] = (campaigns, merged)
+            if campaigns:
+                batch.updates.append(LabelUpdate(post, campaigns, was, merged))

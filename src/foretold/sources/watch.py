@@ -104,6 +104,15 @@ class LivePipeline(Pipeline):
         """The cursors attached to this batch (stored in its transaction)."""
         return self._cursors.pop(id(records), [])
 
+    def waiting(self) -> bool:
+        """Whether a stage has work in flight that a later batch will carry out (pictures
+        being fetched or read: their labels follow as updates, docs/media.md)."""
+        for stage in self.stages:
+            waiting = getattr(stage, "waiting", None)
+            if waiting is not None and waiting():
+                return True
+        return False
+
 
 @dataclass
 class WatchResult:
@@ -117,7 +126,11 @@ _DONE = object()
 
 
 class Watch:
-    """Runs ``sources`` into ``pipeline`` until ``stop`` is set or every source ends."""
+    """Runs ``sources`` into ``pipeline`` until ``stop`` is set or every source ends.
+
+    While no post comes and a stage is :meth:`LivePipeline.waiting`, an empty batch goes
+    through the stages every ``tick_s`` seconds, so a picture read in a quiet minute
+    still reaches the detector and the store as an update."""
 
     def __init__(
         self,
@@ -127,6 +140,7 @@ class Watch:
         max_batch: int = 2000,
         status_every_s: float = 1.0,
         join_timeout_s: float = 5.0,
+        tick_s: float = 1.0,
     ) -> None:
         self.sources = tuple(sources)
         self.pipeline = pipeline
@@ -134,6 +148,7 @@ class Watch:
         self.max_batch = max_batch
         self.status_every_s = status_every_s
         self.join_timeout_s = join_timeout_s
+        self.tick_s = tick_s
         names = [s.name for s in self.sources]
         if len(set(names)) != len(names):
             from foretold.errors import ConfigError
@@ -175,6 +190,7 @@ class Watch:
         live = len(self.sources)
         written: dict[str, tuple[str, str, object]] = {}
         last_write = -1e18
+        last_batch = self.clock.monotonic()
         while live:
             now = self.clock.monotonic()
             changed = any(_key(s.status) != written.get(s.name) for s in self.sources)
@@ -189,6 +205,9 @@ class Watch:
             except queue.Empty:
                 if stop.is_set():
                     return
+                if now - last_batch >= self.tick_s and self.pipeline.waiting():
+                    last_batch = now
+                    yield []  # pictures read meanwhile: their updates go out
                 continue
             records: list[Record] = []
             ends: dict[str, str] = {}
@@ -208,6 +227,7 @@ class Watch:
                     src, item = q.get_nowait()
                 except queue.Empty:
                     break
+            last_batch = self.clock.monotonic()
             stamp = self.clock.now().isoformat()
             self.pipeline.attach(records, [(n, c, stamp) for n, c in ends.items()])
             yield records
