@@ -190,3 +190,126 @@ def test_classify_stops_after_a_whole_line_on_a_signal_to_its_group(
     assert lines[-1] == b""  # ends with a whole line
     assert 0 < len(lines) - 1 < 400_000
     assert all("labels" in json.loads(line) for line in lines[:-1])
+
+
+# -- the commands that had no clean stop: what finished, a one-line summary, 130 / 143 ----
+
+DATA = Path(os.environ.get("FORETOLD_DATA") or Path(__file__).resolve().parents[3] / "shared/data")
+needs_data = pytest.mark.skipif(
+    not (DATA / "tweeteval").is_dir(), reason=f"the shared data is not at {DATA}"
+)
+
+
+def _started(args: list[str], cwd: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [FORETOLD, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        start_new_session=True, cwd=cwd, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )  # fmt: skip
+
+
+def _stop_after_line(proc: subprocess.Popen[bytes], marker: bytes, sig: int) -> tuple[bytes, bytes]:
+    """Read stderr until a line holding ``marker`` (the progress line), then signal the
+    group; returns stdout and all of stderr."""
+    assert proc.stderr is not None
+    seen = b""
+    while True:
+        line = proc.stderr.readline()
+        assert line, (seen, proc.communicate())  # ended before its progress line
+        seen += line
+        if marker in line:
+            break
+    os.killpg(proc.pid, sig)
+    out, err = proc.communicate(timeout=120)
+    return out, seen + err
+
+
+def _one_summary(err: bytes, command: str, sig: signal.Signals) -> str:
+    assert b"Traceback" not in err, err.decode()
+    lines = [x for x in err.decode().splitlines() if "stopped by" in x]
+    assert len(lines) == 1 and lines[0].startswith(f"foretold: {command}: stopped by {sig.name}")
+    return lines[0]
+
+
+@needs_data
+def test_simulate_stops_after_whole_lines(tmp_path: Path) -> None:
+    out = tmp_path / "big.jsonl"
+    proc = _started(["simulate", "askjpm", "--seed", "1", "--scale", "20", "--out", str(out),
+                     "--data", str(DATA)], tmp_path)  # fmt: skip
+    with _reaped(proc):
+        deadline = time.monotonic() + 120
+        while not out.exists() or out.stat().st_size == 0:  # the first batch is written
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "simulate wrote nothing in 120 s"
+            time.sleep(0.05)
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    summary = _one_summary(err, "simulate", signal.SIGINT)
+    lines = out.read_bytes().split(b"\n")
+    assert lines[-1] == b""  # whole lines only
+    assert f"after {len(lines) - 1:,} of " in summary and "no truth file" in summary
+    assert all(json.loads(line)["id"] for line in lines[:-1])
+    assert not (tmp_path / "big.truth.json").exists()
+
+
+@needs_data
+def test_benchmark_stops_with_the_runs_that_finished(tmp_path: Path) -> None:
+    js = tmp_path / "bench.json"
+    proc = _started(["benchmark", "--suite", "quick", "--detector", "market_volume_12h",
+                     "--data", str(DATA), "--json", str(js)], tmp_path)  # fmt: skip
+    with _reaped(proc):
+        out, err = _stop_after_line(proc, b"market_volume_12h", signal.SIGTERM)
+    assert proc.returncode == 143, err
+    summary = _one_summary(err, "benchmark", signal.SIGTERM)
+    assert "after 1 detector runs" in summary and "no table" in summary
+    assert out == b"" and not js.exists()  # no half table
+
+
+@needs_data
+def test_train_stops_and_says_where(tmp_path: Path) -> None:
+    models = tmp_path / "models"
+    proc = _started(["train", "--tier", "fast", "--data", str(DATA), "--out", str(models),
+                     "--cache", str(tmp_path / "cache")], tmp_path)  # fmt: skip
+    with _reaped(proc):
+        _, err = _stop_after_line(proc, b"fast: sentiment", signal.SIGINT)
+    assert proc.returncode == 130, err
+    summary = _one_summary(err, "train", signal.SIGINT)
+    assert "during 'fast: sentiment" in summary and "MODEL_CARD.md is not rewritten" in summary
+    assert not (models / "MODEL_CARD.md").exists()
+
+
+@needs_data
+def test_eval_stops_with_the_rows_that_finished(tmp_path: Path) -> None:
+    proc = _started(["eval", "--data", str(DATA), "--no-vader", "--no-multilingual"], tmp_path)
+    with _reaped(proc):
+        out, err = _stop_after_line(proc, b"accurate: ", signal.SIGTERM)  # fast row done
+    assert proc.returncode == 143, err
+    summary = _one_summary(err, "eval", signal.SIGTERM)
+    assert "the 1 finished rows printed as a table" in summary
+    assert b"| fast" in out and b"| accurate" not in out
+
+
+def test_chronicle_stops_without_half_a_report(tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from foretold.post import Author, Post
+    from foretold.store import Store
+
+    db = tmp_path / "c.db"
+    t0 = datetime(2024, 1, 1, tzinfo=UTC)
+    with Store(db) as store:
+        for b in range(12):  # 60,000 posts over ten days: some seconds of work for the story
+            posts = [Post(platform="x", id=str(i), text=f"#Brew post {i}", kind="original",
+                          created_at=t0 + timedelta(seconds=15 * i),
+                          author=Author(id=str(i % 997), handle=f"u{i % 997}"))
+                     for i in range(b * 5000, (b + 1) * 5000)]  # fmt: skip
+            store.write_batch(posts, (), [("brew", "x", p.id) for p in posts])
+    out = tmp_path / "brew.html"
+    proc = _started(["chronicle", "--store", str(db), "--campaign", "brew", "--out", str(out)],
+                    tmp_path)  # fmt: skip
+    with _reaped(proc):
+        _, err = _stop_after_line(proc, b"chronicle: reading 60,000 posts", signal.SIGTERM)
+    assert proc.returncode == 143, err
+    summary = _one_summary(err, "chronicle", signal.SIGTERM)
+    assert "before the report was written" in summary
+    assert not out.exists() and not (tmp_path / "brew.html.part").exists()

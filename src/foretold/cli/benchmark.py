@@ -16,6 +16,7 @@ from foretold.bench.report import markdown, text, to_json
 from foretold.bench.runner import DetectorRun, run
 from foretold.bench.suite import SUITES, cases, missing_real, suite, user_case
 from foretold.campaigns import Campaign
+from foretold.cli.stop import summary_on_stop
 from foretold.errors import ConfigError
 
 
@@ -151,13 +152,23 @@ def benchmark_cmd(
     s = suite(suite_name)
     show = not quiet
 
-    def progress(r: DetectorRun) -> None:
-        if show:
-            took = f" {r.seconds:.1f} s" if r.status == "ok" else ""
-            click.echo(f"  {r.case:<40} {r.detector:<22} {r.status} {r.alerts} alerts{took}",
-                       err=True)  # fmt: skip
+    finished: list[str] = []
 
-    with tempfile.TemporaryDirectory(prefix="foretold-bench-") as work:
+    def progress(r: DetectorRun) -> None:
+        took = f" {r.seconds:.1f} s" if r.status == "ok" else ""
+        finished.append(f"  {r.case:<40} {r.detector:<22} {r.status} {r.alerts} alerts{took}")
+        if show:
+            click.echo(finished[-1], err=True)
+
+    def stopped() -> str:  # Ctrl-C / SIGTERM: the runs that finished, and no half tables
+        runs = f"after {len(finished)} detector runs" if finished else "before any run finished"
+        listed = "" if show or not finished else "\n" + "\n".join(finished)
+        return f"{runs}; no table, JSON or Markdown written (they need every run){listed}"
+
+    with (
+        summary_on_stop("benchmark", stopped),
+        tempfile.TemporaryDirectory(prefix="foretold-bench-") as work,
+    ):
         if stream is not None and truth is not None:
             campaign = Campaign.from_track(list(track)) if track else None
             streams: Iterable[Case] = [user_case(stream, truth, campaign)]

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from foretold.cli.stop import summary_on_stop
 from foretold.errors import ConfigError, InputError
 
 if TYPE_CHECKING:
@@ -62,8 +63,17 @@ def chronicle_cmd(store_path: str, campaign: str, out: str, media_dirs: tuple[st
 
     if not Path(store_path).exists():
         raise InputError(f"chronicle: no store at {store_path!r}")
-    with Store(store_path, readonly=True) as store:
-        story = write_chronicle(store, campaign, out, [Path(d) for d in media_dirs])
+    # written beside --out and renamed when whole: a stop never leaves half a report
+    part = Path(out).with_name(Path(out).name + ".part")
+    stopped = f"before the report was written; {out} is untouched"
+    with Store(store_path, readonly=True) as store, summary_on_stop("chronicle", lambda: stopped):
+        click.echo(f"chronicle: reading {store.count_posts(campaign):,} posts of {campaign!r} "
+                   f"from {store_path}", err=True)  # fmt: skip
+        try:
+            story = write_chronicle(store, campaign, part, [Path(d) for d in media_dirs])
+            os.replace(part, out)
+        finally:
+            part.unlink(missing_ok=True)
     phases = ", ".join(f"{p.name} {p.at:%b %d %H:%M}" for p in story.phases)
     click.echo(f"chronicle: {story.posts:,} posts -> {out}\nphases: {phases}", err=True)
     if not story.owner:

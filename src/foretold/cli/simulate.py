@@ -13,6 +13,7 @@ import click
 import numpy as np
 import orjson
 
+from foretold.cli.stop import StopSignals, summary_on_stop
 from foretold.errors import ConfigError
 from foretold.simulate.library import names, scenario
 from foretold.simulate.pictures import PICTURE_STORMS, media_dir_for, write_picture_storm
@@ -151,6 +152,8 @@ def simulate_cmd(
     pools = TextPools.load(data)
     started = time.perf_counter()
     stream = simulate(sc, seed, scale=scale)
+    where = "stdout" if out == "-" else out
+    written = [0]
     with ExitStack() as stack:
         sink: IO[bytes]
         sink = sys.stdout.buffer if out == "-" else stack.enter_context(Path(out).open("wb"))
@@ -161,13 +164,32 @@ def simulate_cmd(
             bar = stack.enter_context(
                 tqdm(total=len(stream), unit=" posts", unit_scale=True, dynamic_ncols=True)
             )
-        n = write_jsonl(stream, pools, sink, bar.update if bar is not None else None)
+        # Ctrl-C / SIGTERM: stop after the batch of lines in hand (a second signal: at once)
+        signals = stack.enter_context(StopSignals())
+
+        def progress(k: int) -> None:
+            written[0] += k
+            if bar is not None:
+                bar.update(k)
+            if signals.event.is_set():
+                raise _Halt
+
+        try:
+            n = write_jsonl(stream, pools, sink, progress)
+        except _Halt:
+            sink.flush()
+            click.echo(
+                f"foretold: simulate: stopped by {signals.name} after {written[0]:,} of "
+                f"{len(stream):,} posts written to {where}, each line whole; no truth file "
+                "(it describes the whole stream)",
+                err=True,
+            )
+            sys.exit(signals.exit_code)
         sink.flush()
     elapsed = time.perf_counter() - started
     target = Path(truth_file) if truth_file else (truth_path(out) if out != "-" else None)
     if target is not None:
         write_truth(stream, target)
-    where = "stdout" if out == "-" else out
     click.echo(
         f"simulate: {sc.name} seed {seed}: {n:,} posts to {where} in {elapsed:.1f} s "
         f"({n / max(elapsed, 1e-9):,.0f} posts/s)" + (f"; truth: {target}" if target else ""),
@@ -177,6 +199,10 @@ def simulate_cmd(
         texts, skeletons = post_texts(stream, pools)  # the same texts again, to measure them
         figures = {**stats(stream), **text_figures(stream, texts, skeletons)}
         click.echo(render(stream, figures), err=True)
+
+
+class _Halt(Exception):
+    """A signal came: the simulation stops after the batch of lines just written."""
 
 
 def _swarm(
@@ -206,7 +232,9 @@ def _write_with_truth(
     ``truth_file``); returns the posts, the truth and, for the summary line, where the
     posts went with the time taken and the truth's ``"; truth: PATH"`` (or nothing)."""
     started = time.perf_counter()
-    with ExitStack() as stack:
+    where = "stdout" if out == "-" else out
+    stopped = f"while writing the posts to {where} (the file is incomplete); no truth file"
+    with ExitStack() as stack, summary_on_stop("simulate", lambda: stopped):
         sink: IO[bytes]
         sink = sys.stdout.buffer if out == "-" else stack.enter_context(Path(out).open("wb"))
         n, obj = write(sink)
@@ -215,7 +243,6 @@ def _write_with_truth(
     target = Path(truth_file) if truth_file else (truth_path(out) if out != "-" else None)
     if target is not None:
         target.write_bytes(orjson.dumps(obj, option=orjson.OPT_APPEND_NEWLINE))
-    where = "stdout" if out == "-" else out
     return n, obj, (f"{where} in {elapsed:.1f} s", f"; truth: {target}" if target else "")
 
 

@@ -7,10 +7,12 @@
                                      the summary printed; exit 130 (SIGINT) or 143 (SIGTERM)
     signal 2                     ──> :class:`Stopped` raised at once (still exit 130/143)
 
-Commands without a graceful path (``serve``, ``benchmark``, ``simulate``...) get
+Commands without a graceful path (``serve``, ``benchmark``, ``train``...) get
 :class:`Stopped` on the first signal (:func:`signals_raise`, also when the process
 started with SIGINT ignored); ``foretold``'s command group turns it into
-``foretold: stopped by SIGTERM`` and the exit code, never a traceback.
+``foretold: stopped by SIGTERM`` and the exit code, never a traceback. A command
+that has done part of its work says what in one line instead
+(:func:`summary_on_stop`: ``foretold: eval: stopped by SIGINT after 3 of 10 scores``).
 
 >>> import os, signal
 >>> with StopSignals() as stop:
@@ -24,11 +26,15 @@ from __future__ import annotations
 import contextlib
 import signal
 import socket
+import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from types import FrameType, TracebackType
 
-__all__ = ["SIGNALS", "SignalsSeen", "StopSignals", "Stopped", "exit_code", "signals_raise"]
+__all__ = [
+    "SIGNALS", "SignalsSeen", "StopSignals", "Stopped", "exit_code", "signals_raise",
+    "summary_on_stop",
+]  # fmt: skip
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -180,3 +186,28 @@ def signals_raise() -> Iterator[None]:
     finally:
         for s, previous in old.items():
             signal.signal(s, previous)
+
+
+@contextlib.contextmanager
+def summary_on_stop(command: str, summary: Callable[[], str]) -> Iterator[None]:
+    """A signal (:class:`Stopped`, or Python's own KeyboardInterrupt) during the block
+    ends the command with one line on stderr, ``foretold: COMMAND: stopped by SIGINT
+    SUMMARY`` (``summary()`` says what was done, at that moment), and exit 130 or 143.
+
+    >>> import signal
+    >>> done = []
+    >>> try:
+    ...     with signals_raise(), summary_on_stop("drill", lambda: f"after {len(done)} steps"):
+    ...         done.append(1)
+    ...         signal.raise_signal(signal.SIGTERM)
+    ... except SystemExit as e:
+    ...     e.code
+    143
+    """
+    try:
+        yield
+    except KeyboardInterrupt as e:
+        signum = e.signum if isinstance(e, Stopped) else signal.SIGINT
+        name = signal.Signals(signum).name
+        print(f"foretold: {command}: stopped by {name} {summary()}", file=sys.stderr, flush=True)
+        sys.exit(exit_code(signum))

@@ -15,7 +15,7 @@ from typing import IO, Any
 import click
 
 from foretold.cli.options import open_output
-from foretold.cli.stop import StopSignals
+from foretold.cli.stop import StopSignals, summary_on_stop
 from foretold.errors import ForetoldError, InputError
 from foretold.ingest import Oversize, Quarantine, bounded_lines
 
@@ -218,20 +218,32 @@ def train_cmd(
     from foretold.understand.data import data_dir
     from foretold.understand.train import MODELS, recalibrate, train_all
 
-    try:
-        root = data_dir(data)
-        target = Path(out) if out else MODELS
-        tiers = ("fast", "accurate", "multilingual") if tier == "all" else (tier,)
-        log = lambda m: click.echo(m, err=True)  # noqa: E731
-        if calibrate_only:
-            english = tuple(t for t in tiers if t != "multilingual")
-            card = recalibrate(root, target, english, datetime.now(UTC), log)
-        else:
-            card = train_all(
-                root, target, tiers, limit, Path(cache), datetime.now(UTC), log, finetune
-            )
-    except ForetoldError as e:
-        raise _fail(e) from None
+    steps: list[str] = []
+    target = Path(out) if out else MODELS
+
+    def log(m: str) -> None:
+        steps.append(m)
+        click.echo(m, err=True)
+
+    def stopped() -> str:  # Ctrl-C / SIGTERM: where it was, and what is on disk
+        during = f"during {steps[-1].strip()!r}" if steps else "before the first step"
+        return (f"{during} ({len(steps)} steps logged above); the models finished so far "
+                f"are in {target}, MODEL_CARD.md is not rewritten: run train again "
+                "(the fine-tune resumes from its checkpoint)")  # fmt: skip
+
+    with summary_on_stop("train", stopped):
+        try:
+            root = data_dir(data)
+            tiers = ("fast", "accurate", "multilingual") if tier == "all" else (tier,)
+            if calibrate_only:
+                english = tuple(t for t in tiers if t != "multilingual")
+                card = recalibrate(root, target, english, datetime.now(UTC), log)
+            else:
+                card = train_all(
+                    root, target, tiers, limit, Path(cache), datetime.now(UTC), log, finetune
+                )
+        except ForetoldError as e:
+            raise _fail(e) from None
     click.echo(f"wrote {card}")
 
 
@@ -271,24 +283,39 @@ def eval_cmd(data: str | None, tier: str, no_vader: bool, no_multilingual: bool)
     )
     from foretold.understand.train import MODELS
 
-    try:
-        root = data_dir(data)
-        tiers = ("fast", "accurate") if tier == "all" else (tier,)
-        log = lambda m: click.echo(m, err=True)  # noqa: E731
-        points = benchmark_thresholds(MODELS / "calibration.json")
-        classifiers = {t: load_tier(t) for t in tiers}  # the English tiers alone
-        rows = [evaluate(c, root, log, points.get(t)) for t, c in classifiers.items()]
-        eces = {t: validation_ece(c, root) for t, c in classifiers.items()}
-        sarcasm = {t: sarcasm_dev(c, root) for t, c in classifiers.items()}
-        if not no_vader:
-            rows.append(vader_row(root))
-        umsab = None
-        if not no_multilingual:
-            from foretold.understand.evaluate import format_umsab, umsab_report
+    rows: list[Any] = []
+    scores: list[str] = []
 
-            umsab = umsab_report(root, load_classifier(tiers[0]), log)
-    except ForetoldError as e:
-        raise _fail(e) from None
+    def log(m: str) -> None:
+        scores.append(m)
+        click.echo(m, err=True)
+
+    def stopped() -> str:  # Ctrl-C / SIGTERM: the whole rows as a table, the rest as logged
+        if rows:
+            click.echo(format_table(rows))
+        table = f"the {len(rows)} finished rows printed as a table, " if rows else ""
+        return (f"after {len(scores)} scores ({table}each logged above); "
+                "the rest was not scored")  # fmt: skip
+
+    with summary_on_stop("eval", stopped):
+        try:
+            root = data_dir(data)
+            tiers = ("fast", "accurate") if tier == "all" else (tier,)
+            points = benchmark_thresholds(MODELS / "calibration.json")
+            classifiers = {t: load_tier(t) for t in tiers}  # the English tiers alone
+            for t, c in classifiers.items():
+                rows.append(evaluate(c, root, log, points.get(t)))
+            eces = {t: validation_ece(c, root) for t, c in classifiers.items()}
+            sarcasm = {t: sarcasm_dev(c, root) for t, c in classifiers.items()}
+            if not no_vader:
+                rows.append(vader_row(root))
+            umsab = None
+            if not no_multilingual:
+                from foretold.understand.evaluate import format_umsab, umsab_report
+
+                umsab = umsab_report(root, load_classifier(tiers[0]), log)
+        except ForetoldError as e:
+            raise _fail(e) from None
     click.echo(format_table(rows))
     click.echo("")
     click.echo(format_flags([r for r in rows if r.name in classifiers], eces, sarcasm))
