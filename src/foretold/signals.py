@@ -215,6 +215,7 @@ class Note:
     followers: int
     url: str = ""
     created_us: int = 0
+    image_text: str = ""  # what the post's pictures say (labels' image_text), docs/media.md
 
 
 @dataclass(frozen=True, slots=True)
@@ -377,7 +378,8 @@ class CampaignSignals:
                 s[HOSTILE] += 1
                 if question:
                     s[HOSTILE_Q] += 1
-                note = Note("hostile", post.id, post.author.handle, followers, "", t)
+                said = labels.get("image_text") or ""
+                note = Note("hostile", post.id, post.author.handle, followers, "", t, said)
                 if room:
                     notes.append(note)
                 elif followers >= 10_000:
@@ -447,7 +449,8 @@ class CampaignSignals:
             s[i] += x
         if any(i == HOSTILE for i, _ in new):  # own words, hostile: evidence
             followers = post.author.followers or 0
-            note = Note("hostile", post.id, post.author.handle, followers, "", _us(post))
+            said = (after or {}).get("image_text") or ""
+            note = Note("hostile", post.id, post.author.handle, followers, "", _us(post), said)
             if len(b.notes) < self.notes_per_step:
                 b.notes.append(note)
             elif followers >= 10_000:

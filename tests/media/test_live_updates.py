@@ -20,11 +20,12 @@ import pytest
 from foretold.campaigns import Campaign, Track
 from foretold.clock import ManualClock
 from foretold.detect.stage import Detect
+from foretold.media.evidence import QUOTE_CHARS, picture_evidence
 from foretold.media.understand import ReadConfig, ReadPictures
 from foretold.pipeline import RunResult
 from foretold.post import Author, Media, Post, Ref
 from foretold.records import Batch, LabelUpdate
-from foretold.signals import FIELDS, HOSTILE, LABELLED, POSTS, CampaignSignals
+from foretold.signals import FIELDS, HOSTILE, LABELLED, POSTS, CampaignSignals, Note
 from foretold.sources.base import LiveSource, SourceBatch
 from foretold.sources.watch import LivePipeline, Watch
 from foretold.store import Store
@@ -208,6 +209,22 @@ def test_the_evidence_names_a_meme_that_came_as_an_update(
     crisis = next(a for a in alerts if a["level"] == "crisis")
     memes = {u.post.id for u in updates}
     assert crisis["evidence"]["posts"] and set(crisis["evidence"]["posts"]) <= memes
+    # the alert quotes what the pictures say: in its evidence and in its summary
+    assert crisis["evidence"]["images"] == dict.fromkeys(crisis["evidence"]["posts"], MEME)
+    assert f"most hostile posts are pictures, a meme reading '{MEME}'" in crisis["summary"]
+
+
+def test_an_alert_names_a_meme_only_when_most_hostile_posts_are_pictures() -> None:
+    words = [Note("hostile", str(i), f"u{i}", 100) for i in range(3)]
+    pics = [Note("hostile", str(i), f"u{i}", 50, image_text=f"SHAME {i % 2}") for i in (7, 8, 9)]
+    amp = Note("amplifier", "5", "big", 900_000, image_text="A\x07 BIG\nSIGN " + "X" * 99)
+    assert picture_evidence(words, ["0", "1"]) == ({}, None)
+    images, said = picture_evidence(words + pics[:2], ["0", "7", "5"])
+    assert images == {"7": "SHAME 1"} and said is None  # 2 pictures of 5 hostile posts
+    images, said = picture_evidence([amp, *words, *pics], ["5", "7", "8"])
+    assert said == "most hostile posts are pictures, a meme reading 'SHAME 1'"  # 7 and 9
+    assert images["5"].startswith("A BIG SIGN X") and images["5"].endswith("...")
+    assert len(images["5"]) <= QUOTE_CHARS and "\n" not in images["5"]
 
 
 def test_a_snapshot_between_an_update_and_the_next_resumes_exactly(

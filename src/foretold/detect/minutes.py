@@ -27,6 +27,7 @@ from foretold.campaigns import Campaign
 from foretold.coordination import Coordination
 from foretold.detect import explain
 from foretold.detect.config import DetectConfig
+from foretold.media.evidence import picture_evidence
 from foretold.post import Post
 from foretold.signals import NEWS, POSTS, CampaignSignals, Note
 
@@ -158,15 +159,23 @@ class MinuteDetector:
         metrics: dict[str, float | int | None],
         extra: dict[str, Any] | None = None,
     ) -> Alert:
-        """The alert, its summary ending with the swarm's sentence when coordinated
-        accounts were active in the last 15 minutes (never on an all_clear)."""
+        """The alert, its summary naming the meme most hostile posts show when they are
+        pictures (:func:`foretold.media.evidence.picture_evidence`, which also gives
+        ``evidence.images``), and ending with the swarm's sentence when coordinated
+        accounts were active in the last 15 minutes (neither on an all_clear)."""
         c = self.config
+        notes = seen.notes15 or seen.notes60
+        posts = explain.notable_posts(notes, c.evidence_posts)
+        images, memes = picture_evidence(notes, posts)  # what pictures say (docs/media.md)
+        if memes is not None and level != "all_clear":
+            text = f"{text.rstrip('.')}; {memes}."
+        if images:
+            extra = {**(extra or {}), "images": images}
         swarm = self.coordination.summary(15) if level != "all_clear" else None
         if swarm is not None and swarm.coordinated_accounts:
             text = f"{text.rstrip('.')}. {swarm.sentence()}."
         else:
             swarm = None
-        notes = seen.notes15 or seen.notes60
         return Alert(
             campaign=self.campaign.name,
             level=level,  # type: ignore[arg-type]
@@ -174,7 +183,7 @@ class MinuteDetector:
             raised_at=raised,
             signals=tuple(signals),
             summary=text,
-            posts=tuple(explain.notable_posts(notes, c.evidence_posts)),
+            posts=tuple(posts),
             authors=tuple(explain.people(seen.amplifiers + seen.notes15, c.evidence_posts)),
             links=tuple(explain.top_links(seen.notes60, c.evidence_links)),
             metrics=metrics,

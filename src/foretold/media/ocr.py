@@ -120,15 +120,20 @@ def _reading_order(result: list[Any]) -> list[Any]:
 
 class Tesseract:
     """Debian's ``tesseract`` command (``apt-get install tesseract-ocr``), one process
-    per picture, one thread each (``OMP_THREAD_LIMIT=1``)."""
+    per picture, one thread each (``OMP_THREAD_LIMIT=1``). ``nice``: the processes'
+    niceness (with the ``nice`` command), so that a watch's text labels come first on
+    a busy machine (0: as the caller)."""
 
     name = "tesseract"
 
-    def __init__(self, lang: str = "eng", psm: int = 3) -> None:
+    def __init__(self, lang: str = "eng", psm: int = 3, nice: int = 0) -> None:
         exe = shutil.which("tesseract")
         if exe is None:
             raise OcrError("the tesseract command is not installed (apt-get install tesseract-ocr)")
         self._cmd = [exe, "stdin", "stdout", "-l", lang, "--psm", str(psm)]
+        renice = shutil.which("nice") if nice else None
+        if renice is not None:
+            self._cmd = [renice, "-n", str(nice), *self._cmd]
         self._env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
 
     def read(self, data: bytes) -> str:
@@ -200,10 +205,10 @@ def _prepare(data: bytes) -> tuple[bytes, bytes | None]:
     return out.getvalue(), buf.getvalue()
 
 
-def load_ocr(name: str = "tesseract", *, threads: int = 1) -> OcrEngine:
-    """The OCR engine ``name`` (one of :data:`ENGINES`)."""
+def load_ocr(name: str = "tesseract", *, threads: int = 1, nice: int = 0) -> OcrEngine:
+    """The OCR engine ``name`` (one of :data:`ENGINES`); ``nice``: tesseract's niceness."""
     if name == "rapidocr":
         return RapidOcr(threads=threads)
     if name == "tesseract":
-        return Tesseract()
+        return Tesseract(nice=nice)
     raise OcrError(f"unknown OCR engine {name!r}: expected one of {', '.join(ENGINES)}")

@@ -103,10 +103,11 @@ class ReadConfig:
     noise (a logo's two letters), not labelled; ``quote_chars``: ``image_text`` kept
     in the labels at most this long; ``remember``: the texts read kept by perceptual hash
     (the least recently read forgotten first), so a copy of a meme already read is not
-    read again; ``waiting``: live, the posts with pictures whose labels an update may
-    still change (their campaigns and the labels ``Detect`` counted), the oldest
-    forgotten first (a picture arriving for a forgotten post updates the store, not
-    the detector).
+    read again; ``nice``: live, the OCR processes' niceness (tesseract's), so that they
+    give way to the stages that put out text labels on a busy machine; ``waiting``:
+    live, the posts with pictures whose labels an update may still change (their
+    campaigns and the labels ``Detect`` counted), the oldest forgotten first (a picture
+    arriving for a forgotten post updates the store, not the detector).
     """
 
     workers: int = 2
@@ -114,6 +115,7 @@ class ReadConfig:
     min_letters: int = 3
     quote_chars: int = 200
     remember: int = 50_000
+    nice: int = 10
     waiting: int = 20_000
 
 
@@ -176,6 +178,7 @@ class ReadPictures:
         ] = OrderedDict()
         self.forgotten = 0  # live updates of posts no longer remembered (store only)
         self._lock = threading.Lock()
+        self._background = False  # live: the OCR gives way (ReadConfig.nice)
         self.failed = 0
 
     # -- the stage --
@@ -187,6 +190,7 @@ class ReadPictures:
         if media is None:
             return
         live = self.live if self.live is not None else not isinstance(media, FolderMedia)
+        self._background = live
         if not live:
             self._label(batch, self._read_in_order(batch.posts, media))
             return
@@ -249,7 +253,7 @@ class ReadPictures:
 
     def _engine(self) -> OcrEngine:
         if self._ocr is None:
-            self._ocr = load_ocr()
+            self._ocr = load_ocr(nice=self.config.nice if self._background else 0)
         return self._ocr
 
     def _submit(
