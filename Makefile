@@ -70,7 +70,7 @@ bench: setup
 	$(PY) bench/media_parse_bench.py
 	$(PY) bench/ocr_bench.py --seed 1
 	$(PY) bench/picture_read_bench.py
-	$(PY) bench/picture_storm_bench.py --data $(DATA)
+	$(PY) bench/picture_storm_bench.py --data $(DATA) --scale 0.1
 	$(BIN)/pytest -m bench -p no:cacheprovider || [ $$? -eq 5 ]
 	$(PY) bench/soak_bench.py wal
 	$(PY) bench/soak_bench.py soak --minutes $(SOAK_MINUTES)   # docs/soak.md; SOAK_MINUTES=1 for a short run
