@@ -255,3 +255,17 @@ def test_an_alert_naming_a_swarm_shows_its_clusters_and_accounts(
     assert script in text
     assert page.evaluate("window.__pwned") is None
     _shot(page, "dashboard-coordination")
+
+
+def test_an_alert_shows_what_its_picture_posts_say(page: Any, store_path: str) -> None:
+    said = "<img src=x onerror=\"window.__pwned = 'meme'\"> SHAME ON YOU"
+    alert = make_alert("crisis", 97, post_id="1097")
+    alert["evidence"]["images"] = {"1097": said}  # docs/media.md: evidence.images
+    with Store(store_path) as store:
+        write(store, [make_post(97, "my #askjpm photo", minutes=97)], alerts=[alert])
+    page.wait_for_selector("#alerts table.evidence .image-text")
+    text = page.text_content("#alerts table.evidence")
+    assert f"my #askjpm photo — @user97image text: {said}" in text
+    page.wait_for_timeout(300)  # give an injected handler the chance to fire
+    assert page.evaluate("window.__pwned") is None
+    assert page.locator("#alerts img").count() == 0

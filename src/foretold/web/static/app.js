@@ -173,7 +173,12 @@
     }
     if ((a.evidence_posts || []).length) {
       const ul = el("ul", {});
-      for (const p of a.evidence_posts) ul.append(el("li", {}, el("span", { class: "post-text" }, p.text), " — @" + p.author));
+      for (const p of a.evidence_posts) {
+        const li = el("li", {}, el("span", { class: "post-text" }, p.text), " — @" + p.author);
+        const said = (ev.images || {})[p.id]; // what the post's pictures say (docs/media.md)
+        if (said) li.append(el("div", { class: "image-text" }, el("span", { class: "media-label" }, "image text: "), said));
+        ul.append(li);
+      }
       row("posts", ul);
     }
     if (ev.coordination) row("coordination", ...coordination(ev.coordination));
