@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from foretold.campaigns import Campaign, Track
 from foretold.clock import ManualClock
@@ -30,6 +32,7 @@ from foretold.sources.base import LiveSource, SourceBatch
 from foretold.sources.watch import LivePipeline, Watch
 from foretold.store import Store
 from foretold.understand.stage import Classify
+from foretold.windows import SlidingWindows
 
 MEME = "NYPD BRUTALITY IS DISGUSTING SHAME ON YOU"
 T0 = datetime(2014, 4, 22, 10, tzinfo=UTC)
@@ -334,3 +337,34 @@ def test_a_quiet_watch_still_carries_a_late_pictures_update(tmp_path: Path) -> N
     assert minute is not None and minute.sums[HOSTILE] == 1 and minute.sums[LABELLED] == 1
     assert stored is not None and stored["sentiment"] == "negative"
     assert stored["image_text"] == MEME
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["add", "retract", "advance"]), st.integers(0, 90),
+                  st.integers(1, 5)),
+        max_size=60,
+    )
+)  # fmt: skip
+def test_retracting_keeps_every_window_the_sum_of_its_steps(
+    ops: list[tuple[str, int, int]],
+) -> None:
+    """Whatever is added, retracted and closed, each window holds what its steps hold."""
+    w = SlidingWindows(width=1, step_seconds=60, lengths=(1, 5, 15, 60))
+    kept: dict[int, float] = {}  # step index -> what it holds now
+    for op, index, amount in ops:
+        if op == "add":
+            b = w.bucket(index)  # a step before the open one counts in the open one
+            b.sums[0] += amount
+            kept[b.index] = kept.get(b.index, 0.0) + amount
+        elif op == "retract":
+            present = w.at(index) is not None
+            assert w.retract(index, [(0, float(amount))]) is present
+            if present:
+                kept[index] -= amount
+        else:
+            w.advance(w.end + index % 7)
+        for n in w.lengths:
+            expect = sum(x for i, x in kept.items() if w.end - n <= i < w.end)
+            assert w.sums(n)[0] == pytest.approx(expect), (n, w.end)
