@@ -48,7 +48,46 @@ from foretold.store_reads import Reads
 WAL_PASSIVE = 8 << 20
 WAL_LIMIT = 64 << 20
 
-SCHEMA_VERSION = 4  # 2: deliveries and source_status; 3: snapshots; 4: posts.media, image_readings
+SCHEMA_VERSION = 5  # 2: deliveries and source_status; 3: snapshots; 4: posts.media, image_readings;
+# 5: campaign_minutes (the dashboard's per-minute counts, kept by triggers), campaign_names
+
+
+def _minute(t: str) -> str:
+    """SQL: the minute since the epoch of ``t`` (microseconds), floored also before 1970."""
+    return f"(({t}) - ((({t}) % 60000000) + 60000000) % 60000000) / 60000000"
+
+
+def _label_terms(labels: str) -> list[str]:
+    """SQL: what a post's labels JSON (NULL: none) adds to a minute's labelled, positive,
+    neutral, negative, ironic and offensive counts (the dashboard's mix)."""
+    flags = f"json_extract({labels}, '$.flags')"
+    return [
+        f"({labels} IS NOT NULL)",
+        *(f"coalesce(json_extract({labels}, '$.sentiment') = '{s}', 0)"
+          for s in ("positive", "neutral", "negative")),
+        f"coalesce(instr({flags}, '\"ironic\"') > 0, 0)",
+        f"coalesce(instr({flags}, '\"offensive\"') > 0 OR instr({flags}, '\"hateful\"') > 0, 0)",
+    ]  # fmt: skip
+
+
+def _label_counts(labels: str) -> str:
+    return ", ".join(_label_terms(labels))
+
+
+def _label_delta(new: str, old: str) -> str:
+    return ", ".join(
+        f"{a} - {b}" for a, b in zip(_label_terms(new), _label_terms(old), strict=True)
+    )
+
+
+#: a trigger's row added to the minute's counts (an upsert: the row may not exist yet)
+_ADD = (
+    "ON CONFLICT (campaign, minute) DO UPDATE SET posts = posts + excluded.posts,"
+    " newest = max(newest, excluded.newest), labelled = labelled + excluded.labelled,"
+    " positive = positive + excluded.positive, neutral = neutral + excluded.neutral,"
+    " negative = negative + excluded.negative, ironic = ironic + excluded.ironic,"
+    " offensive = offensive + excluded.offensive"
+)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS posts (
@@ -139,6 +178,48 @@ CREATE TABLE IF NOT EXISTS runs (
     seq INTEGER PRIMARY KEY, command TEXT NOT NULL, started_at TEXT NOT NULL,
     finished_at TEXT, summary TEXT
 );
+""" + """
+CREATE TABLE IF NOT EXISTS campaign_names (name TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS campaign_minutes (  -- a campaign's posts per minute of created_at
+    campaign TEXT NOT NULL, minute INTEGER NOT NULL,   -- minutes since the epoch
+    posts INTEGER NOT NULL, newest INTEGER NOT NULL,   -- newest created_at, microseconds
+    labelled INTEGER NOT NULL, positive INTEGER NOT NULL, neutral INTEGER NOT NULL,
+    negative INTEGER NOT NULL, ironic INTEGER NOT NULL, offensive INTEGER NOT NULL,
+    PRIMARY KEY (campaign, minute)
+) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS campaign_minutes_join AFTER INSERT ON campaign_posts BEGIN
+    INSERT INTO campaign_minutes SELECT NEW.campaign, {minute}, 1, p.created_at, {counts}
+        FROM posts p LEFT JOIN labels l ON l.platform = p.platform AND l.id = p.id
+        WHERE p.platform = NEW.platform AND p.id = NEW.id {add};
+END;
+CREATE TRIGGER IF NOT EXISTS campaign_minutes_label AFTER INSERT ON labels BEGIN
+    INSERT INTO campaign_minutes SELECT c.campaign, {minute}, 0, p.created_at, {new_counts}
+        FROM campaign_names k CROSS JOIN campaign_posts c
+        ON c.campaign = k.name AND c.platform = NEW.platform AND c.id = NEW.id
+        CROSS JOIN posts p ON p.platform = NEW.platform AND p.id = NEW.id WHERE 1 {add};
+END;
+CREATE TRIGGER IF NOT EXISTS campaign_minutes_relabel AFTER UPDATE OF labels ON labels BEGIN
+    INSERT INTO campaign_minutes SELECT c.campaign, {minute}, 0, p.created_at,
+        {new_counts_delta}
+        FROM campaign_names k CROSS JOIN campaign_posts c
+        ON c.campaign = k.name AND c.platform = NEW.platform AND c.id = NEW.id
+        CROSS JOIN posts p ON p.platform = NEW.platform AND p.id = NEW.id WHERE 1 {add};
+END;
+""".format(
+    minute=_minute("p.created_at"),
+    counts=_label_counts("l.labels"),
+    new_counts=_label_counts("NEW.labels"),
+    new_counts_delta=_label_delta("NEW.labels", "OLD.labels"),
+    add=_ADD,
+)
+
+_FILL_NAMES = "INSERT INTO campaign_names SELECT DISTINCT campaign FROM campaign_posts"
+_FILL_MINUTES = f"""
+INSERT INTO campaign_minutes
+SELECT c.campaign, {_minute("p.created_at")}, count(*), max(p.created_at),
+    {", ".join(f"sum({t})" for t in _label_terms("l.labels"))}
+FROM campaign_posts c JOIN posts p ON p.platform = c.platform AND p.id = c.id
+LEFT JOIN labels l ON l.platform = p.platform AND l.id = p.id GROUP BY 1, 2
 """
 
 _POST_COLUMNS = (
@@ -165,6 +246,11 @@ _MERGE = (
 _ENQUEUE = (
     "INSERT OR IGNORE INTO deliveries (alert_id, sink, state, attempts, next_at)"
     " VALUES (?, ?, 'pending', 0, ?)"
+)
+_JOIN = "INSERT INTO campaign_posts VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
+_LABEL = (
+    "INSERT INTO labels VALUES (?, ?, ?, ?) ON CONFLICT (platform, id)"
+    " DO UPDATE SET tier = excluded.tier, labels = excluded.labels"
 )
 _PUT_READING = "INSERT OR REPLACE INTO image_readings VALUES (?, ?, ?, ?, ?, ?)"
 _MARK_DELETED = (
@@ -255,7 +341,21 @@ class Store(Reads, PanelReads):
             if columns and "media" not in columns:  # a store of schema 1 to 3
                 self._db.execute("ALTER TABLE posts ADD COLUMN media TEXT NOT NULL DEFAULT ''")
             self._db.executescript(_SCHEMA)
-            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                # another process may have migrated it meanwhile
+                if db.execute("PRAGMA user_version").fetchone()[0] < 5:
+                    # a store of schema 1 to 4: its per-minute counts, from what it holds
+                    db.execute("DELETE FROM campaign_names")
+                    db.execute("DELETE FROM campaign_minutes")
+                    db.execute(_FILL_NAMES)
+                    db.execute(_FILL_MINUTES)
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -333,11 +433,15 @@ class Store(Reads, PanelReads):
                 # a post that arrives after its deletion notice is marked deleted too;
                 # only this batch's posts are looked up, not the whole deletions table
                 db.executemany(_MARK_DELETED, [(r[0], r[1], r[0], r[1]) for r in rows])
-            cur = db.executemany(
-                "INSERT OR IGNORE INTO campaign_posts VALUES (?, ?, ?)", memberships
-            )
+            # upserts, not OR IGNORE / OR REPLACE: a statement's OR policy would also apply
+            # inside the triggers that keep campaign_minutes (see _SCHEMA). The labels go
+            # first: a new post's membership then counts it once with its labels
+            db.executemany(_LABEL, labels)
+            memberships = list(memberships)
+            names = {(m[0],) for m in memberships}
+            db.executemany("INSERT INTO campaign_names VALUES (?) ON CONFLICT DO NOTHING", names)
+            cur = db.executemany(_JOIN, memberships)
             joined = max(cur.rowcount, 0)
-            db.executemany("INSERT OR REPLACE INTO labels VALUES (?, ?, ?, ?)", labels)
             if alerts:
                 self.put_alerts(alerts)
             db.executemany("INSERT OR REPLACE INTO window_metrics VALUES (?, ?, ?, ?)", metrics)
@@ -485,11 +589,7 @@ class Store(Reads, PanelReads):
     ) -> list[tuple[Post, dict[str, Any] | None]]:
         """The campaign's posts in its last ``minutes`` of stream time (up to its latest
         post; at most the latest ``limit``), in time order, each with its labels."""
-        end = self._db.execute(
-            "SELECT max(p.created_at) FROM campaign_posts c JOIN posts p"
-            " ON c.platform = p.platform AND c.id = p.id WHERE c.campaign = ?",
-            (campaign,),
-        ).fetchone()[0]
+        end = self.campaign_extent(campaign)[1]
         if end is None:
             return []
         cols = ", ".join("p." + c.strip() for c in _POST_COLUMNS.split(","))

@@ -31,6 +31,7 @@ TIMELINE_FIELDS = (
 )  # fmt: skip
 MIX_KEYS = ("positive", "neutral", "negative", "ironic", "offensive")
 LEVEL_OF_ALERT = {"watch": "watch", "warning": "warning", "crisis": "crisis", "all_clear": "none"}
+_RECENT_SEQS = 20_000  # the latest posts: how far back the walk from the newest goes
 _POST_SELECT = (
     "SELECT p.seq, p.platform, p.id, p.created_at, p.text, p.kind, p.author_handle,"
     " p.followers, p.reposts + p.replies + p.likes + p.quotes, l.labels, p.media"
@@ -55,11 +56,49 @@ def _post(r: tuple[Any, ...]) -> dict[str, Any]:
 
 
 class Reads:
-    """Dashboard reads over ``self.db`` (a base of ``Store``)."""
+    """Dashboard reads over ``self.db`` (a base of ``Store``).
+
+    The reads the page repeats on every change stay short however big the store grows,
+    so that they never hold an old snapshot of the write-ahead log for long (a long
+    statement keeps the writer's checkpoint from emptying it): the campaign list and
+    the label mix read ``campaign_minutes`` (per campaign and minute, kept by triggers
+    in the transaction that stores the posts), the latest posts walk the posts back
+    from the newest. A store of an older schema opened read-only has no
+    ``campaign_minutes``: its reads scan the posts, as before.
+    """
 
     @property
     def db(self) -> sqlite3.Connection:  # pragma: no cover - Store provides it
         raise NotImplementedError
+
+    def has_minutes(self) -> bool:
+        """Whether the store keeps ``campaign_minutes`` (schema 5 on)."""
+        known: bool | None = self.__dict__.get("_has_minutes")
+        if known is None:
+            known = (
+                self.db.execute(
+                    "SELECT 1 FROM sqlite_master WHERE name = 'campaign_minutes'"
+                ).fetchone()
+                is not None
+            )
+            self.__dict__["_has_minutes"] = known
+        return known
+
+    def campaign_extent(self, campaign: str) -> tuple[int, int | None]:
+        """The campaign's stored posts and the newest one's ``created_at`` (microseconds;
+        None without posts)."""
+        if self.has_minutes():
+            posts, newest = self.db.execute(
+                "SELECT coalesce(sum(posts), 0), max(newest) FROM campaign_minutes"
+                " WHERE campaign = ?", (campaign,),
+            ).fetchone()  # fmt: skip
+        else:
+            posts, newest = self.db.execute(
+                "SELECT count(*), max(p.created_at) FROM campaign_posts c JOIN posts p"
+                " ON p.platform = c.platform AND p.id = c.id WHERE c.campaign = ?",
+                (campaign,),
+            ).fetchone()
+        return int(posts), None if newest is None else int(newest)
 
     def dashboard_status(self) -> dict[str, int]:
         """A cheap fingerprint of the store: the last post ``seq`` and the number of alerts."""
@@ -98,11 +137,7 @@ class Reads:
                 "SELECT level, at FROM alerts WHERE campaign = ? ORDER BY at DESC, id DESC LIMIT 1",
                 (name,),
             ).fetchone()
-            posts, newest = db.execute(
-                "SELECT count(*), max(p.created_at) FROM campaign_posts c JOIN posts p"
-                " ON p.platform = c.platform AND p.id = c.id WHERE c.campaign = ?",
-                (name,),
-            ).fetchone()
+            posts, newest = self.campaign_extent(name)
             active = max((t for t in (newest, row[1] if row else None) if t is not None),
                          default=None)  # fmt: skip
             out.append({
@@ -153,19 +188,23 @@ class Reads:
         """Shares of positive, neutral, negative, ironic and offensive posts per time bucket
         (from labels), and the mean hostile share of the hour windows ending in it."""
         bucket = bucket_s * _US
-        rows = self.db.execute(
-            "SELECT (p.created_at / ?) * ? / 1000000 AS t, count(*),"
-            " sum(json_extract(l.labels, '$.sentiment') = 'positive'),"
-            " sum(json_extract(l.labels, '$.sentiment') = 'neutral'),"
-            " sum(json_extract(l.labels, '$.sentiment') = 'negative'),"
-            " sum(instr(json_extract(l.labels, '$.flags'), '\"ironic\"') > 0),"
-            " sum(instr(json_extract(l.labels, '$.flags'), '\"offensive\"') > 0"
-            "     OR instr(json_extract(l.labels, '$.flags'), '\"hateful\"') > 0)"
-            " FROM campaign_posts c JOIN posts p ON p.platform = c.platform AND p.id = c.id"
-            " JOIN labels l ON l.platform = c.platform AND l.id = c.id"
-            " WHERE c.campaign = ? GROUP BY 1 ORDER BY 1",
-            (bucket, bucket, campaign),
-        ).fetchall()
+        rows = (
+            self._mix_of_minutes(campaign, bucket_s)
+            if self.has_minutes() and (bucket_s % 60 == 0)
+            else self.db.execute(
+                "SELECT (p.created_at / ?) * ? / 1000000 AS t, count(*),"
+                " sum(json_extract(l.labels, '$.sentiment') = 'positive'),"
+                " sum(json_extract(l.labels, '$.sentiment') = 'neutral'),"
+                " sum(json_extract(l.labels, '$.sentiment') = 'negative'),"
+                " sum(instr(json_extract(l.labels, '$.flags'), '\"ironic\"') > 0),"
+                " sum(instr(json_extract(l.labels, '$.flags'), '\"offensive\"') > 0"
+                "     OR instr(json_extract(l.labels, '$.flags'), '\"hateful\"') > 0)"
+                " FROM campaign_posts c JOIN posts p ON p.platform = c.platform AND p.id = c.id"
+                " JOIN labels l ON l.platform = c.platform AND l.id = c.id"
+                " WHERE c.campaign = ? GROUP BY 1 ORDER BY 1",
+                (bucket, bucket, campaign),
+            ).fetchall()
+        )
         hostile = dict(
             self.db.execute(
                 "SELECT ((end_at - 1) / ?) * ? / 1000000,"
@@ -187,6 +226,16 @@ class Reads:
             series["hostile"].append(round(h, 4) if h is not None else None)
         return {"campaign": campaign, "bucket_s": bucket_s, "series": series}
 
+    def _mix_of_minutes(self, campaign: str, bucket_s: int) -> list[tuple[Any, ...]]:
+        """:meth:`dashboard_mix`'s rows from ``campaign_minutes``: (bucket start in
+        seconds, labelled, positive, neutral, negative, ironic, offensive)."""
+        return self.db.execute(
+            "SELECT (minute * 60 / ?1) * ?1 AS t, sum(labelled), sum(positive), sum(neutral),"
+            " sum(negative), sum(ironic), sum(offensive) FROM campaign_minutes"
+            " WHERE campaign = ?2 GROUP BY 1 HAVING sum(labelled) > 0 ORDER BY 1",
+            (bucket_s, campaign),
+        ).fetchall()
+
     def dashboard_top_posts(self, campaign: str, limit: int = 10) -> list[dict[str, Any]]:
         """The most engaged-with original posts (reposts, replies, likes, quotes)."""
         q = (
@@ -197,8 +246,22 @@ class Reads:
 
     def dashboard_latest_posts(self, campaign: str, limit: int = 10) -> list[dict[str, Any]]:
         """The posts stored last (by store order), newest first."""
-        q = _POST_SELECT + " AND p.deleted = 0 ORDER BY p.seq DESC LIMIT ?"
-        return self._with_images([_post(r) for r in self.db.execute(q, (campaign, limit))])
+        # newest first through the posts, each looked up in the campaign: a short read
+        # while the campaign has posts among the store's last ones (a live one has)
+        recent = (
+            "SELECT p.seq, p.platform, p.id, p.created_at, p.text, p.kind, p.author_handle,"
+            " p.followers, p.reposts + p.replies + p.likes + p.quotes, l.labels, p.media"
+            " FROM posts p CROSS JOIN campaign_posts c LEFT JOIN labels l"
+            " ON l.platform = p.platform AND l.id = p.id"
+            " WHERE c.campaign = ? AND c.platform = p.platform AND c.id = p.id"
+            " AND p.deleted = 0 AND p.seq > (SELECT coalesce(max(seq), 0) FROM posts) - ?"
+            " ORDER BY p.seq DESC LIMIT ?"
+        )
+        rows = self.db.execute(recent, (campaign, _RECENT_SEQS, limit)).fetchall()
+        if len(rows) < limit:  # a quiet campaign: its own posts, sorted
+            q = _POST_SELECT + " AND p.deleted = 0 ORDER BY p.seq DESC LIMIT ?"
+            rows = self.db.execute(q, (campaign, limit)).fetchall()
+        return self._with_images([_post(r) for r in rows])
 
     def _with_images(self, posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Each listed post's media items get what was read in them: ``image_text``,
@@ -275,14 +338,10 @@ class Reads:
     ) -> list[dict[str, Any]]:
         """:meth:`repeated_images` over the campaign's last ``hours`` of stream time (the
         dashboard's panel: bounded work however long the campaign has run)."""
-        newest = self.db.execute(
-            "SELECT max(p.created_at) FROM campaign_posts c JOIN posts p"
-            " ON p.platform = c.platform AND p.id = c.id WHERE c.campaign = ?",
-            (campaign,),
-        ).fetchone()[0]
+        newest = self.campaign_extent(campaign)[1]
         if newest is None:
             return []
-        since = int(newest) - int(hours * 3600 * _US)
+        since = newest - int(hours * 3600 * _US)
         return self.repeated_images(campaign, since_us=since, limit=limit, near=near)
 
     def image_file(self, platform: str, post_id: str, index: int) -> str | None:
