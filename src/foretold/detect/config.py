@@ -52,6 +52,7 @@ class DetectConfig:
     # -- forecast --
     fit_steps: int = 30  # the growth fit reads the last 30 minutes
     horizon_steps: int = 60  # and projects the next hour
+    forecast_method: str = "loglinear"  # or "hawkes" (detect/forecast.py METHODS; measured)
     # == the risk policy (detect/campaign.py) ==
     # baselines: a brand-new hashtag starts at prior_rate posts a step, prior_hostile hostile
     prior_rate: float = 0.2

@@ -1,16 +1,28 @@
 """Where the storm is heading: growth rate, doubling time, and the next hour with an interval.
 
-A log-linear (quasi-)Poisson fit on the last minutes' counts, ``E[y_t] = exp(a + b t)``
-(iteratively reweighted least squares, a handful of iterations, plain Python):
+**The trend.** A log-linear (quasi-)Poisson fit on the last minutes' counts,
+``E[y_t] = exp(a + b t)`` (iteratively reweighted least squares, plain Python):
 
 - ``b`` is the growth rate per minute; ``log 2 / b`` the doubling time (halving when
-  ``b < 0``);
+  ``b < 0``), said in words only when significant (``b``'s 90 % one-sided bound
+  clears 0: :attr:`Forecast.growing`); otherwise the sentence gives the level;
 - the overdispersion ``phi`` is the Pearson statistic over its degrees of freedom
-  (at least 1): bursts widen the interval instead of being ignored;
-- the next ``horizon`` minutes "at this pace" sum to ``S = sum exp(a + b t)``; its
-  90 % interval is log-normal with ``var(log S) = g' C g / S**2 + phi / S`` (the
-  fit's own uncertainty, by the delta method with ``C = phi (X' W X)^-1``, plus the
-  counting noise of ``S`` posts).
+  (at least 1): bursts widen the interval instead of being ignored.
+
+**The projection** (``method``, ``DetectConfig.forecast_method``):
+
+- ``loglinear`` (the default, measured better: ``docs/early-warning.md``): the trend,
+  damped. ``j`` minutes on, the log-rate is ``a + b (T + D_j)`` with ``D_j = sum_{i<=j}
+  rho**i`` and ``rho = exp(-1 / (DAMPING * window))``: the growth fades with a time
+  constant of one window, so the rate never climbs more than ``exp(b * window)``
+  above today's, the growth the window itself showed. A 30-minute window says little
+  about minute 60: the plain exponential projected a one-minute burst to ~10**12.
+  The 90 % interval is log-normal around the damped sum ``S``: the fit's own
+  uncertainty (delta method, ``C = phi (X' W X)^-1``) and the counting noise of ``S``
+  posts, ``z sqrt(g' C g / S**2 + phi / S)``, widened by the log gap to the undamped
+  sum on both sides (whether the growth goes on or fades is not in the window);
+- ``hawkes``: the self-exciting fit of :mod:`.hawkes`, its simulated futures' median
+  and 5-95 % range (branching, kernel lifetime and background in the evidence).
 
 The same fit serves posts and impressions (followers of the hostile authors and
 reposters): quasi-Poisson does not care about the unit, ``phi`` absorbs it.
@@ -22,9 +34,11 @@ reposters): quasi-Poisson does not care about the unit, ``phi`` absorbs it.
 
 >>> f = fit([2, 3, 3, 5, 6, 8, 11, 13, 18, 24], horizon=10)
 >>> round(f.doubling_min, 1), round(f.next_total), f.low < f.next_total < f.high
-(2.5, 1410, True)
+(2.5, 729, True)
 >>> f.words("hostile replies")
-'hostile replies are doubling every 2.5 min; at this pace ~1,400 in the next 10 min (90%: 680-2,900)'
+'hostile replies are doubling every 2.5 min; at this pace ~730 in the next 10 min (90%: 220-2,400)'
+>>> round(fit([2, 3, 3, 5, 6, 8, 11, 13, 18, 24], horizon=10, damping=None).next_total)
+1410
 """
 
 from __future__ import annotations
@@ -32,11 +46,23 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from statistics import NormalDist
+
+import numpy as np
 
 from foretold.detect.composition import Z90
+from foretold.detect.hawkes import fit_hawkes
 
 #: Growth slower than this (per minute; a doubling time over ~11.5 h) is "steady".
 STEADY = 0.001
+#: The projection methods (``DetectConfig.forecast_method``); the first is the default.
+METHODS = ("loglinear", "hawkes")
+#: The trend's damping time constant, in windows: ahead, the growth rate fades as
+#: ``exp(-j / (DAMPING * window))``, so the projection never climbs more than
+#: ``exp(b * DAMPING * window)`` above today's rate (docs/early-warning.md, measured).
+DAMPING = 1.0
+#: Simulated futures behind the Hawkes interval.
+PATHS = 200
 
 
 @dataclass(frozen=True)
@@ -53,31 +79,43 @@ class Forecast:
     dispersion: float
     last: float  # the fitted rate at the last minute
     rate_se: float = 0.0  # standard error of the growth rate
+    method: str = "loglinear"  # what projected next_total, low and high
+    branching: float | None = None  # hawkes: voices each voice calls out, on average
+    decay_min: float | None = None  # hawkes: the kernel's mean lifetime
+    background: float | None = None  # hawkes: the background rate a minute
 
     @property
     def growing(self) -> bool:
         """Whether the growth rate is above zero at 90 % (its one-sided 95 % lower bound)."""
         return self.rate_per_min - Z90 * self.rate_se > 0.0
 
+    @property
+    def shrinking(self) -> bool:
+        """Whether the growth rate is below zero at 90 % (its one-sided upper bound)."""
+        return self.rate_per_min + Z90 * self.rate_se < 0.0
+
     def words(self, what: str) -> str:
-        """The forecast as a sentence a social team reads.
+        """The forecast as a sentence a social team reads: the doubling (or halving)
+        time only when the growth is significant (:attr:`growing`), else the level.
 
         >>> Forecast(0.0, None, None, 120.0, 90.0, 160.0, 60, 1.0, 2.0).words("hostile posts")
-        'hostile posts are steady; at this pace ~120 in the next hour (90%: 90-160)'
+        'hostile posts run at ~2 a minute; at this pace ~120 in the next hour (90%: 90-160)'
+        >>> Forecast(0.05, 13.9, None, 900.0, 600.0, 1300.0, 60, 1.0, 9.0, 0.01).words("hostile replies")
+        'hostile replies are doubling every 14 min; at this pace ~900 in the next hour (90%: 600-1,300)'
         """
-        if self.doubling_min is not None:
+        if self.doubling_min is not None and self.growing:
             pace = f"are doubling every {_minutes(self.doubling_min)}"
-        elif self.halving_min is not None:
+        elif self.halving_min is not None and self.shrinking:
             pace = f"are halving every {_minutes(self.halving_min)}"
         else:
-            pace = "are steady"
+            pace = f"run at ~{_count(self.last)} a minute"
         span = "the next hour" if self.horizon == 60 else f"the next {self.horizon} min"
         return (
             f"{what} {pace}; at this pace ~{_count(self.next_total)} in {span} "
             f"(90%: {_count(self.low)}-{_count(self.high)})"
         )
 
-    def to_dict(self) -> dict[str, float | int | None]:
+    def to_dict(self) -> dict[str, float | int | str | None]:
         """The figures as evidence."""
         r = round
         return {
@@ -86,21 +124,69 @@ class Forecast:
             "halving_min": None if self.halving_min is None else r(self.halving_min, 1),
             "next": r(self.next_total, 1), "low": r(self.low, 1), "high": r(self.high, 1),
             "horizon_min": self.horizon, "dispersion": r(self.dispersion, 2),
+            "method": self.method,
+            **({} if self.branching is None else {
+                "branching": r(self.branching, 3), "decay_min": r(self.decay_min or 0.0, 1),
+                "background_per_min": r(self.background or 0.0, 3)}),
         }  # fmt: skip
 
 
-def fit(counts: Sequence[float], horizon: int = 60, z: float = Z90, cap: float = 1e12) -> Forecast:
-    """Fit ``E[y_t] = exp(a + b t)`` to ``counts`` (oldest first) and project ``horizon``
-    steps on; projections are capped at ``cap`` (growth that fast is a number no one
-    needs exactly)."""
+def fit(
+    counts: Sequence[float],
+    horizon: int = 60,
+    z: float = Z90,
+    cap: float = 1e12,
+    method: str = "loglinear",
+    damping: float | None = DAMPING,
+) -> Forecast:
+    """Fit ``counts`` (oldest first) and project ``horizon`` steps on.
+
+    ``method`` is ``loglinear`` (the trend, damped: see the module) or ``hawkes``
+    (:mod:`.hawkes`: the self-exciting fit, projected by simulation). Both report the
+    trend's growth rate and doubling time; they differ in the projection. ``damping``
+    is the trend's time constant as a multiple of the window (None: undamped, the
+    plain exponential). Projections are capped at ``cap``.
+
+    >>> fit([1, 2, 3], method="arima")
+    Traceback (most recent call last):
+    ...
+    ValueError: forecast: unknown method 'arima'; expected one of: loglinear, hawkes
+    """
+    if method not in METHODS:
+        raise ValueError(
+            f"forecast: unknown method {method!r}; expected one of: {', '.join(METHODS)}"
+        )
     n = len(counts)
     if n < 3:
         raise ValueError("a growth fit needs at least 3 steps")
     total = float(sum(counts))
-    ts = [i - (n - 1) / 2.0 for i in range(n)]  # centred: a and b are nearly uncorrelated
     if total <= 0.0:
-        return Forecast(0.0, None, None, 0.0, 0.0, 0.0, horizon, 1.0, 0.0)
-    a, b = math.log(total / n), 0.0
+        return Forecast(0.0, None, None, 0.0, 0.0, 0.0, horizon, 1.0, 0.0, method=method)
+    trend = _trend(counts)
+    if method == "hawkes":
+        return _hawkes(counts, trend, horizon, z, cap)
+    return _project(trend, n, horizon, z, cap, damping)
+
+
+@dataclass(frozen=True)
+class _Trend:
+    a: float
+    b: float
+    phi: float
+    c00: float  # covariance of (a, b): phi * inverse Fisher information
+    c01: float
+    c11: float
+    last_t: float
+    flat: bool  # all counts in one minute: no trend can be read
+
+
+def _trend(counts: Sequence[float]) -> _Trend:
+    """``E[y_t] = exp(a + b t)`` by IRLS, ``t`` centred on the window."""
+    n = len(counts)
+    total = float(sum(counts))
+    ts = [i - (n - 1) / 2.0 for i in range(n)]  # centred: a and b are nearly uncorrelated
+    a, b, det = math.log(total / n), 0.0, 0.0
+    s0 = s1 = s2 = 0.0
     for _ in range(25):
         s0 = s1 = s2 = g0 = g1 = 0.0
         for t, y in zip(ts, counts, strict=True):
@@ -123,37 +209,92 @@ def fit(counts: Sequence[float], horizon: int = 60, z: float = Z90, cap: float =
         mu = max(math.exp(a + b * t), 1e-12)
         pearson += (y - mu) ** 2 / mu
     phi = max(1.0, pearson / max(n - 2, 1))
-    if det <= 1e-12:  # all counts in one minute: no trend can be read, only the total
-        flat = total / n * horizon
-        return Forecast(0.0, None, None, flat, 0.0, flat * 2.0 + 3.0, horizon, phi, total / n)
-    # covariance of (a, b): phi * inverse Fisher information
-    c00, c01, c11 = phi * s2 / det, -phi * s1 / det, phi * s0 / det
-    last_t = ts[-1]
-    s = ga = gb = 0.0
-    for j in range(1, horizon + 1):
-        t = last_t + j
-        mu = math.exp(min(a + b * t, 700.0))
-        s += mu
-        gb += mu * t
+    if det <= 1e-12:
+        return _Trend(math.log(total / n), 0.0, phi, 0.0, 0.0, 0.0, ts[-1], True)
+    return _Trend(a, b, phi, phi * s2 / det, -phi * s1 / det, phi * s0 / det, ts[-1], False)
+
+
+def _pace(tr: _Trend) -> tuple[float | None, float | None]:
+    growing, shrinking = tr.b > STEADY, tr.b < -STEADY
+    return (
+        math.log(2.0) / tr.b if growing else None,
+        math.log(2.0) / -tr.b if shrinking else None,
+    )
+
+
+def _project(
+    tr: _Trend, n: int, horizon: int, z: float, cap: float, damping: float | None
+) -> Forecast:
+    """The trend's next ``horizon`` steps: step ``j`` on has ``log E = a + b (T + D_j)``
+    with ``D_j = sum_{i<=j} rho**i``, ``rho = exp(-1 / (damping * n))`` (``D_j = j``
+    undamped); 90 % log-normal interval from the delta method plus counting noise."""
+    doubling, halving = _pace(tr)
+    mean = math.exp(tr.a)
+    if tr.flat:  # one burst: no trend, only the level, and wide
+        flat = mean * horizon
+        return Forecast(0.0, None, None, flat, 0.0, flat * 2.0 + 3.0, horizon, tr.phi, mean)
+    s, gb = _path(tr, horizon, damping, n)
     ga = s
     s = min(s, cap)
     if s <= 0.0:
-        return Forecast(b, None, None, 0.0, 0.0, 0.0, horizon, phi, 0.0)
-    var_log = (ga * ga * c00 + 2 * ga * gb * c01 + gb * gb * c11) / (ga * ga) + phi / s
-    spread = min(z * math.sqrt(max(var_log, 0.0)), 50.0)
-    growing = b > STEADY
-    shrinking = b < -STEADY
+        return Forecast(tr.b, doubling, halving, 0.0, 0.0, 0.0, horizon, tr.phi, 0.0)
+    var_log = (ga * ga * tr.c00 + 2 * ga * gb * tr.c01 + gb * gb * tr.c11) / (ga * ga)
+    var_log += tr.phi / s
+    spread = z * math.sqrt(max(var_log, 0.0))
+    if damping is not None:  # whether the growth goes on or fades is not in the window:
+        # the interval reaches the undamped path's (and as far the other way)
+        spread += abs(math.log(min(_path(tr, horizon, None, n)[0], cap) / s))
+    spread = min(spread, 50.0)
     return Forecast(
-        rate_per_min=b,
-        doubling_min=math.log(2.0) / b if growing else None,
-        halving_min=math.log(2.0) / -b if shrinking else None,
+        rate_per_min=tr.b,
+        doubling_min=doubling,
+        halving_min=halving,
         next_total=s,
         low=min(s * math.exp(-spread), cap),
         high=min(s * math.exp(spread), cap),
         horizon=horizon,
-        dispersion=phi,
-        last=math.exp(a + b * last_t),
-        rate_se=math.sqrt(max(c11, 0.0)),
+        dispersion=tr.phi,
+        last=math.exp(tr.a + tr.b * tr.last_t),
+        rate_se=math.sqrt(max(tr.c11, 0.0)),
+    )
+
+
+def _path(tr: _Trend, horizon: int, damping: float | None, n: int) -> tuple[float, float]:
+    """The projected sum ``S`` and ``dS/db``."""
+    rho = 0.0 if damping is None else math.exp(-1.0 / (damping * n))
+    s = gb = lead = 0.0
+    for _ in range(horizon):
+        lead = lead * rho + 1.0 if damping is not None else lead + 1.0
+        step = tr.last_t + (rho * lead if damping is not None else lead)
+        mu = math.exp(min(tr.a + tr.b * step, 700.0))
+        s += mu
+        gb += mu * step
+    return s, gb
+
+
+def _hawkes(counts: Sequence[float], tr: _Trend, horizon: int, z: float, cap: float) -> Forecast:
+    """The trend's pace, the self-exciting fit's projection (mean; simulated interval)."""
+    doubling, halving = _pace(tr)
+    h = fit_hawkes(counts)
+    totals = h.simulate(horizon, PATHS)
+    tail = NormalDist().cdf(-z)
+    low, high = (float(v) for v in np.quantile(totals, [tail, 1.0 - tail]))
+    mean = min(float(np.median(totals)), cap)  # the typical future (the mean: rare explosions)
+    return Forecast(
+        rate_per_min=tr.b,
+        doubling_min=doubling,
+        halving_min=halving,
+        next_total=mean,
+        low=min(low, mean, cap),
+        high=min(max(high, mean), cap),
+        horizon=horizon,
+        dispersion=h.dispersion,
+        last=math.exp(tr.a + tr.b * tr.last_t),
+        rate_se=math.sqrt(max(tr.c11, 0.0)),
+        method="hawkes",
+        branching=h.branching,
+        decay_min=1.0 / h.beta,
+        background=h.mu,
     )
 
 
