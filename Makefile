@@ -64,6 +64,7 @@ bench: setup
 	# docs/benchmark.md: the report seeds, the real streams and the tuning seeds, composed by
 	# bench/benchmark_page.py from the foretold benchmark runs it names (hours with the accurate tier)
 	$(PY) bench/detect_latency_bench.py   # ingest -> alert latency at 1,000 posts/s; surprise vs risk
+	$(PY) bench/forecast_bench.py   # the forecast methods against the next hour (docs/early-warning.md)
 	$(PY) bench/chronicle_bench.py --seeds 1 2 --data $(DATA)
 	$(PY) bench/dashboard_bench.py
 	$(PY) bench/media_fetch_bench.py
