@@ -20,7 +20,8 @@ For every method: how many forecasts, the median absolute log error
 absurd projections (more than 10x the actual + 1), and the interval's median width
 (``(high + 1) / (low + 1)``). Methods: the plain exponential
 (``loglinear`` undamped, as before the fix), the damped trend at a few time constants
-(``DAMPING``, in windows), and the Hawkes fit (``hawkes``).
+(``DAMPING``, in windows) on the fitted growth alone, the default (damped over one
+window, the growth ahead at most the window's observed growth), and the Hawkes fit.
 """
 
 from __future__ import annotations
@@ -43,8 +44,9 @@ Method = Callable[[Sequence[float], int], Forecast]
 
 METHODS: dict[str, Method] = {
     "loglinear undamped": lambda c, h: fit(c, h, damping=None),
-    "loglinear damped 0.5": lambda c, h: fit(c, h, damping=0.5),
-    "loglinear (damped 1)": lambda c, h: fit(c, h, damping=1.0),
+    "loglinear damped 0.5": lambda c, h: fit(c, h, damping=0.5, observed=False),
+    "loglinear damped 1": lambda c, h: fit(c, h, damping=1.0, observed=False),
+    "loglinear (default)": lambda c, h: fit(c, h),
     "hawkes": lambda c, h: fit(c, h, method="hawkes"),
 }
 

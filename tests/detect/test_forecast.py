@@ -7,27 +7,45 @@ import math
 import numpy as np
 import pytest
 
-from foretold.detect.forecast import DAMPING, METHODS, Forecast, fit
+from foretold.detect.forecast import DAMPING, METHODS, Forecast, fit, observed_growth
 from foretold.detect.hawkes import HawkesFit, fit_hawkes
+
+
+def _damped_sum(last: float, b: float, tau: float, horizon: int = 60) -> float:
+    total, d = 0.0, 0.0
+    for j in range(1, horizon + 1):
+        d += math.exp(-j / tau)  # D_j = rho + rho**2 + ... + rho**j, rho = exp(-1 / tau)
+        total += last * math.exp(b * d)
+    return total
 
 
 def test_damped_projection_by_hand() -> None:
     # exact exponential counts over a 20-minute window: j minutes on, the log-rate
-    # climbs b * D_j with D_j = rho + rho**2 + ... + rho**j, rho = exp(-1 / 20)
+    # climbs b * D_j; on the fitted growth alone tau is one window (20 minutes)
     counts = [10 * 2 ** (t / 5) for t in range(20)]
-    f = fit(counts, horizon=60)
-    b, rho = math.log(2) / 5, math.exp(-1 / (DAMPING * 20))
-    expected, d = 0.0, 0.0
-    for j in range(1, 61):
-        d += rho**j
-        expected += counts[-1] * math.exp(b * d)
-    assert f.next_total == pytest.approx(expected, rel=1e-6)
+    b = math.log(2) / 5
+    f = fit(counts, horizon=60, observed=False)
+    assert f.next_total == pytest.approx(_damped_sum(counts[-1], b, DAMPING * 20), rel=1e-6)
     # the rate never climbs more than exp(b * window) above the last minute's
     assert f.next_total < 60 * counts[-1] * math.exp(b * 20)
     assert f.doubling_min == pytest.approx(5.0, rel=1e-6)
     # the interval reaches the undamped sum above (and as far below)
     undamped = fit(counts, horizon=60, damping=None).next_total
     assert f.high >= undamped and f.low <= f.next_total**2 / undamped
+    # the default: b tau at most the growth of the window's counts, last third over first
+    head, tail = sum(counts[:6]) / 6, sum(counts[-6:]) / 6
+    grown = math.log((tail + 0.5) / (head + 0.5))
+    assert observed_growth(counts) == pytest.approx(grown)
+    g = fit(counts, horizon=60)
+    assert g.next_total == pytest.approx(_damped_sum(counts[-1], b, grown / b), rel=1e-6)
+
+
+def test_a_spike_is_bounded_by_what_the_window_grew() -> None:
+    spike = [1.0] * 27 + [2.0, 5.0, 80.0]
+    f, plain = fit(spike), fit(spike, damping=None)
+    assert plain.next_total > 1e7  # the plain exponential: ~100,000,000 in the next hour
+    assert f.next_total < 10_000  # ~6,900: the rate ahead at most ~6.6x the fitted last
+    assert f.low <= f.next_total <= f.high
 
 
 def test_damping_leaves_a_flat_series_alone() -> None:
@@ -41,7 +59,7 @@ def test_a_storm_no_longer_projects_absurdly() -> None:
     counts += [round(2 * 2 ** (m / 5)) for m in range(10)]
     damped, plain = fit(counts), fit(counts, damping=None)
     assert plain.next_total > 300_000  # the plain exponential: ~380,000 in the next hour
-    assert damped.next_total < plain.next_total / 40  # ~7,600
+    assert damped.next_total < plain.next_total / 100  # ~2,300
     assert damped.low <= damped.next_total <= damped.high
 
 

@@ -13,10 +13,12 @@
 
 - ``loglinear`` (the default, measured better: ``docs/early-warning.md``): the trend,
   damped. ``j`` minutes on, the log-rate is ``a + b (T + D_j)`` with ``D_j = sum_{i<=j}
-  rho**i`` and ``rho = exp(-1 / (DAMPING * window))``: the growth fades with a time
-  constant of one window, so the rate never climbs more than ``exp(b * window)``
-  above today's, the growth the window itself showed. A 30-minute window says little
-  about minute 60: the plain exponential projected a one-minute burst to ~10**12.
+  rho**i`` and ``rho = exp(-1 / tau)``: the growth fades with a time constant ``tau``
+  of one window (``DAMPING``), shortened so that ``b tau``, all the growth still to
+  come, is at most what the window's counts themselves grew (:func:`observed_growth`:
+  its last third against its first). A 30-minute window says little about minute
+  60, and a fitted ``b`` overstates a spike: the plain exponential projected a
+  one-minute burst to ~10**12.
   The 90 % interval is log-normal around the damped sum ``S``: the fit's own
   uncertainty (delta method, ``C = phi (X' W X)^-1``) and the counting noise of ``S``
   posts, ``z sqrt(g' C g / S**2 + phi / S)``, widened by the log gap to the undamped
@@ -34,9 +36,9 @@ reposters): quasi-Poisson does not care about the unit, ``phi`` absorbs it.
 
 >>> f = fit([2, 3, 3, 5, 6, 8, 11, 13, 18, 24], horizon=10)
 >>> round(f.doubling_min, 1), round(f.next_total), f.low < f.next_total < f.high
-(2.5, 729, True)
+(2.5, 595, True)
 >>> f.words("hostile replies")
-'hostile replies are doubling every 2.5 min; at this pace ~730 in the next 10 min (90%: 220-2,400)'
+'hostile replies are doubling every 2.5 min; at this pace ~590 in the next 10 min (90%: 160-2,200)'
 >>> round(fit([2, 3, 3, 5, 6, 8, 11, 13, 18, 24], horizon=10, damping=None).next_total)
 1410
 """
@@ -138,6 +140,7 @@ def fit(
     cap: float = 1e12,
     method: str = "loglinear",
     damping: float | None = DAMPING,
+    observed: bool = True,
 ) -> Forecast:
     """Fit ``counts`` (oldest first) and project ``horizon`` steps on.
 
@@ -145,7 +148,9 @@ def fit(
     (:mod:`.hawkes`: the self-exciting fit, projected by simulation). Both report the
     trend's growth rate and doubling time; they differ in the projection. ``damping``
     is the trend's time constant as a multiple of the window (None: undamped, the
-    plain exponential). Projections are capped at ``cap``.
+    plain exponential); ``observed`` shortens it while growing so that the growth
+    ahead is at most the window's observed growth (:func:`observed_growth`).
+    Projections are capped at ``cap``.
 
     >>> fit([1, 2, 3], method="arima")
     Traceback (most recent call last):
@@ -165,7 +170,7 @@ def fit(
     trend = _trend(counts)
     if method == "hawkes":
         return _hawkes(counts, trend, horizon, z, cap)
-    return _project(trend, n, horizon, z, cap, damping)
+    return _project(counts, trend, horizon, z, cap, damping, observed)
 
 
 @dataclass(frozen=True)
@@ -223,17 +228,28 @@ def _pace(tr: _Trend) -> tuple[float | None, float | None]:
 
 
 def _project(
-    tr: _Trend, n: int, horizon: int, z: float, cap: float, damping: float | None
+    counts: Sequence[float],
+    tr: _Trend,
+    horizon: int,
+    z: float,
+    cap: float,
+    damping: float | None,
+    observed: bool,
 ) -> Forecast:
     """The trend's next ``horizon`` steps: step ``j`` on has ``log E = a + b (T + D_j)``
-    with ``D_j = sum_{i<=j} rho**i``, ``rho = exp(-1 / (damping * n))`` (``D_j = j``
-    undamped); 90 % log-normal interval from the delta method plus counting noise."""
+    with ``D_j = sum_{i<=j} rho**i``, ``rho = exp(-1 / tau)`` (``D_j = j`` undamped);
+    90 % log-normal interval from the delta method plus counting noise, widened by the
+    gap to the undamped path. ``tau`` is ``damping`` windows, shortened while growing
+    (``observed``) so that ``b tau`` is at most the window's observed growth."""
     doubling, halving = _pace(tr)
     mean = math.exp(tr.a)
     if tr.flat:  # one burst: no trend, only the level, and wide
         flat = mean * horizon
         return Forecast(0.0, None, None, flat, 0.0, flat * 2.0 + 3.0, horizon, tr.phi, mean)
-    s, gb = _path(tr, horizon, damping, n)
+    tau = None if damping is None else damping * len(counts)
+    if tau is not None and observed and tr.b > 0.0:
+        tau = max(min(tau, observed_growth(counts) / tr.b), 1e-3)
+    s, gb = _path(tr, horizon, tau)
     ga = s
     s = min(s, cap)
     if s <= 0.0:
@@ -241,9 +257,9 @@ def _project(
     var_log = (ga * ga * tr.c00 + 2 * ga * gb * tr.c01 + gb * gb * tr.c11) / (ga * ga)
     var_log += tr.phi / s
     spread = z * math.sqrt(max(var_log, 0.0))
-    if damping is not None:  # whether the growth goes on or fades is not in the window:
+    if tau is not None:  # whether the growth goes on or fades is not in the window:
         # the interval reaches the undamped path's (and as far the other way)
-        spread += abs(math.log(min(_path(tr, horizon, None, n)[0], cap) / s))
+        spread += abs(math.log(min(_path(tr, horizon, None)[0], cap) / s))
     spread = min(spread, 50.0)
     return Forecast(
         rate_per_min=tr.b,
@@ -259,13 +275,26 @@ def _project(
     )
 
 
-def _path(tr: _Trend, horizon: int, damping: float | None, n: int) -> tuple[float, float]:
-    """The projected sum ``S`` and ``dS/db``."""
-    rho = 0.0 if damping is None else math.exp(-1.0 / (damping * n))
+def observed_growth(counts: Sequence[float]) -> float:
+    """The window's own growth: ``log`` of its last third's mean over its first third's
+    (each plus half a post, so empty minutes do not make it infinite), at least 0.
+
+    >>> round(observed_growth([1.0] * 27 + [2, 5, 80]), 2)  # a spike; the fit's b * 30 is 6.9
+    1.89
+    """
+    third = max(len(counts) // 3, 1)
+    head = sum(counts[:third]) / third
+    tail = sum(counts[-third:]) / third
+    return max(math.log((tail + 0.5) / (head + 0.5)), 0.0)
+
+
+def _path(tr: _Trend, horizon: int, tau: float | None) -> tuple[float, float]:
+    """The projected sum ``S`` and ``dS/db`` (``tau`` None: undamped)."""
+    rho = 0.0 if tau is None else math.exp(-1.0 / tau)
     s = gb = lead = 0.0
     for _ in range(horizon):
-        lead = lead * rho + 1.0 if damping is not None else lead + 1.0
-        step = tr.last_t + (rho * lead if damping is not None else lead)
+        lead = lead * rho + 1.0 if tau is not None else lead + 1.0
+        step = tr.last_t + (rho * lead if tau is not None else lead)
         mu = math.exp(min(tr.a + tr.b * step, 700.0))
         s += mu
         gb += mu * step

@@ -65,7 +65,7 @@ minutes; a big account joins at minute 10 of the storm::
 >>> print(out.alerts[-1].summary)  # doctest: +NORMALIZE_WHITESPACE
 Crisis: hostile posts are 62% of #askjpm in the last 15 min (baseline 13%), 50 of them,
 8x the usual; @bignews (2M followers) joined; hostile posts and reposts are doubling every
-4.2 min; at this pace ~13,000 in the next hour (90%: 55-3,000,000).
+4.2 min; at this pace ~2,300 in the next hour (90%: 3-1,900,000).
 >>> out.alerts[-1].to_dict()["evidence"]["forecast"]["hostile_posts"]["doubling_min"]
 4.2
 """
