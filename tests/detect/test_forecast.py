@@ -7,8 +7,12 @@ import math
 import numpy as np
 import pytest
 
+from foretold.clock import ManualClock
+from foretold.detect import DetectConfig, build_stage
 from foretold.detect.forecast import DAMPING, METHODS, Forecast, fit, observed_growth
 from foretold.detect.hawkes import HawkesFit, fit_hawkes
+from foretold.errors import ConfigError
+from tests.detect.test_levels import CAMPAIGN, T0, run, stream
 
 
 def _damped_sum(last: float, b: float, tau: float, horizon: int = 60) -> float:
@@ -134,3 +138,16 @@ def test_words_say_the_level_when_growth_is_not_significant() -> None:
     )
     falling = Forecast(-0.05, None, 13.9, 60.0, 30.0, 90.0, 60, 1.0, 2.0, rate_se=0.01)
     assert "are halving every 14 min" in falling.words("x")
+
+
+def test_the_method_is_chosen_by_name_and_changes_only_the_projection() -> None:
+    posts = stream(40, 0)
+    trend, hawkes = run(posts, finish=True), run(posts, finish=True, forecast_method="hawkes")
+    # the growth test is the trend's in both: the same levels at the same minutes
+    assert [(a["level"], a["at"]) for a in trend] == [(a["level"], a["at"]) for a in hawkes]
+    fc = hawkes[-1]["evidence"]["forecast"]["hostile_posts"]
+    assert fc["method"] == "hawkes" and fc["branching"] > 0.0
+    assert fc["low"] <= fc["next"] <= fc["high"]
+    assert trend[-1]["evidence"]["forecast"]["hostile_posts"]["method"] == "loglinear"
+    with pytest.raises(ConfigError, match="unknown forecast_method 'arima'"):
+        build_stage([CAMPAIGN], ManualClock(T0), DetectConfig(forecast_method="arima"))

@@ -25,6 +25,7 @@ from foretold.campaigns import Campaign
 from foretold.clock import Clock
 from foretold.detect.campaign import CampaignDetector
 from foretold.detect.config import POLICIES, DetectConfig
+from foretold.detect.forecast import METHODS
 from foretold.detect.levels import DEFAULT_RATES, LevelDetector, Rates
 from foretold.detect.minutes import Output
 from foretold.errors import ConfigError
@@ -45,6 +46,11 @@ class Detect:
         if c.policy not in POLICIES:
             raise ConfigError(
                 f"detect: unknown policy {c.policy!r}; expected one of: {', '.join(POLICIES)}"
+            )
+        if c.forecast_method not in METHODS:
+            raise ConfigError(
+                f"detect: unknown forecast_method {c.forecast_method!r}; "
+                f"expected one of: {', '.join(METHODS)}"
             )
         make = LevelDetector if c.policy == "surprise" else CampaignDetector
         self.campaigns: dict[str, Any] = {x.name: make(x, c) for x in campaigns}
