@@ -14,6 +14,8 @@ method's projection, on three kinds of counts.
     replies and quotes of them: what the detector counts as hostile voices). Every
     minute of the rising storm (the tipping point to 15 minutes past the peak) is a
     forecast: the last ``--window`` minutes fitted, the next ``--horizon`` the actual.
+(d) **Their impressions**: the same minutes, the count the followers of the authors of
+    those posts (the reach the detector projects beside the posts).
 
 For every method: how many forecasts, the median absolute log error
 ``|log((projected + 1) / (actual + 1))|``, the 90 % interval's coverage, and the
@@ -80,25 +82,27 @@ def hawkes_cases(rng: np.random.Generator, trials: int) -> list[tuple[list[float
     return out
 
 
-def hijack_cases(seeds: int, window: int, horizon: int) -> list[tuple[list[float], float]]:
-    out = []
+def hijack_cases(
+    seeds: int, window: int, horizon: int
+) -> tuple[list[tuple[list[float], float]], list[tuple[list[float], float]]]:
+    """Every minute of each rising storm: (posts, impressions) cases."""
+    posts, reach = [], []
     for seed in range(1, seeds + 1):
         for name in HIJACKS:
             stream = simulate(scenario(name, np.random.default_rng([seed, 1])), seed)
             minutes = int(stream.scenario.hours * 60) + horizon + 1
-            counts = np.bincount(
-                (stream.t[stream.attack] // 60).astype(np.int64), minlength=minutes
-            )[:minutes].astype(float)
+            at = (stream.t[stream.attack] // 60).astype(np.int64)
+            followers = stream.population.followers[stream.author[stream.attack]]
+            counts = np.bincount(at, minlength=minutes)[:minutes].astype(float)
+            seen = np.bincount(at, weights=followers, minlength=minutes)[:minutes]
             tip = int((stream.scenario.tipping_h or 0.0) * 60)
             peak = int(peak_time(stream) or 0.0) // 60
             for m in range(max(tip, window), peak + 16):
-                out.append(
-                    (
-                        [float(v) for v in counts[m - window : m]],
-                        float(counts[m : m + horizon].sum()),
+                for out, c in ((posts, counts), (reach, seen)):
+                    out.append(
+                        ([float(v) for v in c[m - window : m]], float(c[m : m + horizon].sum()))
                     )
-                )
-    return out
+    return posts, reach
 
 
 def score(
@@ -126,10 +130,12 @@ def main() -> None:
     ap.add_argument("--horizon", type=int, default=60, help="minutes projected")
     args = ap.parse_args()
     rng = np.random.default_rng(17)
+    hijack_posts, hijack_reach = hijack_cases(args.seeds, args.window, args.horizon)
     sets = {
         "(a) Poisson, known growth": poisson_cases(rng, args.trials),
         "(b) Hawkes": hawkes_cases(rng, args.trials),
-        f"(c) hijacks, seeds 1-{args.seeds}": hijack_cases(args.seeds, args.window, args.horizon),
+        f"(c) hijacks, seeds 1-{args.seeds}": hijack_posts,
+        "(d) their impressions": hijack_reach,
     }
     head = ("counts", "method", "n", "med |log err|", "90% cover", "absurd", "high/low", "ms")
     print("{:<28} {:<22} {:>5} {:>13} {:>9} {:>6} {:>8} {:>5}".format(*head))

@@ -151,3 +151,13 @@ def test_the_method_is_chosen_by_name_and_changes_only_the_projection() -> None:
     assert trend[-1]["evidence"]["forecast"]["hostile_posts"]["method"] == "loglinear"
     with pytest.raises(ConfigError, match="unknown forecast_method 'arima'"):
         build_stage([CAMPAIGN], ManualClock(T0), DetectConfig(forecast_method="arima"))
+
+
+def test_hawkes_on_impressions_scale() -> None:
+    # quasi-Poisson: followers instead of posts change the scale, not the fit
+    counts = [1, 1, 0, 2, 1, 1, 0, 1, 2, 1, 12, 9, 7, 5, 4, 3, 2, 2, 1, 1]
+    posts, reach = fit_hawkes(counts), fit_hawkes([48_000.0 * c for c in counts])
+    assert reach.branching == pytest.approx(posts.branching, rel=1e-3)
+    assert reach.mu == pytest.approx(48_000.0 * posts.mu, rel=1e-3)
+    f = fit([48_000.0 * c for c in counts], method="hawkes")  # no warning (warnings are errors)
+    assert f.low <= f.next_total <= f.high

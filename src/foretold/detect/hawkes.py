@@ -124,7 +124,9 @@ class HawkesFit:
             mu, alpha, d, e = (np.empty(paths) for _ in range(4))
             for k, c in enumerate(self.candidates):
                 at = pick == k
-                theta = rng.multivariate_normal(c.theta, c.cov, int(at.sum()), method="eigh")
+                vals, vecs = np.linalg.eigh(np.array(c.cov))
+                root = vecs * np.sqrt(np.maximum(vals, 0.0))  # cov = root @ root.T
+                theta = c.theta + rng.standard_normal((int(at.sum()), 3)) @ root.T
                 theta = np.maximum(theta, 0.0)
                 mu[at], alpha[at], d[at] = theta[:, 0], theta[:, 1], c.decay
                 e[at] = theta[:, 1] * c.carried + theta[:, 2] * c.decay**c.steps
