@@ -3,6 +3,7 @@ after a redirect), the size cap, the content type, the cache and the pool."""
 
 from __future__ import annotations
 
+import shutil
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -19,6 +20,7 @@ from foretold.post import Author, Media, Post
 from foretold.records import Batch
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4  # 1,032 bytes
+MEME_JPG = Path(__file__).parent / "data" / "meme.jpg"
 
 
 class _QuietServer(ThreadingHTTPServer):
@@ -47,6 +49,8 @@ class Server:
                 port = outer.port
                 if self.path == "/meme.png":
                     self._send(200, "image/png", PNG)
+                elif self.path == "/worst.jpg":  # a real meme (tests/media/data)
+                    self._send(200, "image/jpeg", MEME_JPG.read_bytes())
                 elif self.path == "/big.png":  # no Content-Length: counted as it arrives
                     self.send_response(200)
                     self.send_header("Content-Type", "image/png")
@@ -309,3 +313,79 @@ def test_watch_fetches_a_posts_picture_into_the_cache(server: Server, tmp_path: 
         summary = store.runs()[-1]["summary"]
     assert post.media[0].url == server.url("/meme.png")
     assert summary["media"]["fetched"] == 1 and summary["media"]["refused"] == {}
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract-ocr is not installed")
+def test_watch_reads_a_late_picture_and_its_labels_follow_as_an_update(
+    server: Server, tmp_path: Path
+) -> None:
+    """A real watch: the post's text labels are stored at once; its picture, fetched and
+    read after the post's batch (no post comes after it), updates the stored labels
+    with the meme's text, and the detector counted it (its snapshot has the post
+    labelled once)."""
+    import json
+    import os
+    import pickle
+    import signal
+
+    from click.testing import CliRunner
+
+    from foretold.campaigns import load_config
+    from foretold.cli.watch import watch_cmd
+    from foretold.runs import snapshot_name
+    from foretold.signals import HOSTILE, LABELLED, POSTS, is_hostile
+    from foretold.store import Store
+
+    line = {"platform": "x", "id": "1", "text": "my #myNYPD photo",
+            "created_at": "2024-01-01T00:00:00.000Z", "author": {"id": "7", "handle": "ann"},
+            "hashtags": ["mynypd"],
+            "media": [{"type": "photo", "url": server.url("/worst.jpg"), "key": "3_1"}]}  # fmt: skip
+    data = tmp_path / "c.jsonl"
+    data.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    cfg = tmp_path / "foretold.toml"
+    cfg.write_text(
+        f'[[campaign]]\nname = "mynypd"\nhashtags = ["#myNYPD"]\n'
+        f'[[source]]\ntype = "file"\npath = "{data}"\n'
+        f'[media]\nfetch = true\nallow_private = true\ncache_dir = "{tmp_path / "pics"}"\n',
+        encoding="utf-8",
+    )
+    db = tmp_path / "w.db"
+    seen: list[dict[str, object] | None] = []
+
+    def stop_once_updated() -> None:  # SIGTERM once the stored labels quote the picture
+        for _ in range(600):
+            threading.Event().wait(0.05)
+            if not db.exists():
+                continue
+            try:
+                with Store(db, readonly=True) as store:
+                    labels = store.labels_of("x", "1")
+            except Exception:  # the store is being created
+                continue
+            if labels is not None and not seen:
+                seen.append(labels)  # the first labels stored: the text's
+            if labels is not None and "image_text" in labels:
+                seen.append(labels)
+                break
+        threading.Event().wait(1.5)  # a snapshot of the detectors after the update
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    stopper = threading.Thread(target=stop_once_updated)
+    stopper.start()
+    res = CliRunner().invoke(watch_cmd, ["--config", str(cfg), "--store", str(db),
+                                         "--tier", "fast"])  # fmt: skip
+    stopper.join()
+    assert res.exit_code == 143, res.output
+    assert seen and seen[-1] is not None
+    assert seen[-1]["image_text"] == "SHOW US YOUR WORST SERVICE EVER"
+    assert seen[-1]["sources"] == ["text", "image_text"]
+    campaigns = load_config(str(cfg)).campaigns
+    with Store(db, readonly=True) as store:
+        readings = store.image_readings_of([("x", "1")])
+        state = store.snapshot(snapshot_name(campaigns))
+    assert readings[("x", "1")][0]["text"] == "SHOW US YOUR WORST SERVICE EVER"
+    assert state is not None
+    signals = pickle.loads(state)["campaigns"]["mynypd"].signals
+    minute = signals.windows.at(signals.windows.open_index)
+    assert minute.sums[POSTS] == 1 and minute.sums[LABELLED] == 1  # counted once
+    assert minute.sums[HOSTILE] == is_hostile(seen[-1])  # with the picture's labels

@@ -368,3 +368,38 @@ def test_retracting_keeps_every_window_the_sum_of_its_steps(
         for n in w.lengths:
             expect = sum(x for i, x in kept.items() if w.end - n <= i < w.end)
             assert w.sums(n)[0] == pytest.approx(expect), (n, w.end)
+
+
+def test_a_picture_fetched_just_before_its_batch_is_read_once() -> None:
+    """The fetcher lists a picture in ``arrived()`` even when it was in the cache by its
+    post's batch (fetched meanwhile): it is read once, and quoted once."""
+    gate = Gate()
+    p = _post(1, T0, "my #myNYPD photo", meme=True)
+
+    class Both(Cached):
+        def __init__(self) -> None:
+            self.listed = False
+
+        def arrived(self) -> list[tuple[Post, int]]:
+            if self.listed:
+                return []
+            self.listed = True
+            return [(p, 0)]
+
+    read = ReadPictures(Words(), ocr=gate, hasher=gate.hash, live=True)
+    source = Both()
+    first = Batch(posts=[p], media=source, memberships=[("mynypd", "x", "1")])
+    gate.open.clear()
+    Classify(Words()).process(first)
+    read.process(first)  # its picture is in the cache: submitted with the batch
+    gate.open.set()
+    read.wait_idle()
+    later = Batch(posts=[], media=source)
+    read.process(later)  # arrived() names it too: not read again
+    read.wait_idle()
+    last = Batch(posts=[], media=source)
+    read.finish(last)
+    read.close()
+    rows = later.readings + last.readings
+    assert [r[:3] for r in rows] == [("x", "1", 0)]
+    assert [u.after["image_text"] for u in later.updates + last.updates] == [MEME]

@@ -176,6 +176,7 @@ class ReadPictures:
         self._counted: OrderedDict[
             tuple[str, str], tuple[tuple[str, ...], dict[str, Any] | None]
         ] = OrderedDict()
+        self._claimed: OrderedDict[tuple[str, str, int], None] = OrderedDict()  # live: read
         self.forgotten = 0  # live updates of posts no longer remembered (store only)
         self._lock = threading.Lock()
         self._background = False  # live: the OCR gives way (ReadConfig.nice)
@@ -196,7 +197,9 @@ class ReadPictures:
             return
         self._remember_counted(batch)
         for post, index in media.arrived():
-            self._add_pending(post, [(index, self._pool_().submit(self._read, post, index, media))])
+            if self._claim(post, index):  # not read already (fetched before its batch)
+                fs = [(index, self._pool_().submit(self._read, post, index, media))]
+                self._add_pending(post, fs)
         for post, fs in self._submit(batch.posts, media, only_ready=True):
             self._add_pending(post, fs)
         self._label(batch, self._harvest(batch))
@@ -226,6 +229,17 @@ class ReadPictures:
         if self._pool is not None:
             self._pool.shutdown(wait=True)
             self._pool = None
+
+    def _claim(self, post: Post, index: int) -> bool:
+        """Live: True the first time a post's picture is to be read (a picture fetched
+        just before its post's batch is also listed by ``arrived()``: read once)."""
+        key = (post.platform, post.id, index)
+        if key in self._claimed:
+            return False
+        self._claimed[key] = None
+        while len(self._claimed) > self.config.waiting:
+            self._claimed.popitem(last=False)
+        return True
 
     def _remember_counted(self, batch: Batch) -> None:
         """Live: what ``Detect`` will count each of the batch's picture posts with."""
@@ -265,7 +279,7 @@ class ReadPictures:
                 continue
             fs = []
             for index, m in enumerate(post.media[: self.config.max_pictures]):
-                if only_ready and media.path_for(post, m) is None:
+                if only_ready and (media.path_for(post, m) is None or not self._claim(post, index)):
                     continue  # not fetched yet: arrived() names it later
                 fs.append((index, self._pool_().submit(self._read, post, index, media)))
             jobs.append((post, fs))
