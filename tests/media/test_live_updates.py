@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -403,3 +404,48 @@ def test_a_picture_fetched_just_before_its_batch_is_read_once() -> None:
     rows = later.readings + last.readings
     assert [r[:3] for r in rows] == [("x", "1", 0)]
     assert [u.after["image_text"] for u in later.updates + last.updates] == [MEME]
+
+
+def test_a_watch_whose_file_ends_waits_for_its_pictures(tmp_path: Path) -> None:
+    """``follow = false``: the file ends, the watch ends after the late picture's update."""
+    from foretold.ingest import IngestStats, Quarantine
+    from foretold.sources.filetail import FileTail
+
+    line = {"platform": "x", "id": "1", "text": "my #myNYPD photo", "hashtags": ["mynypd"],
+            "created_at": "2014-04-22T10:00:00.000Z", "author": {"id": "7", "handle": "ann"},
+            "media": [{"type": "photo", "url": None, "alt_text": None, "key": "meme-1"}]}  # fmt: skip
+    path = tmp_path / "posts.jsonl"
+    path.write_bytes(orjson.dumps(line) + b"\n")
+    gate = Gate()
+    gate.open.clear()
+    words = Words()
+    read = ReadPictures(words, ocr=gate, hasher=gate.hash, live=True)
+    seen: list[Batch] = []
+
+    class Source:
+        name = "pictures"
+
+        def process(self, batch: Batch) -> None:
+            batch.media = Cached()
+
+    def on_batch(batch: Batch, result: RunResult) -> None:
+        seen.append(batch)
+        gate.open.set()  # the picture is read after its post's batch went on
+
+    stages = [
+        Source(),
+        Track([CAMPAIGN]),
+        Classify(words),
+        read,
+        Detect([CAMPAIGN], ManualClock(T0)),
+    ]
+    tail = FileTail("file", str(path), IngestStats(), Quarantine(path=tmp_path / "q"), follow=False)
+    try:
+        with Store(tmp_path / "w.db") as store:
+            pipeline = LivePipeline(store, stages, on_batch=on_batch, separate_writer=False)
+            Watch([tail], pipeline, tick_s=0.01, drain_s=30).run(threading.Event())
+            stored = store.labels_of("x", "1")
+    finally:
+        read.close()
+    assert [u.post.id for b in seen for u in b.updates] == ["1"]
+    assert stored is not None and stored["image_text"] == MEME

@@ -130,7 +130,9 @@ class Watch:
 
     While no post comes and a stage is :meth:`LivePipeline.waiting`, an empty batch goes
     through the stages every ``tick_s`` seconds, so a picture read in a quiet minute
-    still reaches the detector and the store as an update."""
+    still reaches the detector and the store as an update. When every source has ended
+    on its own (a file read with ``follow = false``), those pictures are waited for, an
+    empty batch every ``tick_s``, for at most ``drain_s`` seconds; a stop does not wait."""
 
     def __init__(
         self,
@@ -141,6 +143,7 @@ class Watch:
         status_every_s: float = 1.0,
         join_timeout_s: float = 5.0,
         tick_s: float = 1.0,
+        drain_s: float = 30.0,
     ) -> None:
         self.sources = tuple(sources)
         self.pipeline = pipeline
@@ -149,6 +152,7 @@ class Watch:
         self.status_every_s = status_every_s
         self.join_timeout_s = join_timeout_s
         self.tick_s = tick_s
+        self.drain_s = drain_s
         names = [s.name for s in self.sources]
         if len(set(names)) != len(names):
             from foretold.errors import ConfigError
@@ -231,6 +235,12 @@ class Watch:
             stamp = self.clock.now().isoformat()
             self.pipeline.attach(records, [(n, c, stamp) for n, c in ends.items()])
             yield records
+        # every source ended on its own: the pictures in flight go out as updates
+        for _ in range(int(self.drain_s / self.tick_s) if self.tick_s > 0 else 0):
+            if stop.is_set() or not self.pipeline.waiting():
+                return
+            stop.wait(self.tick_s)
+            yield []
 
 
 def _key(st: SourceStatus) -> tuple[str, str, object]:
