@@ -38,6 +38,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -48,6 +49,7 @@ import orjson
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+SSE_TIMEOUT_S = 30.0
 CONFIG = """
 [[campaign]]
 name = "askjpm"
@@ -266,6 +268,7 @@ class Clients:
         self.events = 0
         self.page_loads = 0
         self.errors = 0
+        self.kinds: Counter[str] = Counter()
         self._stop = threading.Event()
         self._changed = threading.Event()
         self._lock = threading.Lock()
@@ -283,10 +286,19 @@ class Clients:
         for t in self._threads:
             t.join(timeout=10)
 
+    def _failed(self, client: str, e: Exception) -> None:
+        """Count an error by client and kind (``events TimeoutError``, ``page HTTP 503``)."""
+        kind = str(e) if str(e).startswith(("HTTP", "/api")) else type(e).__name__
+        with self._lock:
+            self.errors += 1
+            self.kinds[f"{client} {kind}"] += 1
+
     def _stream(self) -> None:
         while not self._stop.is_set():
             try:
-                c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+                # longer than the server's 15 s keep-alive: a quiet store is not an error (a
+                # 5 s timeout here counted every pause of the writer as a client error)
+                c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=SSE_TIMEOUT_S)
                 c.request("GET", "/events", headers={"Accept": "text/event-stream"})
                 r = c.getresponse()
                 if r.status != 200:
@@ -300,9 +312,8 @@ class Clients:
                             self.events += 1
                         self._changed.set()
                 c.close()
-            except (OSError, http.client.HTTPException):
-                with self._lock:
-                    self.errors += 1
+            except (OSError, http.client.HTTPException) as e:
+                self._failed("events", e)
                 self._stop.wait(1.0)
 
     def _page(self) -> None:
@@ -321,9 +332,8 @@ class Clients:
                         raise OSError(f"{page}: HTTP {r.status}")
                 with self._lock:
                     self.page_loads += 1
-            except (OSError, http.client.HTTPException):
-                with self._lock:
-                    self.errors += 1
+            except (OSError, http.client.HTTPException) as e:
+                self._failed("page", e)
                 c.close()
                 c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
 
@@ -490,6 +500,7 @@ def soak(args: argparse.Namespace) -> None:
                         time.sleep(seconds)
                     written = wr.written
                 page_loads, events, errors = clients.page_loads, clients.events, clients.errors
+                kinds = ", ".join(f"{k}: {n}" for k, n in clients.kinds.most_common())
             stored = _count(db)
         code = w.returncode
         log = (tmp / "watch.log").read_text(errors="replace")
@@ -517,7 +528,7 @@ def soak(args: argparse.Namespace) -> None:
         print(f"| database MB at the end | {samples.db_mb[-1] if samples.db_mb else 0:.1f} |")
         print(
             f"| SSE change events received (all clients) / page loads / client errors | "
-            f"{events:,} / {page_loads:,} / {errors} |"
+            f"{events:,} / {page_loads:,} / {errors}{f' ({kinds})' if kinds else ''} |"
         )
         print(f"| watch exit status | {code} |")
         if memory is not None:
