@@ -120,7 +120,9 @@ def test_hawkes_evidence() -> None:
     rng = np.random.default_rng(4)
     f = fit([float(x) for x in rng.poisson(3.0, 30)], method="hawkes")
     d = f.to_dict()
-    assert d["method"] == "hawkes" and {"branching", "decay_min", "background_per_min"} <= d.keys()
+    assert d["method"] == "hawkes"
+    assert {"branching", "decay_min", "background_per_min", "settles_per_min"} <= d.keys()
+    assert (d["explosive_doubling_min"] is None) != (d["settles_per_min"] is None)
     assert "branching" not in fit([3.0] * 30).to_dict()
 
 

@@ -127,9 +127,31 @@ class Forecast:
             "next": r(self.next_total, 1), "low": r(self.low, 1), "high": r(self.high, 1),
             "horizon_min": self.horizon, "dispersion": r(self.dispersion, 2),
             "method": self.method,
-            **({} if self.branching is None else {
-                "branching": r(self.branching, 3), "decay_min": r(self.decay_min or 0.0, 1),
-                "background_per_min": r(self.background or 0.0, 3)}),
+            **self._hawkes_figures(),
+        }  # fmt: skip
+
+    def _hawkes_figures(self) -> dict[str, float | None]:
+        """Branching, kernel lifetime, background; and the process's own pace: while
+        explosive (``n > 1``) the mean rate's doubling time, ``log 2 / log(d + n (1 - d))``;
+        while subcritical the rate it settles at, ``mu / (1 - n)``.
+
+        >>> Forecast(0.0, None, None, 1.0, 0.0, 2.0, 60, 1.0, 1.0, method="hawkes",
+        ...          branching=0.5, decay_min=5.0, background=1.0).to_dict()["settles_per_min"]
+        2.0
+        >>> Forecast(0.0, None, None, 1.0, 0.0, 2.0, 60, 1.0, 1.0, method="hawkes",
+        ...          branching=2.0, decay_min=5.0, background=1.0).to_dict()["explosive_doubling_min"]
+        4.2
+        """
+        n, life, mu = self.branching, self.decay_min, self.background
+        if n is None or life is None or mu is None:
+            return {}
+        d = math.exp(-1.0 / life)
+        growth = math.log(d + n * (1.0 - d))
+        return {
+            "branching": round(n, 3), "decay_min": round(life, 1),
+            "background_per_min": round(mu, 3),
+            "explosive_doubling_min": round(math.log(2.0) / growth, 1) if n > 1.0 else None,
+            "settles_per_min": round(mu / (1.0 - n), 3) if n < 1.0 else None,
         }  # fmt: skip
 
 
