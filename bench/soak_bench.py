@@ -5,6 +5,7 @@ measured from outside, numbers printed as a markdown table.
     .venv/bin/python bench/soak_bench.py soak --minutes 10    # watch at 1,000 posts/s, dashboard,
                                                               # 50 SSE clients
     .venv/bin/python bench/soak_bench.py soak --minutes 0.5 --rate 200   # a short run
+    .venv/bin/python bench/soak_bench.py coordination --minutes 6 --max-posts 100000
 
 ``wal`` replays the simulated #AskJPM week (32,504 posts) paced at 36,000 stream
 seconds a wall second, with and without ``foretold serve`` open and a page client
@@ -540,6 +541,51 @@ def soak(args: argparse.Namespace) -> None:
                 shutil.copy(tmp / f, kept / f)
 
 
+# -- coordination ------------------------------------------------------------------
+
+
+def coordination(args: argparse.Namespace) -> None:
+    """The coordination detector's state fed the soak's posts at ``--rate`` for
+    ``--minutes`` of stream time (in process, no clock waits): its Python heap
+    (tracemalloc) and the size of its maps every ``--every`` minutes."""
+    import dataclasses
+    import tracemalloc
+    from datetime import timedelta
+
+    from foretold.coordination import Coordination
+    from foretold.coordination.config import CoordinationConfig
+    from foretold.ingest import IngestStats, Quarantine, read_batches
+    from foretold.post import Post
+
+    with tempfile.TemporaryDirectory(prefix="foretold-coord-") as t:
+        read = read_batches([str(_simulate(Path(t)))], IngestStats(), Quarantine())
+        posts = [p for b in read for p in b if isinstance(p, Post)][:20_000]
+    t0, rate = posts[-1].created_at, args.rate
+    angry = {"sentiment": "negative", "emotion": "anger", "flags": []}
+    config = CoordinationConfig(**({"max_posts": args.max_posts} if args.max_posts else {}))
+    tracemalloc.start()
+    co = Coordination(config, campaign_tags=frozenset({"askjpm"}))
+    base = tracemalloc.get_traced_memory()[0]
+    total, every = int(rate * 60 * args.minutes), max(1, int(rate * 60 * args.every))
+    print(f"\nCoordination state at {rate:,.0f} posts/s, max_posts {config.max_posts:,}\n")
+    print("| stream minutes | heap MB | pairs | actions | posts kept | clusters |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    for i0 in range(0, total + 1, 1000):
+        if i0 % every < 1000 and i0:
+            heap = (tracemalloc.get_traced_memory()[0] - base) / 1e6
+            print(f"| {i0 / rate / 60:.0f} | {heap:.1f} | {len(co.sync.pair_items()):,} | "
+                  f"{len(co.sync.recent):,} | {co.kept_posts:,} | {len(co.copies.clusters):,} |",
+                  flush=True)  # fmt: skip
+        batch = [
+            dataclasses.replace(posts[i % len(posts)], id=f"s{i}",
+                                created_at=t0 + timedelta(seconds=i / rate))
+            for i in range(i0, min(total, i0 + 1000))
+        ]  # fmt: skip
+        co.prepare(batch)
+        for k, p in enumerate(batch):
+            co.update(p, angry if k % 3 == 0 else None)
+
+
 def _count(db: Path) -> int:
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
@@ -567,8 +613,13 @@ def main(argv: list[str]) -> None:
         help="run watch under tracemalloc, snapshots into DIR, and print the growth",
     )
     s.add_argument("--memory-every", type=float, default=20.0, help="seconds between snapshots")
+    c = sub.add_parser("coordination", help="the coordination state's size at a rate, in process")
+    c.add_argument("--rate", type=float, default=1000.0, help="posts a second of stream time")
+    c.add_argument("--minutes", type=float, default=10.0, help="minutes of stream time")
+    c.add_argument("--every", type=float, default=1.0, help="stream minutes between rows")
+    c.add_argument("--max-posts", type=int, default=0, help="the bound (default: the config's)")
     args = parser.parse_args(argv)
-    wal(args) if args.what == "wal" else soak(args)
+    {"wal": wal, "soak": soak, "coordination": coordination}[args.what](args)
 
 
 if __name__ == "__main__":

@@ -36,6 +36,10 @@ class CoordinationConfig:
     # back; this state's snapshot in a 46,000-post storm: 7.3 MiB keeping them 6 hours)
     text_minutes: int = 60
     sweep_minutes: int = 10
+    # ... and at most this many posts are kept for the summaries, the oldest dropped first
+    # (a size bound beside the time bound: an hour at 1,000 posts/s is 2.6 million posts,
+    # about 300 MB; a million keeps the 15-minute summary whole up to 1,100 posts/s)
+    max_posts: int = 1_000_000
     # a near-copy cluster is coordinated when this many accounts post it within burst_minutes ...
     cluster_min_accounts: int = 5
     burst_minutes: int = 60

@@ -177,6 +177,7 @@ class Coordination:
         self._horizon_us = c.horizon_minutes * 60_000_000
         self._text_us = max(c.text_minutes, c.burst_minutes) * 60_000_000
         self._sweep_us = c.sweep_minutes * 60_000_000
+        self._max_posts = c.max_posts
         self._next_sweep: int | None = None
         self._since_sweep = 0
         self._digests: dict[tuple[str, str], Digest | None] = {}  # from prepare, until update
@@ -226,6 +227,8 @@ class Coordination:
             act(f"c {cid}", who, t)
         hostile = labels is not None and is_hostile(labels)
         self._posts.append((t, who, -1 if cid is None else cid, hostile))
+        if len(self._posts) > self._max_posts:
+            self._shed(t)
         if cid is not None:
             members = self._members.get(cid)
             if members is None:
@@ -447,6 +450,21 @@ class Coordination:
         live = {who for _, who, _, _ in posts} | self.sync.accounts()
         self._authors = {a: s for a, s in self._authors.items() if a in live}
         self._scores = {a: s for a, s in self._scores.items() if a in live}
+
+    @property
+    def kept_posts(self) -> int:
+        """Posts kept for the summaries (within ``text_minutes`` and ``max_posts``)."""
+        return len(self._posts)
+
+    def _shed(self, t: int) -> None:
+        """Past ``max_posts`` posts kept: forget the texts older than the newest three
+        quarters of them (so a shed comes once every quarter of the bound, not per post)."""
+        posts, keep = self._posts, self._max_posts * 3 // 4
+        while len(posts) > keep:
+            posts.popleft()
+        self._forget(t - self._horizon_us, max(t - self._text_us, posts[0][0]))
+        self._next_sweep = t + self._sweep_us
+        self._since_sweep = 0
 
     def _index_members(self) -> None:
         """Rebuild the clusters' members from the posts kept (a member's older posts were
