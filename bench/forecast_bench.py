@@ -1,5 +1,5 @@
 """Which forecast is better (issue 17): the next hour's actual count against each
-method's projection, on three kinds of counts.
+method's projection, on five kinds of counts.
 
     .venv/bin/python bench/forecast_bench.py               # seeds 1-3, as docs/early-warning.md
     .venv/bin/python bench/forecast_bench.py --seeds 1 --trials 100
@@ -16,6 +16,10 @@ method's projection, on three kinds of counts.
     forecast: the last ``--window`` minutes fitted, the next ``--horizon`` the actual.
 (d) **Their impressions**: the same minutes, the count the followers of the authors of
     those posts (the reach the detector projects beside the posts).
+(e) **Real bursts**: JetBlue's real month of mentions (``--data``, Sep-Oct 2016), all
+    mentions a minute; every minute right after a one-minute burst (at least 5 posts,
+    3x the window's mean + 0.5) is a forecast: the defect that a burst projected
+    absurdly.
 
 For every method: how many forecasts, the median absolute log error
 ``|log((projected + 1) / (actual + 1))|``, the 90 % interval's coverage, and the
@@ -29,9 +33,12 @@ window, the growth ahead at most the window's observed growth), and the Hawkes f
 from __future__ import annotations
 
 import argparse
+import csv
 import math
 import time
 from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
 
 import numpy as np
 
@@ -105,6 +112,26 @@ def hijack_cases(
     return posts, reach
 
 
+def burst_cases(data: Path, window: int, horizon: int) -> list[tuple[list[float], float]]:
+    """JetBlue's month of real mentions (all of them, a minute): every minute right
+    after a one-minute burst (at least 5 posts, 3x the window's mean + 0.5)."""
+    path = data / "brands" / "jetblue-2016" / "jetblue_tweets.csv"
+    if not path.is_file():
+        return []
+    with path.open(newline="", encoding="utf-8", errors="replace") as f:
+        times = [datetime.strptime(r["created"], "%Y-%m-%d %H:%M:%S") for r in csv.DictReader(f)]
+    first = min(times)
+    counts = np.bincount([int((t - first).total_seconds() // 60) for t in times]).astype(float)
+    out = []
+    for m in range(window, len(counts) - horizon):
+        last, before = counts[m - 1], counts[m - window : m - 1].mean()
+        if last >= 5 and last >= 3 * (before + 0.5):
+            out.append(
+                ([float(v) for v in counts[m - window : m]], float(counts[m : m + horizon].sum()))
+            )
+    return out
+
+
 def score(
     cases: list[tuple[list[float], float]], method: Method, horizon: int
 ) -> tuple[int, float, float, int, float]:
@@ -128,6 +155,9 @@ def main() -> None:
         "--window", type=int, default=30, help="minutes fitted (DetectConfig.fit_steps)"
     )
     ap.add_argument("--horizon", type=int, default=60, help="minutes projected")
+    ap.add_argument(
+        "--data", default="../shared/data", help="for JetBlue's month (left out if absent)"
+    )
     args = ap.parse_args()
     rng = np.random.default_rng(17)
     hijack_posts, hijack_reach = hijack_cases(args.seeds, args.window, args.horizon)
@@ -136,10 +166,14 @@ def main() -> None:
         "(b) Hawkes": hawkes_cases(rng, args.trials),
         f"(c) hijacks, seeds 1-{args.seeds}": hijack_posts,
         "(d) their impressions": hijack_reach,
+        "(e) JetBlue 2016 bursts": burst_cases(Path(args.data), args.window, args.horizon),
     }
     head = ("counts", "method", "n", "med |log err|", "90% cover", "absurd", "high/low", "ms")
     print("{:<28} {:<22} {:>5} {:>13} {:>9} {:>6} {:>8} {:>5}".format(*head))
     for label, cases in sets.items():
+        if not cases:
+            print(f"{label}: no data ({args.data} absent), left out")
+            continue
         for name, method in METHODS.items():
             t0 = time.perf_counter()
             n, err, cover, absurd, width = score(cases, method, args.horizon)
