@@ -5,18 +5,25 @@ throughput of the surprise policy against the risk policy, in the same process.
     .venv/bin/python bench/detect_latency_bench.py --rate 2000 --scenario mynypd
 
 **Latency.** The simulated stream's posts arrive at ``--rate`` posts a wall second.
-The stages a live ``watch`` runs (Track, Classify with the fast classifier, Detect)
-take, as a live source hands them over, every post that has arrived since the last
-batch (at most ``--batch`` of them), and the measured wall time of each batch moves
-the clock on: a post's latency is the time from its arrival to the end of the batch
-that processed it (queueing, batching and processing; the store write is not in it,
-``docs/soak.md`` measures that). The p50/p99/max over all posts, and over the posts
-whose batch raised an alert, are printed; the run keeps up if the backlog stays bounded.
+The stages a live ``watch`` runs (Track, Classify with the fast classifier, Detect;
+its models loaded first, as ``watch`` loads them before it reads: ``--cold`` leaves
+them to load on the first posts, as before) take, as a live source hands them over,
+every post that has arrived since the last batch (at most ``--batch`` of them), and
+the measured wall time of each batch moves the clock on: a post's latency is the time
+from its arrival to the end of the batch that processed it (queueing, batching and
+processing; the store write is not in it, ``docs/soak.md`` measures that). The
+p50/p99/max over all posts, and over the posts whose batch raised an alert, are
+printed; the run keeps up if the backlog stays bounded.
 
 **Throughput.** The same posts replayed as fast as they go through Track, Classify and
 Detect with each policy (best of ``--repeat`` runs, the classifier's labels computed
-once and reused so the ratio is of the detectors), and Detect alone: the ratio
-surprise / risk in posts a second (1.0: the same speed).
+once, after its models loaded, and reused so the ratio is of the detectors), and Detect
+alone: the ratio surprise / risk in posts a second (1.0: the same speed).
+
+**Against another checkout.** ``--against /work/main/src`` runs the throughput part in
+child processes, this checkout's code and that one's in turn (twice each, every child
+simulating the same seeded stream), and prints this code's posts a second over that code's: the
+ratio to compare a change against ``main`` (issue 17: within 10%).
 
 Timings are wall clock on whatever else the machine does; the ratio is what to compare.
 """
@@ -70,10 +77,14 @@ def pct(values: list[float], q: float) -> float:
     return s[min(len(s) - 1, max(0, round(q * (len(s) - 1))))]
 
 
-def latency(posts: list[Post], campaign: Campaign, rate: float, batch_max: int) -> dict[str, float]:
+def latency(
+    posts: list[Post], campaign: Campaign, rate: float, batch_max: int, warm: bool = True
+) -> dict[str, float]:
     """Posts arriving at ``rate`` a second through Track, Classify and Detect."""
-    stages = [Track([campaign]), Classify(load_classifier("fast")),
-              build_stage([campaign], ManualClock(WALL))]  # fmt: skip
+    classify = Classify(load_classifier("fast"))
+    if warm:
+        classify.warm()  # what `watch` does before it reads (runs.warm_stages)
+    stages = [Track([campaign]), classify, build_stage([campaign], ManualClock(WALL))]
     arrival = [i / rate for i in range(len(posts))]
     now, i, lat, alert_lat, backlog = 0.0, 0, [], [], 0
     while i < len(posts):
@@ -102,6 +113,8 @@ def latency(posts: list[Post], campaign: Campaign, rate: float, batch_max: int) 
 def throughput(posts: list[Post], campaign: Campaign, repeat: int) -> dict[str, float]:
     """Posts a second per policy: Track + Classify + Detect, and Detect alone."""
     track, classify = Track([campaign]), Classify(load_classifier("fast"))
+    # the models the stream needs load first, untimed (the throughput is not the loading)
+    classify.process(Batch(posts=posts[:1000]))
     batches = []
     t0 = time.perf_counter()
     for k in range(0, len(posts), 1000):
@@ -128,6 +141,35 @@ def throughput(posts: list[Post], campaign: Campaign, repeat: int) -> dict[str, 
     return out
 
 
+def against(src: str, scenario: str, seed: int, repeat: int, rounds: int = 2) -> None:
+    """This checkout's throughput over the one of the checkout whose sources are ``src``,
+    each measured in its own child process, in turn."""
+    import os
+
+    ours = str(ROOT / "src")
+    best: dict[str, dict[str, float]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for _ in range(rounds):
+            for name, path in (("ours", ours), ("theirs", src)):
+                env = {**os.environ, "PYTHONPATH": path}
+                cmd = [sys.executable, str(Path(__file__).resolve()), "--scenario", scenario,
+                       "--seed", str(seed), "--repeat", str(repeat),
+                       "--throughput-json", str(Path(tmp) / "p")]  # fmt: skip
+                done = subprocess.run(cmd, check=True, capture_output=True, env=env, cwd=tmp)
+                thr = orjson.loads(done.stdout)
+                old = best.get(name)
+                if old is None or thr["surprise_posts_per_s"] > old["surprise_posts_per_s"]:
+                    best[name] = thr
+    print(f"\nAgainst {src}, best of {rounds} child runs each (posts a second, Track + Classify + "
+          "Detect):\n")  # fmt: skip
+    print("| policy | this checkout | that one | ratio | Detect alone, ratio |")
+    print("|---|---|---|---|---|")
+    for policy in ("risk", "surprise"):
+        a, b = best["ours"][f"{policy}_posts_per_s"], best["theirs"][f"{policy}_posts_per_s"]
+        d = best["theirs"][f"{policy}_detect_s"] / best["ours"][f"{policy}_detect_s"]
+        print(f"| {policy} | {a:,.0f} | {b:,.0f} | {a / b:.2f}x | {d:.2f}x |")
+
+
 def main(argv: list[str]) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scenario", default="askjpm")
@@ -135,14 +177,23 @@ def main(argv: list[str]) -> None:
     ap.add_argument("--rate", type=float, default=1000.0, help="posts a wall second")
     ap.add_argument("--batch", type=int, default=1000, help="most posts a batch")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--cold", action="store_true", help="models load on the first posts")
+    ap.add_argument("--against", metavar="SRC", help="compare throughput with this src dir")
+    ap.add_argument("--throughput-json", metavar="DIR", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.throughput_json:  # a child of --against: the throughput alone, as JSON
+        out = Path(args.throughput_json)
+        out.mkdir(exist_ok=True)
+        posts, campaign = load(args.scenario, args.seed, out)
+        sys.stdout.buffer.write(orjson.dumps(throughput(posts, campaign, args.repeat)))
+        return
     with tempfile.TemporaryDirectory() as tmp:
         posts, campaign = load(args.scenario, args.seed, Path(tmp))
-    lat = latency(posts, campaign, args.rate, args.batch)
+    lat = latency(posts, campaign, args.rate, args.batch, warm=not args.cold)
     thr = throughput(posts, campaign, args.repeat)
     print(f"## Detection speed: {args.scenario} seed {args.seed}, {len(posts):,} posts\n")
     print(f"Latency at {args.rate:,.0f} posts/s (Track + Classify fast + Detect, batches as "
-          "they arrive):\n")  # fmt: skip
+          f"they arrive, models {'cold' if args.cold else 'loaded first'}):\n")  # fmt: skip
     print("| posts | p50 | p99 | max | p99 in alert batches | largest backlog (posts) |")
     print("|---|---|---|---|---|---|")
     ap99 = f"{lat['alert_p99']:.3f} s" if "alert_p99" in lat else "-"
@@ -159,6 +210,8 @@ def main(argv: list[str]) -> None:
               f"{thr[f'{policy}_posts_per_s']:,.0f} |")  # fmt: skip
     print(f"\nsurprise / risk: {thr['ratio_pipeline']:.2f}x the posts a second through the "
           f"pipeline, Detect alone {thr['ratio_detect']:.2f}x")  # fmt: skip
+    if args.against:
+        against(args.against, args.scenario, args.seed, args.repeat)
 
 
 if __name__ == "__main__":

@@ -56,6 +56,7 @@ __all__ = [
     "build_stages",
     "run_config",
     "snapshot_stage",
+    "warm_stages",
 ]
 
 log = logging.getLogger("foretold.runs")
@@ -108,6 +109,15 @@ def build_stages(
 
         stages.append(build_stage(campaigns, clock))
     return stages
+
+
+def warm_stages(stages: Sequence[Stage]) -> None:
+    """Load now what the stages would load on their first posts (a live ``watch`` calls
+    it before it reads: :meth:`foretold.understand.stage.Classify.warm`)."""
+    for stage in stages:
+        warm = getattr(stage, "warm", None)
+        if callable(warm):
+            warm()
 
 
 class Snapshotting(Protocol):

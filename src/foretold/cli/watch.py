@@ -66,6 +66,7 @@ def watch_cmd(config_path: str, store_path: str, alerts_path: str | None, tier: 
         router_for,
         snapshot_name,
         snapshot_stage,
+        warm_stages,
     )
     from foretold.sources.config import build_sources
     from foretold.sources.watch import LivePipeline, Watch
@@ -87,6 +88,7 @@ def watch_cmd(config_path: str, store_path: str, alerts_path: str | None, tier: 
         if fetcher is not None:
             stack.callback(fetcher.close)
         signals = stack.enter_context(StopSignals())
+        warm_stages(stages)  # the models load now, not on the first posts' latency
         store = stack.enter_context(Store(store_path))
         store.put_campaigns((c.name, c.to_config()) for c in campaigns)
         alerts_out: IO[bytes] | None = None
