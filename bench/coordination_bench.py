@@ -234,7 +234,7 @@ def speed(data: Path, config: CoordinationConfig, rounds: int = 5) -> None:
 
 
 def _speed(name: str, data: Path, rounds: int) -> None:
-    import foretold.detect.campaign as detect_campaign
+    import foretold.detect.minutes as detect_campaign
     from foretold.clock import ManualClock
     from foretold.detect import Detect
 
