@@ -263,9 +263,14 @@ class Clients:
     PAGES = ("/api/campaigns", "/api/campaigns/askjpm/timeline?window=900",
              "/api/campaigns/askjpm/mix", "/api/campaigns/askjpm/alerts?limit=20",
              "/api/campaigns/askjpm/latest?limit=20", "/api/sources")  # fmt: skip
+    #: ``--page full``: every read the dashboard page makes on a change (app.js, panels.js)
+    FULL = (*PAGES, "/api/campaigns/askjpm/posts", "/api/campaigns/askjpm/amplifiers",
+            "/api/campaigns/askjpm/links", "/api/campaigns/askjpm/pictures?limit=5",
+            "/api/campaigns/askjpm/coordination", "/api/campaigns/askjpm/languages")  # fmt: skip
 
-    def __init__(self, port: int, sse: int) -> None:
+    def __init__(self, port: int, sse: int, full: bool = False) -> None:
         self.port, self.sse = port, sse
+        self.pages = self.FULL if full else self.PAGES
         self.events = 0
         self.page_loads = 0
         self.errors = 0
@@ -325,7 +330,7 @@ class Clients:
             if self._stop.is_set():
                 return
             try:
-                for page in self.PAGES:
+                for page in self.pages:
                     c.request("GET", page)
                     r = c.getresponse()
                     r.read()
@@ -495,7 +500,8 @@ def soak(args: argparse.Namespace) -> None:
                 _wait_http(port)
                 procs = {"watch": w.pid, "serve": s.pid}
                 split = {"watch main": w.pid}  # watch less its writer child: the process alone
-                with Clients(port, args.sse) as clients, Writer(posts, templates, args.rate) as wr:
+                clients = Clients(port, args.sse, args.page == "full")
+                with clients, Writer(posts, templates, args.rate) as wr:
                     trace = Path(args.trace) if args.trace else None
                     with Sampler(db, procs, 1.0, lag=True, trace=trace, alone=split) as samples:
                         time.sleep(seconds)
@@ -509,7 +515,7 @@ def soak(args: argparse.Namespace) -> None:
             raise SystemExit(f"watch exited {code}:\n{log[-3000:]}")
         print(f"\nSoak: watch on a file growing at {args.rate:,.0f} posts/s for "
               f"{args.minutes:g} min, foretold serve with {args.sse} SSE clients and a page "
-              f"client\n")  # fmt: skip
+              f"client ({args.page} pages)\n")  # fmt: skip
         print("| measure | value |")
         print("|---|---:|")
         print(f"| posts written / stored | {written:,} / {stored:,} |")
@@ -605,6 +611,8 @@ def main(argv: list[str]) -> None:
     s.add_argument("--rate", type=float, default=1000.0, help="posts written a second")
     s.add_argument("--sse", type=int, default=50, help="event-stream clients")
     s.add_argument("--keep", default=None, help="copy the process logs to this folder")
+    s.add_argument("--page", choices=("six", "full"), default="six",
+                   help="the page client's reads: six API pages, or all the dashboard's")  # fmt: skip
     s.add_argument("--trace", default=None, help="write one CSV row of samples a second here")
     s.add_argument(
         "--memory",
