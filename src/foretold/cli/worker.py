@@ -91,6 +91,10 @@ def classify_worker_cmd(broker: str, partitions: int, tier: str, state_dir: str)
 
     labeller = Labeller(load_classifier(tier))
     app = build_app(broker, labeller, partitions, state_dir=state_dir)
+    # the models load before the first message, not on it (seconds of latency on the
+    # first posts otherwise, bench/detect_latency_bench.py); a signal meanwhile stops here
+    with StopSignals(graceful=False):
+        labeller.stage.warm()
     with SignalsSeen() as seen:
         try:
             app.run()  # Quix Streams stops cleanly on SIGINT / SIGTERM: checkpoint committed
