@@ -288,6 +288,8 @@ class Store(Reads, PanelReads):
                 self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             self._db.execute("PRAGMA busy_timeout = 10000")
             self._check_foretold(readonly)
+            if readonly:
+                self._read_old_schema()
             self._has_deletions = False
             if not readonly:
                 if self._db.execute("PRAGMA page_count").fetchone()[0] == 0:
@@ -327,6 +329,25 @@ class Store(Reads, PanelReads):
             raise StoreError(
                 f"{self.path!r} is not a foretold store (an SQLite database without "
                 "foretold's tables)"
+            )
+
+    def _read_old_schema(self) -> None:
+        """Read a store of schema 1 to 3 as if it were migrated, without writing to it: a
+        read-only open never migrates, so ``posts`` is shadowed by a temporary view with an
+        empty ``media`` column and ``image_readings`` by an empty temporary table (the
+        temporary schema lives in memory; the file is not touched)."""
+        db = self._db
+        columns = [r[1] for r in db.execute("PRAGMA main.table_info(posts)")]
+        if not columns or "media" in columns:
+            return
+        listed = ", ".join(f'"{c}"' for c in columns)
+        db.execute(f"CREATE TEMP VIEW posts AS SELECT {listed}, '' AS media FROM main.posts")
+        tables = {r[0] for r in db.execute("SELECT name FROM main.sqlite_master")}
+        if "image_readings" not in tables:
+            db.execute(
+                "CREATE TEMP TABLE image_readings (platform TEXT NOT NULL, id TEXT NOT NULL,"
+                " idx INTEGER NOT NULL, phash TEXT, text TEXT, cache_path TEXT,"
+                " PRIMARY KEY (platform, id, idx)) WITHOUT ROWID"
             )
 
     def _migrate(self) -> None:

@@ -262,3 +262,23 @@ def test_repeated_images_counts_posts_and_accounts_per_phash() -> None:
     ranged = store.repeated_images("askjpm", since_us=start, until_us=start + 120_000_000)
     assert [(g["phash"], g["posts"]) for g in ranged] == [("ffff0000ffff0000", 2)]
     assert store.repeated_images("other") == []
+
+
+def test_a_schema_3_store_reads_read_only_without_migrating(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with Store(path) as store:
+        store.put_posts([Post(platform="x", id="1", text="old", author=Author(id="a"),
+                              created_at=datetime(2013, 11, 13, tzinfo=UTC))])  # fmt: skip
+    db = sqlite3.connect(path)  # what foretold 3 left: no media column, no readings
+    db.execute("DROP TABLE image_readings")
+    db.execute("ALTER TABLE posts DROP COLUMN media")
+    db.execute("PRAGMA user_version = 3")
+    db.commit()
+    db.close()
+    before = path.read_bytes()
+    with Store(path, readonly=True) as store:
+        [old] = store.iter_posts()
+        assert old.text == "old" and old.media == ()
+        assert store.image_readings_of([("x", "1")]) == {}
+        assert store.db.execute("PRAGMA main.user_version").fetchone()[0] == 3
+    assert path.read_bytes() == before  # nothing written: still schema 3
