@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -34,29 +34,11 @@ from foretold.sources.watch import LivePipeline, Watch
 from foretold.store import Store
 from foretold.understand.stage import Classify
 from foretold.windows import SlidingWindows
+from tests.media.rules import Hostile
 
 MEME = "NYPD BRUTALITY IS DISGUSTING SHAME ON YOU"
 T0 = datetime(2014, 4, 22, 10, tzinfo=UTC)
 CAMPAIGN = Campaign.from_track(["#myNYPD", "@NYPDnews"])
-
-
-class Said:
-    def __init__(self, hostile: bool) -> None:
-        self.hostile = hostile
-
-    def to_dict(self) -> dict[str, Any]:
-        if self.hostile:
-            return {"sentiment": "negative", "emotion": "anger", "flags": []}
-        return {"sentiment": "neutral", "emotion": "joy", "flags": []}
-
-
-class Words:
-    """Hostile when the text says SHAME."""
-
-    tier = "rule"
-
-    def classify(self, texts: Sequence[str]) -> list[Said]:
-        return [Said("SHAME" in t.upper()) for t in texts]
 
 
 class Gate:
@@ -130,7 +112,7 @@ def run(
     batch and a fresh one resumes from it."""
     clock = ManualClock(T0)
     gate = Gate()
-    words = Words()
+    words = Hostile("SHAME")
     track, classify = Track([CAMPAIGN]), Classify(words)
     read = ReadPictures(words, ocr=gate, hasher=gate.hash, live=live)
     detect = Detect([CAMPAIGN], clock)
@@ -269,13 +251,13 @@ def test_the_labels_part_of_a_post_is_what_observe_counts_for_its_labels() -> No
 
 def test_a_post_no_longer_remembered_updates_the_store_not_the_detector() -> None:
     gate = Gate()
-    read = ReadPictures(Words(), ocr=gate, hasher=gate.hash, live=True,
+    read = ReadPictures(Hostile("SHAME"), ocr=gate, hasher=gate.hash, live=True,
                         config=ReadConfig(waiting=1))  # fmt: skip
     posts = [_post(n, T0 + timedelta(seconds=n), "my #myNYPD photo", meme=True) for n in (1, 2)]
     batch = Batch(posts=posts, media=Cached(), memberships=[("mynypd", "x", "1"),
                                                             ("mynypd", "x", "2")])  # fmt: skip
     gate.open.clear()
-    Classify(Words()).process(batch)
+    Classify(Hostile("SHAME")).process(batch)
     read.process(batch)
     gate.open.set()
     read.wait_idle()
@@ -300,7 +282,7 @@ def test_a_quiet_watch_still_carries_a_late_pictures_update(tmp_path: Path) -> N
     update once its picture is read, and the detector and the store get it."""
     gate = Gate()
     gate.open.clear()
-    words = Words()
+    words = Hostile("SHAME")
     read = ReadPictures(words, ocr=gate, hasher=gate.hash, live=True)
     seen: list[Batch] = []
     stop = threading.Event()
@@ -387,11 +369,11 @@ def test_a_picture_fetched_just_before_its_batch_is_read_once() -> None:
             self.listed = True
             return [(p, 0)]
 
-    read = ReadPictures(Words(), ocr=gate, hasher=gate.hash, live=True)
+    read = ReadPictures(Hostile("SHAME"), ocr=gate, hasher=gate.hash, live=True)
     source = Both()
     first = Batch(posts=[p], media=source, memberships=[("mynypd", "x", "1")])
     gate.open.clear()
-    Classify(Words()).process(first)
+    Classify(Hostile("SHAME")).process(first)
     read.process(first)  # its picture is in the cache: submitted with the batch
     gate.open.set()
     read.wait_idle()
@@ -418,7 +400,7 @@ def test_a_watch_whose_file_ends_waits_for_its_pictures(tmp_path: Path) -> None:
     path.write_bytes(orjson.dumps(line) + b"\n")
     gate = Gate()
     gate.open.clear()
-    words = Words()
+    words = Hostile("SHAME")
     read = ReadPictures(words, ocr=gate, hasher=gate.hash, live=True)
     seen: list[Batch] = []
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import threading
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,27 +16,10 @@ from foretold.media.understand import ReadPictures
 from foretold.post import Author, Media, Post
 from foretold.records import Batch
 from foretold.understand.stage import Classify
+from tests.media.rules import Hostile, Said
 
 DATA = Path(__file__).parent / "data"
-
-
-class Said:
-    def __init__(self, hostile: bool) -> None:
-        self.hostile = hostile
-
-    def to_dict(self) -> dict[str, Any]:
-        if self.hostile:
-            return {"sentiment": "negative", "emotion": "anger", "flags": []}
-        return {"sentiment": "neutral", "emotion": "joy", "flags": []}
-
-
-class Words:
-    """Hostile when the text says WORST or BOYCOTT."""
-
-    tier = "rule"
-
-    def classify(self, texts: Sequence[str]) -> list[Said]:
-        return [Said("WORST" in t.upper() or "BOYCOTT" in t.upper()) for t in texts]
+RULE = Hostile("WORST", "BOYCOTT")  # the classifier: hostile on either word
 
 
 class FixedOcr:
@@ -85,7 +67,7 @@ def test_image_text_and_alt_text_are_labelled_with_sources(tmp_path: Path) -> No
         post(5, "look", photo(None, "a banner: boycott them")),
     ]
     ocr = FixedOcr("SHOW US YOUR WORST SERVICE EVER")
-    step = ReadPictures(Words(), ocr=ocr, hasher=lambda d: "00000000000000ff")
+    step = ReadPictures(RULE, ocr=ocr, hasher=lambda d: "00000000000000ff")
     batch = run(step, posts, FolderMedia(tmp_path))
     step.close()
     lab = batch.label_of
@@ -109,7 +91,7 @@ def test_image_text_and_alt_text_are_labelled_with_sources(tmp_path: Path) -> No
 
 def test_without_pictures_the_text_labels_stand() -> None:
     p = post(1, "hello", photo("m1", "worst brand"))
-    step = ReadPictures(Words(), ocr=FixedOcr("unused"))
+    step = ReadPictures(RULE, ocr=FixedOcr("unused"))
     batch = run(step, [p], None)
     assert batch.label_of[p.key] == Said(False).to_dict() and batch.readings == []
 
@@ -132,7 +114,11 @@ class Fetched:
 
 def test_live_text_labels_do_not_wait_and_the_picture_follows_as_an_update() -> None:
     gate = threading.Event()
-    step = ReadPictures(Words(), ocr=FixedOcr("BOYCOTT THEM NOW", gate), hasher=lambda d: "0" * 16)
+    step = ReadPictures(
+        RULE,
+        ocr=FixedOcr("BOYCOTT THEM NOW", gate),
+        hasher=lambda d: "0" * 16,
+    )
     p = post(1, "our photo", photo("m1"))
     first = run(step, [p], Fetched(DATA / "meme.jpg"))
     assert first.label_of[p.key]["sentiment"] == "neutral" and first.readings == []
@@ -153,7 +139,7 @@ def test_a_real_meme_is_read_and_the_replay_does_not_depend_on_threads(tmp_path:
     posts = [post(n, f"Our friendly photo {n}", photo(f"m{n}")) for n in range(5)]
     runs = []
     for workers in (1, 3):
-        step = ReadPictures(Words(), config=ReadConfig(workers=workers))
+        step = ReadPictures(RULE, config=ReadConfig(workers=workers))
         runs.append(run(step, posts, FolderMedia(tmp_path)))
         step.close()
     a, b = runs
@@ -182,7 +168,7 @@ def test_a_memes_copies_are_read_once_per_perceptual_hash(tmp_path: Path) -> Non
     big.save(tmp_path / "m2.jpg", quality=90)
     Image.new("RGB", (64, 64), (200, 30, 30)).save(tmp_path / "m3.jpg")
     ocr = CountingOcr()
-    step = ReadPictures(Words(), ocr=ocr)
+    step = ReadPictures(RULE, ocr=ocr)
     posts = [post(n, "hi", photo(f"m{n}")) for n in range(4)]
     batch = run(step, posts[:2], FolderMedia(tmp_path))
     later = run(step, posts[2:], FolderMedia(tmp_path))
@@ -194,7 +180,7 @@ def test_a_memes_copies_are_read_once_per_perceptual_hash(tmp_path: Path) -> Non
 
 def test_the_end_of_input_waits_for_the_pictures_being_read() -> None:
     gate = threading.Event()
-    step = ReadPictures(Words(), ocr=FixedOcr("WORST", gate), hasher=lambda d: "1" * 16)
+    step = ReadPictures(RULE, ocr=FixedOcr("WORST", gate), hasher=lambda d: "1" * 16)
     p = post(1, "our photo", photo("m1"))
     run(step, [p], Fetched(DATA / "meme.jpg"))
     last = Batch(posts=[])
