@@ -1,7 +1,18 @@
-cd /work/wt-h17b
-ACC=$(ls out/bench-[4-8]-accurate.json | tr '\n' '+' | sed 's/+$//')
-N=$(ls out/bench-[4-8]-accurate.json | wc -l)
+#!/bin/bash
+# Compose docs/benchmark.md from the JSON files here (run from the repository root).
+set -e
+R=docs/benchmark-runs; O=$(mktemp -d)
+for f in $R/*.json.gz; do b=$(basename "$f" .gz); gunzip -c "$f" > "$O/$b"; done
+list() { ls $O/$1 2>/dev/null | sort -t- -k2 -n | tr '\n' '+' | sed 's/+$//'; }
+UNSEEN=$(list 'bench-*-fast-2e2ab1c.json' | tr '+' '\n' | grep -E 'bench-(9|1[0-2])-' | paste -sd+)
+AGAIN=$(list 'bench-*-fast-2e2ab1c.json' | tr '+' '\n' | grep -E 'bench-[4-8]-' | paste -sd+)
+ACC=$(list 'bench-*-accurate-2e2ab1c.json')
+ACC9=$(echo "$ACC" | tr '+' '\n' | grep -E 'bench-(9|1[0-2])-' | paste -sd+)
+ACC4=$(echo "$ACC" | tr '+' '\n' | grep -E 'bench-[4-8]-' | paste -sd+)
 PYTHONPATH=src .venv/bin/python bench/benchmark_page.py docs/benchmark.md \
- "Report seeds 4-8, never tuned on=out/bench-4-8-fast.json+$ACC|The policy was frozen at commit 97b4bc3 before these seeds were run, once. Market baselines, \`foretold\` (surprise policy, fast tier) and \`foretold_risk\` (the older policy, fast tier) ran on seeds 4..8. \`foretold_accurate\` (the accurate tier, about 27 minutes a seed on this shared 2-core machine) ran one seed per process and finished seeds 4..$((3+N)) before the deadline: its rows cover those seeds only." \
- "Real streams=out/bench-real.json|JetBlue's month (expected: no alert outside Hurricane Matthew, Oct 3-7, where a warning is excused), PHEME Germanwings and the CrisisLexT26 volume curves; tuned on (JetBlue, PHEME)." \
- "Tuning seeds 1-3=out/bench-1-3-fast.json|The seeds the policy was designed and its constants chosen on (fast tier)."
+ "Unseen seeds 9-12, run once=$UNSEEN${ACC9:++$ACC9}|Seeds nobody had run before, run once after the freeze. The level policy is the one frozen at 97b4bc3, as it stands on main at 2e2ab1c (the forecast and the simulator changed since; no level constant did). Market baselines and \`foretold\` (fast tier), one seed a process (\`run-final-2e2ab1c.sh\`); \`foretold_accurate\` (accurate tier, its labels from the shared labels cache) on the seeds it finished before the deadline (\`run-acc-2e2ab1c.sh\`)." \
+ "Report seeds 4-8, run again at 2e2ab1c=$AGAIN${ACC4:++$ACC4}|The report seeds were first run once at 97b4bc3 (next section); the simulator has since retyped reused mentions (6398092), so the streams' texts differ, and they were run again with the same policy (\`run-final-b-2e2ab1c.sh\`). \`foretold_risk\` was not run again." \
+ "Report seeds 4-8 at 97b4bc3 (the earlier simulator)=$O/bench-4-8-fast.json+$O/bench-4-accurate.json+$O/bench-5-accurate.json|The first run of the report seeds, once, after the policy was frozen at commit 97b4bc3: market baselines, \`foretold\` and \`foretold_risk\` (the older policy) on seeds 4..8, \`foretold_accurate\` on seeds 4..5 (about 27 minutes a seed without a labels cache)." \
+ "Real streams=$O/bench-real.json|JetBlue's month (expected: no alert outside Hurricane Matthew, Oct 3-7, where a warning is excused), PHEME Germanwings and the CrisisLexT26 volume curves; tuned on (JetBlue, PHEME). Run at 97b4bc3, not run again." \
+ "Tuning seeds 1-3=$O/bench-1-3-fast.json|The seeds the policy was designed and its constants chosen on (fast tier), run at 97b4bc3."
+rm -r "$O"
