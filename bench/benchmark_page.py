@@ -10,6 +10,9 @@ Each argument after the output is ``TITLE=FILE[+FILE...][|NOTE]``: the files' ru
 slow accurate tier is, joins the seeds it finished) and rendered with
 :func:`foretold.bench.report.markdown` under ``## TITLE``, its headings one level down.
 The commands that made each file are in its JSON (``suite``, ``first_seed``, ``seeds``).
+``TITLE=@PAGE.md[|NOTE]`` includes a Markdown page instead (its own title left out, its
+headings one level down): the simulator's realism table, ``docs/realism.md``, so that the
+streams' realism stands beside the scores made on them.
 """
 
 from __future__ import annotations
@@ -76,6 +79,16 @@ def section(title: str, paths: list[str], note: str = "") -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+def included(title: str, path: str, note: str) -> str:
+    """The page at ``path`` as a section: its first heading dropped, the rest one level down."""
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    if lines and lines[0].startswith("# "):
+        lines = lines[1:]
+    out = [f"## {title}", ""] + ([note, ""] if note else [])
+    out += ["#" + line if line.startswith("#") else line for line in lines]
+    return "\n".join(out).rstrip() + "\n"
+
+
 def main(argv: list[str]) -> None:
     out, specs = argv[0], argv[1:]
     parts = [
@@ -89,7 +102,10 @@ def main(argv: list[str]) -> None:
     for spec in specs:
         title, _, rest = spec.partition("=")
         files, _, note = rest.partition("|")
-        parts.append(section(title, files.split("+"), note))
+        if files.startswith("@"):
+            parts.append(included(title, files[1:], note))
+        else:
+            parts.append(section(title, files.split("+"), note))
     Path(out).write_text("\n".join(parts), encoding="utf-8")
 
 
