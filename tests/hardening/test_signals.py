@@ -18,7 +18,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -42,13 +42,25 @@ def _stored(db: Path) -> int:
         return 0  # the schema is not made yet
 
 
+def _wait_until(
+    proc: subprocess.Popen[bytes], done: Callable[[], bool], what: str, timeout_s: float = 120
+) -> None:
+    """Poll ``done`` while ``proc`` runs; fail if it exits first or ``timeout_s`` passes."""
+    deadline = time.monotonic() + timeout_s
+    while not done():
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, f"{what} in {timeout_s} s"
+        time.sleep(0.05)
+
+
 def _wait_for(db: Path, n: int, proc: subprocess.Popen[bytes], timeout_s: float = 120) -> None:
     """The readiness marker: ``n`` posts committed by the writer child."""
-    deadline = time.monotonic() + timeout_s
-    while _stored(db) < n:
-        assert proc.poll() is None, proc.communicate()
-        assert time.monotonic() < deadline, f"no {n} posts stored in {timeout_s} s"
-        time.sleep(0.05)
+    _wait_until(proc, lambda: _stored(db) >= n, f"no {n} posts stored", timeout_s)
+
+
+def _written(path: Path) -> Callable[[], bool]:
+    """The readiness marker of a command writing a file: its first bytes."""
+    return lambda: path.exists() and path.stat().st_size > 0
 
 
 @contextlib.contextmanager
@@ -176,11 +188,7 @@ def test_classify_stops_after_a_whole_line_on_a_signal_to_its_group(
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, cwd=tmp_path,
     )  # fmt: skip
     with _reaped(proc):
-        deadline = time.monotonic() + 120
-        while not out.exists() or out.stat().st_size == 0:  # the first lines are written
-            assert proc.poll() is None, proc.communicate()
-            assert time.monotonic() < deadline, "classify wrote nothing in 120 s"
-            time.sleep(0.05)
+        _wait_until(proc, _written(out), "classify wrote nothing")  # the first lines are written
         os.killpg(proc.pid, sig)
         _, err = proc.communicate(timeout=60)
     assert proc.returncode == code, err
@@ -236,11 +244,7 @@ def test_simulate_stops_after_whole_lines(tmp_path: Path) -> None:
     proc = _started(["simulate", "askjpm", "--seed", "1", "--scale", "20", "--out", str(out),
                      "--data", str(DATA)], tmp_path)  # fmt: skip
     with _reaped(proc):
-        deadline = time.monotonic() + 120
-        while not out.exists() or out.stat().st_size == 0:  # the first batch is written
-            assert proc.poll() is None, proc.communicate()
-            assert time.monotonic() < deadline, "simulate wrote nothing in 120 s"
-            time.sleep(0.05)
+        _wait_until(proc, _written(out), "simulate wrote nothing")  # the first batch is written
         os.killpg(proc.pid, signal.SIGINT)
         _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err
