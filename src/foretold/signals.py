@@ -339,51 +339,15 @@ class CampaignSignals:
         own = post.kind != "repost"  # the author's own words
         echo = not own and post.repost_of is not None and self._is_owner(post.repost_of)
         hostile = labels is not None and not echo and is_hostile(labels)
+        for i, x in self._labelled(post, labels, addressed, own, echo, hostile, followers):
+            s[i] += x
         if not addressed:
             s[KEYWORD_ONLY] += 1
-            if hostile:
-                s[HOSTILE_KW] += 1
             return
         s[ADDRESSED] += 1
         notes = b.notes
-        room = len(notes) < self.notes_per_step
-        if labels is not None and not echo:
-            w = math.sqrt(followers)
-            s[REACH] += w
-            if hostile:
-                s[HOSTILE_REACH] += w
-                s[HOSTILE_IMPRESSIONS] += followers
-                if not own:
-                    s[HOSTILE_REPOSTS] += 1
-        if labels is not None and own:
-            s[LABELLED] += 1
-            h = hostility(labels)
-            s[HOSTILITY] += h
-            s[HOSTILITY_SQ] += h * h
-            flags = labels.get("flags") or ()
-            question = "question" in flags
-            if question:
-                s[QUESTIONS] += 1
-            if labels.get("sentiment") == "negative":
-                s[NEGATIVE] += 1
-            if "ironic" in flags:
-                s[IRONIC] += 1
-            if "offensive" in flags or "hateful" in flags:
-                s[OFFENSIVE] += 1
-            if labels.get("emotion") == "anger":
-                s[ANGRY] += 1
-            if is_mocking(labels):
-                s[MOCKING] += 1
-            if hostile:
-                s[HOSTILE] += 1
-                if question:
-                    s[HOSTILE_Q] += 1
-                said = labels.get("image_text") or ""
-                note = Note("hostile", post.id, post.author.handle, followers, "", t, said)
-                if room:
-                    notes.append(note)
-                elif followers >= 10_000:
-                    _replace_smallest(notes, note)
+        if hostile and own:  # own words, hostile: evidence
+            self._note_hostile(notes, post, labels, followers, t)
         news_link = False
         if post.domains and own:
             news_link = self._links(post, s, notes, followers, t)
@@ -448,13 +412,7 @@ class CampaignSignals:
         for i, x in new:
             s[i] += x
         if any(i == HOSTILE for i, _ in new):  # own words, hostile: evidence
-            followers = post.author.followers or 0
-            said = (after or {}).get("image_text") or ""
-            note = Note("hostile", post.id, post.author.handle, followers, "", _us(post), said)
-            if len(b.notes) < self.notes_per_step:
-                b.notes.append(note)
-            elif followers >= 10_000:
-                _replace_smallest(b.notes, note)
+            self._note_hostile(b.notes, post, after, post.author.followers or 0, _us(post))
 
     def label_part(self, post: Post, labels: dict[str, Any] | None) -> list[tuple[int, float]]:
         """What ``labels`` add to a minute's sums for ``post`` in :meth:`observe`, as
@@ -465,11 +423,27 @@ class CampaignSignals:
         own = post.kind != "repost"
         echo = not own and post.repost_of is not None and self._is_owner(post.repost_of)
         hostile = not echo and is_hostile(labels)
-        if not self.addressed(post):
+        followers = post.author.followers or 0
+        return self._labelled(post, labels, self.addressed(post), own, echo, hostile, followers)
+
+    @staticmethod
+    def _labelled(
+        post: Post,
+        labels: dict[str, Any] | None,
+        addressed: bool,
+        own: bool,
+        echo: bool,
+        hostile: bool,
+        followers: int,
+    ) -> list[tuple[int, float]]:
+        """The labelled part of one post's counts (:meth:`label_part`), from what
+        :meth:`observe` already knows about it; the one place those counts are made."""
+        if labels is None:
+            return []
+        if not addressed:
             return [(HOSTILE_KW, 1.0)] if hostile else []
         out: list[tuple[int, float]] = []
         if not echo:
-            followers = post.author.followers or 0
             w = math.sqrt(followers)
             out.append((REACH, w))
             if hostile:
@@ -494,6 +468,22 @@ class CampaignSignals:
                 if on:
                     out.append((field, 1.0))
         return out
+
+    def _note_hostile(
+        self,
+        notes: list[Note],
+        post: Post,
+        labels: dict[str, Any] | None,
+        followers: int,
+        t: int,
+    ) -> None:
+        """Keep a hostile post in its minute's evidence (the bigger accounts' once full)."""
+        said = (labels or {}).get("image_text") or ""
+        note = Note("hostile", post.id, post.author.handle, followers, "", t, said)
+        if len(notes) < self.notes_per_step:
+            notes.append(note)
+        elif followers >= 10_000:
+            _replace_smallest(notes, note)
 
     def _is_owner(self, ref: Ref) -> bool:
         return bool(self._owner) and ref.author_handle.lower() == self._owner
