@@ -32,10 +32,13 @@ TIMELINE_FIELDS = (
 MIX_KEYS = ("positive", "neutral", "negative", "ironic", "offensive")
 LEVEL_OF_ALERT = {"watch": "watch", "warning": "warning", "crisis": "crisis", "all_clear": "none"}
 _RECENT_SEQS = 20_000  # the latest posts: how far back the walk from the newest goes
-_POST_SELECT = (
+#: The columns :func:`_post` reads, for every query that lists posts.
+_POST_COLUMNS = (
     "SELECT p.seq, p.platform, p.id, p.created_at, p.text, p.kind, p.author_handle,"
     " p.followers, p.reposts + p.replies + p.likes + p.quotes, l.labels, p.media"
-    " FROM campaign_posts c JOIN posts p ON p.platform = c.platform AND p.id = c.id"
+)
+_POST_SELECT = (
+    _POST_COLUMNS + " FROM campaign_posts c JOIN posts p ON p.platform = c.platform AND p.id = c.id"
     " LEFT JOIN labels l ON l.platform = c.platform AND l.id = c.id WHERE c.campaign = ?"
 )
 
@@ -249,9 +252,7 @@ class Reads:
         # newest first through the posts, each looked up in the campaign: a short read
         # while the campaign has posts among the store's last ones (a live one has)
         recent = (
-            "SELECT p.seq, p.platform, p.id, p.created_at, p.text, p.kind, p.author_handle,"
-            " p.followers, p.reposts + p.replies + p.likes + p.quotes, l.labels, p.media"
-            " FROM posts p CROSS JOIN campaign_posts c LEFT JOIN labels l"
+            _POST_COLUMNS + " FROM posts p CROSS JOIN campaign_posts c LEFT JOIN labels l"
             " ON l.platform = p.platform AND l.id = p.id"
             " WHERE c.campaign = ? AND c.platform = p.platform AND c.id = p.id"
             " AND p.deleted = 0 AND p.seq > (SELECT coalesce(max(seq), 0) FROM posts) - ?"
