@@ -100,6 +100,18 @@ class Batch:
             batch.deletions = [r for r in records if isinstance(r, Deletion)]
         return batch
 
+    def campaigns_of(self) -> dict[tuple[str, str], list[str]]:
+        """Each member post's campaigns, by ``(platform, id)``, in ``memberships`` order.
+
+        >>> b = Batch([], memberships=[("askjpm", "x", "1"), ("jpm", "x", "1"), ("jpm", "x", "2")])
+        >>> b.campaigns_of()
+        {('x', '1'): ['askjpm', 'jpm'], ('x', '2'): ['jpm']}
+        """
+        member: dict[tuple[str, str], list[str]] = {}
+        for campaign, platform, pid in self.memberships:
+            member.setdefault((platform, pid), []).append(campaign)
+        return member
+
 
 class Stage(Protocol):
     """A step of a run: reads a batch and adds to it, in stream order."""

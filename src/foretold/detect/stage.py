@@ -66,9 +66,7 @@ class Detect:
         self._relabel(batch)
         if not batch.memberships:
             return
-        member: dict[tuple[str, str], list[str]] = {}
-        for campaign, platform, pid in batch.memberships:
-            member.setdefault((platform, pid), []).append(campaign)
+        member = batch.campaigns_of()
         outputs: dict[str, Output] = {}
         labels_of = batch.label_of
         detectors = self.campaigns

@@ -246,11 +246,7 @@ class ReadPictures:
         posts = [p for p in batch.posts if p.media]
         if not posts:
             return
-        keys = {p.key for p in posts}
-        member: dict[tuple[str, str], list[str]] = {}
-        for campaign, platform, pid in batch.memberships:
-            if (platform, pid) in keys:
-                member.setdefault((platform, pid), []).append(campaign)
+        member = batch.campaigns_of()
         counted = self._counted
         for p in posts:
             counted[p.key] = (tuple(member.get(p.key, ())), batch.label_of.get(p.key))

@@ -38,9 +38,7 @@ class Publisher:
         posts = [r for r in records if isinstance(r, Post)]
         batch = Batch(posts=posts)
         Track(self.campaigns).process(batch)
-        member: dict[tuple[str, str], list[str]] = {}
-        for name, platform, pid in batch.memberships:
-            member.setdefault((platform, pid), []).append(name)
+        member = batch.campaigns_of()
         produce = self.producer.produce
         for post in posts:
             seqs = {}
