@@ -13,7 +13,7 @@ import click
 import numpy as np
 import orjson
 
-from foretold.cli.stop import StopSignals, summary_on_stop
+from foretold.cli.stop import Stopped, StopSignals, summary_on_stop
 from foretold.errors import ConfigError
 from foretold.simulate.library import names, scenario
 from foretold.simulate.pictures import PICTURE_STORMS, media_dir_for, write_picture_storm
@@ -154,7 +154,14 @@ def simulate_cmd(
     stream = simulate(sc, seed, scale=scale)
     where = "stdout" if out == "-" else out
     written = [0]
-    with ExitStack() as stack:
+
+    def stopped() -> str:  # Ctrl-C / SIGTERM: what was written
+        return (
+            f"after {written[0]:,} of {len(stream):,} posts written to {where}, each line "
+            "whole; no truth file (it describes the whole stream)"
+        )
+
+    with summary_on_stop("simulate", stopped), ExitStack() as stack:
         sink: IO[bytes]
         sink = sys.stdout.buffer if out == "-" else stack.enter_context(Path(out).open("wb"))
         bar: Any = None
@@ -171,20 +178,11 @@ def simulate_cmd(
             written[0] += k
             if bar is not None:
                 bar.update(k)
-            if signals.event.is_set():
-                raise _Halt
+            if signals.signum is not None:
+                sink.flush()
+                raise Stopped(signals.signum)
 
-        try:
-            n = write_jsonl(stream, pools, sink, progress)
-        except _Halt:
-            sink.flush()
-            click.echo(
-                f"foretold: simulate: stopped by {signals.name} after {written[0]:,} of "
-                f"{len(stream):,} posts written to {where}, each line whole; no truth file "
-                "(it describes the whole stream)",
-                err=True,
-            )
-            sys.exit(signals.exit_code)
+        n = write_jsonl(stream, pools, sink, progress)
         sink.flush()
     elapsed = time.perf_counter() - started
     target = Path(truth_file) if truth_file else (truth_path(out) if out != "-" else None)
@@ -199,10 +197,6 @@ def simulate_cmd(
         texts, skeletons = post_texts(stream, pools)  # the same texts again, to measure them
         figures = {**stats(stream), **text_figures(stream, texts, skeletons)}
         click.echo(render(stream, figures), err=True)
-
-
-class _Halt(Exception):
-    """A signal came: the simulation stops after the batch of lines just written."""
 
 
 def _swarm(
