@@ -89,6 +89,13 @@ _ADD = (
     " offensive = offensive + excluded.offensive"
 )
 
+#: the image_readings table (also a read-only old store's empty stand-in)
+_READINGS_TABLE = """image_readings (  -- what was read in a post's pictures
+    platform TEXT NOT NULL, id TEXT NOT NULL, idx INTEGER NOT NULL,  -- idx: place in media
+    phash TEXT, text TEXT, cache_path TEXT,
+    PRIMARY KEY (platform, id, idx)
+) WITHOUT ROWID"""
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS posts (
     seq INTEGER PRIMARY KEY,
@@ -122,7 +129,7 @@ CREATE TABLE IF NOT EXISTS posts (
     withheld INTEGER NOT NULL,
     deleted INTEGER NOT NULL DEFAULT 0,
     raw BLOB NOT NULL,
-    media TEXT NOT NULL DEFAULT '',       -- a JSON list of {type, url, alt_text, key}, or ''
+    media TEXT NOT NULL DEFAULT '',       -- a JSON list of {{type, url, alt_text, key}}, or ''
     UNIQUE (platform, id)
 );
 CREATE INDEX IF NOT EXISTS posts_created ON posts (created_at);
@@ -168,17 +175,12 @@ CREATE TABLE IF NOT EXISTS source_status (    -- what each live source is doing 
 CREATE TABLE IF NOT EXISTS snapshots (        -- a stage's state, stored with the cursors
     name TEXT PRIMARY KEY, state BLOB NOT NULL, updated_at TEXT NOT NULL
 );
-CREATE TABLE IF NOT EXISTS image_readings (  -- what was read in a post's pictures
-    platform TEXT NOT NULL, id TEXT NOT NULL, idx INTEGER NOT NULL,  -- idx: place in media
-    phash TEXT, text TEXT, cache_path TEXT,
-    PRIMARY KEY (platform, id, idx)
-) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS {readings};
 CREATE INDEX IF NOT EXISTS image_readings_phash ON image_readings (phash);
 CREATE TABLE IF NOT EXISTS runs (
     seq INTEGER PRIMARY KEY, command TEXT NOT NULL, started_at TEXT NOT NULL,
     finished_at TEXT, summary TEXT
 );
-""" + """
 CREATE TABLE IF NOT EXISTS campaign_names (name TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS campaign_minutes (  -- a campaign's posts per minute of created_at
     campaign TEXT NOT NULL, minute INTEGER NOT NULL,   -- minutes since the epoch
@@ -206,6 +208,7 @@ CREATE TRIGGER IF NOT EXISTS campaign_minutes_relabel AFTER UPDATE OF labels ON 
         CROSS JOIN posts p ON p.platform = NEW.platform AND p.id = NEW.id WHERE 1 {add};
 END;
 """.format(
+    readings=_READINGS_TABLE,
     minute=_minute("p.created_at"),
     counts=_label_counts("l.labels"),
     new_counts=_label_counts("NEW.labels"),
@@ -344,11 +347,7 @@ class Store(Reads, PanelReads):
         db.execute(f"CREATE TEMP VIEW posts AS SELECT {listed}, '' AS media FROM main.posts")
         tables = {r[0] for r in db.execute("SELECT name FROM main.sqlite_master")}
         if "image_readings" not in tables:
-            db.execute(
-                "CREATE TEMP TABLE image_readings (platform TEXT NOT NULL, id TEXT NOT NULL,"
-                " idx INTEGER NOT NULL, phash TEXT, text TEXT, cache_path TEXT,"
-                " PRIMARY KEY (platform, id, idx)) WITHOUT ROWID"
-            )
+            db.execute(f"CREATE TEMP TABLE {_READINGS_TABLE}")
 
     def _migrate(self) -> None:
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
