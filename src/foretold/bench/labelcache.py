@@ -37,21 +37,14 @@ import hashlib
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
+if TYPE_CHECKING:
+    from foretold.understand.stage import Classifier
+
 __all__ = ["Label", "LabelCache", "models_digest"]
-
-
-class _Labels(Protocol):
-    def to_dict(self) -> dict[str, Any]: ...
-
-
-class _Classifier(Protocol):
-    tier: str
-
-    def classify(self, texts: Sequence[str]) -> Sequence[_Labels]: ...
 
 
 class Label:
@@ -85,7 +78,7 @@ class LabelCache:
     """``classifier`` with its labels read from, and written to, ``folder``."""
 
     def __init__(
-        self, classifier: _Classifier, folder: str | Path, models: str | None = None
+        self, classifier: Classifier, folder: str | Path, models: str | None = None
     ) -> None:
         self.inner = classifier
         self.tier = classifier.tier
