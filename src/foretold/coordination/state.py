@@ -203,9 +203,7 @@ class Coordination:
         ):
             # a sweep rebuilds the maps: wait for enough posts that it pays (a quiet campaign
             # swept every 10 minutes spent a third of its time sweeping), or one horizon
-            self._forget(t - self._horizon_us, t - self._text_us)
-            self._next_sweep = t + self._sweep_us
-            self._since_sweep = 0
+            self._sweep(t, t - self._text_us)
         who = post.author.id
         if who not in self._authors:
             self._authors[who] = (post.author, post.created_at)
@@ -462,7 +460,12 @@ class Coordination:
         posts, keep = self._posts, self._max_posts * 3 // 4
         while len(posts) > keep:
             posts.popleft()
-        self._forget(t - self._horizon_us, max(t - self._text_us, posts[0][0]))
+        self._sweep(t, max(t - self._text_us, posts[0][0]))
+
+    def _sweep(self, t: int, texts_before_us: int) -> None:
+        """Forget what is older than the horizon (texts: than ``texts_before_us``), and
+        count the next sweep from now."""
+        self._forget(t - self._horizon_us, texts_before_us)
         self._next_sweep = t + self._sweep_us
         self._since_sweep = 0
 
