@@ -124,3 +124,14 @@ def test_no_server_is_a_retryable_delivery_error(alert: dict[str, Any]) -> None:
     with pytest.raises(DeliveryError, match="cannot connect") as e:
         sink.deliver(alert)
     assert e.value.retry is True
+
+
+def test_email_quotes_what_the_pictures_say(smtp: tuple[Inbox, int], ca: Any) -> None:
+    from tests.sinks.test_picture_evidence import MEME, picture_alert
+
+    inbox, port = smtp
+    _sink(port, _client_ctx(ca)).deliver(picture_alert())
+    (msg,) = inbox.messages
+    plain = msg.get_body(("plain",))
+    assert plain is not None
+    assert f"post: post 901, a meme reading '{MEME}'" in plain.get_content().splitlines()

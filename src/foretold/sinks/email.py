@@ -1,5 +1,8 @@
 """The e-mail sink: SMTP with STARTTLS and login, a plain-text and an HTML part.
 
+Both parts quote the evidence posts, with what their pictures say
+(:func:`foretold.sinks.evidence.quoted_posts`).
+
 Every piece of alert text is HTML-escaped in the HTML part. The password comes from
 the env var named by ``password_env``; errors name the server and the SMTP reply
 code, never the password.
@@ -22,6 +25,7 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 
 from foretold.sinks.base import LEVEL_COLOURS, Alert, DeliveryError, one_line
+from foretold.sinks.evidence import quoted_posts
 
 
 def compose(
@@ -34,7 +38,7 @@ def compose(
     evidence = alert.get("evidence") or {}
     authors = [str(a) for a in (evidence.get("authors") or [])[:5]]
     links = [str(u) for u in (evidence.get("links") or [])[:5]]
-    posts = [str(p) for p in (evidence.get("posts") or [])[:5]]
+    posts = quoted_posts(alert, 5)
     msg = EmailMessage()
     msg["Subject"] = one_line(f"[foretold] {level.upper()} {campaign}: {summary}", 200)
     msg["From"] = sender
@@ -51,10 +55,12 @@ def compose(
     colour = LEVEL_COLOURS.get(level, "#6e7781")
     items = "".join(f"<li>{e(a)}</li>" for a in authors)
     items += "".join(f"<li>{e(u)}</li>" for u in links)
+    quoted = "".join(f"<li>{e(p)}</li>" for p in posts)
+    quoted = f"<p>Posts:</p><ul>{quoted}</ul>" if quoted else ""
     link = f'<p><a href="{e(dashboard_url)}">Open the dashboard</a></p>' if dashboard_url else ""
     msg.add_alternative(
         f'<html><body><p style="color:{colour};font-weight:bold">{e(level.upper())} · '
-        f"{e(campaign)}</p><p>{e(summary)}</p><ul>{items}</ul>"
+        f"{e(campaign)}</p><p>{e(summary)}</p><ul>{items}</ul>{quoted}"
         f"<p>stream time {e(str(alert.get('at', '')))}</p>{link}</body></html>",
         subtype="html",
     )
@@ -63,6 +69,9 @@ def compose(
 
 class EmailSink:
     """Send each alert by SMTP: STARTTLS (unless ``starttls`` is False), then login."""
+
+    #: the outbox adds the evidence posts' text (:mod:`foretold.sinks.evidence`)
+    quotes_posts = True
 
     def __init__(
         self,

@@ -58,6 +58,7 @@ import orjson
 
 from foretold.clock import Clock
 from foretold.sinks.base import Alert, DeliveryError, Sink, one_line, redact
+from foretold.sinks.evidence import with_posts
 from foretold.sinks.routing import Router
 
 log = logging.getLogger("foretold.sinks")
@@ -229,6 +230,8 @@ class Dispatcher:
             if sink is None:
                 raise DeliveryError(f"sink {sink_name!r} is not configured")
             alert = self._alert(alert_id)
+            if getattr(sink, "quotes_posts", False):  # Slack, e-mail: the posts' text too
+                alert = with_posts(self.db, alert)
         except DeliveryError as e:
             error = e
 

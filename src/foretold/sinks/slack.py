@@ -1,7 +1,8 @@
 """The Slack sink: a readable message through an incoming webhook.
 
 The message is an attachment coloured by level, with the summary, the top evidence
-(people, links, key numbers) and a link to the dashboard. Text from posts and
+(people, links, the posts quoted with what their pictures say, key numbers) and a link
+to the dashboard. Text from posts and
 handles is escaped for Slack's mrkdwn (``&``, ``<``, ``>``), so a post cannot forge a
 link or a mention.
 
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from foretold.sinks.base import LEVEL_COLOURS, Alert
+from foretold.sinks.evidence import quoted_posts
 from foretold.sinks.http import default_client, post
 
 if TYPE_CHECKING:
@@ -47,6 +49,9 @@ def message(alert: Alert, dashboard_url: str = "") -> dict[str, Any]:
     links = [escape(str(u)) for u in (evidence.get("links") or [])[:3]]
     if links:
         fields.append({"title": "Links", "value": "\n".join(links), "short": True})
+    posts = [escape(line) for line in quoted_posts(alert, 3)]
+    if posts:
+        fields.append({"title": "Posts", "value": "\n".join(posts), "short": False})
     metrics = evidence.get("metrics") or {}
     numbers = [f"{k}: {metrics[k]}" for k in _KEY_METRICS if metrics.get(k) is not None]
     if numbers:
@@ -69,6 +74,9 @@ def message(alert: Alert, dashboard_url: str = "") -> dict[str, Any]:
 
 class SlackSink:
     """POST a formatted message to a Slack incoming webhook."""
+
+    #: the outbox adds the evidence posts' text (:mod:`foretold.sinks.evidence`)
+    quotes_posts = True
 
     def __init__(
         self,
