@@ -12,6 +12,7 @@ is 130 or 143 (:class:`~foretold.cli.stop.SignalsSeen` says which signal came).
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 
@@ -78,28 +79,73 @@ def worker_cmd() -> None:
 @_partitions
 @click.option("--tier", type=click.Choice(["fast", "accurate"]), default="fast", show_default=True)
 @click.option("--state-dir", default="state", show_default=True, type=click.Path(file_okay=False))
-def classify_worker_cmd(broker: str, partitions: int, tier: str, state_dir: str) -> None:
+@click.option(
+    "--media-dir",
+    type=click.Path(exists=True, file_okay=False),
+    help="Read the posts' pictures from this folder (by media key or URL name), as "
+    "replay --media-dir does: their labels go out with the post's.",
+)
+@_config
+def classify_worker_cmd(
+    broker: str, partitions: int, tier: str, state_dir: str, media_dir: str | None,
+    config_path: str | None,
+) -> None:  # fmt: skip
     """Label raw posts (stateless; scale by starting more).
+
+    With --media-dir, or [media] fetch = true in --config (as watch fetches them; the
+    cache is [media] cache_dir, else STATE_DIR/pictures.media), the posts' pictures
+    are read and labelled with them (docs/media.md); fetched pictures read after their
+    post's labels went out follow as updates the detect workers apply.
 
     \b
     Examples:
       foretold worker classify --broker 127.0.0.1:9092
       foretold worker classify --broker kafka:9092 --tier accurate --partitions 8
+      foretold worker classify --broker kafka:9092 --media-dir archive/media
     """
-    from foretold.understand import load_classifier
-    from foretold.workers.classify import Labeller, build_app
+    from pathlib import Path
 
-    labeller = Labeller(load_classifier(tier))
+    from foretold.understand import load_classifier
+    from foretold.workers import engine
+    from foretold.workers.classify import Labeller, Ticker, build_app
+
+    media: Any = None
+    if media_dir and config_path and load_config(config_path).media.get("fetch"):
+        raise ConfigError("--media-dir and [media] fetch = true: choose one")
+    if media_dir:
+        from foretold.media.locate import FolderMedia
+
+        media = FolderMedia(Path(media_dir))
+    elif config_path:
+        from foretold.media.fetch import fetcher_for
+
+        where = f"{config_path}: [media]"
+        media = fetcher_for(load_config(config_path).media, str(Path(state_dir) / "pictures.db"),
+                            where)  # fmt: skip
+    labeller = Labeller(load_classifier(tier), media=media)
     app = build_app(broker, labeller, partitions, state_dir=state_dir)
     # the models load before the first message, not on it (seconds of latency on the
     # first posts otherwise, bench/detect_latency_bench.py); a signal meanwhile stops here
     with StopSignals(graceful=False):
         labeller.stage.warm()
+    # live: the updates of pictures read while no post comes go out every second
+    ticker = (
+        Ticker(labeller, engine.producer(broker)) if media is not None and not media_dir else None
+    )
     with SignalsSeen() as seen:
         try:
+            if ticker is not None:
+                ticker.start()
             app.run()  # Quix Streams stops cleanly on SIGINT / SIGTERM: checkpoint committed
         finally:
-            click.echo(f"worker classify: labelled {labeller.posts:,} posts")
+            if ticker is not None:
+                ticker.stop()
+            labeller.close()
+            close = getattr(media, "close", None)
+            if callable(close):
+                close()
+            read = f", {labeller.updates:,} late picture updates" if labeller.updates else ""
+            click.echo(f"worker classify: labelled {labeller.posts:,} posts{read}")
     _stopped(seen)
 
 

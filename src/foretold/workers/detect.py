@@ -24,7 +24,7 @@ import orjson
 from foretold.campaigns import Campaign, Config
 from foretold.clock import Clock
 from foretold.detect.stage import Detect
-from foretold.records import Batch
+from foretold.records import Batch, LabelUpdate
 from foretold.runs import AfterStore, build_stages
 from foretold.sinks.routing import Router
 from foretold.store import Store
@@ -36,6 +36,8 @@ GROUP = "foretold-detect"
 #: the most characters of the (base64) snapshot in one state key, hence one changelog
 #: record: half of Kafka's default 1 MB message limit
 SNAP_PART = 512 * 1024
+#: the late picture updates remembered per campaign, so a redelivered one is applied once
+APPLIED = 1000
 
 
 class Detector:
@@ -70,8 +72,10 @@ class Detector:
     def __call__(self, value: dict[str, Any], state: Any) -> list[dict[str, Any]]:
         lab = Labelled.from_json(value)
         if lab.campaign is None or lab.campaign not in self.campaigns:
-            self._store([lab], Batch(posts=[lab.post]))
+            self._store([lab], Batch(posts=[]))
             return []
+        if lab.update:
+            return self._update(lab, value, state)
         nxt: int = state.get("next", 0)
         if lab.seq < nxt or state.exists(f"p{lab.seq}"):
             return []  # seen before (a redelivery)
@@ -84,14 +88,53 @@ class Detector:
             values.append(state.get(f"p{nxt}"))
             state.delete(f"p{nxt}")
             nxt += 1
-        ready = [Labelled.from_json(v) for v in values]
         stage = self._stage(lab.campaign, state, lab.seq)
-        batch = _batch(lab.campaign, ready)
-        stage.process(batch)
+        # each post, then the late picture labels that came for it while it waited
+        ready: list[Labelled] = []
+        for i, v in enumerate(values):
+            ready.append(Labelled.from_json(v))
+            queued = state.get(f"q{lab.seq + i}")
+            if queued is not None:
+                state.delete(f"q{lab.seq + i}")
+                ups = [u for u in queued if self._first(Labelled.from_json(u), state)]
+                if ups:
+                    state.set(f"u{lab.seq + i}", ups)
+                    ready.extend(Labelled.from_json(u) for u in ups)
+        batch = _run(stage, lab.campaign, ready)
         self._checkpoint(stage, state, lab.seq, values, nxt)
         self._live[lab.campaign] = (nxt, stage)
         self._store(ready, batch)
         return batch.alerts
+
+    def _update(self, lab: Labelled, value: dict[str, Any], state: Any) -> list[dict[str, Any]]:
+        """A late picture's labels for a post of the campaign: applied now when the post
+        was counted (and kept, after it, for a restore to replay), else kept with the
+        post until it is; a redelivered update is applied once."""
+        assert lab.campaign is not None
+        nxt: int = state.get("next", 0)
+        if lab.seq >= nxt:  # its post waits for the posts before it
+            queued = state.get(f"q{lab.seq}") or []
+            if value not in queued:
+                state.set(f"q{lab.seq}", [*queued, value])
+            return []
+        if not self._first(lab, state):
+            return []
+        stage = self._stage(lab.campaign, state, nxt)
+        batch = _run(stage, lab.campaign, [lab])
+        state.set(f"u{nxt - 1}", [*(state.get(f"u{nxt - 1}") or []), value])
+        self._live[lab.campaign] = (nxt, stage)
+        self._store([lab], batch)
+        return batch.alerts
+
+    @staticmethod
+    def _first(lab: Labelled, state: Any) -> bool:
+        """True the first time this update is seen (the last ``APPLIED`` are remembered)."""
+        applied: list[str] = state.get("applied") or []
+        key = lab.key()
+        if key in applied:
+            return False
+        state.set("applied", [*applied[-(APPLIED - 1) :], key])
+        return True
 
     def _checkpoint(
         self, stage: Detect, state: Any, seq: int, values: list[dict[str, Any]], nxt: int
@@ -111,6 +154,9 @@ class Detector:
             state.set("snap_next", nxt)
             for old in range(snap_next, seq):
                 state.delete(f"r{old}")
+            for old in range(snap_next - 1, nxt):  # updates applied before the snapshot
+                if state.exists(f"u{old}"):
+                    state.delete(f"u{old}")
         else:
             for i, v in enumerate(values):
                 state.set(f"r{seq + i}", v)
@@ -129,18 +175,49 @@ class Detector:
             rest = [state.get(f"snap.{k}") for k in range(1, state.get("snap_parts", 1))]
             stage.restore(base64.b64decode(snap + "".join(rest)))
         since: int = state.get("snap_next", 0)
-        replay = [Labelled.from_json(state.get(f"r{i}")) for i in range(since, seq)]
+        replay: list[Labelled] = []  # the posts since the snapshot, each with its updates
+        for i in range(since - 1, seq):
+            if i >= since:
+                replay.append(Labelled.from_json(state.get(f"r{i}")))
+            replay.extend(Labelled.from_json(u) for u in state.get(f"u{i}") or [])
         if replay:
-            stage.process(_batch(campaign, replay))  # rebuilds state; alerts already raised
+            _run(stage, campaign, replay)  # rebuilds state; alerts already raised
         return stage
 
     def _store(self, ready: list[Labelled], batch: Batch) -> None:
         """The batch's rows as the embedded runner writes them (one row-building function,
         :func:`~foretold.writer.message`), with the alerts' outbox rows (once per alert id)
-        in the same transaction."""
+        in the same transaction: the posts (an update's post was stored before), their
+        labels in order (an update's replace its post's) and what their pictures say."""
+        batch.posts = [r.post for r in ready if not r.update]
         batch.labels = [(r.post.platform, r.post.id, r.tier, orjson.dumps(r.labels)) for r in ready]
+        batch.readings = [row for r in ready for row in r.readings]
         self.after.seal(batch)
         self.store.write_rows(*message(batch))
+
+
+def _run(stage: Detect, campaign: str, items: list[Labelled]) -> Batch:
+    """Posts and updates through ``stage`` in their order (``Detect`` applies a batch's
+    updates before its posts, so a batch is cut after each post an update follows);
+    the batch of the posts, with every alert, metric and phase."""
+    out = _batch(campaign, [r for r in items if not r.update])
+    i = 0
+    while i < len(items):
+        ups = []
+        while i < len(items) and items[i].update:
+            ups.append(items[i])
+            i += 1
+        posts = []
+        while i < len(items) and not items[i].update:
+            posts.append(items[i])
+            i += 1
+        part = _batch(campaign, posts)
+        part.updates = [LabelUpdate(u.post, (campaign,), u.before, u.labels) for u in ups]
+        stage.process(part)
+        out.alerts += part.alerts
+        out.metrics += part.metrics
+        out.phases += part.phases
+    return out
 
 
 def _batch(campaign: str, posts: list[Labelled]) -> Batch:
