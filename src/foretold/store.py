@@ -38,7 +38,6 @@ from foretold.post import (
     parse_time,
 )
 from foretold.store_panels import PanelReads
-from foretold.store_reads import Reads
 
 #: The write-ahead log policy. Every writing connection checkpoints (PASSIVE: never
 #: waits, copies what no reader still needs) once it has added WAL_PASSIVE bytes; the
@@ -262,13 +261,14 @@ _MARK_DELETED = (
 )
 
 
-class Store(Reads, PanelReads):
+class Store(PanelReads):
     """One SQLite database file; ``":memory:"`` for tests.
 
     Writes happen in explicit transactions, one per batch, so a reader in another
     process sees whole batches and a crash loses at most the batch in flight.
     ``readonly=True`` never writes, and also reads a store on a read-only disk or
-    mount (see :func:`open_readonly`); the dashboard's reads are in :class:`Reads`.
+    mount (see :func:`open_readonly`); the dashboard's reads are in
+    :class:`~foretold.store_reads.Reads` and :class:`~foretold.store_panels.PanelReads`.
     """
 
     def __init__(self, path: str | Path, readonly: bool = False) -> None:
@@ -613,13 +613,14 @@ class Store(Reads, PanelReads):
         if end is None:
             return []
         cols = ", ".join("p." + c.strip() for c in _POST_COLUMNS.split(","))
+        # CROSS JOIN: the posts' created_at index drives, newest first, and the LIMIT ends
+        # the walk (driven from the campaign's memberships, this read every post of it)
         rows = self._db.execute(
-            f"SELECT {cols}, l.labels FROM campaign_posts c JOIN posts p"
-            " ON c.platform = p.platform AND c.id = p.id"
+            f"SELECT {cols}, l.labels FROM posts p CROSS JOIN campaign_posts c"
             " LEFT JOIN labels l ON l.platform = p.platform AND l.id = p.id"
-            " WHERE c.campaign = ? AND p.created_at > ? AND p.deleted = 0"
-            " ORDER BY p.created_at DESC, p.seq DESC LIMIT ?",
-            (campaign, end - minutes * 60_000_000, limit),
+            " WHERE p.created_at > ? AND c.campaign = ? AND c.platform = p.platform"
+            " AND c.id = p.id AND p.deleted = 0 ORDER BY p.created_at DESC, p.seq DESC LIMIT ?",
+            (end - minutes * 60_000_000, campaign, limit),
         ).fetchall()
         return [(_post(r[:-1]), orjson.loads(r[-1]) if r[-1] else None) for r in reversed(rows)]
 

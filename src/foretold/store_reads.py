@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -41,6 +42,40 @@ _POST_SELECT = (
     _POST_COLUMNS + " FROM campaign_posts c JOIN posts p ON p.platform = c.platform AND p.id = c.id"
     " LEFT JOIN labels l ON l.platform = c.platform AND l.id = c.id WHERE c.campaign = ?"
 )
+
+
+@dataclass(frozen=True)
+class PanelWindow:
+    """What a dashboard panel reads: the campaign's posts of its last ``hours`` of stream
+    time (up to its newest post), at most its newest ``posts`` of them.
+
+    The page re-reads its panels on every change, so each read must stay short however
+    long the campaign has run: a read over every post of a campaign of a million posts
+    takes seconds and holds an old snapshot of the write-ahead log meanwhile, which
+    keeps the writer's checkpoint from emptying it. The window's posts are found by
+    walking the posts' ``created_at`` index back from the newest and looking each up in
+    the campaign, so a read touches about ``posts`` rows (more when other campaigns'
+    posts are interleaved, never more than the window's ``hours``). The default, a week
+    and 50,000 posts, holds a whole storm like the simulated #AskJPM week (32,000 posts);
+    a firehose campaign at 1,000 posts a second shows its last 50 seconds::
+
+        stream time  ---------------------------------------------->|newest
+        campaign     . . .. . ....... ..... ......... ...............|
+        hours=168                     [<------------ a week -------->]
+        posts=50000                               [<-- 50,000 posts->]  the panel reads these
+
+    >>> PanelWindow().hours, PanelWindow().posts
+    (168.0, 50000)
+    """
+
+    hours: float = 168.0
+    posts: int = 50_000
+
+
+#: the window of the top posts, amplifiers, links and languages panels
+PANELS = PanelWindow()
+#: the window of the most repeated pictures panel
+PICTURES = PanelWindow(hours=6.0)
 
 
 def iso_us(us: int) -> str:
@@ -102,6 +137,28 @@ class Reads:
                 (campaign,),
             ).fetchone()
         return int(posts), None if newest is None else int(newest)
+
+    def panel_seqs(self, campaign: str, window: PanelWindow | None) -> tuple[str, tuple[Any, ...]]:
+        """A subquery (SQL and its arguments) of the ``seq`` of the campaign's posts in
+        ``window`` (None: all of them), for a panel to read ``FROM (...) w CROSS JOIN posts
+        p ON p.seq = w.seq``. The window walks the ``created_at`` index back from the
+        campaign's newest post (see :class:`PanelWindow`)."""
+        if window is None:
+            return (
+                "SELECT p.seq AS seq FROM campaign_posts c JOIN posts p"
+                " ON p.platform = c.platform AND p.id = c.id WHERE c.campaign = ?",
+                (campaign,),
+            )
+        newest = self.campaign_extent(campaign)[1]
+        since = (newest or 0) - int(window.hours * 3600 * _US)
+        # CROSS JOIN: the posts' created_at index drives (newest first), the campaign's
+        # membership is a primary-key lookup per post; the LIMIT ends the walk
+        return (
+            "SELECT p.seq AS seq FROM posts p CROSS JOIN campaign_posts c"
+            " WHERE p.created_at > ? AND c.campaign = ? AND c.platform = p.platform"
+            " AND c.id = p.id ORDER BY p.created_at DESC, p.seq DESC LIMIT ?",
+            (since, campaign, window.posts if newest is not None else 0),
+        )
 
     def dashboard_status(self) -> dict[str, int]:
         """A cheap fingerprint of the store: the last post ``seq`` and the number of alerts."""
@@ -239,13 +296,18 @@ class Reads:
             (bucket_s, campaign),
         ).fetchall()
 
-    def dashboard_top_posts(self, campaign: str, limit: int = 10) -> list[dict[str, Any]]:
-        """The most engaged-with original posts (reposts, replies, likes, quotes)."""
+    def dashboard_top_posts(
+        self, campaign: str, limit: int = 10, window: PanelWindow | None = PANELS
+    ) -> list[dict[str, Any]]:
+        """The most engaged-with original posts (reposts, replies, likes, quotes) of the
+        campaign's posts in ``window`` (None: all of them)."""
+        sub, args = self.panel_seqs(campaign, window)
         q = (
-            _POST_SELECT
-            + " AND p.kind != 'repost' AND p.deleted = 0 ORDER BY 9 DESC, p.seq LIMIT ?"
+            f"{_POST_COLUMNS} FROM ({sub}) w CROSS JOIN posts p ON p.seq = w.seq"
+            " LEFT JOIN labels l ON l.platform = p.platform AND l.id = p.id"
+            " WHERE p.kind != 'repost' AND p.deleted = 0 ORDER BY 9 DESC, p.seq LIMIT ?"
         )
-        return self._with_images([_post(r) for r in self.db.execute(q, (campaign, limit))])
+        return self._with_images([_post(r) for r in self.db.execute(q, (*args, limit))])
 
     def dashboard_latest_posts(self, campaign: str, limit: int = 10) -> list[dict[str, Any]]:
         """The posts stored last (by store order), newest first."""
@@ -335,15 +397,18 @@ class Reads:
         return out
 
     def recent_pictures(
-        self, campaign: str, hours: float = 6, limit: int = 10, near: int = 6
+        self, campaign: str, limit: int = 10, near: int = 6, window: PanelWindow = PICTURES
     ) -> list[dict[str, Any]]:
-        """:meth:`repeated_images` over the campaign's last ``hours`` of stream time (the
-        dashboard's panel: bounded work however long the campaign has run)."""
-        newest = self.campaign_extent(campaign)[1]
-        if newest is None:
-            return []
-        since = newest - int(hours * 3600 * _US)
-        return self.repeated_images(campaign, since_us=since, limit=limit, near=near)
+        """:meth:`repeated_images` over the campaign's posts in ``window`` (its last six
+        hours of stream time, at most its newest 50,000 posts: the dashboard's panel)."""
+        sub, args = self.panel_seqs(campaign, window)
+        rows = self.db.execute(
+            f"SELECT {_IMAGE_COLUMNS} FROM ({sub}) w CROSS JOIN posts p ON p.seq = w.seq"
+            " JOIN image_readings r ON r.platform = p.platform AND r.id = p.id"
+            " WHERE r.phash IS NOT NULL AND p.deleted = 0 ORDER BY p.created_at, p.seq, r.idx",
+            args,
+        ).fetchall()
+        return image_groups(rows, limit, near)
 
     def image_file(self, platform: str, post_id: str, index: int) -> str | None:
         """The local file a picture was read from (its ``cache_path``), or None."""
@@ -376,8 +441,7 @@ class Reads:
         []
         """
         rows = self.db.execute(
-            "SELECT r.phash, p.platform, p.id, r.idx, p.author_id, p.created_at, r.text,"
-            " r.cache_path, p.media"
+            f"SELECT {_IMAGE_COLUMNS}"
             " FROM campaign_posts c JOIN posts p ON p.platform = c.platform AND p.id = c.id"
             " JOIN image_readings r ON r.platform = c.platform AND r.id = c.id"
             " WHERE c.campaign = ? AND r.phash IS NOT NULL AND p.deleted = 0"
@@ -385,40 +449,21 @@ class Reads:
             (campaign, -(2**63) if since_us is None else since_us,
              2**63 - 1 if until_us is None else until_us),
         ).fetchall()  # fmt: skip
-        by_hash: dict[str, list[tuple[Any, ...]]] = {}
-        for r in rows:
-            by_hash.setdefault(r[0], []).append(r)
-        order = sorted(by_hash, key=lambda h: (-len({(r[1], r[2]) for r in by_hash[h]}), h))
-        groups: dict[str, list[tuple[Any, ...]]] = {}
-        for h in order:
-            home = _near_group(h, groups, near) if near > 0 else None
-            groups.setdefault(home or h, []).extend(by_hash[h])
-        out: list[dict[str, Any]] = []
-        for h, members in groups.items():
-            # the example: the first post whose picture has a local copy, else the first
-            first = min(members, key=lambda r: (r[7] is None, r[5]))
-            texts = Counter(r[6] for r in members if r[6])
-            alt = next((a for r in members if (a := _alt_of(r[8], r[3]))), None)
-            out.append({
-                "phash": h, "posts": len({(r[1], r[2]) for r in members}),
-                "accounts": len({(r[1], r[4]) for r in members}),
-                "first_at": iso_us(min(r[5] for r in members)),
-                "last_at": iso_us(max(r[5] for r in members)),
-                "text": texts.most_common(1)[0][0] if texts else None, "alt_text": alt,
-                "cache_path": first[7],
-                "example": {"platform": first[1], "id": first[2], "index": int(first[3])},
-            })  # fmt: skip
-        out.sort(key=lambda g: (-int(g["posts"]), str(g["first_at"]), str(g["phash"])))
-        return out[:limit]
+        return image_groups(rows, limit, near)
 
-    def dashboard_amplifiers(self, campaign: str, limit: int = 10) -> list[dict[str, Any]]:
-        """Accounts with the largest reach (followers) that posted in the campaign."""
+    def dashboard_amplifiers(
+        self, campaign: str, limit: int = 10, window: PanelWindow | None = PANELS
+    ) -> list[dict[str, Any]]:
+        """Accounts with the largest reach (followers) among the authors of the campaign's
+        posts in ``window`` (None: all of them); ``posts``, ``reposts`` and ``first_at``
+        count within it."""
+        sub, args = self.panel_seqs(campaign, window)
         rows = self.db.execute(
             "SELECT p.author_handle, max(coalesce(p.followers, 0)) AS f, count(*),"
             " sum(p.kind = 'repost'), min(p.created_at)"
-            " FROM campaign_posts c JOIN posts p ON p.platform = c.platform AND p.id = c.id"
-            " WHERE c.campaign = ? GROUP BY p.platform, p.author_id ORDER BY f DESC LIMIT ?",
-            (campaign, limit),
+            f" FROM ({sub}) w CROSS JOIN posts p ON p.seq = w.seq"
+            " GROUP BY p.platform, p.author_id ORDER BY f DESC, 1 LIMIT ?",
+            (*args, limit),
         )
         return [
             {"author": r[0], "followers": r[1], "posts": r[2], "reposts": r[3],
@@ -426,23 +471,31 @@ class Reads:
             for r in rows
         ]  # fmt: skip
 
-    def dashboard_links(self, campaign: str, limit: int = 10) -> dict[str, list[dict[str, Any]]]:
-        """The most shared links and domains in the campaign."""
+    def dashboard_links(
+        self, campaign: str, limit: int = 10, window: PanelWindow | None = PANELS
+    ) -> dict[str, list[dict[str, Any]]]:
+        """The most shared links and domains in the campaign's posts in ``window`` (None:
+        all of them)."""
         from foretold.store import split_list  # store.py imports this module
 
         urls: Counter[str] = Counter()
         domains: Counter[str] = Counter()
+        sub, args = self.panel_seqs(campaign, window)
         rows = self.db.execute(
-            "SELECT p.urls, p.domains FROM campaign_posts c JOIN posts p"
-            " ON p.platform = c.platform AND p.id = c.id WHERE c.campaign = ? AND p.urls != ''",
-            (campaign,),
+            f"SELECT p.urls, p.domains FROM ({sub}) w CROSS JOIN posts p ON p.seq = w.seq"
+            " WHERE p.urls != ''",
+            args,
         )
         for u, d in rows:
             urls.update(set(split_list(u)))
             domains.update(set(split_list(d)))
+
+        def top(counts: Counter[str]) -> list[tuple[str, int]]:  # ties by name, not read order
+            return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+
         return {
-            "links": [{"url": k, "posts": v} for k, v in urls.most_common(limit)],
-            "domains": [{"domain": k, "posts": v} for k, v in domains.most_common(limit)],
+            "links": [{"url": k, "posts": v} for k, v in top(urls)],
+            "domains": [{"domain": k, "posts": v} for k, v in top(domains)],
         }
 
     def dashboard_alerts(self, campaign: str, limit: int = 50) -> list[dict[str, Any]]:
@@ -472,6 +525,42 @@ class Reads:
         )
         keys = ("source", "state", "detail", "until", "posts_per_min", "updated_at")
         return [dict(zip(keys, r, strict=True)) for r in rows]
+
+
+#: the columns :func:`image_groups` reads, one row per post and picture
+_IMAGE_COLUMNS = (
+    "r.phash, p.platform, p.id, r.idx, p.author_id, p.created_at, r.text, r.cache_path, p.media"
+)
+
+
+def image_groups(rows: list[tuple[Any, ...]], limit: int, near: int) -> list[dict[str, Any]]:
+    """Pictures (rows of ``_IMAGE_COLUMNS`` in time order) grouped by perceptual hash, most
+    posts first (see :meth:`Reads.repeated_images`)."""
+    by_hash: dict[str, list[tuple[Any, ...]]] = {}
+    for r in rows:
+        by_hash.setdefault(r[0], []).append(r)
+    order = sorted(by_hash, key=lambda h: (-len({(r[1], r[2]) for r in by_hash[h]}), h))
+    groups: dict[str, list[tuple[Any, ...]]] = {}
+    for h in order:
+        home = _near_group(h, groups, near) if near > 0 else None
+        groups.setdefault(home or h, []).extend(by_hash[h])
+    out: list[dict[str, Any]] = []
+    for h, members in groups.items():
+        # the example: the first post whose picture has a local copy, else the first
+        first = min(members, key=lambda r: (r[7] is None, r[5]))
+        texts = Counter(r[6] for r in members if r[6])
+        alt = next((a for r in members if (a := _alt_of(r[8], r[3]))), None)
+        out.append({
+            "phash": h, "posts": len({(r[1], r[2]) for r in members}),
+            "accounts": len({(r[1], r[4]) for r in members}),
+            "first_at": iso_us(min(r[5] for r in members)),
+            "last_at": iso_us(max(r[5] for r in members)),
+            "text": texts.most_common(1)[0][0] if texts else None, "alt_text": alt,
+            "cache_path": first[7],
+            "example": {"platform": first[1], "id": first[2], "index": int(first[3])},
+        })  # fmt: skip
+    out.sort(key=lambda g: (-int(g["posts"]), str(g["first_at"]), str(g["phash"])))
+    return out[:limit]
 
 
 def _alt_of(media: str | None, index: int) -> str | None:

@@ -50,6 +50,7 @@ import orjson
 from foretold.coordination.panel import panel as coordination_panel
 from foretold.errors import ConfigError, StoreError
 from foretold.store import Store
+from foretold.store_reads import PANELS
 from foretold.web.openapi import SPEC
 from foretold.web.thumbs import add_thumbs, picture, picture_thumbs
 from foretold.web.tokens import FailureBrake, check_token, is_token_text, same_token
@@ -302,7 +303,7 @@ _CAMPAIGN_API: dict[str, _Api] = {
     "pictures": lambda s, c, n, w: s.recent_pictures(c, limit=n),
     "alerts": lambda s, c, n, w: s.dashboard_alerts(c, n),
     "coordination": lambda s, c, n, w: coordination_panel(s, c),
-    "languages": lambda s, c, n, w: s.dashboard_languages(c),
+    "languages": lambda s, c, n, w: s.dashboard_languages(c, window=PANELS),
 }
 CAMPAIGN_VIEWS = tuple(_CAMPAIGN_API)
 _WINDOWS = (60, 300, 900, 3600)

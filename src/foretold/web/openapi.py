@@ -28,6 +28,8 @@ def _get(
     return {"get": op}
 
 
+#: what the panels read (foretold.store_reads.PANELS)
+_WINDOW = "the campaign's last week of stream time, at most its newest 50,000 posts"
 _NAME = {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}
 _LIMIT = {
     "name": "limit",
@@ -131,17 +133,23 @@ SPEC: dict[str, Any] = {
             _OBJ,
             [_NAME],
         ),
-        "/api/campaigns/{name}/amplifiers": _get("Top accounts by reach", _LIST, [_NAME, _LIMIT]),
+        "/api/campaigns/{name}/amplifiers": _get(
+            f"Top accounts by reach ({_WINDOW})", _LIST, [_NAME, _LIMIT]
+        ),
         "/api/campaigns/{name}/posts": _get(
-            "Top posts by engagement", {"type": "array", "items": _POST}, [_NAME, _LIMIT]
+            f"Top posts by engagement ({_WINDOW})",
+            {"type": "array", "items": _POST},
+            [_NAME, _LIMIT],
         ),
         "/api/campaigns/{name}/latest": _get(
             "Newest posts in store order", {"type": "array", "items": _POST}, [_NAME, _LIMIT]
         ),
-        "/api/campaigns/{name}/links": _get("Most shared links and domains", _OBJ, [_NAME, _LIMIT]),
+        "/api/campaigns/{name}/links": _get(
+            f"Most shared links and domains ({_WINDOW})", _OBJ, [_NAME, _LIMIT]
+        ),
         "/api/campaigns/{name}/pictures": _get(
             "The most repeated pictures of the campaign's last 6 hours of stream time "
-            "(perceptual hashes 6 bits apart as one): posts, "
+            "(at most its newest 50,000 posts; perceptual hashes 6 bits apart as one): posts, "
             "accounts, first and last seen, the text read in them (untrusted), an alt text "
             "(untrusted), an example post, and thumb (the dashboard's own /media address or null)",
             _LIST,
@@ -161,7 +169,7 @@ SPEC: dict[str, Any] = {
         ),
         "/api/campaigns/{name}/languages": _get(
             "The campaign's posts by language (share, posts) with posts quoted in their"
-            " own language",
+            f" own language ({_WINDOW})",
             _OBJ,
             [_NAME],
         ),
