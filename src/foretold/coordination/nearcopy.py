@@ -26,8 +26,10 @@ from __future__ import annotations
 
 import re
 import zlib
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from typing import NamedTuple
 
 import numpy as np
@@ -42,6 +44,9 @@ _DROP = re.compile(r"https?://\S+|(?<!\w)@\w+|(?<!\w)rt(?!\w)|<u\+[0-9a-f]+>")
 _WORD = re.compile(r"\w+")
 _TOKEN = re.compile(r"(?<!\w)@\w+|<u\+[0-9a-f]+>|(\w+)")
 _EMPTY: U32 = np.zeros(0, dtype=np.uint32)
+# words hashed in one numpy pass: its (bigrams x permutations) array, 512 KiB, stays in the
+# cache (a batch of 1,000 texts at once, 8 MiB, took twice as long; measured in 1,024s)
+_CHUNK = 1024
 
 
 def tokens(text: str) -> list[str]:
@@ -99,10 +104,10 @@ class NearCopies:
         self._next = 0
 
     def digest(self, texts: Sequence[str], repeats: bool = True) -> list[Digest | None]:
-        """Each text's exact-repeat key and MinHash signature (None when too short), all
-        in one numpy pass: per text, the numpy calls cost more than the arithmetic, so
-        the Detect stage digests a batch's texts at once (measured: 34 µs a text one at
-        a time, a few µs in a batch of 1,000). With ``repeats``, a text whose normalised
+        """Each text's exact-repeat key and MinHash signature (None when too short), in
+        numpy passes over about ``_CHUNK`` words each: per text, the numpy calls cost more
+        than the arithmetic, so the Detect stage digests a batch's texts at once (measured:
+        34 µs a text one at a time, a few µs in a batch of 1,000). With ``repeats``, a text whose normalised
         words were seen already (earlier in the batch, or in a live cluster) is not
         hashed: its digest holds the exact-repeat key alone, which finds its cluster."""
         crc = zlib.crc32
@@ -110,6 +115,7 @@ class NearCopies:
         flat: list[int] = []  # every judged text's word hashes, one after another
         starts: list[int] = []  # where each judged text's words start in flat
         todo: list[int] = []  # where each judged text is in out
+        exacts: list[int] = []  # and its exact-repeat key
         seen: dict[int, int] = {}  # a batch's exact repeats are hashed once
         known = self._exact
         min_tokens = self.config.min_tokens
@@ -125,32 +131,41 @@ class NearCopies:
                 continue
             seen[exact] = len(out)
             todo.append(len(out))
+            exacts.append(exact)
             starts.append(len(flat))
             flat.extend(map(crc, map(str.encode, words)))
             out.append(Digest(exact, _EMPTY, []))
         if not starts:
             return out
-        # bigrams of the whole batch at once, less the one across each pair of texts
         f = np.array(flat, dtype=np.uint64)
-        pairs = (f[:-1] << np.uint64(32)) | f[1:]
-        first = np.array(starts, dtype=np.int64)
+        starts.append(len(flat))
+        n, k = len(todo), 0
+        while k < n:  # a chunk of texts with about _CHUNK words, at least one text
+            end = max(bisect_right(starts, starts[k] + _CHUNK, k + 1, n + 1) - 1, k + 1)
+            sigs32, keys = self._sign(f[starts[k] : starts[end]], starts[k : end + 1])
+            for row, i in enumerate(todo[k:end]):
+                out[i] = Digest(exacts[k + row], sigs32[row], keys[row])
+            k = end
+        return out
+
+    def _sign(self, words: U64, starts: list[int]) -> tuple[U32, list[list[int]]]:
+        """The signatures and band keys of consecutive texts whose word hashes are
+        ``words``, text ``k``'s from ``starts[k] - starts[0]`` to ``starts[k + 1]``."""
+        # the word bigrams, less the one across each pair of texts
+        pairs = (words[:-1] << np.uint64(32)) | words[1:]
+        first = np.array(starts[:-1], dtype=np.int64) - starts[0]
         x = np.delete(pairs, first[1:] - 1)
-        starts_x = first - np.arange(len(starts))
-        # (bigrams x permutations), in place: three times faster than the transposed form
+        # (bigrams x permutations), in place: three times faster than the transposed form;
+        # the shift comes after the minimum (the same values: it keeps the order), on
+        # the few rows left
         mixed = np.multiply.outer(x, self._a)
         mixed += self._b
-        mixed >>= np.uint64(32)
-        sigs = np.minimum.reduceat(mixed, starts_x, axis=0)
-        bands = self.config.bands
+        sigs = np.minimum.reduceat(mixed, first - np.arange(len(first)), axis=0)
+        sigs >>= np.uint64(32)
         # a band's key: its rows mixed into 64 bits, the band's number in the low bits
-        mixed_rows = (sigs.reshape(len(starts), bands, self._rows) * self._row_mix).sum(axis=2)
-        keys = ((mixed_rows << np.uint64(6)) | self._band_ids).tolist()
-        sigs32 = sigs.astype(np.uint32)
-        for k, i in enumerate(todo):
-            d = out[i]
-            assert d is not None
-            out[i] = Digest(d.exact, sigs32[k], keys[k])
-        return out
+        rows = sigs.reshape(len(first), self.config.bands, self._rows) * self._row_mix
+        keys: list[list[int]] = ((rows.sum(axis=2) << np.uint64(6)) | self._band_ids).tolist()
+        return sigs.astype(np.uint32), keys
 
     def signature(self, words: list[str]) -> U32:
         """The MinHash signature of a text's word bigrams: each bigram is 64 bits (the CRC-32
@@ -174,10 +189,16 @@ class NearCopies:
             again = self.digest([text], repeats=False)[0]
             assert again is not None
             exact, sig, keys = again
+        buckets = self._buckets
+        found = list(map(buckets.get, keys))  # each band's cluster, in one C pass
         best, best_sim = None, self.config.similarity
+        if found.count(None) == len(found):  # no band met a cluster (most new texts)
+            best = self._new_cluster(text, t_us, sig)
+            buckets.update(zip(keys, repeat(best)))
+            self._exact[exact] = best
+            return best
         tried: set[int] = set()  # a cluster met in several bands is compared once
-        for key in keys:
-            cand = self._buckets.get(key)
+        for cand in found:
             if cand is None or cand in tried:
                 continue
             tried.add(cand)
@@ -191,16 +212,23 @@ class NearCopies:
             if sim >= best_sim:
                 best, best_sim = cand, sim
         if best is None:
-            best = self._next
-            self._next += 1
-            example = text[: self.config.example_chars]
-            self.clusters[best] = Cluster(best, example, t_us, t_us, sig.tobytes())
-        self.clusters[best].last_us = t_us
-        claim = self._buckets.setdefault
-        for key in keys:
-            claim(key, best)
+            best = self._new_cluster(text, t_us, sig)
+        else:
+            self.clusters[best].last_us = t_us
+        # the bands no cluster held yet are this one's (as a setdefault per band: the keys
+        # differ in their low bits, the band's number)
+        for key, cand in zip(keys, found, strict=True):
+            if cand is None:
+                buckets[key] = best
         self._exact[exact] = best
         return best
+
+    def _new_cluster(self, text: str, t_us: int, sig: U32) -> int:
+        cid = self._next
+        self._next += 1
+        self.clusters[cid] = Cluster(cid, text[: self.config.example_chars], t_us, t_us,
+                                     sig.tobytes())  # fmt: skip
+        return cid
 
     @property
     def buckets(self) -> dict[int, int]:
