@@ -53,3 +53,55 @@ def test_state_survives_a_pickle_round_trip() -> None:
     cid = nc.add(BASE, 0)
     restored = pickle.loads(pickle.dumps(nc))
     assert restored.add(BASE.lower() + " please share", 1) == cid
+
+
+def _texts(n: int) -> list[str]:
+    """Texts of 6 to 40 words, some of them near-copies of others."""
+    words = [
+        "boycott",
+        "brand",
+        "never",
+        "again",
+        "lied",
+        "to",
+        "us",
+        "shame",
+        "flight",
+        "late",
+        "crew",
+        "lovely",
+        "bag",
+        "lost",
+    ]
+    out = []
+    for i in range(n):
+        length = 6 + (i * 7) % 35
+        out.append(" ".join(words[(i * 3 + j * (1 + i % 4)) % len(words)] for j in range(length)))
+    return out
+
+
+def test_a_batch_digests_each_text_as_it_alone_would() -> None:
+    """The batch is hashed in chunks of about a thousand words: every text's signature
+    and band keys are the ones it gets on its own, at every chunk boundary."""
+    nc = NearCopies(CoordinationConfig())
+    texts = _texts(300)  # about 7,000 words: seven chunks
+    batch = nc.digest(texts, repeats=False)
+    for text, digest in zip(texts, batch, strict=True):
+        alone = nc.digest([text], repeats=False)[0]
+        assert digest is not None and alone is not None
+        assert digest.exact == alone.exact and digest.keys == alone.keys
+        assert digest.signature.tolist() == alone.signature.tolist()
+
+
+def test_a_forgotten_cluster_frees_its_bands_as_dropping_its_keys_would() -> None:
+    """A band a forgotten cluster held is claimed again at once, and the buckets read as
+    if the forgotten cluster's keys had been dropped at the sweep."""
+    nc = NearCopies(CoordinationConfig())
+    old = nc.add(BASE, 0)
+    other = nc.add("@brand my bag was lost on the flight to Boston and nobody answers", 50)
+    nc.forget_before(10)  # the first cluster goes, the second stays
+    again = nc.add(BASE + " please share", 60)
+    assert again not in (old, other)
+    buckets = nc.buckets
+    assert set(buckets.values()) == {other, again}
+    assert list(buckets.values()) == sorted(buckets.values(), key=[other, again].index)

@@ -47,6 +47,8 @@ _EMPTY: U32 = np.zeros(0, dtype=np.uint32)
 # words hashed in one numpy pass: its (bigrams x permutations) array, 512 KiB, stays in the
 # cache (a batch of 1,000 texts at once, 8 MiB, took twice as long; measured in 1,024s)
 _CHUNK = 1024
+# the words whose CRC-32 is kept (a stream's vocabulary; cleared when it grows past this)
+_WORDS = 100_000
 
 
 def tokens(text: str) -> list[str]:
@@ -71,6 +73,10 @@ class Digest(NamedTuple):
     exact: int
     signature: U32  # 32-bit values (the multiply-shift keeps the high 32 bits)
     keys: list[int]  # one LSH key per band
+
+
+_NO_KEYS: list[int] = []  # an exact repeat's keys (never changed)
+_PENDING = Digest(0, _EMPTY, _NO_KEYS)  # a text to hash, until it is
 
 
 @dataclass(slots=True)
@@ -102,15 +108,22 @@ class NearCopies:
         self.clusters: dict[int, Cluster] = {}
         self._reps: dict[int, npt.NDArray[np.uint32]] = {}  # signatures as arrays (not kept)
         self._next = 0
+        self._stale = 0  # forgotten clusters that may still hold keys in _buckets
+        self._word_crc: dict[str, int] = {}
 
     def digest(self, texts: Sequence[str], repeats: bool = True) -> list[Digest | None]:
         """Each text's exact-repeat key and MinHash signature (None when too short), in
         numpy passes over about ``_CHUNK`` words each: per text, the numpy calls cost more
         than the arithmetic, so the Detect stage digests a batch's texts at once (measured:
-        34 µs a text one at a time, a few µs in a batch of 1,000). With ``repeats``, a text whose normalised
-        words were seen already (earlier in the batch, or in a live cluster) is not
-        hashed: its digest holds the exact-repeat key alone, which finds its cluster."""
+        34 µs a text one at a time, a few µs in a batch of 1,000). With ``repeats``, a
+        text whose normalised words were seen already (earlier in the batch, or in a live
+        cluster) is not hashed: its digest holds the exact-repeat key alone, which finds
+        its cluster. A word's CRC-32 is computed once and kept (up to ``_WORDS`` words)."""
         crc = zlib.crc32
+        word_crc = self._word_crc
+        if len(word_crc) > _WORDS:
+            word_crc.clear()
+        known_word = word_crc.get
         out: list[Digest | None] = []
         flat: list[int] = []  # every judged text's word hashes, one after another
         starts: list[int] = []  # where each judged text's words start in flat
@@ -127,14 +140,19 @@ class NearCopies:
             exact = crc(" ".join(words).encode())
             if repeats and (exact in seen or known.get(exact, -1) in self.clusters):
                 # an exact repeat: ``add`` finds its cluster by the key, or hashes it then
-                out.append(Digest(exact, _EMPTY, []))
+                out.append(Digest(exact, _EMPTY, _NO_KEYS))
                 continue
             seen[exact] = len(out)
             todo.append(len(out))
             exacts.append(exact)
             starts.append(len(flat))
-            flat.extend(map(crc, map(str.encode, words)))
-            out.append(Digest(exact, _EMPTY, []))
+            hashes = list(map(known_word, words))
+            if None in hashes:
+                for j, word in enumerate(words):
+                    if hashes[j] is None:
+                        hashes[j] = word_crc[word] = crc(word.encode())
+            flat.extend(hashes)  # type: ignore[arg-type]  # (no None left)
+            out.append(_PENDING)
         if not starts:
             return out
         f = np.array(flat, dtype=np.uint64)
@@ -216,9 +234,15 @@ class NearCopies:
         else:
             self.clusters[best].last_us = t_us
         # the bands no cluster held yet are this one's (as a setdefault per band: the keys
-        # differ in their low bits, the band's number)
+        # differ in their low bits, the band's number); a band whose cluster was forgotten
+        # is free (its key is moved to the end, where dropping it at the sweep and claiming
+        # it again would have put it: the buckets keep the order they always had)
+        clusters = self.clusters
         for key, cand in zip(keys, found, strict=True):
             if cand is None:
+                buckets[key] = best
+            elif cand not in clusters:
+                del buckets[key]
                 buckets[key] = best
         self._exact[exact] = best
         return best
@@ -232,7 +256,9 @@ class NearCopies:
 
     @property
     def buckets(self) -> dict[int, int]:
-        """LSH band key -> the cluster that first claimed it."""
+        """LSH band key -> the cluster that first claimed it (of the clusters kept)."""
+        if self._stale:
+            self._drop_stale()
         return self._buckets
 
     @property
@@ -253,14 +279,25 @@ class NearCopies:
         self.clusters = {c.id: c for c in clusters}
         self._buckets, self._exact, self._next = buckets, exact, next_id
         self._reps = {}
+        self._stale = 0
 
     def forget_before(self, t_us: int) -> None:
-        """Drop clusters last seen before ``t_us`` (and their buckets)."""
+        """Drop clusters last seen before ``t_us`` (and their buckets: a band held by a
+        forgotten cluster is free at once, the key itself is dropped once the forgotten
+        clusters with keys left outnumber the clusters kept, so the buckets, 16 keys a
+        text, are not all read again at every sweep)."""
         old = [c.id for c in self.clusters.values() if c.last_us < t_us]
         for cid in old:
             del self.clusters[cid]
         if old:
             live = self.clusters
-            self._buckets = {k: v for k, v in self._buckets.items() if v in live}
             self._exact = {k: v for k, v in self._exact.items() if v in live}
             self._reps = {k: v for k, v in self._reps.items() if k in live}
+            self._stale += len(old)
+            if self._stale > len(live):
+                self._drop_stale()
+
+    def _drop_stale(self) -> None:
+        live = self.clusters
+        self._buckets = {k: v for k, v in self._buckets.items() if v in live}
+        self._stale = 0

@@ -213,9 +213,10 @@ class Coordination:
         if post.repost_of is not None:
             act("r " + post.repost_of.id, who, t)
             return None
-        tags = [h for h in post.hashtags if h not in self.campaign_tags]
-        if len(tags) >= 2:
-            act("h " + " ".join(sorted(set(tags))), who, t)
+        if len(post.hashtags) >= 2:  # (most posts have fewer: no list to make)
+            tags = [h for h in post.hashtags if h not in self.campaign_tags]
+            if len(tags) >= 2:
+                act("h " + " ".join(sorted(set(tags))), who, t)
         digest = self._digests.pop(post.key, _UNSEEN)
         if digest is _UNSEEN:
             cid = self.copies.add(post.text, t)
