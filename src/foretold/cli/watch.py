@@ -125,6 +125,9 @@ def watch_cmd(config_path: str, store_path: str, alerts_path: str | None, tier: 
         if fetcher is not None:
             fetcher.close()  # the fetches in flight end first, so the counts are whole
             summary["media"] = fetcher.stats.as_dict()
+            unread = sum(getattr(s, "unread", lambda: 0)() for s in stages)
+            if unread:  # still being read when the stop's wait ran out (docs/media.md)
+                summary["media"]["unread"] = unread
         if signals.name:
             summary["stopped_by"] = signals.name
         after.finish(summary)

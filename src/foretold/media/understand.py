@@ -209,6 +209,11 @@ class ReadPictures:
         watch with no new posts sends an empty batch for them)."""
         return bool(self._pending)
 
+    def unread(self) -> int:
+        """Live: the pictures submitted whose labels have not gone out yet (a watch that
+        stops before they are read counts them: their posts keep their text labels)."""
+        return sum(len(fs) for _post, fs in self._pending.values())
+
     def wait_idle(self) -> None:
         """Live: wait until every picture submitted so far is read (their labels go out
         with the next batch; tests and benchmarks use it to fix when that is)."""

@@ -132,7 +132,9 @@ class Watch:
     through the stages every ``tick_s`` seconds, so a picture read in a quiet minute
     still reaches the detector and the store as an update. When every source has ended
     on its own (a file read with ``follow = false``), those pictures are waited for, an
-    empty batch every ``tick_s``, for at most ``drain_s`` seconds; a stop does not wait."""
+    empty batch every ``tick_s``, for at most ``drain_s`` seconds; on a stop (Ctrl-C,
+    SIGTERM), for at most ``stop_wait_s`` seconds of ``clock`` (a second signal stops at
+    once), so their updates are in the detectors' last snapshot (docs/media.md)."""
 
     def __init__(
         self,
@@ -144,6 +146,7 @@ class Watch:
         join_timeout_s: float = 5.0,
         tick_s: float = 1.0,
         drain_s: float = 30.0,
+        stop_wait_s: float = 10.0,
     ) -> None:
         self.sources = tuple(sources)
         self.pipeline = pipeline
@@ -153,6 +156,7 @@ class Watch:
         self.join_timeout_s = join_timeout_s
         self.tick_s = tick_s
         self.drain_s = drain_s
+        self.stop_wait_s = stop_wait_s
         names = [s.name for s in self.sources]
         if len(set(names)) != len(names):
             from foretold.errors import ConfigError
@@ -208,6 +212,7 @@ class Watch:
                 src, item = q.get(timeout=0.1 if not stop.is_set() else 0.0)
             except queue.Empty:
                 if stop.is_set():
+                    yield from self._stopping()  # the pictures in flight, bounded
                     return
                 if now - last_batch >= self.tick_s and self.pipeline.waiting():
                     last_batch = now
@@ -240,6 +245,17 @@ class Watch:
             if stop.is_set() or not self.pipeline.waiting():
                 return
             stop.wait(self.tick_s)
+            yield []
+
+    def _stopping(self) -> Iterator[list[Record]]:
+        """A stop: while pictures are being fetched or read, an empty batch every
+        ``tick_s`` carries what is read meanwhile, for at most ``stop_wait_s``."""
+        deadline = self.clock.monotonic() + self.stop_wait_s
+        while self.pipeline.waiting():
+            left = deadline - self.clock.monotonic()
+            if left <= 0:
+                return
+            self.clock.sleep(min(max(self.tick_s, 0.01), left))
             yield []
 
 
