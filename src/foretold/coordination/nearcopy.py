@@ -29,7 +29,8 @@ import zlib
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import compress, repeat
+from operator import is_
 from typing import NamedTuple
 
 import numpy as np
@@ -215,15 +216,15 @@ class NearCopies:
             buckets.update(zip(keys, repeat(best)))
             self._exact[exact] = best
             return best
-        tried: set[int] = set()  # a cluster met in several bands is compared once
-        for cand in found:
-            if cand is None or cand in tried:
+        forgotten = False
+        for cand in dict.fromkeys(found):  # each cluster met, once, in the order of the bands
+            if cand is None:
                 continue
-            tried.add(cand)
             rep = self._reps.get(cand)
             if rep is None:
                 cluster = self.clusters.get(cand)
                 if cluster is None:
+                    forgotten = True
                     continue
                 rep = self._reps[cand] = np.frombuffer(cluster.signature, dtype=np.uint32)
             sim = float(np.count_nonzero(rep == sig)) / sig.size
@@ -234,16 +235,19 @@ class NearCopies:
         else:
             self.clusters[best].last_us = t_us
         # the bands no cluster held yet are this one's (as a setdefault per band: the keys
-        # differ in their low bits, the band's number); a band whose cluster was forgotten
-        # is free (its key is moved to the end, where dropping it at the sweep and claiming
-        # it again would have put it: the buckets keep the order they always had)
-        clusters = self.clusters
-        for key, cand in zip(keys, found, strict=True):
-            if cand is None:
-                buckets[key] = best
-            elif cand not in clusters:
-                del buckets[key]
-                buckets[key] = best
+        # differ in their low bits, the band's number), in one C pass ...
+        if not forgotten:
+            buckets.update(zip(compress(keys, map(is_, found, repeat(None))), repeat(best)))
+        else:  # ... and a band whose cluster was forgotten is free too (its key moved to
+            # the end, where dropping it at the sweep and claiming it again would have put
+            # it: the buckets keep the order they always had)
+            clusters = self.clusters
+            for key, cand in zip(keys, found, strict=True):
+                if cand is None:
+                    buckets[key] = best
+                elif cand not in clusters:
+                    del buckets[key]
+                    buckets[key] = best
         self._exact[exact] = best
         return best
 
