@@ -1,6 +1,7 @@
 """A watch stopped (Ctrl-C, SIGTERM) while a picture is being read: it waits, bounded,
 for the picture, so its update reaches the detector before the last snapshot, and a
-restarted watch resumes with the post counted as hostile. The OCR is gated and the
+restarted watch resumes with the post counted as hostile; a picture still unread when
+the wait runs out is recorded and read by the next watch. The OCR is gated and the
 clock injected: the picture is read when the stopping watch first sleeps, or never."""
 
 from __future__ import annotations
@@ -10,12 +11,15 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 import pytest
 
 from foretold.campaigns import Track
 from foretold.clock import ManualClock
 from foretold.detect.stage import Detect
-from foretold.media.understand import ReadPictures
+from foretold.media.cache import MediaCache
+from foretold.media.fetch import FetchConfig, Fetcher
+from foretold.media.understand import ReadPictures, record_unread, resume_unread
 from foretold.pipeline import RunResult
 from foretold.post import Author, Media, Post
 from foretold.records import Batch
@@ -25,6 +29,7 @@ from foretold.sources.base import LiveSource, SourceBatch
 from foretold.sources.watch import LivePipeline, Watch
 from foretold.store import Store
 from foretold.understand.stage import Classify
+from foretold.writer import message
 from tests.media.rules import Hostile
 from tests.media.test_live_updates import CAMPAIGN, MEME, Cached, Gate
 
@@ -94,6 +99,7 @@ def watch(
                                     separate_writer=False, after=after)  # fmt: skip
             Watch([OnePost("one")], pipeline, clock, tick_s=1.0,
                   stop_wait_s=stop_wait_s).run(stop)  # fmt: skip
+            record_unread(store, "detect", stages, "2026-01-01T00:00:00Z")  # as watch does
     finally:
         guard.cancel()
     return path, read, clock.slept, gate
@@ -133,4 +139,82 @@ def test_the_wait_is_bounded_and_the_unread_picture_counted(tmp_path: Path) -> N
         assert labels is not None and "image_text" not in labels
     finally:
         gate.open.set()
+        read.close()
+
+
+def test_a_picture_left_unread_is_read_by_the_next_watch(tmp_path: Path) -> None:
+    path, read, _slept, gate = watch(tmp_path, reads=False, stop_wait_s=0.5)
+    gate.open.set()
+    read.close()
+    # the next watch: the detectors restored, then the pictures the stop left unread
+    words = Hostile("SHAME")
+    again = Gate()
+    read = ReadPictures(words, ocr=again, hasher=again.hash, live=True)
+    at = "2026-01-01T00:01:00Z"
+    with Store(path) as store:
+        detect = Detect([CAMPAIGN], ManualClock(T0))
+        state = store.snapshot("detect")
+        assert state is not None
+        detect.restore(state)
+        assert resume_unread(store, "detect", [read], Cached(), at) == 1
+        read.wait_idle()
+        tick = Batch(posts=[], media=Cached())  # the watch's first batch (or tick)
+        read.process(tick)
+        detect.process(tick)
+        store.write_rows(*message(tick))
+        assert resume_unread(store, "detect", [read], Cached(), at) == 0  # read once
+    read.close()
+    [update] = tick.updates
+    assert update.post.id == "1" and update.before is not None
+    assert update.before["sentiment"] == "neutral" and update.after["image_text"] == MEME
+    sig = detect.campaigns["mynypd"].signals
+    minute = sig.windows.at(sig.step_of(MEME_POST))
+    assert minute is not None and (minute.sums[LABELLED], minute.sums[HOSTILE]) == (1, 1)
+    with Store(path) as store:
+        labels = store.labels_of("x", "1")
+    assert labels is not None and labels["image_text"] == MEME
+
+
+def test_a_picture_being_fetched_at_the_stop_is_fetched_again_and_read(tmp_path: Path) -> None:
+    release = threading.Event()
+
+    def slow(request: httpx.Request) -> httpx.Response:
+        release.wait(10)  # the stop comes while this fetch hangs
+        return httpx.Response(200, headers={"content-type": "image/png"}, content=b"meme png")
+
+    def fetcher(folder: str) -> Fetcher:
+        cfg = FetchConfig(fetch=True, allow_private=True, workers=1)
+        return Fetcher(cfg, MediaCache(tmp_path / folder, 1 << 20),
+                       client=lambda: httpx.Client(transport=httpx.MockTransport(slow)))  # fmt: skip
+
+    post = Post(platform="x", id="1", text="my #myNYPD photo", hashtags=("mynypd",),
+                created_at=T0, author=Author(id="a1", handle="amy"),
+                media=(Media("photo", "http://media.example/m.png", None, "k"),))  # fmt: skip
+    words = Hostile("SHAME")
+    gate = Gate()
+    at = "2026-01-01T00:00:00Z"
+    store = Store(":memory:")
+    first, read = fetcher("one"), ReadPictures(words, ocr=gate, hasher=gate.hash, live=True)
+    batch = Batch(posts=[post], memberships=[("mynypd", "x", "1")])
+    for stage in (first, Classify(words), read):
+        stage.process(batch)
+    assert record_unread(store, "detect", [first, read], at) == 1  # queued, not fetched
+    release.set()
+    first.close()
+    read.close()
+    # the next watch fetches it again (its cache is another folder here) and reads it
+    second, read = fetcher("two"), ReadPictures(words, ocr=gate, hasher=gate.hash, live=True)
+    try:
+        assert resume_unread(store, "detect", [second, read], second, at) == 1
+        assert second.wait_idle(10)
+        updates = []
+        for _ in range(2):  # the batch that takes the arrived picture, the one that harvests
+            tick = Batch(posts=[], media=second)
+            read.process(tick)
+            read.wait_idle()
+            updates += tick.updates
+        [update] = updates
+        assert update.campaigns == ("mynypd",) and update.after["image_text"] == MEME
+    finally:
+        second.close()
         read.close()

@@ -59,6 +59,7 @@ def watch_cmd(config_path: str, store_path: str, alerts_path: str | None, tier: 
       foretold status --store brand.db
     """  # fmt: skip
     from foretold.media.fetch import fetcher_for
+    from foretold.media.understand import record_unread, resume_unread
     from foretold.runs import (
         AfterStore,
         Delivery,
@@ -103,6 +104,12 @@ def watch_cmd(config_path: str, store_path: str, alerts_path: str | None, tier: 
         )  # fmt: skip
         if after.restore():
             click.echo("resumed the detectors where the last watch stopped", err=True)
+            if fetcher is not None:  # the pictures the last stop left unread (docs/media.md)
+                again = resume_unread(store, after.snapshot_key, stages, fetcher,
+                                      clock.now().isoformat())  # fmt: skip
+                if again:
+                    click.echo(f"reading again {again:,} pictures the last watch left unread",
+                               err=True)  # fmt: skip
         after.begin("watch " + config_path)
         delivery = Delivery(store_path, config, clock) if config.sinks else None
         names = ", ".join(s.name for s in sources)
@@ -123,10 +130,11 @@ def watch_cmd(config_path: str, store_path: str, alerts_path: str | None, tier: 
             "sources": {n: s.state for n, s in result.statuses.items()},
         }  # fmt: skip
         if fetcher is not None:
+            # still being fetched or read when the stop's wait ran out: read next time
+            unread = record_unread(store, after.snapshot_key, stages, clock.now().isoformat())
             fetcher.close()  # the fetches in flight end first, so the counts are whole
             summary["media"] = fetcher.stats.as_dict()
-            unread = sum(getattr(s, "unread", lambda: 0)() for s in stages)
-            if unread:  # still being read when the stop's wait ran out (docs/media.md)
+            if unread:
                 summary["media"]["unread"] = unread
         if signals.name:
             summary["stopped_by"] = signals.name

@@ -338,6 +338,13 @@ class Fetcher:
             self._busy -= 1
             self._idle.notify_all()
 
+    def unfetched(self) -> list[tuple[Post, int]]:
+        """``(post, index)`` of the pictures queued or being fetched, and of those
+        fetched but not yet taken by :meth:`arrived` (a stopping watch records them)."""
+        with self._lock:
+            out = [w for waiters in self._waiting.values() for w in waiters]
+            return out + list(self._arrived)
+
     def waiting(self) -> bool:
         """Pictures are queued or being fetched, or fetched and not yet taken by
         :meth:`arrived` (the watch sends an empty batch for them while no post comes)."""

@@ -75,11 +75,12 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from foretold.media import ImageReading, MediaSource
+from foretold.media.fetch import Fetcher
 from foretold.media.locate import FolderMedia
 from foretold.media.ocr import OcrEngine, OcrError, load_ocr
 from foretold.media.phash import PhashError, phash
@@ -88,7 +89,11 @@ from foretold.records import Batch, LabelUpdate
 from foretold.signals import hostility, is_hostile
 from foretold.understand.stage import Classifier
 
-__all__ = ["ReadConfig", "ReadPictures", "merge_labels"]
+__all__ = ["ReadConfig", "ReadPictures", "merge_labels", "record_unread", "resume_unread"]
+
+if TYPE_CHECKING:
+    from foretold.records import Stage
+    from foretold.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -213,6 +218,49 @@ class ReadPictures:
         """Live: the pictures submitted whose labels have not gone out yet (a watch that
         stops before they are read counts them: their posts keep their text labels)."""
         return sum(len(fs) for _post, fs in self._pending.values())
+
+    def unread_state(self, also: Sequence[tuple[Post, int]] = ()) -> bytes:
+        """Live, at a stop: the posts whose pictures' labels have not gone out (being
+        read, and ``also``: being fetched), each with the indices of those pictures,
+        its campaigns and the labels ``Detect`` counted it with, as JSON for
+        :meth:`resume` in the next watch (``[]`` when none)."""
+        waiting: dict[tuple[str, str], tuple[Post, set[int]]] = {}
+        for post, fs in self._pending.values():
+            waiting.setdefault(post.key, (post, set()))[1].update(i for i, _f in fs)
+        for post, index in also:
+            waiting.setdefault(post.key, (post, set()))[1].add(index)
+        out = []
+        for key, (post, indices) in waiting.items():
+            campaigns, labels = self._counted.get(key, ((), None))
+            out.append({"post": post.to_dict(), "pictures": sorted(indices),
+                        "campaigns": list(campaigns), "labels": labels})  # fmt: skip
+        return orjson.dumps(out)
+
+    def resume(self, state: bytes, media: MediaSource) -> int:
+        """Live, at the start of a watch whose detectors were restored: read again the
+        pictures the last watch's stop left unread (:meth:`unread_state`); their labels
+        go out as updates of the posts the detectors counted. A picture not in
+        ``media`` yet is fetched again when ``media`` is the fetcher. Returns how many."""
+        self._background = True
+        fetch: dict[tuple[str, str], Post] = {}
+        count = 0
+        for item in orjson.loads(state):
+            post = Post.from_dict(item["post"])
+            self._counted[post.key] = (tuple(item["campaigns"]), item["labels"])
+            fs = []
+            for index in item["pictures"]:
+                if index >= len(post.media):
+                    continue
+                count += 1
+                if media.path_for(post, post.media[index]) is None:
+                    fetch[post.key] = post  # arrived() names it once fetched
+                elif self._claim(post, index):
+                    fs.append((index, self._pool_().submit(self._read, post, index, media)))
+            self._add_pending(post, fs)
+        queue_them = getattr(media, "process", None)
+        if fetch and callable(queue_them):
+            queue_them(Batch(posts=list(fetch.values())))
+        return count
 
     def wait_idle(self) -> None:
         """Live: wait until every picture submitted so far is read (their labels go out
@@ -456,3 +504,36 @@ class ReadPictures:
             counted[post.key] = (campaigns, merged)
             if campaigns:
                 batch.updates.append(LabelUpdate(post, campaigns, was, merged))
+
+
+def unread_key(detect_key: str) -> str:
+    """The snapshot name of the pictures a stop left unread, beside the detectors' own
+    (so a changed config, which starts the detectors afresh, does not read them)."""
+    return f"{detect_key}:pictures"
+
+
+def record_unread(store: Store, detect_key: str, stages: Sequence[Stage], at: str) -> int:
+    """At a watch's stop, after its wait (``Watch.stop_wait_s``): store the pictures
+    still being fetched or read, for :func:`resume_unread`; returns how many."""
+    read = next((s for s in stages if isinstance(s, ReadPictures)), None)
+    if read is None:
+        return 0
+    fetcher = next((s for s in stages if isinstance(s, Fetcher)), None)
+    also = fetcher.unfetched() if fetcher is not None else []
+    state = read.unread_state(also)
+    store.write_rows([], [], [], snapshots=[(unread_key(detect_key), state, at)])
+    return sum(len(item["pictures"]) for item in orjson.loads(state))
+
+
+def resume_unread(
+    store: Store, detect_key: str, stages: Sequence[Stage], media: MediaSource, at: str
+) -> int:
+    """At the start of a watch whose detectors were restored: read again the pictures
+    the last stop left unread (:meth:`ReadPictures.resume`), and clear the record (a
+    crash later does not read them twice); returns how many."""
+    state = store.snapshot(unread_key(detect_key))
+    read = next((s for s in stages if isinstance(s, ReadPictures)), None)
+    if not state or read is None:
+        return 0
+    store.write_rows([], [], [], snapshots=[(unread_key(detect_key), b"[]", at)])
+    return read.resume(state, media)
