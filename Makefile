@@ -75,6 +75,7 @@ bench: setup
 	$(BIN)/pytest -m bench -p no:cacheprovider || [ $$? -eq 5 ]
 	$(PY) bench/soak_bench.py wal
 	$(PY) bench/soak_bench.py soak --minutes $(SOAK_MINUTES)   # docs/soak.md; SOAK_MINUTES=1 for a short run
+	$(PY) bench/store_write_bench.py   # docs/soak.md: what keeping campaign_minutes costs write_rows
 
 ## rebuild every model from ../shared/data (train/dev splits; needs the train extra: torch CPU).
 ## Fine-tunes the encoder first: about an hour on two CPU cores (a GPU when torch sees one);

@@ -37,6 +37,7 @@ from foretold.post import (
     media_json,
     parse_time,
 )
+from foretold.store_minutes import FILL_MINUTES, UPSERT, minute_deltas
 from foretold.store_panels import PanelReads
 
 #: The write-ahead log policy. Every writing connection checkpoints (PASSIVE: never
@@ -47,46 +48,9 @@ from foretold.store_panels import PanelReads
 WAL_PASSIVE = 8 << 20
 WAL_LIMIT = 64 << 20
 
-SCHEMA_VERSION = 5  # 2: deliveries and source_status; 3: snapshots; 4: posts.media, image_readings;
-# 5: campaign_minutes (the dashboard's per-minute counts, kept by triggers), campaign_names
-
-
-def _minute(t: str) -> str:
-    """SQL: the minute since the epoch of ``t`` (microseconds), floored also before 1970."""
-    return f"(({t}) - ((({t}) % 60000000) + 60000000) % 60000000) / 60000000"
-
-
-def _label_terms(labels: str) -> list[str]:
-    """SQL: what a post's labels JSON (NULL: none) adds to a minute's labelled, positive,
-    neutral, negative, ironic and offensive counts (the dashboard's mix)."""
-    flags = f"json_extract({labels}, '$.flags')"
-    return [
-        f"({labels} IS NOT NULL)",
-        *(f"coalesce(json_extract({labels}, '$.sentiment') = '{s}', 0)"
-          for s in ("positive", "neutral", "negative")),
-        f"coalesce(instr({flags}, '\"ironic\"') > 0, 0)",
-        f"coalesce(instr({flags}, '\"offensive\"') > 0 OR instr({flags}, '\"hateful\"') > 0, 0)",
-    ]  # fmt: skip
-
-
-def _label_counts(labels: str) -> str:
-    return ", ".join(_label_terms(labels))
-
-
-def _label_delta(new: str, old: str) -> str:
-    return ", ".join(
-        f"{a} - {b}" for a, b in zip(_label_terms(new), _label_terms(old), strict=True)
-    )
-
-
-#: a trigger's row added to the minute's counts (an upsert: the row may not exist yet)
-_ADD = (
-    "ON CONFLICT (campaign, minute) DO UPDATE SET posts = posts + excluded.posts,"
-    " newest = max(newest, excluded.newest), labelled = labelled + excluded.labelled,"
-    " positive = positive + excluded.positive, neutral = neutral + excluded.neutral,"
-    " negative = negative + excluded.negative, ironic = ironic + excluded.ironic,"
-    " offensive = offensive + excluded.offensive"
-)
+SCHEMA_VERSION = 6  # 2: deliveries and source_status; 3: snapshots; 4: posts.media, image_readings;
+# 5: campaign_minutes (the dashboard's per-minute counts), campaign_names; 6: those counts are
+# kept by write_rows, one upsert per campaign and minute a batch (5 kept them by triggers)
 
 #: the image_readings table (also a read-only old store's empty stand-in)
 _READINGS_TABLE = """image_readings (  -- what was read in a post's pictures
@@ -95,7 +59,7 @@ _READINGS_TABLE = """image_readings (  -- what was read in a post's pictures
     PRIMARY KEY (platform, id, idx)
 ) WITHOUT ROWID"""
 
-_SCHEMA = """
+_SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS posts (
     seq INTEGER PRIMARY KEY,
     platform TEXT NOT NULL,
@@ -174,7 +138,7 @@ CREATE TABLE IF NOT EXISTS source_status (    -- what each live source is doing 
 CREATE TABLE IF NOT EXISTS snapshots (        -- a stage's state, stored with the cursors
     name TEXT PRIMARY KEY, state BLOB NOT NULL, updated_at TEXT NOT NULL
 );
-CREATE TABLE IF NOT EXISTS {readings};
+CREATE TABLE IF NOT EXISTS {_READINGS_TABLE};
 CREATE INDEX IF NOT EXISTS image_readings_phash ON image_readings (phash);
 CREATE TABLE IF NOT EXISTS runs (
     seq INTEGER PRIMARY KEY, command TEXT NOT NULL, started_at TEXT NOT NULL,
@@ -188,41 +152,11 @@ CREATE TABLE IF NOT EXISTS campaign_minutes (  -- a campaign's posts per minute 
     negative INTEGER NOT NULL, ironic INTEGER NOT NULL, offensive INTEGER NOT NULL,
     PRIMARY KEY (campaign, minute)
 ) WITHOUT ROWID;
-CREATE TRIGGER IF NOT EXISTS campaign_minutes_join AFTER INSERT ON campaign_posts BEGIN
-    INSERT INTO campaign_minutes SELECT NEW.campaign, {minute}, 1, p.created_at, {counts}
-        FROM posts p LEFT JOIN labels l ON l.platform = p.platform AND l.id = p.id
-        WHERE p.platform = NEW.platform AND p.id = NEW.id {add};
-END;
-CREATE TRIGGER IF NOT EXISTS campaign_minutes_label AFTER INSERT ON labels BEGIN
-    INSERT INTO campaign_minutes SELECT c.campaign, {minute}, 0, p.created_at, {new_counts}
-        FROM campaign_names k CROSS JOIN campaign_posts c
-        ON c.campaign = k.name AND c.platform = NEW.platform AND c.id = NEW.id
-        CROSS JOIN posts p ON p.platform = NEW.platform AND p.id = NEW.id WHERE 1 {add};
-END;
-CREATE TRIGGER IF NOT EXISTS campaign_minutes_relabel AFTER UPDATE OF labels ON labels BEGIN
-    INSERT INTO campaign_minutes SELECT c.campaign, {minute}, 0, p.created_at,
-        {new_counts_delta}
-        FROM campaign_names k CROSS JOIN campaign_posts c
-        ON c.campaign = k.name AND c.platform = NEW.platform AND c.id = NEW.id
-        CROSS JOIN posts p ON p.platform = NEW.platform AND p.id = NEW.id WHERE 1 {add};
-END;
-""".format(
-    readings=_READINGS_TABLE,
-    minute=_minute("p.created_at"),
-    counts=_label_counts("l.labels"),
-    new_counts=_label_counts("NEW.labels"),
-    new_counts_delta=_label_delta("NEW.labels", "OLD.labels"),
-    add=_ADD,
-)
-
-_FILL_NAMES = "INSERT INTO campaign_names SELECT DISTINCT campaign FROM campaign_posts"
-_FILL_MINUTES = f"""
-INSERT INTO campaign_minutes
-SELECT c.campaign, {_minute("p.created_at")}, count(*), max(p.created_at),
-    {", ".join(f"sum({t})" for t in _label_terms("l.labels"))}
-FROM campaign_posts c JOIN posts p ON p.platform = c.platform AND p.id = c.id
-LEFT JOIN labels l ON l.platform = p.platform AND l.id = p.id GROUP BY 1, 2
 """
+
+#: schema 5's triggers, dropped when a store is migrated to 6
+_TRIGGERS = ("campaign_minutes_join", "campaign_minutes_label", "campaign_minutes_relabel")
+_FILL_NAMES = "INSERT INTO campaign_names SELECT DISTINCT campaign FROM campaign_posts"
 
 _POST_COLUMNS = (
     "platform, id, created_at, text, kind, author_id, author_handle, author_name, followers,"
@@ -365,12 +299,15 @@ class Store(PanelReads):
             db.execute("BEGIN IMMEDIATE")
             try:
                 # another process may have migrated it meanwhile
-                if db.execute("PRAGMA user_version").fetchone()[0] < 5:
+                found = db.execute("PRAGMA user_version").fetchone()[0]
+                for trigger in _TRIGGERS:  # schema 5 kept the counts by triggers
+                    db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+                if found < 5:
                     # a store of schema 1 to 4: its per-minute counts, from what it holds
                     db.execute("DELETE FROM campaign_names")
                     db.execute("DELETE FROM campaign_minutes")
                     db.execute(_FILL_NAMES)
-                    db.execute(_FILL_MINUTES)
+                    db.execute(FILL_MINUTES)
                 db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
                 db.execute("COMMIT")
             except BaseException:
@@ -439,8 +376,15 @@ class Store(PanelReads):
         db = self._db
         try:
             db.execute("BEGIN IMMEDIATE")
+            memberships = list(memberships)
+            labels = list(labels)
+            names = {(m[0],) for m in memberships}
+            last = db.execute("SELECT coalesce(max(seq), 0) FROM posts").fetchone()[0]
             new = max(db.executemany(_INSERT, rows).rowcount, 0)
             dup = len(rows) - new
+            # what the batch adds to campaign_minutes, read before its labels and
+            # memberships are written (its posts: by seq)
+            deltas = minute_deltas(db, rows, memberships, labels, last, all_new=dup == 0)
             if dup:
                 # which rows were already there is not known, so every row of the batch
                 # is merged, in order: for a row just inserted the merge changes nothing
@@ -453,15 +397,11 @@ class Store(PanelReads):
                 # a post that arrives after its deletion notice is marked deleted too;
                 # only this batch's posts are looked up, not the whole deletions table
                 db.executemany(_MARK_DELETED, [(r[0], r[1], r[0], r[1]) for r in rows])
-            # upserts, not OR IGNORE / OR REPLACE: a statement's OR policy would also apply
-            # inside the triggers that keep campaign_minutes (see _SCHEMA). The labels go
-            # first: a new post's membership then counts it once with its labels
             db.executemany(_LABEL, labels)
-            memberships = list(memberships)
-            names = {(m[0],) for m in memberships}
             db.executemany("INSERT INTO campaign_names VALUES (?) ON CONFLICT DO NOTHING", names)
             cur = db.executemany(_JOIN, memberships)
             joined = max(cur.rowcount, 0)
+            db.executemany(UPSERT, deltas)
             if alerts:
                 self.put_alerts(alerts)
             db.executemany("INSERT OR REPLACE INTO window_metrics VALUES (?, ?, ?, ?)", metrics)
@@ -475,6 +415,10 @@ class Store(PanelReads):
             if db.in_transaction:
                 db.execute("ROLLBACK")
             raise StoreError(f"cannot write to store {self.path!r}: {e}") from None
+        except BaseException:  # labels that are not JSON; an interrupt: the batch is undone
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
         return new, dup, joined
 
     def put_image_readings(self, readings: Iterable[ImageReading]) -> None:

@@ -99,7 +99,7 @@ class Reads:
     The reads the page repeats on every change stay short however big the store grows,
     so that they never hold an old snapshot of the write-ahead log for long (a long
     statement keeps the writer's checkpoint from emptying it): the campaign list and
-    the label mix read ``campaign_minutes`` (per campaign and minute, kept by triggers
+    the label mix read ``campaign_minutes`` (per campaign and minute, kept by ``write_rows``
     in the transaction that stores the posts), the latest posts walk the posts back
     from the newest. A store of an older schema opened read-only has no
     ``campaign_minutes``: its reads scan the posts, as before.
