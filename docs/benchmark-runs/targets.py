@@ -1,9 +1,9 @@
-"""Issue 17's targets from per-seed benchmark JSON files: targets.py DETECTOR FILE..."""
-import json, statistics, sys
+"""Issue 17's targets from per-seed benchmark JSON files (or .json.gz): targets.py DETECTOR FILE..."""
+import gzip, json, statistics, sys
 det, files = sys.argv[1], sys.argv[2:]
 runs = []
 for f in files:
-    runs += json.load(open(f))["runs"]
+    runs += json.load(gzip.open(f) if f.endswith(".gz") else open(f))["runs"]
 by = {}
 for r in runs:
     if r["status"] == "ok":
