@@ -15,9 +15,9 @@ flagged as coordinated holds (target: at most 2%).
 ``--speed`` prints the cost: Track + Classify + Detect with the coordination state
 inside Detect against the same with a no-op in its place, in this process (ratio;
 target: at most 10% slower; and the same through the pipeline into a store, as
-``foretold replay`` runs), and the detector snapshot's size both ways (the coordination
-state is in it, compact),
-and ``--library`` our MinHash LSH against datasketch's on the same texts.
+``foretold replay`` runs), the coordination state alone in µs of CPU a post (fed as
+Detect feeds it), and the detector snapshot's size both ways (the coordination state is
+in it, compact), and ``--library`` our MinHash LSH against datasketch's on the same texts.
 
 Usage: ``python bench/coordination_bench.py --seeds 1 2 3 4 5 [--speed] [--library]``.
 """
@@ -291,6 +291,9 @@ def _speed(name: str, data: Path, rounds: int) -> None:
     import gc
     import tempfile
 
+    state = _state_alone(posts, campaign, rounds)
+    print(f"the coordination state alone (prepare per batch, update per post, as Detect "
+          f"calls it; the collector off): {state / n * 1e6:.1f} µs of CPU a post")  # fmt: skip
     posts.clear()  # the replay streams the file, as ``foretold replay`` does
     gc.collect()
     with tempfile.TemporaryDirectory() as tmp:
@@ -301,6 +304,38 @@ def _speed(name: str, data: Path, rounds: int) -> None:
     off, on = min(p[0] for p in pairs), min(p[1] for p in pairs)
     print(f"replay of the file into a store (read, Track, Classify, Detect), coordination off {n / off:,.0f} "
           f"posts/s, on {n / on:,.0f} posts/s (throughput {off / on - 1:+.1%})")  # fmt: skip
+
+
+def _state_alone(posts: list[Post], campaign: Campaign, rounds: int) -> float:
+    """CPU seconds (best of ``rounds``) of one campaign's :class:`Coordination` over the
+    drill's campaign posts, fed as the Detect stage feeds it, without the collector
+    (whose runs depend on what else the process holds)."""
+    import gc
+
+    track, classify = Track([campaign]), Classify(load_classifier("fast"))
+    feed: list[list[tuple[Post, Any]]] = []
+    for chunk in _chunks(posts, 1000):
+        batch = Batch.of(list(chunk))
+        track.process(batch)
+        classify.process(batch)
+        members = batch.campaigns_of()
+        feed.append([(p, batch.label_of.get(p.key)) for p in batch.posts if p.key in members])
+    tags = frozenset(h.lstrip("#").lower() for h in campaign.hashtags)
+    best = float("inf")
+    for _ in range(rounds):
+        gc.collect()
+        gc.disable()
+        try:
+            co = Coordination(CoordinationConfig(), tags)
+            start = time.process_time()
+            for part in feed:
+                co.prepare([p for p, _ in part])
+                for post, labels in part:
+                    co.update(post, labels)
+            best = min(best, time.process_time() - start)
+        finally:
+            gc.enable()
+    return best
 
 
 class _Off:

@@ -58,7 +58,7 @@ from foretold.signals import is_hostile
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _SWEEP_POSTS = 5000
-_UNSEEN = Digest(-1, np.zeros(0, dtype=np.uint64), [])
+_UNSEEN = (None, None)  # a post that was not prepared
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +180,9 @@ class Coordination:
         self._max_posts = c.max_posts
         self._next_sweep: int | None = None
         self._since_sweep = 0
-        self._digests: dict[tuple[str, str], Digest | None] = {}  # from prepare, until update
+        # from prepare until update, by the post object's id (the post is held beside its
+        # digest, so the id stays its own meanwhile: no key tuple to make and hash twice)
+        self._digests: dict[int, tuple[Post | None, Digest | None]] = {}
         # near-copy cluster -> its accounts and when each last posted it, and the clusters
         # that reached cluster_min_accounts: what summary reads (rebuilt from _posts)
         self._members: dict[int, dict[str, int]] = {}
@@ -217,8 +219,8 @@ class Coordination:
             tags = [h for h in post.hashtags if h not in self.campaign_tags]
             if len(tags) >= 2:
                 act("h " + " ".join(sorted(set(tags))), who, t)
-        digest = self._digests.pop(post.key, _UNSEEN)
-        if digest is _UNSEEN:
+        prepared, digest = self._digests.pop(id(post), _UNSEEN)
+        if prepared is not post:
             cid = self.copies.add(post.text, t)
         else:
             cid = None if digest is None else self.copies.add(post.text, t, digest)
@@ -242,7 +244,7 @@ class Coordination:
         Detect stage calls it per batch, which makes ``update`` several times cheaper)."""
         own = [p for p in posts if p.repost_of is None]
         for post, digest in zip(own, self.copies.digest([p.text for p in own]), strict=True):
-            self._digests[post.key] = digest
+            self._digests[id(post)] = (post, digest)
 
     def summary(self, minutes: int) -> Summary:
         """The last ``minutes`` (of stream time, up to the latest post; posts are kept for

@@ -44,12 +44,6 @@ def _times(r: _Takers | tuple[int, str]) -> deque[tuple[int, str]]:
     return r[0]
 
 
-def _last_us(r: _Takers | tuple[int, str]) -> int:
-    if isinstance(r[0], int):
-        return r[0]
-    return r[0][-1][0] if r[0] else -1
-
-
 class SyncNetwork:
     """Co-action pairs over a sliding horizon; ``groups`` joins the synchronised ones."""
 
@@ -77,9 +71,16 @@ class SyncNetwork:
     def act(self, key: str, account: str, t_us: int) -> None:
         """``account`` took action ``key`` at ``t_us`` (stream order)."""
         recent = self._recent.get(key)
-        if recent is None:  # the first taker: nobody to pair with
+        if recent is None:  # the first taker: nobody to pair with (``_count``, inlined)
             self._recent[key] = (t_us, account)
-            self._count(account, t_us)
+            if account in self._strong_of:
+                self._dirty.add(account)
+            mine = self._actions.get(account)
+            if mine is None:
+                self._actions[account] = [1, t_us]
+            else:
+                mine[0] += 1
+                mine[1] = t_us
             return
         if isinstance(recent[0], int):  # the second taker: the lone first one, as a queue
             t0, who0 = recent
@@ -168,7 +169,12 @@ class SyncNetwork:
 
     def forget_before(self, t_us: int) -> None:
         """Drop actions and pairs last seen before ``t_us``."""
-        self._recent = {k: r for k, r in self._recent.items() if _last_us(r) >= t_us}
+        self._recent = {
+            k: r
+            for k, r in self._recent.items()
+            # the action's last taker (inline: a storm holds tens of thousands of actions)
+            if (r[0] if r[0].__class__ is int else r[0][-1][0] if r[0] else -1) >= t_us  # type: ignore[index]
+        }
         self._pairs = {k: p for k, p in self._pairs.items() if p[2] >= t_us}
         self._actions = {a: n for a, n in self._actions.items() if n[1] >= t_us}
         self._index()
