@@ -242,6 +242,7 @@ class Coordination:
     def prepare(self, posts: Sequence[Post]) -> None:
         """Digest the texts of posts about to be ``update``-d, in one pass (optional: the
         Detect stage calls it per batch, which makes ``update`` several times cheaper)."""
+        self._digests.clear()  # a post prepared before and never updated is hashed if it is
         own = [p for p in posts if p.repost_of is None]
         for post, digest in zip(own, self.copies.digest([p.text for p in own]), strict=True):
             self._digests[id(post)] = (post, digest)
