@@ -71,6 +71,45 @@ def test_cursors_are_stored_only_with_the_snapshot_they_belong_to() -> None:
     assert (store.cursor("feed"), store.snapshot("detect")) == ("c14", b"15")
 
 
+class Slow(Counter):
+    """A stage whose snapshot takes ``cost`` seconds of the clock (a state that grew)."""
+
+    def __init__(self, clock: ManualClock, cost: float) -> None:
+        super().__init__()
+        self.clock, self.cost, self.taken = clock, cost, 0
+
+    def snapshot(self) -> bytes:
+        self.clock.advance(self.cost)
+        self.taken += 1
+        return super().snapshot()
+
+
+def test_a_snapshot_that_takes_long_is_taken_less_often() -> None:
+    """Every second, but at most 2% of the time (``snapshot_share``): a snapshot taking
+    0.5 s waits 25 s for the next one, and the cursors wait with it.
+
+        batch every 1 s   |....|....|....|....|....|....|   (60 batches)
+        0.01 s snapshots  S S S S S S S S S ...               one a second: 60
+        0.5 s snapshots   S.........................S......   one per 25 s: 3
+    """
+    taken = []
+    for cost in (0.01, 0.5):
+        clock = ManualClock(T0)
+        store, stage = Store(":memory:"), Slow(clock, cost)
+        after = AfterStore(store, clock, snapshot=stage, snapshot_every_s=1.0)
+
+        def on_batch(batch: Batch, result: object, clock: ManualClock = clock) -> None:
+            clock.advance(1.0)
+
+        batches = [[_post(b)] for b in range(60)]
+        Live(store, [stage], clock, after=after, on_batch=on_batch, separate_writer=False).run(
+            batches
+        )
+        taken.append(stage.taken)
+        assert store.snapshot("detect") == b"60" and store.cursor("feed") == "c59"
+    assert taken[0] >= 50 and taken[1] <= 4  # the last one: the end of the run stores it
+
+
 def test_a_restored_stage_resumes_from_the_stored_snapshot() -> None:
     store = Store(":memory:")
     first = Counter()

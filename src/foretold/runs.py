@@ -155,11 +155,15 @@ class AfterStore:
     live cursors, so an alert is queued once and a restarted watch resumes the
     detectors exactly where the stored cursors resume the sources. A snapshot is
     taken at most every ``snapshot_every_s`` seconds (the #AskJPM detectors pickle to
-    about 180 KiB in about 15 ms); the cursors of the batches in between are held back
-    and stored with the next snapshot (or by :meth:`final` at the end), so the stored
-    cursors never run ahead of the stored state: after a crash the sources re-read at
-    most those seconds of posts (stored once, their alerts kept once by id). ``stored``
-    (after the hand-over) writes the alerts file. ``begin``/``finish`` keep the run
+    about 180 KiB in about 15 ms), and at most every ``1 / snapshot_share`` times as long
+    as the last one took: a state that grows (the coordination state of a campaign at
+    1,000 posts/s pickles to 5 MB in about 0.5 s after four minutes, docs/soak.md) is
+    snapshotted less often instead of taking half the run's time. The cursors of the
+    batches in between are held back and stored with the next snapshot (or by
+    :meth:`final` at the end), so the stored cursors never run ahead of the stored
+    state: after a crash the sources re-read at most those seconds of posts (stored
+    once, their alerts kept once by id). ``stored`` (after the hand-over) writes the
+    alerts file. ``begin``/``finish`` keep the run
     record and ``restore`` resumes the detection stage from the store.
 
     >>> from datetime import UTC, datetime
@@ -184,6 +188,7 @@ class AfterStore:
         snapshot: Snapshotting | None = None,
         snapshot_key: str = "detect",
         snapshot_every_s: float = 0.0,
+        snapshot_share: float = 0.02,
     ) -> None:
         self.store = store
         self.clock = clock
@@ -192,11 +197,13 @@ class AfterStore:
         self.snapshot = snapshot
         self.snapshot_key = snapshot_key
         self.snapshot_every_s = snapshot_every_s
+        self.snapshot_share = snapshot_share
         self.run_id: int | None = None
         self.posts = 0  # posts and alerts of the batches sealed so far
         self.alerts = 0
         self._held: dict[str, tuple[str, str]] = {}  # cursors waiting for the next snapshot
         self._last_snapshot: float | None = None
+        self._last_cost = 0.0  # seconds the last snapshot took
         self._behind = False  # the stage has seen batches since the last snapshot
 
     def begin(self, command: str) -> int:
@@ -228,7 +235,10 @@ class AfterStore:
             self._held[source] = (cursor, at)
         now = self.clock.monotonic()
         last = self._last_snapshot
-        if last is None or now - last >= self.snapshot_every_s:
+        wait = self.snapshot_every_s
+        if self.snapshot_share > 0:
+            wait = max(wait, self._last_cost / self.snapshot_share)
+        if last is None or now - last >= wait:
             self._snapshot_into(batch)
             self._last_snapshot = now
         else:  # cursors never run ahead of the stored detector state: held until then
@@ -239,7 +249,9 @@ class AfterStore:
         batch.cursors = [(s, c, at) for s, (c, at) in self._held.items()]
         self._held.clear()
         stamp = self.clock.now().isoformat()
+        started = self.clock.monotonic()
         batch.snapshots.append((self.snapshot_key, self.snapshot_of(), stamp))
+        self._last_cost = self.clock.monotonic() - started
         self._behind = False
 
     def snapshot_of(self) -> bytes:
