@@ -6,6 +6,7 @@ measured from outside, numbers printed as a markdown table.
                                                               # 50 SSE clients
     .venv/bin/python bench/soak_bench.py soak --minutes 0.5 --rate 200   # a short run
     .venv/bin/python bench/soak_bench.py coordination --minutes 6 --max-posts 100000
+    .venv/bin/python bench/soak_bench.py stages --minutes 4 --snapshot-share 0
 
 ``wal`` replays the simulated #AskJPM week (32,504 posts) paced at 36,000 stream
 seconds a wall second, with and without ``foretold serve`` open and a page client
@@ -592,6 +593,102 @@ def coordination(args: argparse.Namespace) -> None:
             co.update(p, angry if k % 3 == 0 else None)
 
 
+# -- watch's stages in process -----------------------------------------------------
+
+
+def stages(args: argparse.Namespace) -> None:
+    """Watch's stages (track, fast classifier, detectors with their coordination state,
+    the detector snapshots every second as watch takes them) over the soak's posts at
+    ``--rate`` posts a second of stream time, in this process, as fast as they go: the
+    resident memory every stream minute (after a full garbage collection, which finds
+    nothing to free), and how long the last snapshot took and how big it was."""
+    import dataclasses
+    import gc
+    from datetime import timedelta
+
+    from foretold.clock import SystemClock
+    from foretold.coordination import state as coordination_state
+    from foretold.ingest import IngestStats, Quarantine, read_lines
+    from foretold.pipeline import Pipeline
+    from foretold.records import Batch
+    from foretold.runs import (
+        AfterStore,
+        build_stages,
+        run_config,
+        snapshot_name,
+        snapshot_stage,
+        warm_stages,
+    )
+    from foretold.store import Store
+
+    if args.max_posts:
+        config_of = coordination_state.CoordinationConfig
+        bound = args.max_posts
+        coordination_state.CoordinationConfig = (  # type: ignore[misc]
+            lambda: dataclasses.replace(config_of(), max_posts=bound)
+        )
+    with tempfile.TemporaryDirectory(prefix="foretold-stages-") as t:
+        tmp = Path(t)
+        lines = _simulate(tmp).read_bytes().splitlines()[:20_000]
+        templates = [orjson.loads(line) for line in lines]
+        for tpl in templates:
+            tpl.pop("referenced_tweets", None)
+        clock = SystemClock()
+        config = run_config(None, ["#AskJPM", "@jpmorgan"])
+        built = build_stages(config, clock, tier="fast")
+        warm_stages(built)
+        store = Store(tmp / "stages.db")
+        after = AfterStore(
+            store, clock, snapshot=snapshot_stage(built), snapshot_key=snapshot_name(config.campaigns),
+            snapshot_every_s=args.snapshot_every, snapshot_share=args.snapshot_share,
+        )  # fmt: skip
+        taken: list[tuple[float, int]] = []
+        take = after.snapshot_of
+
+        def timed() -> bytes:
+            t0 = time.perf_counter()
+            state = take()
+            taken.append((time.perf_counter() - t0, len(state)))
+            return state
+
+        after.snapshot_of = timed  # type: ignore[method-assign]
+        t0 = datetime(2026, 12, 5, tzinfo=UTC)
+        step = timedelta(seconds=1 / args.rate)
+        total = int(args.minutes * 60 * args.rate)
+        per_minute = int(60 * args.rate)
+
+        def posts() -> Iterator[bytes]:
+            for i in range(total):
+                post = dict(templates[i % len(templates)])
+                post["id"] = str(9_000_000_000_000_000_000 + i)
+                at = (t0 + i * step).isoformat(timespec="milliseconds")
+                post["created_at"] = at.replace("+00:00", "Z")
+                yield orjson.dumps(post)
+
+        seen = [0]
+        start = time.monotonic()
+        print(f"\nwatch's stages in process, {args.rate:,.0f} posts/s of stream time, "
+              f"snapshots every {args.snapshot_every:g} s (share {args.snapshot_share:g}), "
+              f"coordination max_posts {args.max_posts or 'the default'}\n")  # fmt: skip
+        print("| stream minute | wall s | RSS MB | snapshots | last snapshot ms / MB |")
+        print("|---:|---:|---:|---:|---:|")
+
+        def on_batch(batch: Batch, result: object) -> None:
+            before = seen[0] // per_minute
+            seen[0] += len(batch.posts)
+            if seen[0] // per_minute > before:
+                gc.collect()
+                rss = _rss_mb([os.getpid()])
+                last = f"{taken[-1][0] * 1000:.0f} / {taken[-1][1] / 2**20:.1f}" if taken else ""
+                print(f"| {seen[0] // per_minute} | {time.monotonic() - start:.0f} | {rss:.0f} "
+                      f"| {len(taken)} | {last} |", flush=True)  # fmt: skip
+
+        pipeline = Pipeline(store, built, clock, separate_writer=False, on_batch=on_batch,
+                            after=after)  # fmt: skip
+        pipeline.run(read_lines(posts(), "stages", IngestStats(), Quarantine(), batch_size=500))
+        store.close()
+
+
 def _count(db: Path) -> int:
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
@@ -626,8 +723,15 @@ def main(argv: list[str]) -> None:
     c.add_argument("--minutes", type=float, default=10.0, help="minutes of stream time")
     c.add_argument("--every", type=float, default=1.0, help="stream minutes between rows")
     c.add_argument("--max-posts", type=int, default=0, help="the bound (default: the config's)")
+    g = sub.add_parser("stages", help="watch's stages in process: memory and snapshots")
+    g.add_argument("--rate", type=float, default=1000.0, help="posts a second of stream time")
+    g.add_argument("--minutes", type=float, default=4.0, help="minutes of stream time")
+    g.add_argument("--max-posts", type=int, default=0, help="the coordination bound")
+    g.add_argument("--snapshot-every", type=float, default=1.0, help="as watch: 1 s")
+    g.add_argument("--snapshot-share", type=float, default=0.02, help="0: every second")
     args = parser.parse_args(argv)
-    {"wal": wal, "soak": soak, "coordination": coordination}[args.what](args)
+    run = {"wal": wal, "soak": soak, "coordination": coordination, "stages": stages}
+    run[args.what](args)
 
 
 if __name__ == "__main__":
