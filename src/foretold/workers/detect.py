@@ -45,10 +45,14 @@ class Detector:
 
     State per campaign: ``next`` (the sequence number expected), ``p<seq>`` (posts that
     came early), ``snap`` (the stage's snapshot as of sequence ``snap_next``, continued in
-    ``snap.1`` ... when it is over ``SNAP_PART`` characters; ``snap_parts`` says how many) and
-    ``r<seq>`` (posts processed since the snapshot). A snapshot is taken every
-    ``snapshot_every`` posts; restoring replays the posts after it through the stage
-    (their alerts were already raised and are dropped), so the per-post cost stays small.
+    ``snap.1`` ... when it is over ``SNAP_PART`` characters; ``snap_parts`` says how many),
+    ``r<seq>`` (posts processed since the snapshot) and, for late picture labels
+    (updates, docs/media.md): ``u<seq>`` (the updates applied after post ``seq``, since
+    the snapshot), ``q<seq>`` (updates waiting for post ``seq``, still early) and
+    ``applied`` (the last ``APPLIED`` updates' keys). A snapshot is taken every
+    ``snapshot_every`` posts; restoring replays the posts after it, each followed by its
+    updates, through the stage (their alerts were already raised and are dropped), so
+    the per-post cost stays small.
     """
 
     def __init__(
