@@ -9,6 +9,7 @@ for r in runs:
     if r["status"] == "ok":
         by[(r["case"], r["detector"])] = {l["level"]: l for l in r["score"]["levels"]}
 cases = sorted({c for c, _ in by})
+CONTROLS = ("benign", "viral", "unrelated", "spam", "quiet")
 markets = ["market_volume_12h", "market_24h_7d", "market_negative_vader"]
 first_ok = first_n = 0; lat = []; press_ok = 0; crisis_n = 0; caught = 0; late = []
 for c in cases:
@@ -45,4 +46,10 @@ for (c, d), L in by.items():
     if d != det: continue
     for lv in fa:
         fa[lv][0] += L[lv]["false_alarms"]; fa[lv][1] += L[lv]["benign_h"]
+ctl = {lv: [0, 0.0] for lv in ("watch", "warning", "crisis")}
+for r in runs:
+    if r["status"] == "ok" and r["detector"] == det and r["score"]["kind"] in CONTROLS:
+        for l in r["score"]["levels"]:
+            ctl[l["level"]][0] += l["false_alarms"]; ctl[l["level"]][1] += l["benign_h"]
+print("  false alarms / 30 benign days, the controls only:", {lv: round(n / h * 720, 2) if h else None for lv, (n, h) in ctl.items()})
 print("  false alarms / 30 benign days (all streams in the files):", {lv: round(n / h * 720, 2) if h else None for lv, (n, h) in fa.items()})
