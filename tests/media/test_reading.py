@@ -188,3 +188,18 @@ def test_the_end_of_input_waits_for_the_pictures_being_read() -> None:
     step.finish(last)  # blocks until the picture is read
     step.close()
     assert final_labels(last)["1"]["sources"] == ["text", "image_text"]
+
+
+def test_an_unreadable_picture_is_counted_and_skipped_before_any_engine_loads(
+    tmp_path: Path,
+) -> None:
+    # CI caught a stopping watch that read a fetched file that was no picture: the
+    # PhashError was taken for "no OCR engine at all" and stopped the run
+    (tmp_path / "m1.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    step = ReadPictures(RULE, live=True)  # the default engine, not loaded yet
+    run(step, [post(1, "WORST service", photo("m1"))], FolderMedia(tmp_path))
+    last = Batch(posts=[])
+    step.finish(last)  # waits for the reading: skipped, no exception
+    step.close()
+    assert step.failed == 1 and step.read_count == 0
+    assert [r[3:5] for r in last.readings] == [(None, None)]  # the file, no hash, no text

@@ -404,8 +404,9 @@ class ReadPictures:
                 text = self._engine().read(data)
                 self._remember(digest, text or None)
         except (OcrError, PhashError) as e:
-            if self._ocr is None:
-                raise
+            if isinstance(e, OcrError) and self._ocr is None:
+                raise  # no engine at all: the run stops with the reason
+            # an unreadable picture is counted and skipped, engine or not
             log.warning("picture %d of %s/%s not read: %s", index, post.platform, post.id, e)
             self.failed += 1
             return (None, None, str(path) if path else None)
