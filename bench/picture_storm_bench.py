@@ -18,8 +18,7 @@ Prints each run's alerts, the seconds the run took, and the truth's tipping poin
 then, every 10 minutes from the tipping point to the picture storm's crisis, the
 level detector's crisis gates for the picture and the text storm (the hostile voices
 of the last 15 minutes against ``crisis_min_hostile``, their rate against the last
-hours' times ``storm_accel``, the forecast growing; spreading is shown, no longer a
-gate): where the crisis
+hours' times ``crisis_accel``, spreading, the forecast growing): where the crisis
 waits. ``--scale S`` also writes both storms at scale S (the crisis time of each).
 """
 
@@ -141,7 +140,7 @@ def gate_line(detect: Detect, at: datetime) -> str:
     fc = det.forecast(0)
     return (
         f"{at:%H:%M} {det.policy.level:8} voices15 {voices:3.0f} (>= {c.crisis_min_hostile})"
-        f"  accel {accel:3.1f} (>= {c.storm_accel})  spreading {'yes' if spreading else 'no ':3}"
+        f"  accel {accel:3.1f} (>= {c.crisis_accel})  spreading {'yes' if spreading else 'no ':3}"
         f"  growing {'yes' if fc is not None and fc.growing else 'no '}"
         f"  share15 {w if (w := sig.read(15).hostile_share) is not None else 0:.2f}"
         f" baseline {det.share.share:.2f}"

@@ -91,7 +91,7 @@ def test_watch_warning_crisis_with_the_forecast_in_words_and_evidence() -> None:
 
 
 def test_the_last_open_minute_is_evaluated_at_the_end() -> None:
-    posts = stream(9, 0)  # ends in the crisis minute, the ninth of the storm
+    posts = stream(11, 0)  # ends in the minute the big account joins: the crisis minute
     without = run(posts, finish=False)
     with_end = run(posts, finish=True)
     assert "crisis" not in [a["level"] for a in without]

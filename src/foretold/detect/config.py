@@ -47,9 +47,8 @@ class DetectConfig:
     surge_ratios: tuple[float, ...] = (2.0, 4.0, 8.0)  # hostile posts a minute: rises to detect
     share_shifts: tuple[float, ...] = (0.15, 0.3)  # true hostile share: rises to detect
     min_excess: float = 1.0  # and at least one more hostile voice a minute (60 an hour)
-    # -- crisis: the storm is happening now, big and growing --
+    # -- crisis: the storm is happening now, and big (with crisis_accel below) --
     crisis_min_hostile: int = 30  # hostile voices (posts and their reposts) in 15 minutes
-    storm_accel: float = 2.5  # their rate against the last hours' (recent_half_life below)
     # -- forecast --
     fit_steps: int = 30  # the growth fit reads the last 30 minutes
     horizon_steps: int = 60  # and projects the next hour

@@ -12,10 +12,9 @@ campaign in their authors' own words, and reposts of them.
 - ``turn``: a binomial CUSUM bank on the minute's hostile posts among its labelled
   ones, against the brand's chronic hostile share, read while the last 15 minutes are
   still above that share (has the talk turned hostile?);
-- ``storm``: at least ``crisis_min_hostile`` hostile voices in 15 minutes, ``storm_accel``
-  times the rate of the last hours, and significant growth (:mod:`.forecast`). Who
-  spreads it (amplifiers, the press) is evidence, not a gate: on the tuning streams the
-  first big hostile account came after a cascade of small ones.
+- ``storm``: at least ``crisis_min_hostile`` hostile voices in 15 minutes, ``crisis_accel``
+  times the rate of the last hours, a hostile amplifier or the press in the hour, and
+  significant growth (:mod:`.forecast`).
 
 Each CUSUM threshold is ``log(ARL)`` for one false alarm a month (plus ``log k`` for a
 bank of ``k``). The level is read from which hold::
@@ -31,10 +30,10 @@ the level is ``none`` or ``watch`` (slowly while the turn is a quarter of the wa
 never in a warning or a crisis. All state is plain Python and pickles.
 
 A calm day (an angry post every three minutes), then angry questions doubling every 5
-minutes; the crisis comes with the growth, before a big account joins at minute 10::
+minutes; a big account joins at minute 10 of the storm::
 
-    minute   0 .. 1439 | 1440 ... 1444   1445    ... 1448   1450           ...
-    angry    1 per 3   |   2  ...   3      4     ...   6      8 + @bignews ...
+    minute   0 .. 1439 | 1440 ... 1444   1445    ... 1450           ...
+    angry    1 per 3   |   2  ...   3      4     ...   8 + @bignews ...
     alert              |            watch  warning     crisis
 
 >>> from datetime import UTC, datetime, timedelta
@@ -62,13 +61,13 @@ minutes; the crisis comes with the growth, before a big account joins at minute 
 ...     if m == 24 * 60 + 10:
 ...         det.observe(big, angry, out, lambda: t0)
 >>> [(a.level, a.at.strftime("%H:%M")) for a in out.alerts]
-[('watch', '00:04'), ('warning', '00:05'), ('crisis', '00:08')]
+[('watch', '00:04'), ('warning', '00:05'), ('crisis', '00:10')]
 >>> print(out.alerts[-1].summary)  # doctest: +NORMALIZE_WHITESPACE
-Crisis: hostile posts are 52% of #askjpm in the last 15 min (baseline 13%), 35 of them,
-6x the usual; hostile posts and reposts are doubling every 4.8 min; at this pace ~1,100 in
-the next hour (90%: 2-470,000).
+Crisis: hostile posts are 62% of #askjpm in the last 15 min (baseline 13%), 50 of them,
+8x the usual; @bignews (2M followers) joined; hostile posts and reposts are doubling every
+4.2 min; at this pace ~2,300 in the next hour (90%: 3-1,900,000).
 >>> out.alerts[-1].to_dict()["evidence"]["forecast"]["hostile_posts"]["doubling_min"]
-4.8
+4.2
 """
 
 from __future__ import annotations
@@ -94,6 +93,7 @@ from foretold.detect.surprise import Bank, CountCusum, ShareCusum
 from foretold.signals import (
     ADDRESSED,
     HOSTILE,
+    HOSTILE_AMPLIFIERS,
     HOSTILE_IMPRESSIONS,
     HOSTILE_REPOSTS,
     LABELLED,
@@ -246,17 +246,24 @@ class LevelDetector(MinuteDetector):
         s15 = self.signals.windows.sums(15)
         return wilson(s15[HOSTILE], s15[LABELLED])[0] > self.share.share
 
+    def _spreading(self) -> bool:
+        """Beyond the brand's own audience: a hostile amplifier or the press in the hour."""
+        s60 = self.signals.windows.sums(60)
+        return s60[HOSTILE_AMPLIFIERS] > 0 or s60[NEWS] > 0
+
     def _storm_now(self, x: float) -> bool:
-        """Crisis: with the surge, the storm is happening now, big and growing: at least
-        ``crisis_min_hostile`` hostile voices in 15 minutes, ``storm_accel`` times the
-        rate of the last hours (a slow build raises its own reference), and the forecast's
-        growth rate above 0 at 90 %."""
+        """Crisis: with the surge, the storm is happening now, and big: at least
+        ``crisis_min_hostile`` hostile voices in 15 minutes, ``crisis_accel`` times the
+        rate of the last hours (a slow build raises its own reference), spreading beyond
+        the brand's audience, and growing (the forecast's growth rate above 0 at 90 %)."""
         c, sig = self.config, self.signals
         x15 = sig.sum(15, HOSTILE) + sig.sum(15, HOSTILE_REPOSTS)
         if x15 < c.crisis_min_hostile:
             return False
         floor = c.accel_floor
-        if (x15 / 15 + floor) / (self.lately.rate + floor) < c.storm_accel:
+        if (x15 / 15 + floor) / (self.lately.rate + floor) < c.crisis_accel:
+            return False
+        if not self._spreading():
             return False
         fc = self.forecast(0)
         return fc is not None and fc.growing
