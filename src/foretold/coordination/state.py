@@ -207,8 +207,11 @@ class Coordination:
             # swept every 10 minutes spent a third of its time sweeping), or one horizon
             self._sweep(t, t - self._text_us)
         who = post.author.id
-        if who not in self._authors:
+        first = self._authors.get(who)
+        if first is None:
             self._authors[who] = (post.author, post.created_at)
+        else:  # the account's id as first seen: one string an account kept, not one a post
+            who = first[0].id
         act = self.sync.act
         for url in post.urls:
             act("l " + url, who, t)
