@@ -395,23 +395,25 @@ class ReadPictures:
         if data is None:
             return (None, None, None)
         path = media.path_for(post, m)
+        file = str(path) if path else None
+        digest = self._hash(data)  # an unreadable picture: counted and skipped, engine or not
+        if digest is None:
+            return (None, None, file)
         try:
-            digest = self._hasher(data)
             with self._lock:
                 known = digest in self._texts
                 text = self._texts.get(digest)
             if not known:
                 text = self._engine().read(data)
                 self._remember(digest, text or None)
-        except (OcrError, PhashError) as e:
-            if isinstance(e, OcrError) and self._ocr is None:
+        except OcrError as e:
+            if self._ocr is None:
                 raise  # no engine at all: the run stops with the reason
-            # an unreadable picture is counted and skipped, engine or not
             log.warning("picture %d of %s/%s not read: %s", index, post.platform, post.id, e)
             self.failed += 1
-            return (None, None, str(path) if path else None)
+            return (None, None, file)
         self.read_count += 1
-        return (digest, text or None, str(path) if path else None)
+        return (digest, text or None, file)
 
     def _add_pending(self, post: Post, fs: list[tuple[int, Future[Read]]]) -> None:
         if not fs:
