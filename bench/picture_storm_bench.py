@@ -51,7 +51,7 @@ from foretold.media.phash import phash  # noqa: E402
 from foretold.media.understand import ReadPictures  # noqa: E402
 from foretold.post import Post  # noqa: E402
 from foretold.records import Batch  # noqa: E402
-from foretold.signals import HOSTILE, HOSTILE_AMPLIFIERS, HOSTILE_REPOSTS, NEWS  # noqa: E402
+from foretold.signals import HOSTILE, HOSTILE_REPOSTS  # noqa: E402
 from foretold.understand import load_classifier  # noqa: E402
 from foretold.understand.stage import Classify  # noqa: E402
 
@@ -133,10 +133,10 @@ def gate_line(detect: Detect, at: datetime) -> str:
     """The crisis gates at ``at`` (the minutes closed by the posts up to then)."""
     det = detect.campaigns["mynypd"]
     c, sig = det.config, det.signals
-    s15, s60 = sig.windows.sums(15), sig.windows.sums(60)
+    s15 = sig.windows.sums(15)
     voices = s15[HOSTILE] + s15[HOSTILE_REPOSTS]
     accel = (voices / 15 + c.accel_floor) / (det.lately.rate + c.accel_floor)
-    spreading = s60[HOSTILE_AMPLIFIERS] > 0 or s60[NEWS] > 0
+    spreading = det.spreading()
     fc = det.forecast(0)
     return (
         f"{at:%H:%M} {det.policy.level:8} voices15 {voices:3.0f} (>= {c.crisis_min_hostile})"

@@ -246,7 +246,7 @@ class LevelDetector(MinuteDetector):
         s15 = self.signals.windows.sums(15)
         return wilson(s15[HOSTILE], s15[LABELLED])[0] > self.share.share
 
-    def _spreading(self) -> bool:
+    def spreading(self) -> bool:
         """Beyond the brand's own audience: a hostile amplifier or the press in the hour."""
         s60 = self.signals.windows.sums(60)
         return s60[HOSTILE_AMPLIFIERS] > 0 or s60[NEWS] > 0
@@ -263,7 +263,7 @@ class LevelDetector(MinuteDetector):
         floor = c.accel_floor
         if (x15 / 15 + floor) / (self.lately.rate + floor) < c.crisis_accel:
             return False
-        if not self._spreading():
+        if not self.spreading():
             return False
         fc = self.forecast(0)
         return fc is not None and fc.growing
