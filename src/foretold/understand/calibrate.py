@@ -168,17 +168,37 @@ def fit_temperature(logits: Floats, labels: Sequence[int] | npt.NDArray[np.int64
 
 def fit_platt(z: Floats, labels: Sequence[int] | npt.NDArray[np.int64]) -> tuple[float, float]:
     """``(a, b)`` of the logistic regression of ``labels`` on the logit ``z`` (Newton's
-    method, a tiny ridge on ``a`` and ``b`` for stability)."""
+    method with a backtracking line search, a tiny ridge on ``a`` and ``b`` for stability).
+
+    The line search matters for an over-confident head: from ``(1, 0)`` a full Newton
+    step can overshoot and the iteration diverge (a fine-tuned irony head, 2026-12-05),
+    while a step is only taken once it lowers the loss.
+
+    >>> z = np.array([-9.0, -6.0, -3.0, 0.0, 3.0, 6.0, 9.0, -8.0, 8.0, 2.0])
+    >>> a, b = fit_platt(z, [0, 1, 0, 1, 0, 1, 1, 1, 0, 1])
+    >>> 0 < a < 0.2
+    True
+    """
     y = np.asarray(labels, dtype=np.float64)
     x = np.stack([z, np.ones_like(z)], axis=1)
     w = np.array([1.0, 0.0])
-    for _ in range(50):
+
+    def loss(v: Floats) -> float:
+        s = x @ v
+        return float(np.sum(np.logaddexp(0.0, s) - y * s) + 0.5e-6 * v @ v)
+
+    current = loss(w)
+    for _ in range(100):
         p = sigmoid(x @ w)
         grad = x.T @ (p - y) + 1e-6 * w
         hess = (x * (p * (1 - p))[:, None]).T @ x + 1e-6 * np.eye(2)
         step = np.linalg.solve(hess, grad)
-        w -= step
-        if np.abs(step).max() < 1e-10:
+        t = 1.0
+        while t > 1e-8 and loss(w - t * step) > current:
+            t /= 2
+        w = w - t * step
+        current = loss(w)
+        if np.abs(t * step).max() < 1e-10:
             break
     return float(w[0]), float(w[1])
 

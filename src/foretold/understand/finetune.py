@@ -55,16 +55,16 @@ class FinetuneConfig:
     """Settings of one fine-tuning run (the defaults are the shipped run's)."""
 
     seed: int = 0
-    epochs: int = 1
+    epochs: int = 3
     batch_size: int = 32
     max_len: int = 64
     lr: float = 8e-5  # encoder layers
     head_lr: float = 2e-3
     weight_decay: float = 0.01
     warmup: float = 0.06  # share of the steps with a linear warm-up
-    freeze: int = 3  # bottom layers kept as packaged (0: train all six and the embeddings)
+    freeze: int = 0  # bottom layers kept as packaged (0: train all six and the embeddings)
     cache_frozen: bool = False  # compute the frozen layers once per post (pays off over epochs)
-    task_cap: int = 3_000  # posts per task and epoch, drawn afresh each epoch
+    task_cap: int = 20_000  # posts per task and epoch, drawn afresh each epoch
     val_cap: int = 500  # validation posts per task scored after each epoch
     head_scale: float = 16.0  # the heads see the L2-normalised embedding times this
     checkpoint_every: float = 300.0  # seconds

@@ -188,14 +188,25 @@ def _read(path: Path) -> Any:
 
 
 _FINETUNE_NOTES = """\
-How the schedule was planned (2026-12-05, from the rates measured in the log): the machine's
-two cores were shared with five other engineers' test runs. A first attempt (bottom 2 layers
-frozen with their outputs cached, 3 epochs, two torch threads) spent 7 minutes caching and
-then trained at 4-8 posts/s (the two threads waiting on each other on a busy machine); it
-was stopped. One thread, without the cache, trained at 26-29 posts/s, so the shipped run is
-one epoch of 3,000 posts per task (15,000 posts, 470 steps). A larger run (7,000 posts per
-task) was started afterwards and stopped for lack of CPU before the deadline. More epochs over
-all the training data (minutes on a GPU, where the same command runs) is the next step."""
+How the run was chosen (2026-12-05, validation splits only). The first shipped run (one
+epoch of 3,000 posts a task, 11 minutes on a machine shared with five other engineers'
+test runs) scored 70.60 on the epochs' validation sample and 73.81 mean after the heads.
+On a quieter machine two runs went side by side, one torch thread each: A, 2 epochs of up
+to 12,000 posts a task with the bottom 3 layers frozen (41,600 posts an epoch, 70 posts/s,
+19.6 minutes), and B, 3 epochs of up to 20,000 posts a task with every layer and the
+embeddings trained (49,000 posts an epoch, 40 posts/s, 60.5 minutes; its epochs scored
+72.46, 74.15 and 74.12). B led on the epochs' sample, A after the heads, each head's `C`
+and lexicon use chosen again on validation for each encoder (sentiment / irony /
+offensive / hate / emotion): A 73.42 / 70.18 / 78.17 / 78.57 / 72.96, mean 74.66; B 73.14
+/ 69.99 / 78.11 / 79.67 / 70.45, mean 74.27; the first run 73.04 / 69.18 / 76.72 / 76.94 /
+73.19, mean 73.81 (its heads at the packaged encoder's settings). A read the seed's
+first #AskJPM question ("What is the max wealth allowed into Heaven?") as positive with
+either head setting, and the second too with its chosen heads: the behaviour that
+`tests/understand/test_hostile_questions.py` guards. B reads none of the ten as
+positive, so B is shipped: the best on validation of the runs that keep that behaviour.
+Emotion's validation split is 374 posts, so a point there is about four posts. Training
+on all the data for more epochs (minutes on a GPU, where the same command runs) was not
+tried."""
 
 
 def _finetune_section(out: Path) -> list[str]:
@@ -226,8 +237,8 @@ def _finetune_section(out: Path) -> list[str]:
         f"Trained on {info.get('hardware', info['device'])} in {info['minutes']:.0f} minutes;",
         "the log is `finetune.log`. Each epoch was scored on the first",
         f"{cfg.get('val_cap', 500)} posts of each validation split (each binary task at its",
-        "best threshold) and the best epoch kept. The heads below keep the `C` and lexicon",
-        "use chosen on validation for the packaged encoder (`train.ACCURATE_HEADS`).",
+        "best threshold) and the best epoch kept. The heads' `C` and lexicon use were",
+        "chosen again on validation for this encoder (`train.ACCURATE_HEADS`).",
         "",
         "",
         "| epoch | " + " | ".join(TASKS) + " | mean |",
