@@ -68,7 +68,7 @@ ACCURATE_GRID = (1.0, 3.0, 10.0)
 #: The accurate heads' ``C`` and lexicon use, chosen on validation over ``ACCURATE_GRID`` with
 #: and without the lexicon for the fine-tuned encoder shipped (2026-12-05; the grid took 5
 #: minutes on two cores); ``foretold train`` runs the grid again for a task left out of
-#: this table; a new encoder needs the grid again (the model card records both grids).
+#: this table; a new encoder needs the grid again (the model card says how this one was chosen).
 ACCURATE_HEADS: dict[str, tuple[float, bool]] = {
     "sentiment": (3.0, False),
     "irony": (3.0, True),
