@@ -323,9 +323,19 @@ def _questions_section(out: Path, classifiers: Mapping[str, Classifier]) -> list
     if not doc:
         return []
     questions = doc["questions"]
+    current = dict(classifiers)
+    # a tier not rebuilt by this training is read as shipped, so its columns stay
+    if "fast" not in current and (out / "fast.npz").exists():
+        from foretold.understand.fast import FastClassifier
+
+        current["fast"] = FastClassifier(out / "fast.npz")
+    if "accurate" not in current and (out / "accurate.npz").exists():
+        from foretold.understand.accurate import AccurateClassifier
+
+        current["accurate"] = AccurateClassifier(out / "accurate.npz", out / "encoder.onnx")
     after: dict[str, list[dict[str, Any]]] = {
         tier: [x.to_dict() for x in c.classify([q["text"] for q in questions])]
-        for tier, c in classifiers.items()
+        for tier, c in current.items()
     }
     tiers = [t for t in ("fast", "accurate") if t in after]
     lines = [
