@@ -15,7 +15,7 @@ from typing import Any
 
 from foretold.understand.classifier import Classifier
 from foretold.understand.data import TASKS, load_split
-from foretold.understand.train import ACCURATE_NB
+from foretold.understand.train import ACCURATE_NB, tier_in
 
 __all__ = ["write_card"]
 
@@ -324,15 +324,9 @@ def _questions_section(out: Path, classifiers: Mapping[str, Classifier]) -> list
         return []
     questions = doc["questions"]
     current = dict(classifiers)
-    # a tier not rebuilt by this training is read as shipped, so its columns stay
-    if "fast" not in current and (out / "fast.npz").exists():
-        from foretold.understand.fast import FastClassifier
-
-        current["fast"] = FastClassifier(out / "fast.npz")
-    if "accurate" not in current and (out / "accurate.npz").exists():
-        from foretold.understand.accurate import AccurateClassifier
-
-        current["accurate"] = AccurateClassifier(out / "accurate.npz", out / "encoder.onnx")
+    for tier in ("fast", "accurate"):  # a tier this training did not rebuild: as shipped
+        if tier not in current and (out / f"{tier}.npz").exists():
+            current[tier] = tier_in(out, tier)
     after: dict[str, list[dict[str, Any]]] = {
         tier: [x.to_dict() for x in c.classify([q["text"] for q in questions])]
         for tier, c in current.items()

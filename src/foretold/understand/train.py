@@ -520,20 +520,23 @@ def recalibrate(
     if scores_path.exists():
         samples.update(json.loads(scores_path.read_text()))
     for tier in tiers:
-        classifier: Any
-        if tier == "fast":
-            from foretold.understand.fast import FastClassifier
-
-            classifier = FastClassifier(out / "fast.npz")
-        else:
-            from foretold.understand.accurate import AccurateClassifier
-
-            classifier = AccurateClassifier(out / "accurate.npz", out / "encoder.onnx")
+        classifier = tier_in(out, tier)
         finish(tier, classifier, classifier.path, root, out, log)
         classifiers[tier] = type(classifier)(*_paths(classifier))
         samples[tier] = sample_scores(classifiers[tier], root)
     scores_path.write_text(json.dumps(samples, indent=2, sort_keys=True) + "\n")
     return write_card(out, root, {}, samples, now, None, classifiers)
+
+
+def tier_in(out: Path, tier: str) -> Any:
+    """The English tier ``tier`` (``fast`` or ``accurate``) as trained into the folder ``out``."""
+    if tier == "fast":
+        from foretold.understand.fast import FastClassifier
+
+        return FastClassifier(out / "fast.npz")
+    from foretold.understand.accurate import AccurateClassifier
+
+    return AccurateClassifier(out / "accurate.npz", out / "encoder.onnx")
 
 
 def _paths(classifier: Any) -> tuple[Path, ...]:
