@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import re
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from foretold.cli import main
+from foretold.store import Store
 from tests.conftest import FIXTURES, JSON_FIXTURES
 
 README = Path(__file__).resolve().parents[1] / "README.md"
@@ -51,6 +53,22 @@ def test_replay_reads_stdin_and_quarantines_beside_the_store(tmp_path: Path) -> 
     [bad] = [orjson.loads(line) for line in quarantine.read_bytes().splitlines()]
     assert bad["line"] == 9 and bad["raw"] == "not json" and bad["source"] == "-"
     assert f"quarantined 1 lines -> {quarantine}" in out
+
+
+def test_replay_of_a_truncated_gzip_stores_the_posts_before_the_break(tmp_path: Path) -> None:
+    whole = gzip.compress(JSON_FIXTURES["x_v2"].read_bytes())  # 8 lines, 7 distinct posts
+    cut = tmp_path / "cut.jsonl.gz"
+    cut.write_bytes(whole[: len(whole) - 30])  # a download cut short
+    db = tmp_path / "s.db"
+    code, out, err = _run("replay", str(cut), "--store", str(db), "--no-progress")
+    assert code == 0
+    lines = _summary(out)
+    assert lines[0].startswith("read      ") and lines[-1].startswith("quarantined 1 lines")
+    read = int(lines[0].split()[1])
+    assert 0 < read < 8
+    with Store(db) as store:
+        assert store.count_posts() == read - int(lines[2].split()[3])  # less its duplicates
+    assert f"foretold: warning: {cut}: truncated gzip" in err
 
 
 def test_strict_replay_exits_2_with_the_position_of_the_bad_line(tmp_path: Path) -> None:

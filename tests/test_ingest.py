@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import random
+import zlib
 from pathlib import Path
 
 import orjson
@@ -75,6 +76,51 @@ def test_gzip_input_is_recognised_by_magic_bytes(tmp_path: Path) -> None:
     stats = IngestStats()
     records = [r for b in read_batches([str(path)], stats, Quarantine()) for r in b]
     assert len(records) == len(GOOD)
+
+
+@pytest.mark.parametrize("damage", ["truncated", "corrupt"])
+def test_a_damaged_gzip_keeps_every_whole_line_before_the_break(
+    tmp_path: Path, damage: str
+) -> None:
+    whole = gzip.compress(b"".join(GOOD * 200))
+    if damage == "truncated":  # a download cut short: no end marker, the last line cut
+        data = whole[: len(whole) * 2 // 3]
+    else:  # the checksum in the trailer does not match: every line read, then the error
+        data = whole[:-8] + bytes(b ^ 0xFF for b in whole[-8:-4]) + whole[-4:]
+    path = tmp_path / "tweets.jsonl.gz"
+    path.write_bytes(data)
+    stats, out = IngestStats(), io.BytesIO()
+    records = [r for b in read_batches([str(path)], stats, Quarantine(out)) for r in b]
+    readable = gzip.GzipFile(fileobj=io.BytesIO(data))
+    before = b""
+    with pytest.raises((EOFError, OSError, zlib.error)):
+        while chunk := readable.read1(1 << 12):  # what decodes before the break
+            before += chunk
+    whole_lines = before[: before.rfind(b"\n") + 1]
+    intact = tmp_path / "intact.jsonl"
+    intact.write_bytes(whole_lines)
+    expected = IngestStats()
+    assert records == [r for b in read_batches([str(intact)], expected, Quarantine()) for r in b]
+    assert stats.quarantined == 1 and stats.lines == expected.lines + 1
+    [why] = stats.damaged
+    assert why.startswith(f"{path}: {damage} gzip")
+    record = orjson.loads(out.getvalue())
+    assert record["line"] == whole_lines.count(b"\n") + 1 and record["truncated"] is True
+    assert record["raw"].encode() == before[before.rfind(b"\n") + 1 :]
+    with pytest.raises(InputError, match=rf"{damage} gzip"):
+        list(read_batches([str(path)], IngestStats(), Quarantine(), strict=True))
+
+
+def test_a_truncated_gzip_csv_keeps_its_rows_and_says_why(tmp_path: Path) -> None:
+    rows = "".join(f"{i},2013-11-13T16:00:{i % 60:02d}Z,u{i},post number {i}\n" for i in range(500))
+    data = gzip.compress(("id,created_at,author,text\n" + rows).encode())
+    path = tmp_path / "posts.csv.gz"
+    path.write_bytes(data[: len(data) // 2])
+    stats, out = IngestStats(), io.BytesIO()
+    records = [r for b in read_batches([str(path)], stats, Quarantine(out)) for r in b]
+    assert 0 < len(records) < 500 and stats.damaged
+    reasons = [orjson.loads(line)["reason"] for line in out.getvalue().splitlines()]
+    assert reasons[-1].startswith("truncated gzip")
 
 
 def test_missing_file_is_an_input_error_naming_it() -> None:

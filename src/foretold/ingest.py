@@ -23,6 +23,7 @@ import hashlib
 import io
 import json
 import sys
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -63,6 +64,7 @@ class IngestStats:
     blank: int = 0
     quarantined: int = 0
     formats: Counter[str] = field(default_factory=Counter)
+    damaged: list[str] = field(default_factory=list)  # "path: why" of each file cut short
 
 
 @dataclass(frozen=True)
@@ -88,18 +90,88 @@ class Oversize:
         )  # fmt: skip
 
 
-def bounded_lines(stream: IO[bytes], limit: int = MAX_LINE) -> Iterator[bytes | Oversize]:
+@dataclass(frozen=True)
+class Cut:
+    """Where a damaged gzip file breaks off: the part of its last line read before the
+    break (empty when it broke between lines), and why. The lines before it are kept."""
+
+    head: bytes
+    reason: str
+
+    def put(self, quarantine: Quarantine, source: str, line_no: int) -> None:
+        """Quarantine what was read of the line, marked truncated."""
+        quarantine.put(source, line_no, self.head, self.reason, {"truncated": True})
+
+
+#: What :func:`bounded_lines` yields in place of a line it cannot hand on whole.
+Unreadable = (Oversize, Cut)
+
+
+class _Salvage(io.RawIOBase):
+    """A gzip stream read up to where it breaks: a truncated file (a download cut short,
+    a disk that filled up) or corrupt bytes end the stream there instead of raising, and
+    ``damage`` says why. One decoding step a call (``read1``: it raises only when a step
+    yields nothing, where ``read`` drops what its earlier steps decoded), so every whole
+    line before the break is read."""
+
+    def __init__(self, gz: gzip.GzipFile) -> None:
+        self._gz = gz
+        self.damage: str | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self.damage is not None:
+            return 0
+        try:
+            data = self._gz.read1(len(buffer))
+        except EOFError:
+            self.damage = "truncated gzip: the file ends before the end of its compressed data"
+            return 0
+        except (OSError, zlib.error) as e:  # gzip.BadGzipFile is an OSError
+            self.damage = f"corrupt gzip: {e}"
+            return 0
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._gz.close()
+        super().close()
+
+
+def open_gzip(raw: IO[bytes]) -> IO[bytes]:
+    """A gzip stream over ``raw`` that ends where the file breaks (:func:`damage_of`)."""
+    return io.BufferedReader(_Salvage(gzip.GzipFile(fileobj=raw, mode="rb")), 1 << 16)
+
+
+def damage_of(stream: IO[bytes]) -> str | None:
+    """Why a stream from :func:`open_gzip` ended early; None when it did not."""
+    return getattr(getattr(stream, "raw", None), "damage", None)
+
+
+def bounded_lines(stream: IO[bytes], limit: int = MAX_LINE) -> Iterator[bytes | Oversize | Cut]:
     """The lines of a binary stream, each with its newline; a line over ``limit`` bytes
-    comes as an :class:`Oversize`, so memory stays bounded by ``limit``.
+    comes as an :class:`Oversize`, so memory stays bounded by ``limit``; a gzip stream
+    that breaks off (:func:`open_gzip`) ends with a :class:`Cut`.
 
     >>> import io
     >>> [x if isinstance(x, bytes) else x.length for x in bounded_lines(
     ...     io.BytesIO(b"ok\\n" + b"x" * 10 + b"\\nend"), limit=5)]
     [b'ok\\n', 10, b'end']
+    >>> whole = gzip.compress(b'{"a": 1}\\n{"b": 2}\\n' * 50)
+    >>> lines = list(bounded_lines(open_gzip(io.BytesIO(whole[:-12]))))
+    >>> all(x.endswith(b"\\n") for x in lines[:-1]), lines[-1].head in b'{"b": 2}'
+    (True, True)
+    >>> lines[-1].reason  # the end of the data and its end marker are cut off
+    'truncated gzip: the file ends before the end of its compressed data'
     """
     readline = stream.readline
     while line := readline(limit + 1):
         if len(line) <= limit or line[-1:] == b"\n":
+            if line[-1:] != b"\n" and (why := damage_of(stream)) is not None:
+                yield Cut(line[:OVERSIZE_HEAD], why)
+                return
             yield line
             continue
         digest = hashlib.sha256(line)
@@ -120,6 +192,8 @@ def bounded_lines(stream: IO[bytes], limit: int = MAX_LINE) -> Iterator[bytes | 
             if end:
                 break
         yield Oversize(head, length, digest.hexdigest(), limit)
+    if (why := damage_of(stream)) is not None:
+        yield Cut(b"", why)
 
 
 class Quarantine:
@@ -184,8 +258,8 @@ def open_input(path: str) -> Iterator[IO[bytes]]:
     try:
         head = raw.peek(2)[:2] if isinstance(raw, io.BufferedReader) else b""
         if head == b"\x1f\x8b":
-            with gzip.GzipFile(fileobj=raw, mode="rb") as gz:
-                yield gz  # type: ignore[misc]
+            with open_gzip(raw) as gz:
+                yield gz
         else:
             yield raw
     finally:
@@ -194,7 +268,7 @@ def open_input(path: str) -> Iterator[IO[bytes]]:
 
 
 def read_lines(
-    lines: Iterable[bytes | Oversize],
+    lines: Iterable[bytes | Oversize | Cut],
     source: str,
     stats: IngestStats,
     quarantine: Quarantine,
@@ -209,7 +283,7 @@ def read_lines(
 
 
 def _line_batches(
-    lines: Iterable[bytes | Oversize],
+    lines: Iterable[bytes | Oversize | Cut],
     source: str,
     stats: IngestStats,
     quarantine: Quarantine,
@@ -234,7 +308,7 @@ def _line_batches(
 
     fast = decode_tweet if reader is None or reader is x_v2 else None
     for n, line in enumerate(lines, 1):
-        if isinstance(line, Oversize):
+        if isinstance(line, Unreadable):
             if strict:
                 raise InputError(f"{source}:{n}: {line.reason}")
             stats.quarantined += 1
@@ -445,11 +519,18 @@ def read_batches(
                     stream, path, stats, quarantine, csv_map, csv_platform, strict, gate=gate,
                     raw=csv_raw,
                 )  # fmt: skip
+                if (why := damage_of(stream)) is not None:  # the rows before it are read
+                    if strict:
+                        raise InputError(f"{path}: {why}")
+                    stats.quarantined += 1
+                    quarantine.put(path, 0, b"", why, {"truncated": True})
             else:
                 reader = None if fmt == "auto" else reader_named(fmt)
                 yield from read_lines(
                     bounded_lines(stream), path, stats, quarantine, reader, strict, gate=gate
                 )
+            if (why := damage_of(stream)) is not None:
+                stats.damaged.append(f"{path}: {why}")
     if rest := gate.flush():
         yield list(rest)
 

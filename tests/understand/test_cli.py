@@ -52,6 +52,21 @@ def test_classify_reads_gzip_files(fast_model: Path, tmp_path: Path) -> None:
     assert len(result.stdout_bytes.splitlines()) == 2
 
 
+def test_classify_labels_a_truncated_gzip_up_to_the_break(fast_model: Path, tmp_path: Path) -> None:
+    whole = gzip.compress(
+        b"".join(b'{"id": "%d", "text": "post %d"}\n' % (i, i) for i in range(3000))
+    )
+    path = tmp_path / "cut.jsonl.gz"
+    path.write_bytes(whole[: len(whole) // 2])
+    quarantine = tmp_path / "q.jsonl"
+    result = CliRunner().invoke(classify_cmd, [str(path), "--quarantine", str(quarantine)])
+    assert result.exit_code == 0, result.output
+    ids = [orjson.loads(line)["id"] for line in result.stdout_bytes.splitlines()]
+    assert ids == [str(i) for i in range(len(ids))] and 0 < len(ids) < 3000
+    [cut] = [orjson.loads(line) for line in quarantine.read_bytes().splitlines()]
+    assert cut["line"] == len(ids) + 1 and cut["reason"].startswith("truncated gzip")
+
+
 def test_classify_writes_to_output_file(fast_model: Path, tmp_path: Path) -> None:
     src, dst = tmp_path / "in.txt", tmp_path / "out.jsonl"
     src.write_text("one\ntwo\n")

@@ -292,6 +292,7 @@ def _summary(stats: IngestStats, result: RunResult, qpath: Path) -> dict[str, ob
         "events_skipped": stats.events_skipped,
         "quarantined": stats.quarantined,
         "quarantine_file": str(qpath) if stats.quarantined else None,
+        "damaged": stats.damaged,
         "campaign_posts": result.memberships,
         "alerts": result.alerts,
         "formats": dict(stats.formats),
@@ -312,6 +313,9 @@ def _print_summary(s: dict[str, object]) -> None:
     click.echo(f"campaigns {s['campaign_posts']:,} campaign posts; alerts {s['alerts']:,}")
     where = f" -> {s['quarantine_file']}" if s["quarantine_file"] else ""
     click.echo(f"quarantined {s['quarantined']:,} lines{where}")
+    for damage in s.get("damaged") or ():  # type: ignore[attr-defined]
+        click.echo(f"foretold: warning: {damage}; the lines before the break were read",
+                   err=True)  # fmt: skip
     media = s.get("media")
     if isinstance(media, dict):
         click.echo(

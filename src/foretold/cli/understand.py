@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import gzip
 import io
 import sys
 from collections.abc import Iterator
@@ -17,7 +16,7 @@ import click
 from foretold.cli.options import open_output
 from foretold.cli.stop import StopSignals, summary_on_stop
 from foretold.errors import ForetoldError, InputError
-from foretold.ingest import Oversize, Quarantine, bounded_lines
+from foretold.ingest import Quarantine, Unreadable, bounded_lines, open_gzip
 
 __all__ = ["classify_cmd", "eval_cmd", "train_cmd"]
 
@@ -34,8 +33,7 @@ def _open_binary(path: str, stack: ExitStack) -> IO[bytes]:
     raw: Any = sys.stdin.buffer if path == "-" else stack.enter_context(open(path, "rb"))  # noqa: SIM115
     buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)
     if buffered.peek(2)[:2] == b"\x1f\x8b":
-        gz: IO[bytes] = gzip.GzipFile(fileobj=buffered)  # type: ignore[assignment]
-        return stack.enter_context(gz)
+        return stack.enter_context(open_gzip(buffered))
     return buffered
 
 
@@ -45,7 +43,7 @@ def _lines(stream: IO[bytes], source: str, quarantine: Quarantine) -> Iterator[s
     and so is a line that is not text (not UTF-8, or with a NUL byte): binary junk gets no
     labels. A skipped line still counts, so line numbers stay the file's own."""
     for n, line in enumerate(bounded_lines(stream), 1):
-        if isinstance(line, Oversize):
+        if isinstance(line, Unreadable):
             line.put(quarantine, source, n)
             yield ""
             continue
