@@ -71,6 +71,20 @@ def test_replay_of_a_truncated_gzip_stores_the_posts_before_the_break(tmp_path: 
     assert f"foretold: warning: {cut}: truncated gzip" in err
 
 
+def test_replay_reads_an_r_export_with_its_preset_and_encoding(tmp_path: Path) -> None:
+    r_export = FIXTURES / "csv" / "twitter_r.csv"
+    db = tmp_path / "s.db"
+    args = ["replay", str(r_export), "--store", str(db), "--csv-preset", "twitter_r",
+            "--encoding", "cp1252", "--platform", "x", "--track", "@JetBlue", "--no-progress"]  # fmt: skip
+    code, out, _ = _run(*args)
+    assert code == 0
+    assert _summary(out)[0] == "read      3 posts from 3 lines"
+    assert "quarantined 0 lines" in out
+    as_utf8 = [a for a in args if a not in ("--encoding", "cp1252")]  # the cp1252 row refused
+    code, out, _ = _run(*as_utf8, "--store", str(tmp_path / "utf8.db"))
+    assert code == 0 and "quarantined 1 lines" in out
+
+
 def test_strict_replay_exits_2_with_the_position_of_the_bad_line(tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_bytes(JSON_FIXTURES["x_v2"].read_bytes() + b'{"id": 1}\n')

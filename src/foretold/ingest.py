@@ -208,6 +208,7 @@ class Quarantine:
         self.path = path
         self._out = out
         self.reasons: Counter[str] = Counter()
+        self.examples: dict[str, str] = {}  # the first whole reason of each kind
 
     def put(
         self,
@@ -218,7 +219,9 @@ class Quarantine:
         extra: dict[str, Any] | None = None,
     ) -> None:
         """Keep one bad line with why it was refused (``extra`` fields added as they are)."""
-        self.reasons[reason.split(":", 1)[0]] += 1
+        kind = reason.split(":", 1)[0]
+        self.reasons[kind] += 1
+        self.examples.setdefault(kind, reason)
         if self._out is None:
             if self.path is None:
                 return
@@ -395,10 +398,12 @@ def read_csv(
     batch_size: int = BATCH,
     gate: StreamTime | None = None,
     raw: bool = False,
+    encoding: str = "utf-8",
 ) -> Iterator[list[Record]]:
     """Batches of posts from a CSV file with a column mapping (through ``gate``, if any);
-    ``raw``: cells as they are, not taken back from the export's formula neutralisation."""
-    rows = _csv_records(stream, source, stats, quarantine, mapping, platform, strict, raw)
+    ``raw``: cells as they are, not taken back from the export's formula neutralisation;
+    ``encoding``: the file's text encoding (``cp1252`` for many Excel and R exports)."""
+    rows = _csv_records(stream, source, stats, quarantine, mapping, platform, strict, raw, encoding)
     return _batched(_gated(rows, source, gate), batch_size)
 
 
@@ -421,9 +426,10 @@ def _csv_records(
     platform: str,
     strict: bool,
     raw: bool,
+    encoding: str,
 ) -> Iterator[tuple[Post, int]]:
     rows = 0
-    lines = text_lines(stream)
+    lines = text_lines(stream, encoding)
     for line_no, item, row in read_rows(lines, mapping or DEFAULT_MAP, platform, raw):
         rows += 1
         if isinstance(item, FormatError):
@@ -494,8 +500,10 @@ def read_batches(
     clock: Clock | None = None,
     stream_time: StreamTimeConfig | None = None,
     csv_raw: bool = False,
+    csv_encoding: str = "utf-8",
 ) -> Iterator[list[Record]]:
-    """Batches of records from every path in turn (``-`` is stdin).
+    """Batches of records from every path in turn (``-`` is stdin); CSV files are read
+    with ``csv_map`` (see :mod:`foretold.formats.csv_rows`) in ``csv_encoding``.
 
     Every post passes one :class:`~foretold.streamtime.StreamTime` gate across all the
     paths (``clock`` gives the wall clock it reads): posts from the future, and lone posts
@@ -517,7 +525,7 @@ def read_batches(
             if is_csv:
                 yield from read_csv(
                     stream, path, stats, quarantine, csv_map, csv_platform, strict, gate=gate,
-                    raw=csv_raw,
+                    raw=csv_raw, encoding=csv_encoding,
                 )  # fmt: skip
                 if (why := damage_of(stream)) is not None:  # the rows before it are read
                     if strict:

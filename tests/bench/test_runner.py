@@ -125,3 +125,32 @@ def test_command_scores_a_users_own_stream(tmp_path: Path) -> None:
     bad = CliRunner().invoke(benchmark_cmd, ["--stream", str(stream)])
     assert isinstance(bad.exception, ConfigError)
     assert "--stream and --truth go together" in str(bad.exception)
+
+
+def test_a_users_csv_stream_is_read_with_its_columns(tmp_path: Path) -> None:
+    """The CSV options of `replay` apply to --stream: an R export's own column names."""
+    from foretold.cli.benchmark import benchmark_cmd
+    from foretold.errors import ConfigError
+
+    posts = every(0, 13 * H, 10, "#brew hi") + every(13 * H, 15 * H, 60, "#brew awful, worst")
+    stream = tmp_path / "mine.csv"
+    rows = ['"","text","created","id","screenName","retweetCount"'] + [
+        f'"{i}","{p.text}",{p.created_at:%Y-%m-%d %H:%M:%S},"{p.id}","u{i % 50}",NA'
+        for i, p in enumerate(posts, 1)
+    ]
+    stream.write_text("\r\n".join(rows) + "\r\n", encoding="cp1252")
+    truth = tmp_path / "mine.truth.json"
+    truth.write_bytes(orjson.dumps({"kind": "hijack", "expected": "warning",
+                                    "onset": "2020-01-06T12:00:00Z",
+                                    "tipping_point": "2020-01-06T13:00:00Z"}))  # fmt: skip
+    args = ["--stream", str(stream), "--truth", str(truth), "--track", "#brew",
+            "--detector", "market_volume_12h", "--json", "-", "--quiet",
+            "--csv-preset", "twitter_r", "--encoding", "cp1252"]  # fmt: skip
+    out = CliRunner().invoke(benchmark_cmd, args)
+    assert out.exit_code == 0, out.output
+    [run_] = orjson.loads(out.stdout[out.stdout.index("{") :])["runs"]
+    assert run_["status"] == "ok" and run_["posts"] == len(posts)
+    warning = next(x for x in run_["score"]["levels"] if x["level"] == "warning")
+    assert (warning["missed"], warning["lead_tipping_h"]) == (False, -0.5)
+    bad = CliRunner().invoke(benchmark_cmd, ["--suite", "quick", "--csv-preset", "twitter_r"])
+    assert isinstance(bad.exception, ConfigError) and "apply to --stream" in str(bad.exception)

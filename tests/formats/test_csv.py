@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from foretold.errors import ConfigError, FormatError
-from foretold.formats.csv_rows import DEFAULT_MAP, column_map, read_rows
+from foretold.formats.csv_rows import DEFAULT_MAP, column_map, read_rows, text_lines
 from foretold.post import Post
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "csv"
@@ -54,6 +54,29 @@ def test_pheme_preset_reads_epoch_ms_and_float_ids() -> None:
     assert source.conversation_id == "580319983676313601"
     assert reply.kind == "reply" and reply.reply_to is not None
     assert reply.reply_to.id == "580319983676313600"  # PHEME stored it as a float
+
+
+def test_twitter_r_preset_reads_an_r_export_in_cp1252() -> None:
+    """R's twitteR (twListToDF + write.csv on Windows): cp1252 text, ``NA`` for missing."""
+    raw = (FIXTURES / "twitter_r.csv").read_bytes()
+    lines = text_lines(io.BytesIO(raw), "cp1252")
+    complaint, answer, retweet = (p for _, p, _ in read_rows(lines, column_map("twitter_r"), "x"))
+    assert isinstance(complaint, Post) and isinstance(answer, Post) and isinstance(retweet, Post)
+    assert complaint.author.handle == "ann_flies" and complaint.mentions == ("jetblue",)
+    assert complaint.created_at == datetime(2016, 10, 3, 14, 5, 11, tzinfo=UTC)
+    assert complaint.reply_to is None and complaint.kind == "original"  # replyToSID NA
+    assert answer.text.startswith("@ann_flies We\u2019re sorry")  # byte 0x92 in cp1252
+    assert answer.kind == "reply" and answer.reply_to is not None
+    assert answer.reply_to.id == complaint.id
+    assert answer.counts.likes == 2 and answer.counts.reposts == 0  # retweetCount NA
+    assert retweet.text.startswith("RT @ann_flies")
+
+
+def test_a_cp1252_row_read_as_utf8_is_refused_with_the_way_out() -> None:
+    raw = (FIXTURES / "twitter_r.csv").read_bytes()
+    rows = [p for _, p, _ in read_rows(text_lines(io.BytesIO(raw)), column_map("twitter_r"))]
+    assert [type(p).__name__ for p in rows] == ["Post", "FormatError", "Post"]
+    assert isinstance(rows[1], FormatError) and "--encoding cp1252" in rows[1].reason
 
 
 def test_mapping_overrides_and_unknown_fields_are_checked() -> None:

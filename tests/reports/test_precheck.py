@@ -42,3 +42,28 @@ def test_benign_library_week_is_low(tmp_path: Path) -> None:
     out = _run(tmp_path, "benign_qa_prelaunch", "City Library", "#AskCityLibrary")
     assert "risk: LOW" in out
     assert out.split("recent flare-ups:")[1].strip() == "none"
+
+
+FIXTURE_R = Path(__file__).parent.parent / "fixtures" / "csv" / "twitter_r.csv"
+
+
+def test_an_r_export_is_read_with_its_preset_and_encoding() -> None:
+    r = CliRunner().invoke(
+        precheck_cmd,
+        ["--brand", "JetBlue", "--archive", str(FIXTURE_R), "--csv-preset", "twitter_r",
+         "--encoding", "cp1252"],
+    )  # fmt: skip
+    assert r.exit_code == 0, r.output
+    # the complaint, the brand's answer (its cp1252 byte read) and the manual retweet
+    assert "(3 posts over" in r.output and "could not be read" not in r.output
+    # the export has no follower counts: reach is not guessed as 0
+    assert "hostile accounts already talking (the posts give no follower counts):" in r.output
+    assert "0 followers" not in r.output
+
+
+def test_an_unreadable_csv_says_why_nothing_was_found() -> None:
+    r = CliRunner().invoke(precheck_cmd, ["--brand", "JetBlue", "--archive", str(FIXTURE_R)])
+    assert r.exit_code != 0
+    why = str(r.exception)
+    assert "3 records could not be read" in why
+    assert "'csv: created_at: missing time'" in why and "--csv-preset" in why

@@ -33,6 +33,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -208,8 +209,15 @@ def user_expectation(truth: dict[str, object], name: str, start: str, end: str) 
     )  # fmt: skip
 
 
-def user_case(stream: str, truth_path: str, campaign: Campaign | None) -> Case:
-    """A user's stream (any format ``replay`` reads) and its truth file, as one case.
+def user_case(
+    stream: str,
+    truth_path: str,
+    campaign: Campaign | None,
+    reading: dict[str, Any] | None = None,
+) -> Case:
+    """A user's stream (any format ``replay`` reads, read with ``reading``: the keyword
+    arguments of :func:`~foretold.ingest.read_batches` for its format and CSV columns) and
+    its truth file, as one case.
 
     The campaign is ``campaign`` (from ``--track``), else the truth file's
     ``campaign`` (``hashtags``, ``handles``, ``keywords``, ``owner``) as a simulator
@@ -237,7 +245,7 @@ def user_case(stream: str, truth_path: str, campaign: Campaign | None) -> Case:
         )  # fmt: skip
     times = [
         p.created_at
-        for batch in read_batches([stream], IngestStats(), Quarantine())
+        for batch in read_batches([stream], IngestStats(), Quarantine(), **(reading or {}))
         for p in batch
         if isinstance(p, Post)
     ]
@@ -247,6 +255,6 @@ def user_case(stream: str, truth_path: str, campaign: Campaign | None) -> Case:
     exp = user_expectation(truth, name, format_time(min(times)), format_time(max(times)))
     return Case(
         name=name, source="user", expectation=exp, campaigns=(campaign,),
-        records=lambda: read_batches([stream], IngestStats(), Quarantine()),
+        records=lambda: read_batches([stream], IngestStats(), Quarantine(), **(reading or {})),
         note=f"{len(times):,} posts; expected {exp.expected}",
     )  # fmt: skip

@@ -6,6 +6,7 @@ import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import click
 import orjson
@@ -16,8 +17,14 @@ from foretold.bench.report import markdown, text, to_json
 from foretold.bench.runner import DetectorRun, run
 from foretold.bench.suite import SUITES, cases, missing_real, suite, user_case
 from foretold.campaigns import Campaign
+from foretold.cli.options import input_options
 from foretold.cli.stop import summary_on_stop
 from foretold.errors import ConfigError
+from foretold.formats.csv_rows import DEFAULT_MAP
+
+#: What ``input_options`` gives when none of its options is used.
+_READ_DEFAULTS = {"fmt": "auto", "csv_map": DEFAULT_MAP, "csv_platform": "csv", "csv_raw": False,
+                  "csv_encoding": "utf-8"}  # fmt: skip
 
 
 @click.command(name="benchmark")
@@ -96,6 +103,7 @@ from foretold.errors import ConfigError
     help="Keep the classifiers' labels in this folder, by text and model files, so that a "
     "rerun (a detector being tuned, another policy) classifies only texts it has not seen.",
 )
+@input_options
 @click.option("--quiet", is_flag=True, help="No progress lines on stderr.")
 def benchmark_cmd(
     suite_name: str,
@@ -109,6 +117,7 @@ def benchmark_cmd(
     truth: str | None,
     track: tuple[str, ...],
     labels_cache: str | None,
+    reading: dict[str, Any],
     quiet: bool,
 ) -> None:
     """Score detectors on a suite of streams: lead time, misses, false alarms.
@@ -130,6 +139,8 @@ def benchmark_cmd(
       foretold benchmark --suite variants --first-seed 4 --seeds 8   # report seeds
       foretold benchmark --json out/benchmark.json --markdown docs/benchmark.md
       foretold benchmark --stream mine.jsonl --truth mine.truth.json --track "#AskAcme"
+      foretold benchmark --stream jetblue_tweets.csv --csv-preset twitter_r --encoding cp1252 \\
+          --truth quiet.truth.json --track @JetBlue     # an R twitteR export
       foretold benchmark --suite variants --seeds 3 --labels-cache ~/.cache/foretold-labels
 
     \b
@@ -149,6 +160,11 @@ def benchmark_cmd(
         raise ConfigError(f"benchmark: --first-seed {first_seed} is above --seeds {seeds}")
     if track and stream is None:
         raise ConfigError("benchmark: --track applies to --stream")
+    if stream is None and reading != _READ_DEFAULTS:
+        raise ConfigError(
+            "benchmark: --format, --csv-preset, --csv-map, --csv-raw, --platform and --encoding "
+            "apply to --stream"
+        )
     s = suite(suite_name)
     show = not quiet
 
@@ -171,7 +187,7 @@ def benchmark_cmd(
     ):
         if stream is not None and truth is not None:
             campaign = Campaign.from_track(list(track)) if track else None
-            streams: Iterable[Case] = [user_case(stream, truth, campaign)]
+            streams: Iterable[Case] = [user_case(stream, truth, campaign, reading)]
             suite_name, seeds, first_seed = f"--stream {Path(stream).name}", 1, 1
         else:
             streams = cases(s, seeds, data, work, first=first_seed)

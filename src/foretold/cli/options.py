@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import codecs
+import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -10,6 +12,8 @@ from typing import IO, Any, TypeVar
 import click
 
 from foretold.errors import ConfigError
+from foretold.formats import FORMATS
+from foretold.formats.csv_rows import PRESETS, column_map
 from foretold.ingest import IngestStats
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -81,3 +85,77 @@ def nothing_read_exit(stats: IngestStats) -> None:
         why = "the input is empty"
     click.echo(f"foretold: warning: nothing was read: {why}", err=True)
     sys.exit(1)
+
+
+def _encoding(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    try:
+        return codecs.lookup(value).name
+    except LookupError:
+        raise click.BadParameter(f"unknown text encoding {value!r} (e.g. utf-8, cp1252)") from None
+
+
+_INPUT_OPTIONS = (
+    click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default="auto",
+        show_default=True,
+        help="Force one input format instead of detecting it per line.",
+    ),
+    click.option(
+        "--csv-preset",
+        type=click.Choice(sorted(PRESETS)),
+        default="foretold",
+        show_default=True,
+        help="Column mapping for CSV input: foretold's export, the PHEME threads, or R's "
+        "twitteR (twListToDF + write.csv).",
+    ),
+    click.option(
+        "--csv-map",
+        multiple=True,
+        metavar="FIELD=COLUMN",
+        help="Override one CSV column mapping (repeatable).",
+    ),
+    click.option(
+        "--csv-raw",
+        is_flag=True,
+        help="CSV cells as they are (a file from `export --csv-raw`); by default a ' that "
+        "`export` put before a formula-looking cell is taken off.",
+    ),
+    click.option(
+        "--platform",
+        default="csv",
+        show_default=True,
+        help="Platform name for CSV rows without a platform column.",
+    ),
+    click.option(
+        "--encoding",
+        default="utf-8",
+        show_default=True,
+        callback=_encoding,
+        help="Text encoding of CSV input (cp1252 for many Excel and R exports); JSON lines "
+        "are UTF-8.",
+    ),
+)
+
+
+def input_options(f: F) -> F:
+    """``--format``, ``--csv-preset``, ``--csv-map``, ``--csv-raw``, ``--platform`` and
+    ``--encoding``, handed to the command as one ``reading`` argument: the keyword
+    arguments of :func:`foretold.ingest.read_batches` (the CSV mapping checked first)."""
+
+    @functools.wraps(f)
+    def command(*args: Any, **kwargs: Any) -> Any:
+        kwargs["reading"] = {
+            "fmt": kwargs.pop("fmt"),
+            "csv_map": column_map(kwargs.pop("csv_preset"), kwargs.pop("csv_map")),
+            "csv_platform": kwargs.pop("platform"),
+            "csv_raw": kwargs.pop("csv_raw"),
+            "csv_encoding": kwargs.pop("encoding"),
+        }
+        return f(*args, **kwargs)
+
+    for option in reversed(_INPUT_OPTIONS):
+        command = option(command)
+    return command  # type: ignore[return-value]

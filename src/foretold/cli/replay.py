@@ -14,6 +14,7 @@ from foretold.campaigns import Campaign, load_config
 from foretold.cli.options import (
     alerts_option,
     default_quarantine,
+    input_options,
     nothing_read_exit,
     open_output,
     store_option,
@@ -22,8 +23,6 @@ from foretold.cli.options import (
 from foretold.cli.stop import StopSignals
 from foretold.clock import SystemClock
 from foretold.errors import ConfigError
-from foretold.formats import FORMATS
-from foretold.formats.csv_rows import PRESETS, column_map
 from foretold.ingest import IngestStats, Quarantine, in_time_order, read_batches
 from foretold.media.locate import FolderMedia
 from foretold.pipeline import Pipeline, RunResult
@@ -48,39 +47,7 @@ from foretold.store import Store
     type=click.Path(exists=True, dir_okay=False),
     help="foretold.toml with [[campaign]] tables.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="auto",
-    show_default=True,
-    help="Force one input format instead of detecting it per line.",
-)
-@click.option(
-    "--csv-preset",
-    type=click.Choice(sorted(PRESETS)),
-    default="foretold",
-    show_default=True,
-    help="Column mapping for CSV input.",
-)
-@click.option(
-    "--csv-map",
-    multiple=True,
-    metavar="FIELD=COLUMN",
-    help="Override one CSV column mapping (repeatable).",
-)
-@click.option(
-    "--csv-raw",
-    is_flag=True,
-    help="CSV cells as they are (a file from `export --csv-raw`); by default a ' that "
-    "`export` put before a formula-looking cell is taken off.",
-)
-@click.option(
-    "--platform",
-    default="csv",
-    show_default=True,
-    help="Platform name for CSV rows without a platform column.",
-)
+@input_options
 @click.option(
     "--quarantine",
     "quarantine_path",
@@ -143,11 +110,7 @@ def replay_cmd(
     store_path: str,
     track: tuple[str, ...],
     config_path: str | None,
-    fmt: str,
-    csv_preset: str,
-    csv_map: tuple[str, ...],
-    csv_raw: bool,
-    platform: str,
+    reading: dict[str, Any],
     quarantine_path: str | None,
     strict: bool,
     speed: float | None,
@@ -187,7 +150,6 @@ def replay_cmd(
     paths = list(files) or ["-"]
     config = run_config(load_config(config_path) if config_path else None, track)
     campaigns = list(config.campaigns)
-    mapping = column_map(csv_preset, csv_map)
     qpath = Path(quarantine_path) if quarantine_path else default_quarantine(store_path)
     show = sys.stderr.isatty() if progress is None else progress
     if media_dir and kafka:
@@ -205,7 +167,7 @@ def replay_cmd(
         _publish(
             kafka,
             campaigns,
-            read_batches(paths, stats, quarantine, fmt, strict, mapping, platform, csv_raw=csv_raw),
+            read_batches(paths, stats, quarantine, strict=strict, **reading),
         )
         quarantine.close()
         click.echo(
@@ -241,9 +203,7 @@ def replay_cmd(
             store, stages, clock, speed=speed, on_batch=on_batch, after=after, media=media
         )
         try:
-            batches = read_batches(
-                paths, stats, quarantine, fmt, strict, mapping, platform, csv_raw=csv_raw
-            )
+            batches = read_batches(paths, stats, quarantine, strict=strict, **reading)
             if detect and campaigns and not file_order:  # the detector needs stream order
                 batches = in_time_order(batches)
             result = pipeline.run(batches, stop=signals.event)

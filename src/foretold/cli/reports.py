@@ -6,10 +6,11 @@ import os
 import sys
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from foretold.cli.options import input_options
 from foretold.cli.stop import summary_on_stop
 from foretold.errors import ConfigError, InputError
 
@@ -123,6 +124,7 @@ def chronicle_cmd(store_path: str, campaign: str, out: str, media_dirs: tuple[st
     show_default=True,
     help="The classifier tier.",
 )
+@input_options
 @click.option("--fixed-now", hidden=True, help="Tests: a fixed wall clock for the search window.")
 def precheck_cmd(
     brand: str,
@@ -132,6 +134,7 @@ def precheck_cmd(
     days: float,
     max_posts: int,
     tier: str,
+    reading: dict[str, Any],
     fixed_now: str | None,
 ) -> None:
     """Check how people talk about a brand before launching a campaign.
@@ -169,7 +172,7 @@ def precheck_cmd(
     places: list[tuple[str, Iterable[Post]]] = []
     stats, quarantine = IngestStats(), Quarantine()
     for path in archives:
-        batches = read_batches([path], stats, quarantine)
+        batches = read_batches([path], stats, quarantine, **reading)
         places.append((path, (p for b in batches for p in b if isinstance(p, Post))))
     if config_path:
         clock: Clock = ManualClock(parse_time(fixed_now)) if fixed_now else SystemClock()
@@ -179,7 +182,13 @@ def precheck_cmd(
         click.echo(gathered.summary(brand), err=True)
     if not gathered.posts:
         where = ", ".join(name for name, _ in places)
-        raise InputError(f"precheck: no post about {brand!r} in {where}")
+        unread = ""
+        if stats.quarantined:
+            reasons = ", ".join(f"{n:,} {quarantine.examples[r]!r}"
+                                for r, n in quarantine.reasons.most_common(3))  # fmt: skip
+            unread = (f"; {stats.quarantined:,} records could not be read ({reasons}, ...); a "
+                      "CSV file may need --csv-preset, --csv-map or --encoding")  # fmt: skip
+        raise InputError(f"precheck: no post about {brand!r} in {where}{unread}")
     posts = gathered.posts
     labels = [x.to_dict() for x in load_classifier(tier).classify([p.text for p in posts])]
     sys.stdout.write(precheck(frame_of(posts, labels), brand, hashtag).text())

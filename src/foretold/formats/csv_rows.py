@@ -2,8 +2,11 @@
 
 A mapping names, for each Post field, the CSV column that holds it. The default
 mapping reads the columns ``foretold export --format csv`` writes; presets cover
-known research datasets (``pheme``: the PHEME rumour threads), and any column
-can be remapped with ``--csv-map field=column`` on the command line.
+known research datasets (``pheme``: the PHEME rumour threads; ``twitter_r``: R's
+twitteR ``twListToDF`` written by ``write.csv``, as the JetBlue month), and any column
+can be remapped with ``--csv-map field=column`` on the command line. A cell ``NA``
+(R's missing value) is empty in every field but the text and the names. Files are
+UTF-8 unless ``--encoding`` says otherwise (Excel and R on Windows write ``cp1252``).
 
 Fields: ``id`` and ``text`` are required; ``created_at`` (ISO-8601, or epoch
 seconds / milliseconds when numeric), ``platform`` (default ``csv`` unless the
@@ -17,6 +20,11 @@ file has a platform column or ``--platform`` is given), ``author_id``,
 >>> rows = ["id,text,created_at,followers", "1,Hello #AskJPM,2013-11-13T21:04:00Z,12"]
 >>> [(n, p.id, p.hashtags, p.author.followers) for n, p, _ in read_rows(rows, DEFAULT_MAP)]
 [(2, '1', ('askjpm',), 12)]
+>>> r = ['"","text","favoriteCount","replyToSN","created","replyToSID","id","screenName"',
+...      '"1","@JetBlue late again",0,"JetBlue",2016-10-03 14:05:11,NA,"7831","ann"']
+>>> [(p.kind, p.reply_to, p.author.handle, p.created_at.isoformat())
+...  for _, p, _ in read_rows(r, PRESETS["twitter_r"])]
+[('original', None, 'ann', '2016-10-03T14:05:11+00:00')]
 
 **Formulas.** A spreadsheet runs a cell that starts with ``=``, ``+``, ``-``, ``@``,
 a tab or a carriage return (CSV injection). :func:`neutralise` puts a ``'`` before
@@ -36,6 +44,7 @@ True
 
 from __future__ import annotations
 
+import codecs
 import csv
 import re
 from collections.abc import Iterable, Iterator
@@ -76,7 +85,20 @@ PRESETS: dict[str, dict[str, str]] = {
         "reply_to_id": "in_reply_tweet",
         "conversation_id": "thread",
     },
+    # R's twitteR package (twListToDF, write.csv): the JetBlue month in ../shared/data
+    "twitter_r": {
+        "id": "id",
+        "text": "text",
+        "created_at": "created",
+        "author_handle": "screenName",
+        "reposts": "retweetCount",
+        "likes": "favoriteCount",
+        "reply_to_id": "replyToSID",
+    },
 }
+#: Fields where a cell ``NA`` is R's missing value (write.csv writes it), not a value;
+#: the text and the names keep it as written.
+NA_FIELDS = frozenset(FIELDS) - {"text", "author_handle", "author_name"}
 
 _HASHTAG = re.compile(r"(?<![\w&])#(\w+)")
 _MENTION = re.compile(r"(?<![\w@])@(\w{1,30})")
@@ -136,8 +158,9 @@ def _unescape(value: str) -> str:
     return _UNESCAPE.sub(lambda m: "\r" if m.group(1) == "r" else m.group(1), value)
 
 
-def text_lines(stream: IO[bytes]) -> Iterator[str]:
-    """Lines of a UTF-8 CSV file split on ``\\n`` only.
+def text_lines(stream: IO[bytes], encoding: str = "utf-8") -> Iterator[str]:
+    """Lines of a CSV file split on ``\\n`` only, decoded from ``encoding`` (UTF-8 unless
+    told: a byte another encoding does not define becomes U+FFFD).
 
     Python's csv module ends a record at a bare ``\\r`` too, which splits tweets
     that contain one (PHEME has several); pandas users read such files with
@@ -146,8 +169,9 @@ def text_lines(stream: IO[bytes]) -> Iterator[str]:
     :func:`read_rows` puts it back. Undecodable bytes survive as
     lone surrogates and the row is refused with a reason.
     """
+    utf8 = codecs.lookup(encoding).name == "utf-8"
     for raw in stream:
-        line = raw.decode("utf-8", "surrogateescape")
+        line = raw.decode("utf-8", "surrogateescape") if utf8 else raw.decode(encoding, "replace")
         if "\r" in line[:-2] or _CR in line:
             body, end = (line[:-2], "\r\n") if line.endswith("\r\n") else (line[:-1], line[-1:])
             line = body.replace(_CR, _CR + _CR).replace("\r", _CR + "r") + end
@@ -191,14 +215,19 @@ def _post(row: dict[str, Any], m: dict[str, str], platform: str) -> Post:
     def get(field: str) -> str:
         column = m.get(field)
         value = row.get(column) if column else None
-        return value.strip() if isinstance(value, str) else ""
+        if not isinstance(value, str):
+            return ""
+        value = value.strip()
+        return "" if value == "NA" and field in NA_FIELDS else value
 
     if None in row:
         raise FormatError("row has more cells than the header")
     try:
         "".join(v for v in row.values() if isinstance(v, str)).encode("utf-8")
     except UnicodeEncodeError:
-        raise FormatError("row is not UTF-8 text") from None
+        raise FormatError(
+            "row is not UTF-8 text (Excel and R on Windows write cp1252: try --encoding cp1252)"
+        ) from None
     pid = _id_text(get("id"))
     if not pid:
         raise FormatError(f"{m['id']}: missing id")

@@ -94,6 +94,7 @@ class Precheck:
     level: str
     reasons: list[str]
     recommendation: str
+    followers_known: bool = True  # False when no post gave its author's follower count
 
     def text(self) -> str:
         """The report as plain text."""
@@ -121,11 +122,17 @@ class Precheck:
             out.extend(f"    > {e[:200]}" for e in g.examples)
         out += ["", "word topics of the negative posts:"]
         out += [f"  {', '.join(tp.terms)} ({tp.share:.0%})" for tp in self.topics[:5]] or ["  none"]
-        out += ["", "hostile or high-reach accounts already talking:"]
-        out += [
-            f"  @{a.handle} ({a.followers:,} followers): {a.posts} posts, {a.hostile} hostile"
-            for a in self.accounts
-        ] or ["  none"]
+        if self.followers_known:
+            out += ["", "hostile or high-reach accounts already talking:"]
+            out += [
+                f"  @{a.handle} ({a.followers:,} followers): {a.posts} posts, {a.hostile} hostile"
+                for a in self.accounts
+            ] or ["  none"]
+        else:  # reach cannot be judged: the hostile accounts, said so
+            out += ["", "hostile accounts already talking (the posts give no follower counts):"]
+            out += [
+                f"  @{a.handle}: {a.posts} posts, {a.hostile} hostile" for a in self.accounts
+            ] or ["  none"]
         out += ["", "recent flare-ups:"]
         out += [f"  {f.line()}" for f in self.flareups] or ["  none"]
         return "\n".join(out) + "\n"
@@ -233,6 +240,7 @@ def precheck(frame: Frame, brand: str, hashtag: str = "") -> Precheck:
         level=level,
         reasons=reasons,
         recommendation=_recommend(level, hashtag, grievances),
+        followers_known=bool(frame.followers.any()),
     )
 
 
@@ -259,7 +267,7 @@ def _accounts(frame: Frame, limit: int = 8) -> list[Account]:
         hostile[h] += int(frame.hostile[i])
         followers[h] = max(followers.get(h, 0), int(frame.followers[i]))
     keep = [h for h in posts if hostile[h] >= 2 or (followers[h] >= 10_000 and hostile[h] >= 1)]
-    keep.sort(key=lambda h: (-followers[h] * (1 + hostile[h]), h))
+    keep.sort(key=lambda h: (-followers[h] * (1 + hostile[h]), -hostile[h], h))
     return [Account(h, followers[h], posts[h], hostile[h]) for h in keep[:limit]]
 
 
