@@ -7,9 +7,11 @@ import re
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from foretold.cli import main
+from foretold.errors import InputError
 from foretold.reports.chronicle import write_chronicle
 from foretold.reports.story import build_story
 from foretold.store import Store
@@ -118,3 +120,9 @@ def test_chronicle_escapes_post_text(askjpm_store: tuple[Path, Path], tmp_path: 
     html = (tmp_path / "c.html").read_text()
     assert "<script" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_an_unknown_campaign_names_the_stores_campaigns(askjpm_store: tuple[Path, Path]) -> None:
+    db, _ = askjpm_store
+    with Store(db, readonly=True) as store, pytest.raises(InputError, match=r"campaigns: askjpm$"):
+        build_story(store, "nope")

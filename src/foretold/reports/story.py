@@ -122,7 +122,11 @@ def build_story(store: Store, campaign: str) -> Story:
     if len(frame) == 0:
         from foretold.errors import InputError
 
-        raise InputError(f"chronicle: campaign {campaign!r} has no posts in {store.path!r}")
+        known = ", ".join(store.campaigns()) or "none: replay with --track or --config"
+        raise InputError(
+            f"chronicle: campaign {campaign!r} has no posts in {store.path!r}; "
+            f"its campaigns: {known}"
+        )
     config = _config(store, campaign)
     owner = str(config.get("owner") or next(iter(config.get("handles") or []), "")).lstrip("@")
     hashtags = tuple(str(h) for h in config.get("hashtags") or ())
