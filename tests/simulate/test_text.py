@@ -66,3 +66,13 @@ def test_weaving_varies_the_form() -> None:
 def test_anonymised_handles_become_real_looking_ones() -> None:
     out = _weaver(3).weave("@user @user that is not ok", hashtag=True)
     assert "@user" not in out
+
+
+def test_a_keyword_ending_in_a_possessive_is_not_made_possessive_twice() -> None:
+    texts = set()
+    for seed in range(40):  # every placement of the keyword, the one over "@GreenBiz's" too
+        w = Weaver(hashtags=(), handle="@McDonalds", keywords=("McDonald's",),
+                   rng=random.Random(seed), handles=lambda: "someone")  # fmt: skip
+        texts.add(w.weave("A student project helped to change @GreenBiz's course", keyword=True))
+    assert "A student project helped to change McDonald's course" in texts
+    assert not [t for t in texts if "'s's" in t]

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from foretold.errors import MissingExtraError
+from foretold.simulate.grammar import possessive
 from foretold.simulate.scenario import Voice
 
 #: Where the real brand mentions live, under the data folder.
@@ -368,7 +369,7 @@ class Retarget:
                     t = pat.sub(repl, t)
                 if t.startswith("{H} ") and "{H}" not in t[4:]:
                     t = t[4:]
-                t = t.replace("{H}", handle).replace("{B}", name)
+                t = possessive(t.replace("{H}", handle).replace("{B}", name))
                 t = t.replace("{P}", places[r.randrange(len(places))])
                 out.append(t)
             self.texts[cls] = out

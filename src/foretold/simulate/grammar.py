@@ -463,6 +463,19 @@ _PLAIN = _EVALUATIVE | frozenset(
 )
 
 
+_DOUBLE_POSSESSIVE = re.compile(r"(?<=['\u2019][sS])['\u2019]s\b")
+
+
+def possessive(text: str) -> str:
+    """``text`` with a possessive of a name that already ends in one made once
+    ("McDonald's's watch" is "McDonald's watch").
+
+    >>> possessive("It happened on McDonald's's watch, not on Qantas's.")
+    "It happened on McDonald's watch, not on Qantas's."
+    """
+    return _DOUBLE_POSSESSIVE.sub("", text)
+
+
 @functools.lru_cache(maxsize=512)
 def _parts(skeleton: str) -> tuple[tuple[str, str], ...]:
     """``skeleton`` as (literal, slot) pairs; the last slot is empty."""
@@ -575,7 +588,7 @@ class Grammar:
                 out.append(_pick(r, g1.deeds) if g1 is not None else "done all this")
             elif key == "word":
                 out.append(_pick(r, g1.words) if g1 is not None else "sorry")
-        return "".join(out)
+        return possessive("".join(out))
 
     def _vary(self, text: str, cls: str) -> str:
         r = self.rng

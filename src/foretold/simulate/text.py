@@ -39,7 +39,7 @@ from pathlib import Path
 
 from foretold.errors import InputError
 from foretold.simulate.brandtext import BrandTexts, load_brand_texts
-from foretold.simulate.grammar import phrases
+from foretold.simulate.grammar import phrases, possessive
 from foretold.simulate.scenario import CLASSES
 
 URL_PATTERN = re.compile(r"https?://\S+")
@@ -221,7 +221,7 @@ class Weaver:
         text = _USER.sub(lambda _m: "@" + self.handles(), text)
 
         if keyword and self.keywords:
-            text = self._place_keyword(text)
+            text = possessive(self._place_keyword(text))  # "@GreenBiz's" -> "McDonald's"
         if hashtag:
             text = self._place_tag(text, self.tag(hashtags))
         if link:
