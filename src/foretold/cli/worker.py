@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from foretold.campaigns import Campaign, load_config
+from foretold.cli.options import input_options
 from foretold.cli.stop import SignalsSeen, StopSignals
 from foretold.clock import Clock, ManualClock, SystemClock
 from foretold.errors import ConfigError
@@ -238,17 +239,33 @@ def detect_worker_cmd(
 @_partitions
 @_track
 @_config
+@input_options
+@click.option(
+    "--quarantine",
+    "quarantine_path",
+    default="publish.quarantine.jsonl",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="Where lines that cannot be read go (written only when there are some).",
+)
 def publish_cmd(
     files: tuple[str, ...], broker: str, partitions: int, track: tuple[str, ...],
-    config_path: str | None,
+    config_path: str | None, reading: dict[str, Any], quarantine_path: str,
 ) -> None:  # fmt: skip
     """Send archived posts to the raw topic instead of processing them in-process.
+
+    FILES are read as `replay` reads them (any supported JSON shape, detected per line,
+    or CSV with a column mapping); a line that cannot be read goes to --quarantine with
+    its line number and the reason, and the rest is published.
 
     \b
     Examples:
       foretold worker publish askjpm.jsonl.gz --broker 127.0.0.1:9092 --track '#AskJPM'
       twarc2 flatten raw.jsonl | foretold worker publish - --config foretold.toml
+      foretold worker publish pheme.csv --csv-preset pheme --platform x --track Germanwings
     """
+    from pathlib import Path
+
     from foretold.ingest import IngestStats, Quarantine, read_batches
     from foretold.workers.engine import create_topics, producer
     from foretold.workers.publish import Publisher
@@ -256,10 +273,17 @@ def publish_cmd(
     create_topics(broker, partitions)
     pub = Publisher(producer(broker), _campaigns(track, config_path))
     stats = IngestStats()
+    quarantine = Quarantine(path=Path(quarantine_path))
     with StopSignals() as signals:  # Ctrl-C / SIGTERM: the batch in hand is delivered first
-        sent = pub.publish_all(read_batches(list(files) or ["-"], stats, Quarantine()),
-                               signals.event)  # fmt: skip
-    click.echo(f"published {sent:,} posts to foretold.posts.raw ({stats.quarantined} quarantined)")
+        batches = read_batches(list(files) or ["-"], stats, quarantine, **reading)
+        sent = pub.publish_all(batches, signals.event)
+    quarantine.close()
+    where = f" -> {quarantine_path}" if stats.quarantined else ""
+    click.echo(f"published {sent:,} posts to foretold.posts.raw "
+               f"({stats.quarantined:,} quarantined{where})")  # fmt: skip
+    for damage in stats.damaged:
+        click.echo(f"foretold: warning: {damage}; the lines before the break were published",
+                   err=True)  # fmt: skip
     if signals.signum is not None:
         click.echo(f"foretold: stopped by {signals.name}", err=True)
         sys.exit(signals.exit_code)
