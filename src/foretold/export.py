@@ -71,6 +71,7 @@ def csv_row(p: Post) -> dict[str, Any]:
         "hashtags": " ".join(p.hashtags), "mentions": " ".join(p.mentions),
         "urls": " ".join(p.urls), "lang": p.lang or "", "conversation_id": p.conversation_id or "",
         "media": media_json(p.media),
+        "reply_to_handle": p.reply_to.author_handle if p.reply_to else "",
     }  # fmt: skip
 
 

@@ -154,3 +154,28 @@ def test_a_users_csv_stream_is_read_with_its_columns(tmp_path: Path) -> None:
     assert (warning["missed"], warning["lead_tipping_h"]) == (False, -0.5)
     bad = CliRunner().invoke(benchmark_cmd, ["--suite", "quick", "--csv-preset", "twitter_r"])
     assert isinstance(bad.exception, ConfigError) and "apply to --stream" in str(bad.exception)
+
+
+def test_a_users_stream_newest_first_scores_as_in_time_order(tmp_path: Path) -> None:
+    """A search export lists the newest post first; the detectors see stream order."""
+    from foretold.cli.benchmark import benchmark_cmd
+
+    posts = every(0, 13 * H, 10, "#brew hi") + every(13 * H, 15 * H, 60, "#brew awful, worst")
+    truth = tmp_path / "mine.truth.json"
+    truth.write_bytes(orjson.dumps({"kind": "hijack", "expected": "warning",
+                                    "onset": "2020-01-06T12:00:00Z",
+                                    "tipping_point": "2020-01-06T13:00:00Z"}))  # fmt: skip
+    scores = []
+    for order in (posts, posts[::-1]):
+        stream = tmp_path / "mine.csv"
+        rows = ["id,text,created_at"] + [
+            f"{p.id},{p.text.replace(',', ' ')},{p.created_at.isoformat()}" for p in order
+        ]
+        stream.write_text("\n".join(rows) + "\n", encoding="utf-8")
+        args = ["--stream", str(stream), "--truth", str(truth), "--track", "#brew",
+                "--detector", "foretold", "--json", "-", "--quiet"]  # fmt: skip
+        out = CliRunner().invoke(benchmark_cmd, args)
+        assert out.exit_code == 0, out.output
+        [run_] = orjson.loads(out.stdout[out.stdout.index("{") :])["runs"]
+        scores.append((run_["alerts"], run_["score"]))
+    assert scores[0] == scores[1] and scores[0][0] > 0

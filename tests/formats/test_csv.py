@@ -64,12 +64,14 @@ def test_twitter_r_preset_reads_an_r_export_in_cp1252() -> None:
     assert isinstance(complaint, Post) and isinstance(answer, Post) and isinstance(retweet, Post)
     assert complaint.author.handle == "ann_flies" and complaint.mentions == ("jetblue",)
     assert complaint.created_at == datetime(2016, 10, 3, 14, 5, 11, tzinfo=UTC)
-    assert complaint.reply_to is None and complaint.kind == "original"  # replyToSID NA
+    assert complaint.kind == "reply" and complaint.reply_to is not None  # replyToSN, no id
+    assert (complaint.reply_to.id, complaint.reply_to.author_handle) == ("", "JetBlue")
     assert answer.text.startswith("@ann_flies We\u2019re sorry")  # byte 0x92 in cp1252
     assert answer.kind == "reply" and answer.reply_to is not None
-    assert answer.reply_to.id == complaint.id
+    assert (answer.reply_to.id, answer.reply_to.author_handle) == (complaint.id, "ann_flies")
     assert answer.counts.likes == 2 and answer.counts.reposts == 0  # retweetCount NA
-    assert retweet.text.startswith("RT @ann_flies")
+    assert retweet.text.startswith("RT @ann_flies") and retweet.reply_to is None  # NA
+    assert retweet.kind == "repost"  # an old-style retweet: the text says so
 
 
 def test_a_cp1252_row_read_as_utf8_is_refused_with_the_way_out() -> None:

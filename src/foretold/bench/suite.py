@@ -42,7 +42,7 @@ from foretold.bench.real import crisislex_cases, jetblue_case, pheme_case
 from foretold.bench.scoring import Expectation
 from foretold.campaigns import Campaign
 from foretold.errors import ConfigError
-from foretold.ingest import IngestStats, Quarantine, read_batches
+from foretold.ingest import IngestStats, Quarantine, in_time_order, read_batches
 from foretold.post import Post, format_time, parse_time
 from foretold.simulate.library import names, scenario
 from foretold.simulate.realism import REFERENCE, stats
@@ -255,6 +255,9 @@ def user_case(
     exp = user_expectation(truth, name, format_time(min(times)), format_time(max(times)))
     return Case(
         name=name, source="user", expectation=exp, campaigns=(campaign,),
-        records=lambda: read_batches([stream], IngestStats(), Quarantine(), **(reading or {})),
+        # in time order, as replay plays an archive (a search export is newest first)
+        records=lambda: in_time_order(
+            read_batches([stream], IngestStats(), Quarantine(), **(reading or {}))
+        ),
         note=f"{len(times):,} posts; expected {exp.expected}",
     )  # fmt: skip

@@ -15,7 +15,8 @@ file has a platform column or ``--platform`` is given), ``author_id``,
 ``verified``, ``reposts``, ``replies``, ``likes``, ``quotes``, ``kind``,
 ``reply_to_id``, ``quote_of_id``, ``repost_of_id``, ``hashtags``, ``mentions``,
 ``urls`` (space-separated), ``lang``, ``conversation_id``, ``media`` (a JSON list of
-``{type, url, alt_text, key}``, as the export writes it).
+``{type, url, alt_text, key}``, as the export writes it), ``reply_to_handle`` (the
+handle a reply answers, when the id is not given or its author is wanted).
 
 >>> rows = ["id,text,created_at,followers", "1,Hello #AskJPM,2013-11-13T21:04:00Z,12"]
 >>> [(n, p.id, p.hashtags, p.author.followers) for n, p, _ in read_rows(rows, DEFAULT_MAP)]
@@ -24,7 +25,7 @@ file has a platform column or ``--platform`` is given), ``author_id``,
 ...      '"1","@JetBlue late again",0,"JetBlue",2016-10-03 14:05:11,NA,"7831","ann"']
 >>> [(p.kind, p.reply_to, p.author.handle, p.created_at.isoformat())
 ...  for _, p, _ in read_rows(r, PRESETS["twitter_r"])]
-[('original', None, 'ann', '2016-10-03T14:05:11+00:00')]
+[('reply', Ref(id='', author_id='', author_handle='JetBlue'), 'ann', '2016-10-03T14:05:11+00:00')]
 
 **Formulas.** A spreadsheet runs a cell that starts with ``=``, ``+``, ``-``, ``@``,
 a tab or a carriage return (CSV injection). :func:`neutralise` puts a ``'`` before
@@ -61,7 +62,7 @@ FIELDS = (
     "platform", "id", "text", "created_at", "author_id", "author_handle", "author_name",
     "followers", "following", "author_posts", "verified", "reposts", "replies", "likes",
     "quotes", "kind", "reply_to_id", "quote_of_id", "repost_of_id", "hashtags", "mentions",
-    "urls", "lang", "conversation_id", "media",
+    "urls", "lang", "conversation_id", "media", "reply_to_handle",
 )  # fmt: skip
 
 DEFAULT_MAP: dict[str, str] = {f: f for f in FIELDS}
@@ -94,6 +95,7 @@ PRESETS: dict[str, dict[str, str]] = {
         "reposts": "retweetCount",
         "likes": "favoriteCount",
         "reply_to_id": "replyToSID",
+        "reply_to_handle": "replyToSN",
     },
 }
 #: Fields where a cell ``NA`` is R's missing value (write.csv writes it), not a value;
@@ -245,8 +247,12 @@ def _post(row: dict[str, Any], m: dict[str, str], platform: str) -> Post:
         Ref(id=_id_text(get(f))) if get(f) else None
         for f in ("reply_to_id", "quote_of_id", "repost_of_id")
     )
-    if not given_kind:  # no kind column: infer it from the references
+    if to_handle := get("reply_to_handle").lstrip("@"):  # a reply whose author is known
+        reply_to = Ref(id=reply_to.id if reply_to else "", author_handle=to_handle)
+    if not given_kind:  # no kind column: infer it from the references (or an old-style RT)
         kind = "repost" if repost_of else "reply" if reply_to else "quote" if quote_of else kind
+        if kind == "original" and text.startswith("RT @"):
+            kind = "repost"  # a manual retweet, as CSV exports of 2009-2016 tweets keep them
     author_id = get("author_id") or get("author_handle")
     return Post(
         platform=get("platform") or platform,
