@@ -31,3 +31,16 @@ def test_a_warning_on_volume_alone_does_not_say_hijack() -> None:
     text = summary("warning", "#germanwings", w, w, 0.45, 63.0, [], [], None)
     assert text.startswith("Hostile volume is surging: hostile posts are 42% of #germanwings")
     assert "hijack" not in text and "63x the usual" in text
+
+
+def test_a_watch_on_the_usual_mix_names_the_volume_not_the_share() -> None:
+    # an airline's busy evening: more complaints, at their usual share
+    w = window(0.20, 9)
+    text = summary("watch", "@jetblue", w, w, 0.23, 2.8, [], [], None, voices=9)
+    assert text == (
+        "Worth a look: more hostile posts than usual on @jetblue, 9 with their reposts in the "
+        "last 15 min, 2.8x the usual for the hour (the usual mix: 20% hostile, baseline 23%), "
+        "building up."
+    )
+    risen = summary("watch", "@jetblue", window(0.56, 20), w, 0.23, 2.8, [], [], None, voices=20)
+    assert risen.startswith("Worth a look: hostile posts are 56% of @jetblue in the last 15 min")

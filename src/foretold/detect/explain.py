@@ -83,8 +83,11 @@ def summary(
     amplifiers: Sequence[str],
     news_links: Sequence[str],
     since: datetime | None,
+    voices: int | None = None,
 ) -> str:
-    """One plain sentence a community manager understands."""
+    """One plain sentence a community manager understands; ``surge`` is the hostile
+    voices' ratio to the brand's normal and ``voices`` their count in the last 15 min
+    (a watch on the usual mix of posts names them instead of the share)."""
     base = percent(baseline_share)
     if level == "all_clear":
         share = w60.hostile_share
@@ -94,6 +97,13 @@ def summary(
         w, span = (w15, "15 min") if _higher(w15, w60) else (w60, "hour")
         share = w.hostile_share if w.hostile_share is not None else 0.0
         start = f" since {since.astimezone(UTC).strftime('%b %d %H:%M')} UTC" if since else ""
+        if surge is not None and voices is not None and share <= baseline_share:
+            # the usual mix, more of it: say what rose (the volume), not a share that did not
+            return (
+                f"Worth a look: more hostile posts than usual on {name}, {voices:,} with their "
+                f"reposts in the last 15 min, {surge:.1f}x the usual for the hour (the usual "
+                f"mix: {percent(share)} hostile, baseline {base}), building up{start}."
+            )
         return (
             f"Worth a look: hostile posts are {percent(share)} of {name} "
             f"in the last {span} (baseline {base}), building up{start}."

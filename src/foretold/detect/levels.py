@@ -305,8 +305,8 @@ class LevelDetector(MinuteDetector):
         ratio = (voices + 1.0) / (self.expected_15 + 1.0)  # against the normal of voices
         big = level in ("warning", "crisis")
         text = explain.summary(
-            level, self.name, w15, w60, base, ratio if big else None,
-            amplifiers if big else [], seen.news if big else [], since,
+            level, self.name, w15, w60, base, ratio if big or level == "watch" else None,
+            amplifiers if big else [], seen.news if big else [], since, round(voices),
         )  # fmt: skip
         hostile, mocking = self.composition(w15)
         extra: dict[str, Any] = {
