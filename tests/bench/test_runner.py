@@ -179,3 +179,35 @@ def test_a_users_stream_newest_first_scores_as_in_time_order(tmp_path: Path) -> 
         [run_] = orjson.loads(out.stdout[out.stdout.index("{") :])["runs"]
         scores.append((run_["alerts"], run_["score"]))
     assert scores[0] == scores[1] and scores[0][0] > 0
+
+
+def test_a_truth_file_can_excuse_a_known_disruption(tmp_path: Path) -> None:
+    from foretold.bench.suite import user_expectation
+    from foretold.cli.benchmark import benchmark_cmd
+    from foretold.errors import ConfigError
+
+    quiet = {"kind": "ordinary", "expected": "none"}
+    storm = every(0, 13 * H, 10, "#brew hi") + every(13 * H, 15 * H, 60, "#brew awful, worst")
+    day = ("2020-01-06T00:00:00Z", "2020-01-07T00:00:00Z")
+    assert user_expectation(quiet, "x", *day).excused is None
+    for bad in ({"from": "2020-01-06T00:00:00Z", "to": "soon", "up_to": "warning"},
+                {"from": "2020-01-06T00:00:00Z", "to": "2020-01-07T00:00:00Z", "up_to": "loud"}):  # fmt: skip
+        with pytest.raises(ConfigError, match="excused"):
+            user_expectation({**quiet, "excused": bad}, "x", "", "")
+    stream = tmp_path / "mine.csv"
+    rows = ["id,text,created_at"] + [
+        f"{p.id},{p.text.replace(',', ' ')},{p.created_at.isoformat()}" for p in storm
+    ]
+    stream.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    falses = []
+    for excused in (None, {"from": "2020-01-06T12:00:00Z", "to": "2020-01-06T16:00:00Z",
+                           "up_to": "warning"}):  # fmt: skip
+        truth = tmp_path / "quiet.truth.json"
+        truth.write_bytes(orjson.dumps({**quiet, **({"excused": excused} if excused else {})}))
+        args = ["--stream", str(stream), "--truth", str(truth), "--track", "#brew",
+                "--detector", "market_volume_12h", "--json", "-", "--quiet"]  # fmt: skip
+        out = CliRunner().invoke(benchmark_cmd, args)
+        assert out.exit_code == 0, out.output
+        [run_] = orjson.loads(out.stdout[out.stdout.index("{") :])["runs"]
+        falses.append(sum(x["false_alarms"] for x in run_["score"]["levels"]))
+    assert falses[0] > 0 and falses[1] == 0  # the market's alert falls in the excused hours

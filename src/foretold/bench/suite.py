@@ -171,6 +171,14 @@ def hourly(stream: Stream) -> list[int]:
 _EXPECTED = ("none", "watch", "warning", "crisis")
 
 
+def _excused_time(obj: dict[str, object], key: str) -> datetime:
+    """``obj[key]`` as an aware UTC time, or a clear error naming the key."""
+    try:
+        return parse_time(str(obj[key]))
+    except (KeyError, ValueError, TypeError) as e:
+        raise ConfigError(f'truth: "excused" needs "{key}" as an ISO-8601 time') from e
+
+
 def user_expectation(truth: dict[str, object], name: str, start: str, end: str) -> Expectation:
     """A user's truth JSON as an :class:`Expectation` (see ``foretold benchmark --help``).
 
@@ -179,6 +187,11 @@ def user_expectation(truth: dict[str, object], name: str, start: str, end: str) 
     ...                      "2013-11-13T00:00:00Z", "2013-11-14T00:00:00Z")
     >>> e.kind, e.expected, e.onset.isoformat(), e.press
     ('hijack', 'crisis', '2013-11-13T21:00:00+00:00', None)
+    >>> quiet = user_expectation({"kind": "ordinary", "expected": "none", "excused": {
+    ...     "from": "2016-10-03T00:00:00Z", "to": "2016-10-08T00:00:00Z", "up_to": "warning"}},
+    ...     "jetblue", "2016-09-26T00:00:00Z", "2016-10-26T00:00:00Z")
+    >>> [x if isinstance(x, str) else x.date().isoformat() for x in quiet.excused]
+    ['2016-10-03', '2016-10-08', 'warning']
     >>> user_expectation({"expected": "loud"}, "x", start="", end="")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
@@ -202,10 +215,19 @@ def user_expectation(truth: dict[str, object], name: str, start: str, end: str) 
     tipping = at("tipping_point")
     if expected != "none" and tipping is None and at("onset") is None:
         raise ConfigError('truth: a stream that expects an alert needs "onset" or "tipping_point"')
+    excused = None
+    if (ex := truth.get("excused")) is not None:  # a known disruption: alerts up to a level
+        if not isinstance(ex, dict) or str(ex.get("up_to", "")) not in _EXPECTED[1:]:
+            raise ConfigError(
+                'truth: "excused" is {"from": TIME, "to": TIME, "up_to": "watch|warning|crisis"}'
+            )
+        sub = {"from": ex.get("from"), "to": ex.get("to")}
+        lo, hi = (_excused_time(sub, k) for k in ("from", "to"))
+        excused = (lo, hi, str(ex["up_to"]))
     return Expectation(
         stream=name, kind=str(truth.get("kind", "user")), start=parse_time(start),
         end=parse_time(end), onset=at("onset") or tipping, tipping=tipping,
-        press=at("press_pickup"), expected=expected,
+        press=at("press_pickup"), expected=expected, excused=excused,
     )  # fmt: skip
 
 

@@ -147,7 +147,9 @@ def benchmark_cmd(
     A truth file for --stream is one JSON object:
       {"kind": "hijack", "expected": "crisis", "onset": "2013-11-13T20:40:00Z",
        "tipping_point": "2013-11-13T21:00:00Z", "press_pickup": "2013-11-13T23:00:00Z"}
-    or, for a stream that must stay quiet, {"kind": "ordinary", "expected": "none"}.
+    or, for a stream that must stay quiet, {"kind": "ordinary", "expected": "none"};
+    "excused": {"from": ..., "to": ..., "up_to": "warning"} forgives alerts up to that
+    level during a known disruption (a hurricane in an airline's month).
     "expected" is the highest level the stream deserves; an alert at a level above
     it, or before the onset, is a false alarm. Times are ISO-8601 UTC.
     """

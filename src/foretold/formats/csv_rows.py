@@ -249,10 +249,12 @@ def _post(row: dict[str, Any], m: dict[str, str], platform: str) -> Post:
     )
     if to_handle := get("reply_to_handle").lstrip("@"):  # a reply whose author is known
         reply_to = Ref(id=reply_to.id if reply_to else "", author_handle=to_handle)
-    if not given_kind:  # no kind column: infer it from the references (or an old-style RT)
-        kind = "repost" if repost_of else "reply" if reply_to else "quote" if quote_of else kind
-        if kind == "original" and text.startswith("RT @"):
-            kind = "repost"  # a manual retweet, as CSV exports of 2009-2016 tweets keep them
+    if not given_kind:  # no kind column: infer it from the references, or an old-style
+        # "RT @" (a manual retweet, as CSV exports of 2009-2016 tweets keep them)
+        manual_rt = "repost" if text.startswith("RT @") else kind
+        kind = (
+            "repost" if repost_of else "reply" if reply_to else "quote" if quote_of else manual_rt
+        )
     author_id = get("author_id") or get("author_handle")
     return Post(
         platform=get("platform") or platform,
