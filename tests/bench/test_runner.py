@@ -99,6 +99,15 @@ def test_command_refuses_an_unknown_detector() -> None:
     assert "unknown detector 'nope'" in str(out.exception)
 
 
+def _hijack_truth(tmp_path: Path) -> Path:
+    """The truth of the users' streams below: a hijack that must reach warning."""
+    truth = tmp_path / "mine.truth.json"
+    truth.write_bytes(orjson.dumps({"kind": "hijack", "expected": "warning",
+                                    "onset": "2020-01-06T12:00:00Z",
+                                    "tipping_point": "2020-01-06T13:00:00Z"}))  # fmt: skip
+    return truth
+
+
 def test_command_scores_a_users_own_stream(tmp_path: Path) -> None:
     from foretold.cli.benchmark import benchmark_cmd
     from foretold.errors import ConfigError
@@ -109,10 +118,7 @@ def test_command_scores_a_users_own_stream(tmp_path: Path) -> None:
         f"{p.id},{p.text.replace(',', ' ')},{p.created_at.isoformat()}" for p in posts
     ]
     stream.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    truth = tmp_path / "mine.truth.json"
-    truth.write_bytes(orjson.dumps({"kind": "hijack", "expected": "warning",
-                                    "onset": "2020-01-06T12:00:00Z",
-                                    "tipping_point": "2020-01-06T13:00:00Z"}))  # fmt: skip
+    truth = _hijack_truth(tmp_path)
     args = ["--stream", str(stream), "--truth", str(truth), "--track", "#brew",
             "--detector", "market_volume_12h", "--json", "-", "--quiet"]  # fmt: skip
     out = CliRunner().invoke(benchmark_cmd, args)
@@ -139,10 +145,7 @@ def test_a_users_csv_stream_is_read_with_its_columns(tmp_path: Path) -> None:
         for i, p in enumerate(posts, 1)
     ]
     stream.write_text("\r\n".join(rows) + "\r\n", encoding="cp1252")
-    truth = tmp_path / "mine.truth.json"
-    truth.write_bytes(orjson.dumps({"kind": "hijack", "expected": "warning",
-                                    "onset": "2020-01-06T12:00:00Z",
-                                    "tipping_point": "2020-01-06T13:00:00Z"}))  # fmt: skip
+    truth = _hijack_truth(tmp_path)
     args = ["--stream", str(stream), "--truth", str(truth), "--track", "#brew",
             "--detector", "market_volume_12h", "--json", "-", "--quiet",
             "--csv-preset", "twitter_r", "--encoding", "cp1252"]  # fmt: skip
@@ -161,10 +164,7 @@ def test_a_users_stream_newest_first_scores_as_in_time_order(tmp_path: Path) -> 
     from foretold.cli.benchmark import benchmark_cmd
 
     posts = every(0, 13 * H, 10, "#brew hi") + every(13 * H, 15 * H, 60, "#brew awful, worst")
-    truth = tmp_path / "mine.truth.json"
-    truth.write_bytes(orjson.dumps({"kind": "hijack", "expected": "warning",
-                                    "onset": "2020-01-06T12:00:00Z",
-                                    "tipping_point": "2020-01-06T13:00:00Z"}))  # fmt: skip
+    truth = _hijack_truth(tmp_path)
     scores = []
     for order in (posts, posts[::-1]):
         stream = tmp_path / "mine.csv"
