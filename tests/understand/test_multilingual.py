@@ -174,3 +174,40 @@ def test_a_campaign_lists_its_languages(tmp_path: Path) -> None:
     path.write_text('[[campaign]]\nname = "acme"\nhashtags = ["#acme"]\nlanguages = ["French"]\n')
     with pytest.raises(ConfigError, match="not an ISO 639-1 code"):
         load_config(path)
+
+
+def test_the_shipped_heads_score_validation_as_training_recorded(
+    tier: object, data_root: Path
+) -> None:
+    """The run-time path (hashed n-grams summed with float16 weights) gives the validation
+    scores training chose the heads by, within half a point."""
+    import json
+
+    from foretold.understand.labels import SENTIMENTS
+    from foretold.understand.metrics import score
+    from foretold.understand.multilingual import MultilingualClassifier
+    from foretold.understand.multilingual_train import TRAINING_LOG, load_umsab
+
+    assert isinstance(tier, MultilingualClassifier)
+    sentiment = json.loads(TRAINING_LOG.read_text())["sentiment"]
+    chosen = sentiment["chosen"]
+    [trial] = [t for t in sentiment["trials"] if all(t.get(k) == v for k, v in chosen.items())]
+    for lang, recorded in trial["val_macro_f1"].items():
+        split = load_umsab(lang, "val", data_root)
+        pred = [SENTIMENTS.index(x.sentiment) for x in tier.classify(split.texts, [lang] * 324)]
+        assert abs(100 * score("macro_f1", split.labels, pred, 3) - recorded) <= 0.5, lang
+
+
+def test_heads_without_n_grams_still_load(tier: object, tmp_path: Path) -> None:
+    """A models folder from before the n-grams: the embedding alone, as it was."""
+    import numpy as np
+
+    from foretold.understand.multilingual import MultilingualClassifier
+
+    with np.load(MODEL_FILE) as f:
+        keep = {k: f[k] for k in ("weights", "bias", "thresholds")}
+    old = tmp_path / "multilingual.npz"
+    np.savez(old, **keep)
+    texts = ["je déteste cette marque", "j'adore, merci beaucoup"]
+    before = MultilingualClassifier(old).classify(texts, ["fr", "fr"])
+    assert [x.lang for x in before] == ["fr", "fr"] and len(before[0].scores) == 10

@@ -174,9 +174,10 @@ def write_card(
         lines.append(f"| {tier} | " + " | ".join(f"{values[t]:.2f}" for t in TASKS) + " |")
     lines += _finetune_section(out)
     lines += _calibration_section(out)
-    lines += _questions_section(out, classifiers or {})
-    if classifiers:
-        lines += _sarcasm_section(root, classifiers)
+    english = _with_shipped(out, classifiers or {})
+    lines += _questions_section(out, english)
+    if english:
+        lines += _sarcasm_section(root, english)
     lines += ["", "## Licences of the data and models", "", _LICENCES, ""]
     card = out / "MODEL_CARD.md"
     card.write_text("\n".join(lines))
@@ -322,18 +323,24 @@ def _short(label: Mapping[str, Any]) -> str:
     return f"{label['sentiment']}, {label['emotion']}" + (f" ({', '.join(flags)})" if flags else "")
 
 
+def _with_shipped(out: Path, classifiers: Mapping[str, Classifier]) -> dict[str, Classifier]:
+    """The English tiers this training rebuilt, and those it did not, as shipped in ``out``
+    (so retraining one tier keeps the other's rows in the card)."""
+    current = dict(classifiers)
+    for tier in ("fast", "accurate"):
+        if tier not in current and (out / f"{tier}.npz").exists():
+            current[tier] = tier_in(out, tier)
+    return {t: current[t] for t in ("fast", "accurate") if t in current}
+
+
 def _questions_section(out: Path, classifiers: Mapping[str, Classifier]) -> list[str]:
     doc = _read(out / "hostile_questions.json")
     if not doc:
         return []
     questions = doc["questions"]
-    current = dict(classifiers)
-    for tier in ("fast", "accurate"):  # a tier this training did not rebuild: as shipped
-        if tier not in current and (out / f"{tier}.npz").exists():
-            current[tier] = tier_in(out, tier)
     after: dict[str, list[dict[str, Any]]] = {
         tier: [x.to_dict() for x in c.classify([q["text"] for q in questions])]
-        for tier, c in current.items()
+        for tier, c in classifiers.items()
     }
     tiers = [t for t in ("fast", "accurate") if t in after]
     lines = [

@@ -8,7 +8,8 @@ trained mostly on English tweets read French, German or Spanish ones too.
 
 ``models/multilingual.npz`` holds ten linear heads over the embedding, in the order of
 ``SCORE_NAMES``: sentiment (trained on the English SemEval tweets plus the UMSAB French,
-German and Spanish train splits) and irony, offensive, hate and emotion, trained on the
+German and Spanish train splits, with the fast tier's hashed word and character n-grams
+beside the embedding when validation preferred them) and irony, offensive, hate and emotion, trained on the
 English sets only and applied to every covered language *zero-shot*, through the shared
 space (see ``MODEL_CARD.md``). ``foretold train`` rebuilds it
 (:func:`foretold.understand.multilingual_train.train_multilingual`).
@@ -37,7 +38,7 @@ import numpy.typing as npt
 
 from foretold.errors import MissingExtraError
 from foretold.understand.classifier import labels_from_logits
-from foretold.understand.features import normalize, small_hasher
+from foretold.understand.features import Batch, Hasher, normalize, small_hasher
 from foretold.understand.labels import Labels
 
 __all__ = [
@@ -55,6 +56,8 @@ COVERED: frozenset[str] = frozenset(
     ("ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru", "th", "tr", "zh")
 )
 DIM = 512
+#: The sentiment head's columns among the ten logits (negative, neutral, positive).
+SENTIMENT = slice(0, 3)
 MODEL_FILE = Path(__file__).parent / "models" / "multilingual.npz"
 #: Posts embedded per call of the encoder (its own micro-batches are ~384 tokens).
 CHUNK = 1024
@@ -124,10 +127,20 @@ class MultilingualClassifier:
             self._weights = f["weights"].astype(np.float32)
             self._bias = f["bias"].astype(np.float32)
             self._thresholds = f["thresholds"].astype(np.float64)
+            # the sentiment head's hashed n-grams beside the embedding (absent in older files)
+            self._ngrams = f["ngram_weights"].astype(np.float32) if "ngram_weights" in f else None
+            self._hasher = Hasher.from_model(f) if self._ngrams is not None else small_hasher()
 
-    def logits(self, embedded: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
-        """The ten logits of each embedded post."""
+    def logits(
+        self, embedded: npt.NDArray[np.float32], batch: Batch | None = None
+    ) -> npt.NDArray[np.float32]:
+        """The ten logits of each embedded post; ``batch``: the posts hashed by this
+        tier's hasher, for the sentiment head's n-grams (left out when None)."""
         out: npt.NDArray[np.float32] = embedded @ self._weights + self._bias
+        if self._ngrams is not None and batch is not None:
+            d = self._hasher.n_features - self._hasher.n_dense
+            out[:, SENTIMENT] += batch.segment_sums(self._ngrams)
+            out[:, SENTIMENT] += batch.dense() @ self._ngrams[d:]
         return out
 
     def classify(self, texts: Sequence[str], langs: Sequence[str] | None = None) -> list[Labels]:
@@ -136,7 +149,7 @@ class MultilingualClassifier:
             from foretold.understand.langid import identify
 
             langs = identify(texts)
-        batch = small_hasher().featurize(texts)
+        batch = self._hasher.featurize(texts)
         normalized = batch.normalized
         covered = [is_covered(x) for x in langs]
         unique: dict[str, int] = {}
@@ -144,5 +157,5 @@ class MultilingualClassifier:
         embedded = self.encoder.embed_normalized(list(unique))[slots]
         questions = batch.questions.tolist()
         return labels_from_logits(
-            self.logits(embedded), self._thresholds, normalized, langs, questions, covered
+            self.logits(embedded, batch), self._thresholds, normalized, langs, questions, covered
         )
