@@ -128,6 +128,9 @@ def test_command_scores_a_users_own_stream(tmp_path: Path) -> None:
     assert run_["status"] == "ok"
     warning = next(x for x in run_["score"]["levels"] if x["level"] == "warning")
     assert (warning["missed"], warning["lead_tipping_h"]) == (False, -0.5)
+    table = CliRunner().invoke(benchmark_cmd, [*args[:-3], "--quiet"]).stdout
+    assert table.startswith("foretold benchmark: 1 stream of yours")
+    assert "Your stream, against its truth file" in table and "mine.csv  " in table
     bad = CliRunner().invoke(benchmark_cmd, ["--stream", str(stream)])
     assert isinstance(bad.exception, ConfigError)
     assert "--stream and --truth go together" in str(bad.exception)

@@ -273,12 +273,16 @@ FOOTNOTES = [
 def text(result: Result, suite: str = "", seeds: int = 1, first: int = 1) -> str:
     """The side-by-side table the command prints."""
     sim, real = _counts(result)
+    yours = sum(c.source == "user" for c in result.cases)
     head = f"foretold benchmark: {sim} simulated streams, {real} real streams"
+    if yours:  # --stream: the user's own stream, scored against its truth file
+        head = f"foretold benchmark: {yours} stream of yours"
     if suite:
         head += f" (suite {suite}, seeds {first}..{seeds}, {result.seconds:.0f} s)"
     lines = [head, ""]
     if sim:
-        lines += ["Simulated scenarios", *_table(SUMMARY_HEAD, summary_rows(result), False), ""]
+        title = "Your stream, against its truth file" if yours else "Simulated scenarios"
+        lines += [title, *_table(SUMMARY_HEAD, summary_rows(result), False), ""]
     if real:
         lines += ["Real streams (not hijacks)", *_table(REAL_HEAD, real_rows(result), False), ""]
     if result.cases:

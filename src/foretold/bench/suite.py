@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from foretold.bench.case import FIGURES, Case
+from foretold.bench.case import FIGURES, Case, per_hour, post_figures
 from foretold.bench.real import crisislex_cases, jetblue_case, pheme_case
 from foretold.bench.scoring import Expectation
 from foretold.campaigns import Campaign
@@ -265,14 +265,18 @@ def user_case(
             handles=tuple(c.get("handles") or ()), keywords=tuple(c.get("keywords") or ()),
             owner=str(c.get("owner") or ""),
         )  # fmt: skip
-    times = [
-        p.created_at
-        for batch in read_batches([stream], IngestStats(), Quarantine(), **(reading or {}))
-        for p in batch
-        if isinstance(p, Post)
-    ]
-    if not times:
+    posts = sorted(
+        (
+            p
+            for batch in read_batches([stream], IngestStats(), Quarantine(), **(reading or {}))
+            for p in batch
+            if isinstance(p, Post)
+        ),
+        key=lambda p: p.created_at,
+    )
+    if not posts:
         raise ConfigError(f"benchmark --stream: no posts in {stream}")
+    times = [p.created_at for p in posts]
     name = Path(stream).name
     exp = user_expectation(truth, name, format_time(min(times)), format_time(max(times)))
     return Case(
@@ -282,4 +286,6 @@ def user_case(
             read_batches([stream], IngestStats(), Quarantine(), **(reading or {}))
         ),
         note=f"{len(times):,} posts; expected {exp.expected}",
+        figures=post_figures(posts, exp.onset, None),
+        hourly=per_hour(posts),
     )  # fmt: skip
