@@ -205,9 +205,12 @@ first #AskJPM question ("What is the max wealth allowed into Heaven?") as positi
 either head setting, and the second too with its chosen heads: the behaviour that
 `tests/understand/test_hostile_questions.py` guards. B reads none of the ten as
 positive, so B is shipped: the best on validation of the runs that keep that behaviour.
-Emotion's validation split is 374 posts, so a point there is about four posts. Training
-on all the data for more epochs (minutes on a GPU, where the same command runs) was not
-tried."""
+Emotion's validation split is 374 posts, so a point there is about four posts. A third
+run, C (the same evening), trained as B but on every sentiment train post each epoch
+(75,600 posts an epoch, 41 posts/s, 92.2 minutes; its epochs scored 72.78, 73.91 and
+74.73 on the sample): after the heads 72.95 / 70.74 / 77.27 / 77.15 / 72.97, mean 74.22,
+so B stays; 2.3 times the sentiment data did not raise sentiment (72.95 against 73.14).
+Its log is in `docs/training-runs/`; no test split was scored for it."""
 
 
 def _finetune_section(out: Path) -> list[str]:
