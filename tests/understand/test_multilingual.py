@@ -136,6 +136,7 @@ def test_the_multilingual_tier_reads_french_german_and_spanish(tier: object) -> 
     assert [x.lang for x in out] == ["fr", "de", "es", "fr"]
     again = tier.classify(list(reversed(texts)), ["fr", "es", "de", "fr"])
     assert [x.scores for x in reversed(again)] == [x.scores for x in out]
+    assert tier.classify([], []) == [] and tier.classify([]) == []  # an empty batch
 
 
 def test_umsab_val_macro_f1(tier: object, data_root: Path) -> None:

@@ -145,6 +145,8 @@ class MultilingualClassifier:
 
     def classify(self, texts: Sequence[str], langs: Sequence[str] | None = None) -> list[Labels]:
         """One ``Labels`` per text; ``langs`` are their language codes when known."""
+        if not texts:
+            return []
         if langs is None:
             from foretold.understand.langid import identify
 
