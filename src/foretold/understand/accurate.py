@@ -82,9 +82,7 @@ class AccurateClassifier:
         return np.concatenate(parts) if parts else np.zeros((0, 10), dtype=np.float32)
 
     def _raw(self, batch: Batch) -> npt.NDArray[np.float32]:
-        d = self._hasher.n_features - self._hasher.n_dense
-        logits = batch.segment_sums(self._weights)
-        logits += batch.dense() @ self._weights[d:] + self._bias
+        logits = batch.linear(self._weights, self._bias)
         unique: dict[str, int] = {}
         slots = [unique.setdefault(t, len(unique)) for t in batch.normalized]
         embedded = self._encoder.embed_normalized(list(unique))

@@ -45,10 +45,7 @@ class FastClassifier:
         return self._raw(self._hasher.featurize(texts))
 
     def _raw(self, batch: Batch) -> npt.NDArray[np.float32]:
-        d = self._hasher.n_features - self._hasher.n_dense
-        out = batch.segment_sums(self._weights)
-        out += batch.dense() @ self._weights[d:] + self._bias
-        return out
+        return batch.linear(self._weights, self._bias)
 
     def classify(self, texts: Sequence[str]) -> list[Labels]:
         """One ``Labels`` per text."""

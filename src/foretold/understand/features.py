@@ -110,6 +110,16 @@ class Batch:
             return self.emoji
         return np.concatenate([self.emoji, self.lexicon], axis=1)
 
+    def linear(
+        self, table: npt.NDArray[np.float32], bias: npt.NDArray[np.float32] | float = 0.0
+    ) -> npt.NDArray[np.float32]:
+        """The batch's features times ``table`` (one row per hasher feature: the hashed
+        n-grams, then the dense columns) plus ``bias``: ``(n_docs, table.shape[1])``."""
+        dense = self.dense()
+        out = self.segment_sums(table)
+        out += dense @ table[table.shape[0] - dense.shape[1] :] + bias
+        return out
+
     def segment_sums(self, table: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         """``sum(table[index])`` per post, scaled; shape ``(n_docs, table.shape[1])``.
 

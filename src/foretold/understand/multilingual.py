@@ -138,9 +138,7 @@ class MultilingualClassifier:
         tier's hasher, for the sentiment head's n-grams (left out when None)."""
         out: npt.NDArray[np.float32] = embedded @ self._weights + self._bias
         if self._ngrams is not None and batch is not None:
-            d = self._hasher.n_features - self._hasher.n_dense
-            out[:, SENTIMENT] += batch.segment_sums(self._ngrams)
-            out[:, SENTIMENT] += batch.dense() @ self._ngrams[d:]
+            out[:, SENTIMENT] += batch.linear(self._ngrams)
         return out
 
     def classify(self, texts: Sequence[str], langs: Sequence[str] | None = None) -> list[Labels]:
