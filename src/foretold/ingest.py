@@ -527,17 +527,17 @@ def read_batches(
                     stream, path, stats, quarantine, csv_map, csv_platform, strict, gate=gate,
                     raw=csv_raw, encoding=csv_encoding,
                 )  # fmt: skip
-                if (why := damage_of(stream)) is not None:  # the rows before it are read
-                    if strict:
-                        raise InputError(f"{path}: {why}")
-                    stats.quarantined += 1
-                    quarantine.put(path, 0, b"", why, {"truncated": True})
             else:
                 reader = None if fmt == "auto" else reader_named(fmt)
                 yield from read_lines(
                     bounded_lines(stream), path, stats, quarantine, reader, strict, gate=gate
                 )
-            if (why := damage_of(stream)) is not None:
+            if (why := damage_of(stream)) is not None:  # the lines before the break are read
+                if is_csv:  # (JSON lines: bounded_lines quarantined the cut line already)
+                    if strict:
+                        raise InputError(f"{path}: {why}")
+                    stats.quarantined += 1
+                    quarantine.put(path, 0, b"", why, {"truncated": True})
                 stats.damaged.append(f"{path}: {why}")
     if rest := gate.flush():
         yield list(rest)

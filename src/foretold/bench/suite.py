@@ -221,9 +221,7 @@ def user_expectation(truth: dict[str, object], name: str, start: str, end: str) 
             raise ConfigError(
                 'truth: "excused" is {"from": TIME, "to": TIME, "up_to": "watch|warning|crisis"}'
             )
-        sub = {"from": ex.get("from"), "to": ex.get("to")}
-        lo, hi = (_excused_time(sub, k) for k in ("from", "to"))
-        excused = (lo, hi, str(ex["up_to"]))
+        excused = (_excused_time(ex, "from"), _excused_time(ex, "to"), str(ex["up_to"]))
     return Expectation(
         stream=name, kind=str(truth.get("kind", "user")), start=parse_time(start),
         end=parse_time(end), onset=at("onset") or tipping, tipping=tipping,
@@ -265,14 +263,9 @@ def user_case(
             handles=tuple(c.get("handles") or ()), keywords=tuple(c.get("keywords") or ()),
             owner=str(c.get("owner") or ""),
         )  # fmt: skip
+    batches = list(read_batches([stream], IngestStats(), Quarantine(), **(reading or {})))
     posts = sorted(
-        (
-            p
-            for batch in read_batches([stream], IngestStats(), Quarantine(), **(reading or {}))
-            for p in batch
-            if isinstance(p, Post)
-        ),
-        key=lambda p: p.created_at,
+        (p for b in batches for p in b if isinstance(p, Post)), key=lambda p: p.created_at
     )
     if not posts:
         raise ConfigError(f"benchmark --stream: no posts in {stream}")
@@ -281,10 +274,9 @@ def user_case(
     exp = user_expectation(truth, name, format_time(min(times)), format_time(max(times)))
     return Case(
         name=name, source="user", expectation=exp, campaigns=(campaign,),
-        # in time order, as replay plays an archive (a search export is newest first)
-        records=lambda: in_time_order(
-            read_batches([stream], IngestStats(), Quarantine(), **(reading or {}))
-        ),
+        # read once; in time order, as replay plays an archive (a search export is newest
+        # first)
+        records=lambda: in_time_order(batches),
         note=f"{len(times):,} posts; expected {exp.expected}",
         figures=post_figures(posts, exp.onset, None),
         hourly=per_hour(posts),

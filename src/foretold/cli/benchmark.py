@@ -17,14 +17,9 @@ from foretold.bench.report import markdown, text, to_json
 from foretold.bench.runner import DetectorRun, run
 from foretold.bench.suite import SUITES, cases, missing_real, suite, user_case
 from foretold.campaigns import Campaign
-from foretold.cli.options import input_options
+from foretold.cli.options import DEFAULT_READING, input_options
 from foretold.cli.stop import summary_on_stop
 from foretold.errors import ConfigError
-from foretold.formats.csv_rows import DEFAULT_MAP
-
-#: What ``input_options`` gives when none of its options is used.
-_READ_DEFAULTS = {"fmt": "auto", "csv_map": DEFAULT_MAP, "csv_platform": "csv", "csv_raw": False,
-                  "csv_encoding": "utf-8"}  # fmt: skip
 
 
 @click.command(name="benchmark")
@@ -162,7 +157,7 @@ def benchmark_cmd(
         raise ConfigError(f"benchmark: --first-seed {first_seed} is above --seeds {seeds}")
     if track and stream is None:
         raise ConfigError("benchmark: --track applies to --stream")
-    if stream is None and reading != _READ_DEFAULTS:
+    if stream is None and reading != DEFAULT_READING:
         raise ConfigError(
             "benchmark: --format, --csv-preset, --csv-map, --csv-raw, --platform and --encoding "
             "apply to --stream"

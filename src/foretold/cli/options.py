@@ -94,19 +94,23 @@ def _encoding(ctx: click.Context, param: click.Parameter, value: str) -> str:
         raise click.BadParameter(f"unknown text encoding {value!r} (e.g. utf-8, cp1252)") from None
 
 
+#: What ``input_options`` hands on when none of its options is given (the options'
+#: defaults, as ``read_batches`` keywords).
+_INPUT_DEFAULTS = {"fmt": "auto", "csv_preset": "foretold", "platform": "csv", "encoding": "utf-8"}
+
 _INPUT_OPTIONS = (
     click.option(
         "--format",
         "fmt",
         type=click.Choice(FORMATS),
-        default="auto",
+        default=_INPUT_DEFAULTS["fmt"],
         show_default=True,
         help="Force one input format instead of detecting it per line.",
     ),
     click.option(
         "--csv-preset",
         type=click.Choice(sorted(PRESETS)),
-        default="foretold",
+        default=_INPUT_DEFAULTS["csv_preset"],
         show_default=True,
         help="Column mapping for CSV input: foretold's export, the PHEME threads, or R's "
         "twitteR (twListToDF + write.csv).",
@@ -125,13 +129,13 @@ _INPUT_OPTIONS = (
     ),
     click.option(
         "--platform",
-        default="csv",
+        default=_INPUT_DEFAULTS["platform"],
         show_default=True,
         help="Platform name for CSV rows without a platform column.",
     ),
     click.option(
         "--encoding",
-        default="utf-8",
+        default=_INPUT_DEFAULTS["encoding"],
         show_default=True,
         callback=_encoding,
         help="Text encoding of CSV input (cp1252 for many Excel and R exports); JSON lines "
@@ -147,15 +151,31 @@ def input_options(f: F) -> F:
 
     @functools.wraps(f)
     def command(*args: Any, **kwargs: Any) -> Any:
-        kwargs["reading"] = {
-            "fmt": kwargs.pop("fmt"),
-            "csv_map": column_map(kwargs.pop("csv_preset"), kwargs.pop("csv_map")),
-            "csv_platform": kwargs.pop("platform"),
-            "csv_raw": kwargs.pop("csv_raw"),
-            "csv_encoding": kwargs.pop("encoding"),
-        }
+        kwargs["reading"] = _reading(
+            kwargs.pop("fmt"), kwargs.pop("csv_preset"), kwargs.pop("csv_map"),
+            kwargs.pop("platform"), kwargs.pop("csv_raw"), kwargs.pop("encoding"),
+        )  # fmt: skip
         return f(*args, **kwargs)
 
     for option in reversed(_INPUT_OPTIONS):
         command = option(command)
     return command  # type: ignore[return-value]
+
+
+def _reading(
+    fmt: str, preset: str, overrides: tuple[str, ...], platform: str, raw: bool, encoding: str
+) -> dict[str, Any]:
+    return {
+        "fmt": fmt,
+        "csv_map": column_map(preset, overrides),
+        "csv_platform": platform,
+        "csv_raw": raw,
+        "csv_encoding": encoding,
+    }
+
+
+#: ``reading`` when none of the input options is given.
+DEFAULT_READING = _reading(
+    _INPUT_DEFAULTS["fmt"], _INPUT_DEFAULTS["csv_preset"], (), _INPUT_DEFAULTS["platform"],
+    False, _INPUT_DEFAULTS["encoding"],
+)  # fmt: skip

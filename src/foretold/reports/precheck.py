@@ -122,17 +122,14 @@ class Precheck:
             out.extend(f"    > {e[:200]}" for e in g.examples)
         out += ["", "word topics of the negative posts:"]
         out += [f"  {', '.join(tp.terms)} ({tp.share:.0%})" for tp in self.topics[:5]] or ["  none"]
-        if self.followers_known:
-            out += ["", "hostile or high-reach accounts already talking:"]
-            out += [
-                f"  @{a.handle} ({a.followers:,} followers): {a.posts} posts, {a.hostile} hostile"
-                for a in self.accounts
-            ] or ["  none"]
-        else:  # reach cannot be judged: the hostile accounts, said so
-            out += ["", "hostile accounts already talking (the posts give no follower counts):"]
-            out += [
-                f"  @{a.handle}: {a.posts} posts, {a.hostile} hostile" for a in self.accounts
-            ] or ["  none"]
+        known = self.followers_known  # else reach cannot be judged: the hostile accounts
+        out += ["", "hostile or high-reach accounts already talking:" if known else
+                "hostile accounts already talking (the posts give no follower counts):"]  # fmt: skip
+        out += [
+            f"  @{a.handle}{f' ({a.followers:,} followers)' if known else ''}: "
+            f"{a.posts} posts, {a.hostile} hostile"
+            for a in self.accounts
+        ] or ["  none"]
         out += ["", "recent flare-ups:"]
         out += [f"  {f.line()}" for f in self.flareups] or ["  none"]
         return "\n".join(out) + "\n"
