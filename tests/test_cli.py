@@ -63,7 +63,8 @@ def test_replay_of_a_truncated_gzip_stores_the_posts_before_the_break(tmp_path: 
     code, out, err = _run("replay", str(cut), "--store", str(db), "--no-progress")
     assert code == 0
     lines = _summary(out)
-    assert lines[0].startswith("read      ") and lines[-1].startswith("quarantined 1 lines")
+    assert lines[0].startswith("read      ") and lines[-2].startswith("quarantined 1 lines")
+    assert lines[-1].startswith("  1 like: truncated gzip")  # the reason, said at once
     read = int(lines[0].split()[1])
     assert 0 < read < 8
     with Store(db) as store:
@@ -83,6 +84,15 @@ def test_replay_reads_an_r_export_with_its_preset_and_encoding(tmp_path: Path) -
     as_utf8 = [a for a in args if a not in ("--encoding", "cp1252")]  # the cp1252 row refused
     code, out, _ = _run(*as_utf8, "--store", str(tmp_path / "utf8.db"))
     assert code == 0 and "quarantined 1 lines" in out
+
+
+def test_replay_picks_the_csv_preset_from_the_header_and_says_so(tmp_path: Path) -> None:
+    r_export = FIXTURES / "csv" / "twitter_r.csv"
+    code, out, err = _run("replay", str(r_export), "--store", str(tmp_path / "s.db"),
+                          "--encoding", "cp1252", "--no-progress")  # fmt: skip
+    assert code == 0
+    assert _summary(out)[0] == "read      3 posts from 3 lines"
+    assert f"foretold: note: {r_export}: read as R's twitteR export (--csv-preset twitter_r)" in err
 
 
 def test_strict_replay_exits_2_with_the_position_of_the_bad_line(tmp_path: Path) -> None:

@@ -38,7 +38,7 @@ import orjson
 from foretold.clock import Clock
 from foretold.errors import FormatError, InputError
 from foretold.formats import Record, detect, reader_named, x_v2
-from foretold.formats.csv_rows import DEFAULT_MAP, read_rows, text_lines
+from foretold.formats.csv_rows import PRESET_NAMES, read_rows, text_lines
 from foretold.formats.x_v2_decoder import decode_tweet
 from foretold.post import Deletion, Post
 from foretold.streamtime import StreamTime, StreamTimeConfig, Where
@@ -65,6 +65,7 @@ class IngestStats:
     quarantined: int = 0
     formats: Counter[str] = field(default_factory=Counter)
     damaged: list[str] = field(default_factory=list)  # "path: why" of each file cut short
+    notes: list[str] = field(default_factory=list)  # what reading chose for the user
 
 
 @dataclass(frozen=True)
@@ -430,7 +431,13 @@ def _csv_records(
 ) -> Iterator[tuple[Post, int]]:
     rows = 0
     lines = text_lines(stream, encoding)
-    for line_no, item, row in read_rows(lines, mapping or DEFAULT_MAP, platform, raw):
+
+    def chose(preset: str) -> None:
+        stats.notes.append(
+            f"{source}: read as {PRESET_NAMES[preset]} (--csv-preset {preset}), from its header"
+        )
+
+    for line_no, item, row in read_rows(lines, mapping, platform, raw, chose):
         rows += 1
         if isinstance(item, FormatError):
             if strict:
@@ -503,7 +510,8 @@ def read_batches(
     csv_encoding: str = "utf-8",
 ) -> Iterator[list[Record]]:
     """Batches of records from every path in turn (``-`` is stdin); CSV files are read
-    with ``csv_map`` (see :mod:`foretold.formats.csv_rows`) in ``csv_encoding``.
+    with ``csv_map`` (see :mod:`foretold.formats.csv_rows`; None: the header picks the
+    preset, noted in ``stats.notes``) in ``csv_encoding``.
 
     Every post passes one :class:`~foretold.streamtime.StreamTime` gate across all the
     paths (``clock`` gives the wall clock it reads): posts from the future, and lone posts

@@ -94,6 +94,30 @@ def test_header_without_id_or_text_is_a_config_error() -> None:
         list(read_rows(io.StringIO("a,b\n1,2\n"), DEFAULT_MAP))
 
 
+R_HEADER = '"","text","favoriteCount","replyToSN","created","replyToSID","id","screenName"'
+R_ROW = '"1","@JetBlue late again",0,"JetBlue",2016-10-03 14:05:11,NA,"7831","ann"'
+
+
+def test_without_a_mapping_the_header_picks_the_preset_and_says_so() -> None:
+    chosen: list[str] = []
+    rows = list(read_rows([R_HEADER, R_ROW], None, chose=chosen.append))
+    assert [(p.id, p.author.handle) for _, p, _ in rows] == [("7831", "ann")]  # type: ignore[union-attr]
+    assert chosen == ["twitter_r"]
+    own = ["id,text,created_at", "1,hi,2023-03-01T00:00:00Z"]
+    assert [p.id for _, p, _ in read_rows(own, None, chose=chosen.append)] == ["1"]  # type: ignore[union-attr]
+    assert chosen == ["twitter_r"]  # foretold's own columns need no note
+
+
+def test_a_header_without_a_time_column_is_refused_before_any_row() -> None:
+    """Every row would fail with 'missing time': the header is refused at once, and the
+    preset whose columns it holds is named."""
+    with pytest.raises(ConfigError, match=r"lacks the column\(s\) \['created_at'\] \(its "
+                       r"columns fit --csv-preset twitter_r\)"):  # fmt: skip
+        list(read_rows([R_HEADER, R_ROW], DEFAULT_MAP))
+    with pytest.raises(ConfigError, match="no id, text and time columns foretold knows"):
+        list(read_rows(["tweet,date", "hi,2016-10-03"], None))
+
+
 def test_a_bare_carriage_return_inside_a_field_does_not_split_the_row() -> None:
     from foretold.formats.csv_rows import text_lines
 

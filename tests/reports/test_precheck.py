@@ -61,9 +61,12 @@ def test_an_r_export_is_read_with_its_preset_and_encoding() -> None:
     assert "0 followers" not in r.output
 
 
-def test_an_unreadable_csv_says_why_nothing_was_found() -> None:
-    r = CliRunner().invoke(precheck_cmd, ["--brand", "JetBlue", "--archive", str(FIXTURE_R)])
+def test_an_unreadable_csv_says_why_nothing_was_found(tmp_path: Path) -> None:
+    bad = tmp_path / "jetblue.csv"
+    bad.write_text("id,text,created_at\n" + "".join(
+        f"{i},@JetBlue where is my bag,last tuesday\n" for i in range(3)))  # fmt: skip
+    r = CliRunner().invoke(precheck_cmd, ["--brand", "JetBlue", "--archive", str(bad)])
     assert r.exit_code != 0
     why = str(r.exception)
     assert "3 records could not be read" in why
-    assert "'csv: created_at: missing time'" in why and "--csv-preset" in why
+    assert "csv: created_at: not an ISO-8601 time" in why and "--csv-preset" in why

@@ -96,7 +96,7 @@ def _encoding(ctx: click.Context, param: click.Parameter, value: str) -> str:
 
 #: What ``input_options`` hands on when none of its options is given (the options'
 #: defaults, as ``read_batches`` keywords).
-_INPUT_DEFAULTS = {"fmt": "auto", "csv_preset": "foretold", "platform": "csv", "encoding": "utf-8"}
+_INPUT_DEFAULTS = {"fmt": "auto", "csv_preset": "auto", "platform": "csv", "encoding": "utf-8"}
 
 _INPUT_OPTIONS = (
     click.option(
@@ -109,11 +109,12 @@ _INPUT_OPTIONS = (
     ),
     click.option(
         "--csv-preset",
-        type=click.Choice(sorted(PRESETS)),
+        type=click.Choice(["auto", *sorted(PRESETS)]),
         default=_INPUT_DEFAULTS["csv_preset"],
         show_default=True,
         help="Column mapping for CSV input: foretold's export, the PHEME threads, or R's "
-        "twitteR (twListToDF + write.csv).",
+        "twitteR (twListToDF + write.csv); auto: the one whose id, text and time columns "
+        "the header holds.",
     ),
     click.option(
         "--csv-map",
@@ -167,7 +168,10 @@ def _reading(
 ) -> dict[str, Any]:
     return {
         "fmt": fmt,
-        "csv_map": column_map(preset, overrides),
+        # auto: the header picks the preset (given --csv-map, they apply to foretold's own)
+        "csv_map": None
+        if preset == "auto" and not overrides
+        else column_map("foretold" if preset == "auto" else preset, overrides),
         "csv_platform": platform,
         "csv_raw": raw,
         "csv_encoding": encoding,

@@ -209,7 +209,7 @@ def replay_cmd(
             result = pipeline.run(batches, stop=signals.event)
         finally:
             quarantine.close()
-        summary = _summary(stats, result, qpath)
+        summary = _summary(stats, result, qpath, quarantine)
         if media_dir:
             summary["media"] = {"dir": media_dir, "in_posts": pictures[0], "found": pictures[1]}
         if signals.name:
@@ -242,7 +242,9 @@ def _publish(broker: str, campaigns: list[Campaign], batches: Iterable[list[Reco
         sys.exit(signals.exit_code)
 
 
-def _summary(stats: IngestStats, result: RunResult, qpath: Path) -> dict[str, object]:
+def _summary(
+    stats: IngestStats, result: RunResult, qpath: Path, quarantine: Quarantine
+) -> dict[str, object]:
     return {
         "lines": stats.lines,
         "posts_read": stats.posts,
@@ -252,7 +254,12 @@ def _summary(stats: IngestStats, result: RunResult, qpath: Path) -> dict[str, ob
         "events_skipped": stats.events_skipped,
         "quarantined": stats.quarantined,
         "quarantine_file": str(qpath) if stats.quarantined else None,
+        # the commonest reasons, each with its first whole wording (the fix is often in it)
+        "quarantine_reasons": [
+            [quarantine.examples[kind], n] for kind, n in quarantine.reasons.most_common(3)
+        ],
         "damaged": stats.damaged,
+        "notes": stats.notes,
         "campaign_posts": result.memberships,
         "alerts": result.alerts,
         "formats": dict(stats.formats),
@@ -273,9 +280,13 @@ def _print_summary(s: dict[str, object]) -> None:
     click.echo(f"campaigns {s['campaign_posts']:,} campaign posts; alerts {s['alerts']:,}")
     where = f" -> {s['quarantine_file']}" if s["quarantine_file"] else ""
     click.echo(f"quarantined {s['quarantined']:,} lines{where}")
+    for reason, n in s.get("quarantine_reasons") or ():  # type: ignore[attr-defined]
+        click.echo(f"  {n:,} like: {reason}")
     for damage in s.get("damaged") or ():  # type: ignore[attr-defined]
         click.echo(f"foretold: warning: {damage}; the lines before the break were read",
                    err=True)  # fmt: skip
+    for note in s.get("notes") or ():  # type: ignore[attr-defined]
+        click.echo(f"foretold: note: {note}", err=True)
     media = s.get("media")
     if isinstance(media, dict):
         click.echo(

@@ -284,6 +284,8 @@ def publish_cmd(
     for damage in stats.damaged:
         click.echo(f"foretold: warning: {damage}; the lines before the break were published",
                    err=True)  # fmt: skip
+    for note in stats.notes:
+        click.echo(f"foretold: note: {note}", err=True)
     if signals.signum is not None:
         click.echo(f"foretold: stopped by {signals.name}", err=True)
         sys.exit(signals.exit_code)

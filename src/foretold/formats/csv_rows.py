@@ -4,12 +4,14 @@ A mapping names, for each Post field, the CSV column that holds it. The default
 mapping reads the columns ``foretold export --format csv`` writes; presets cover
 known research datasets (``pheme``: the PHEME rumour threads; ``twitter_r``: R's
 twitteR ``twListToDF`` written by ``write.csv``, as the JetBlue month), and any column
-can be remapped with ``--csv-map field=column`` on the command line. A cell ``NA``
+can be remapped with ``--csv-map field=column`` on the command line. Given no mapping
+(``--csv-preset auto``, the default), the header picks it: foretold's own columns, or
+the preset whose id, text and time columns the header holds (:func:`guess_preset`). A cell ``NA``
 (R's missing value) is empty in every field but the text and the names. Files are
 UTF-8 unless ``--encoding`` says otherwise (Excel and R on Windows write ``cp1252``).
 
-Fields: ``id`` and ``text`` are required; ``created_at`` (ISO-8601, or epoch
-seconds / milliseconds when numeric), ``platform`` (default ``csv`` unless the
+Fields: ``id``, ``text`` and ``created_at`` (ISO-8601, or epoch seconds /
+milliseconds when numeric) are required; ``platform`` (default ``csv`` unless the
 file has a platform column or ``--platform`` is given), ``author_id``,
 ``author_handle``, ``author_name``, ``followers``, ``following``, ``author_posts``,
 ``verified``, ``reposts``, ``replies``, ``likes``, ``quotes``, ``kind``,
@@ -48,7 +50,7 @@ from __future__ import annotations
 import codecs
 import csv
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import IO, Any
 
@@ -98,6 +100,14 @@ PRESETS: dict[str, dict[str, str]] = {
         "reply_to_handle": "replyToSN",
     },
 }
+#: What each preset is, in words (for the note that says which one a header picked).
+PRESET_NAMES = {
+    "foretold": "foretold's export",
+    "pheme": "the PHEME rumour threads",
+    "twitter_r": "R's twitteR export",
+}
+#: The fields every CSV must map to a column of its header: a post needs these.
+REQUIRED = ("id", "text", "created_at")
 #: Fields where a cell ``NA`` is R's missing value (write.csv writes it), not a value;
 #: the text and the names keep it as written.
 NA_FIELDS = frozenset(FIELDS) - {"text", "author_handle", "author_name"}
@@ -107,6 +117,27 @@ _MENTION = re.compile(r"(?<![\w@])@(\w{1,30})")
 _URL = re.compile(r"https?://\S+")
 _FLOAT_ID = re.compile(r"\d+(?:\.\d+)?e\+\d+$")  # a spreadsheet's 5.803199836763136e+17
 _TRUE = {"1", "true", "yes", "y", "t"}
+
+
+def guess_preset(header: Sequence[str]) -> str | None:
+    """The preset whose id, text and time columns ``header`` holds; of several, the one
+    with most of its columns there (foretold's own first on a tie); None when none fits.
+
+    >>> guess_preset(["", "text", "favorited", "created", "id", "screenName", "retweetCount"])
+    'twitter_r'
+    >>> guess_preset(["id", "text", "created_at", "followers"])
+    'foretold'
+    >>> guess_preset(["tweet", "date"]) is None
+    True
+    """
+    columns = set(header)
+    best, most = None, 0
+    for name, mapping in PRESETS.items():
+        if all(mapping.get(f) in columns for f in REQUIRED):
+            held = sum(1 for column in mapping.values() if column in columns)
+            if held > most:
+                best, most = name, held
+    return best
 
 
 def column_map(preset: str = "foretold", overrides: Iterable[str] = ()) -> dict[str, str]:
@@ -181,26 +212,45 @@ def text_lines(stream: IO[bytes], encoding: str = "utf-8") -> Iterator[str]:
 
 
 def read_rows(
-    lines: Iterable[str], mapping: dict[str, str], platform: str = "csv", raw: bool = False
+    lines: Iterable[str],
+    mapping: dict[str, str] | None,
+    platform: str = "csv",
+    raw: bool = False,
+    chose: Callable[[str], None] | None = None,
 ) -> Iterator[tuple[int, Post | FormatError, dict[str, Any]]]:
     """``(line number, Post or the FormatError for that row, the row)`` for each data row.
 
-    Cells are taken back from :func:`neutralise` (a ``'`` before a formula-looking start
-    is dropped) unless ``raw``: for files written by ``foretold export --csv-raw``."""
+    ``mapping`` None: the header picks the preset (:func:`guess_preset`), and ``chose``
+    is told its name when it is not foretold's own. A header without the mapping's id,
+    text or time column is refused at once (every row would be). Cells are taken back
+    from :func:`neutralise` (a ``'`` before a formula-looking start is dropped) unless
+    ``raw``: for files written by ``foretold export --csv-raw``."""
     reader = csv.DictReader(iter(lines))
-    first = (reader.fieldnames or [""])[0].lstrip()
+    header = list(reader.fieldnames or [])
+    first = (header or [""])[0].lstrip()
     if first.startswith(("{", "[")):
         raise ConfigError(
             "the input does not look like CSV: its first line is JSON; drop --format csv "
             "(JSON lines are read in any supported shape, detected per line)"
         )
-    missing = [
-        mapping[f] for f in ("id", "text") if mapping.get(f) not in (reader.fieldnames or [])
-    ]
+    guess = guess_preset(header)
+    if mapping is None:
+        if guess is None:
+            raise ConfigError(
+                f"CSV header {header!r} has no id, text and time columns foretold knows "
+                f"(presets: {', '.join(PRESETS)}); map them with "
+                "--csv-map id=COLUMN --csv-map text=COLUMN --csv-map created_at=COLUMN"
+            )
+        mapping = PRESETS[guess]
+        if guess != "foretold" and chose is not None:
+            chose(guess)
+    missing = [mapping.get(f) or f for f in REQUIRED if mapping.get(f) not in header]
     if missing:
+        hint = f" (its columns fit --csv-preset {guess})" if guess else ""
         raise ConfigError(
-            f"CSV header {reader.fieldnames!r} lacks the column(s) {missing}; "
-            "map them with --csv-map id=COLUMN text=COLUMN or --csv-preset"
+            f"CSV header {header!r} lacks the column(s) {missing}{hint}; map them with "
+            "--csv-map id=COLUMN --csv-map text=COLUMN --csv-map created_at=COLUMN or "
+            "--csv-preset"
         )
     for row in reader:
         if any(_CR in v for v in row.values() if isinstance(v, str)):
