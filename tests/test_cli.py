@@ -150,6 +150,24 @@ def test_export_of_an_unknown_campaign_names_the_known_ones(tmp_path: Path) -> N
     assert code == 2 and "no campaign 'nope'" in err and "known: askjpm" in err
 
 
+def test_chronicle_of_a_store_of_one_campaign_needs_no_campaign_name(tmp_path: Path) -> None:
+    db, out = tmp_path / "s.db", tmp_path / "c.html"
+    _run("replay", str(JSON_FIXTURES["x_v2"]), "--store", str(db), "--track", "#AskJPM")
+    code, _, err = _run("chronicle", "--store", str(db), "--out", str(out))
+    assert code == 0 and "posts of 'askjpm'" in err and out.stat().st_size > 0
+    _run("replay", str(JSON_FIXTURES["x_v2"]), "--store", str(db), "--track", "@jpmorgan")
+    code, _, err = _run("chronicle", "--store", str(db), "--out", str(out))
+    assert code == 2 and "give --campaign NAME; it holds askjpm, jpmorgan" in err
+
+
+def test_alerts_of_a_store_without_alerts_says_so(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    _run("replay", str(JSON_FIXTURES["x_v2"]), "--store", str(db), "--track", "#AskJPM")
+    code, out, err = _run("alerts", "--store", str(db))
+    assert code == 0 and out == ""
+    assert f"alerts: none stored in {db} (campaigns: askjpm)" in err
+
+
 def _commands() -> list[str]:
     return sorted(main.commands)
 

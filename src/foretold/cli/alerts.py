@@ -92,11 +92,17 @@ def alerts_cmd(
         state: dict[str, list[str]] = {}
         for d in deliveries(store.db):
             state.setdefault(d["alert_id"], []).append(f"{d['sink']}:{d['state']}")
+        shown = 0
         for a in store.alerts():
             sent = " ".join(state.get(a["id"], [])) or "-"
             click.echo(
                 f"{a['level']:<9} {a['at']}  [{a['campaign']}] {_line(a['summary'])}  ({sent})"
             )
+            shown += 1
+        if not shown:  # said on stderr: stdout stays the list, empty
+            campaigns = store.campaigns()
+            tracked = f"campaigns: {', '.join(campaigns)}" if campaigns else "no campaign tracked"
+            click.echo(f"alerts: none stored in {store_path} ({tracked})", err=True)
 
 
 def _line(text: str) -> str:

@@ -29,7 +29,10 @@ if TYPE_CHECKING:
     type=click.Path(dir_okay=False),
     help="The store a replay or a live run wrote.",
 )
-@click.option("--campaign", required=True, help="The campaign to tell the story of.")
+@click.option(
+    "--campaign",
+    help="The campaign to tell the story of [default: the store's campaign, when it holds one].",
+)
 @click.option(
     "--out",
     default="chronicle.html",
@@ -43,7 +46,9 @@ if TYPE_CHECKING:
     help="A folder of the posts' pictures (replay --media-dir): the most repeated ones are "
     "embedded from it as small thumbnails (the watch's cache NAME.media always counts).",
 )  # fmt: skip
-def chronicle_cmd(store_path: str, campaign: str, out: str, media_dirs: tuple[str, ...]) -> None:
+def chronicle_cmd(
+    store_path: str, campaign: str | None, out: str, media_dirs: tuple[str, ...]
+) -> None:
     """Write the chronicle of a campaign: a self-contained HTML post-mortem.
 
     It tells the story the way a hand-written chronicle does: the launch, the first
@@ -58,6 +63,7 @@ def chronicle_cmd(store_path: str, campaign: str, out: str, media_dirs: tuple[st
     \b
     Examples:
       foretold chronicle --store askjpm.db --campaign askjpm --out askjpm.html
+      foretold chronicle --store jetblue.db       # a store of one campaign
     """
     from foretold.reports.chronicle import write_chronicle
     from foretold.store import Store
@@ -68,6 +74,12 @@ def chronicle_cmd(store_path: str, campaign: str, out: str, media_dirs: tuple[st
     part = Path(out).with_name(Path(out).name + ".part")
     stopped = f"before the report was written; {out} is untouched"
     with Store(store_path, readonly=True) as store, summary_on_stop("chronicle", lambda: stopped):
+        if campaign is None:
+            names = store.campaigns()
+            if len(names) != 1:
+                held = f"it holds {', '.join(names)}" if names else "it holds none"
+                raise InputError(f"chronicle: give --campaign NAME; {held}")
+            campaign = names[0]
         click.echo(f"chronicle: reading {store.count_posts(campaign):,} posts of {campaign!r} "
                    f"from {store_path}", err=True)  # fmt: skip
         try:
