@@ -160,6 +160,17 @@ def test_chronicle_of_a_store_of_one_campaign_needs_no_campaign_name(tmp_path: P
     assert code == 2 and "give --campaign NAME; it holds askjpm, jpmorgan" in err
 
 
+def test_a_chronicle_of_a_stream_without_follower_counts_shows_none(tmp_path: Path) -> None:
+    """An R export gives no follower counts: no '@ann (0 followers)', no 'owner (0 ...)'."""
+    db, out = tmp_path / "s.db", tmp_path / "c.html"
+    _run("replay", str(FIXTURES / "csv" / "twitter_r.csv"), "--store", str(db),
+         "--encoding", "cp1252", "--track", "@JetBlue", "--no-progress")  # fmt: skip
+    code, _, _ = _run("chronicle", "--store", str(db), "--out", str(out))
+    html = out.read_text()
+    assert code == 0 and "owner @jetblue" in html.lower()
+    assert "followers)" not in html
+
+
 def test_alerts_of_a_store_without_alerts_says_so(tmp_path: Path) -> None:
     db = tmp_path / "s.db"
     _run("replay", str(JSON_FIXTURES["x_v2"]), "--store", str(db), "--track", "#AskJPM")

@@ -214,3 +214,18 @@ def test_a_truth_file_can_excuse_a_known_disruption(tmp_path: Path) -> None:
         [run_] = orjson.loads(out.stdout[out.stdout.index("{") :])["runs"]
         falses.append(sum(x["false_alarms"] for x in run_["score"]["levels"]))
     assert falses[0] > 0 and falses[1] == 0  # the market's alert falls in the excused hours
+
+
+JETBLUE = DATA / "brands" / "jetblue-2016" / "jetblue_tweets.csv"
+
+
+@pytest.mark.skipif(not JETBLUE.is_file(), reason=f"no JetBlue month at {JETBLUE}")
+def test_the_jetblue_month_is_read_with_its_emoji() -> None:
+    """R wrote the month's emoji and symbols as escapes; the benchmark reads them back, as
+    ``replay`` does (1,637 runs: ✈️ alone is in about a hundred tweets)."""
+    from foretold.bench.real import read_jetblue
+
+    posts = read_jetblue(JETBLUE)
+    assert len(posts) == 13_371
+    assert sum("✈" in p.text for p in posts) >= 90
+    assert not [p.text for p in posts if "<U+00A0>" in p.text or "<ed>" in p.text]

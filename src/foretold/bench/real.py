@@ -48,7 +48,7 @@ from pathlib import Path
 from foretold.bench.case import Case, per_hour, post_figures
 from foretold.bench.scoring import Expectation
 from foretold.campaigns import Campaign
-from foretold.formats.csv_rows import column_map
+from foretold.formats.csv_rows import column_map, r_unescape
 from foretold.formats.fields import tags
 from foretold.ingest import BATCH, IngestStats, Quarantine, read_batches
 from foretold.post import Author, Counts, Post, Ref, parse_time
@@ -124,11 +124,12 @@ def jetblue_case(data: str | Path) -> Case | None:
 
 
 def read_jetblue(path: Path) -> list[Post]:
-    """The JetBlue CSV's rows as posts, in time order (replies to @JetBlue are replies)."""
+    """The JetBlue CSV's rows as posts, in time order (replies to @JetBlue are replies), the
+    texts as written (R's escapes of emoji and symbols read back: ``r_unescape``)."""
     text = path.read_bytes().decode("cp1252", errors="replace")
     posts = []
     for row in csv.DictReader(text.splitlines(keepends=True)):
-        body = row["text"]
+        body = r_unescape(row["text"])  # R's escapes of emoji and symbols, read back
         to_sn, to_id = row.get("replyToSN", "NA"), row.get("replyToSID", "NA")
         reply = None
         if to_id not in ("", "NA") or to_sn not in ("", "NA"):

@@ -7,7 +7,11 @@ twitteR ``twListToDF`` written by ``write.csv``, as the JetBlue month), and any 
 can be remapped with ``--csv-map field=column`` on the command line. Given no mapping
 (``--csv-preset auto``, the default), the header picks it: foretold's own columns, or
 the preset whose id, text and time columns the header holds (:func:`guess_preset`). A cell ``NA``
-(R's missing value) is empty in every field but the text and the names. Files are
+(R's missing value) is empty in every field but the text and the names. In a file
+written by R's ``write.csv`` (its header opens with the row names' empty column), the
+escapes R wrote for characters its locale could not (``<U+2708>``, and emoji as runs of
+bytes such as ``<ed><U+00A0><U+00BD><ed><U+00B8><U+009C>``) are turned back into those
+characters in the text and the names (:func:`r_unescape`). Files are
 UTF-8 unless ``--encoding`` says otherwise (Excel and R on Windows write ``cp1252``).
 
 Fields: ``id``, ``text`` and ``created_at`` (ISO-8601, or epoch seconds /
@@ -117,6 +121,36 @@ _MENTION = re.compile(r"(?<![\w@])@(\w{1,30})")
 _URL = re.compile(r"https?://\S+")
 _FLOAT_ID = re.compile(r"\d+(?:\.\d+)?e\+\d+$")  # a spreadsheet's 5.803199836763136e+17
 _TRUE = {"1", "true", "yes", "y", "t"}
+
+
+# R's escapes: a run of raw bytes (``<ed>``, with the Latin-1 ones it could write as
+# ``<U+00A0>`` among them), or a run of code points (``<U+2708><U+FE0F>``)
+_R_RUN = re.compile(r"(?:<[0-9a-f]{2}>(?:<U\+00[0-9A-F]{2}>)*)+|(?:<U\+[0-9A-F]{4,6}>)+")
+_R_TOKEN = re.compile(r"<([0-9a-f]{2})>|<U\+([0-9A-F]{4,6})>")
+
+
+def r_unescape(text: str) -> str:
+    """``text`` with R's escapes of characters its locale could not write turned back
+    into the characters; a run that does not decode is left as written.
+
+    >>> r_unescape("Leaving <U+2708><U+FE0F> again <ed><U+00A0><U+00BD><ed><U+00B8><U+009C>!")
+    'Leaving ✈️ again 😜!'
+    >>> r_unescape("caf<U+00E9> <ff> <U+12>")
+    'café <ff> <U+12>'
+    """
+    return _R_RUN.sub(_r_run, text) if "<" in text else text
+
+
+def _r_run(m: re.Match[str]) -> str:
+    tokens = _R_TOKEN.findall(m.group(0))
+    try:
+        if tokens[0][0]:  # raw bytes: UTF-8, emoji as two UTF-16 halves (CESU-8)
+            run = bytes(int(b or u, 16) for b, u in tokens).decode("utf-8", "surrogatepass")
+        else:
+            run = "".join(chr(int(u, 16)) for _, u in tokens)
+        return run.encode("utf-16", "surrogatepass").decode("utf-16")  # the halves joined
+    except (ValueError, UnicodeError):
+        return m.group(0)
 
 
 def guess_preset(header: Sequence[str]) -> str | None:
@@ -252,18 +286,19 @@ def read_rows(
             "--csv-map id=COLUMN --csv-map text=COLUMN --csv-map created_at=COLUMN or "
             "--csv-preset"
         )
+    by_r = bool(header) and header[0] == ""  # R's write.csv: the row names' column first
     for row in reader:
         if any(_CR in v for v in row.values() if isinstance(v, str)):
             row = {k: _unescape(v) if isinstance(v, str) else v for k, v in row.items()}
         if not raw and any(v[:1] == "'" for v in row.values() if isinstance(v, str)):
             row = {k: unneutralise(v) if isinstance(v, str) else v for k, v in row.items()}
         try:
-            yield reader.line_num, _post(row, mapping, platform), row
+            yield reader.line_num, _post(row, mapping, platform, by_r), row
         except FormatError as e:
             yield reader.line_num, e, row
 
 
-def _post(row: dict[str, Any], m: dict[str, str], platform: str) -> Post:
+def _post(row: dict[str, Any], m: dict[str, str], platform: str, by_r: bool = False) -> Post:
     def get(field: str) -> str:
         column = m.get(field)
         value = row.get(column) if column else None
@@ -286,6 +321,8 @@ def _post(row: dict[str, Any], m: dict[str, str], platform: str) -> Post:
     text = row.get(m["text"])
     if not isinstance(text, str):
         raise FormatError(f"{m['text']}: missing text")
+    if by_r:
+        text = r_unescape(text)
     given_kind = get("kind")
     kind: str = given_kind or "original"
     if kind not in KINDS:
@@ -314,7 +351,7 @@ def _post(row: dict[str, Any], m: dict[str, str], platform: str) -> Post:
         author=Author(
             id=author_id,
             handle=get("author_handle"),
-            name=get("author_name"),
+            name=r_unescape(get("author_name")) if by_r else get("author_name"),
             followers=_int(get("followers"), m.get("followers")),
             following=_int(get("following"), m.get("following")),
             posts=_int(get("author_posts"), m.get("author_posts")),

@@ -96,12 +96,15 @@ def _pictures_of(images: list[dict[str, Any]]) -> str:
     return "".join(out)
 
 
-def _quote(q: Quote, pictures: Pictures = _NO_PICTURES) -> str:
+def _quote(q: Quote, pictures: Pictures = _NO_PICTURES, followers: bool = True) -> str:
+    """A quoted post; ``followers`` False: the stream gives no follower counts (an R
+    export, a CSV without the column), so none is shown rather than a false 0."""
     tone = q.tag or "neutral"
+    reach = f" ({_followers(q.followers)} followers)" if followers else ""
     return (
         f'<blockquote class="{escape(tone)}"><div>{escape(q.text)}</div>'
         f"{_pictures_of(pictures.by_post.get(q.id, []))}"
-        f'<div class="meta">@{escape(q.handle)} ({_followers(q.followers)} followers) · '
+        f'<div class="meta">@{escape(q.handle)}{reach} · '
         f"{escape(_when(q.at))} · {escape(q.kind)}{' · ' + escape(q.tag) if q.tag else ''}</div>"
         "</blockquote>"
     )
@@ -150,6 +153,8 @@ def render(
 def _owner_line(s: Story) -> str:
     if not s.owner:
         return "owner unknown"
+    if not s.followers_known:
+        return f"owner @{escape(s.owner)}"
     return f"owner @{escape(s.owner)} ({_followers(s.owner_followers)} followers)"
 
 
@@ -190,7 +195,8 @@ def _story_section(s: Story, pictures: Pictures = _NO_PICTURES) -> str:
                         s.owner_followers,
                         owner_first.text,
                         owner_first.kind,
-                    )
+                    ),
+                    followers=s.followers_known,
                 )
             )
             n = sum(
@@ -206,13 +212,13 @@ def _story_section(s: Story, pictures: Pictures = _NO_PICTURES) -> str:
                 "<p>Looking back from the storm: the earliest run of posts that carried its "
                 "grievances and its phrasing, leading into it. The first of them:</p>"
             )
-            out.extend(_quote(q, pictures) for q in s.weak_signals)
+            out.extend(_quote(q, pictures, s.followers_known) for q in s.weak_signals)
         elif p.name == "first_weak_signal":
             out.append(
                 "<p>foretold's detector saw the first weak signals (its first non-quiet phase "
                 "of the episode). The first mocking or hostile posts from then on:</p>"
             )
-            out.extend(_quote(q, pictures) for q in s.weak_signals)
+            out.extend(_quote(q, pictures, s.followers_known) for q in s.weak_signals)
         elif p.name == "negative_turn":
             out.append(
                 "<p>Hostility started bursting: the detector moved to the negative turn.</p>"
@@ -229,7 +235,8 @@ def _story_section(s: Story, pictures: Pictures = _NO_PICTURES) -> str:
             out.append("<p>The busiest 15 minutes of the campaign began.</p>")
         elif p.name == "press_pickup" and s.press:
             out.append(
-                "<p>The first news account linked a news site:</p>" + _quote(s.press[0], pictures)
+                "<p>The first news account linked a news site:</p>"
+                + _quote(s.press[0], pictures, s.followers_known)
             )
         elif p.name == "brand_response":
             tip = s.phase("tipping_point")
@@ -239,7 +246,10 @@ def _story_section(s: Story, pictures: Pictures = _NO_PICTURES) -> str:
                     f"<p>{_delta(p.at - tip.at)} after the tipping point, @{escape(s.owner)} posted:</p>"
                 )
                 out.append(
-                    _quote(Quote(first.at, s.owner, s.owner_followers, first.text, first.kind))
+                    _quote(
+                        Quote(first.at, s.owner, s.owner_followers, first.text, first.kind),
+                        followers=s.followers_known,
+                    )
                 )
         elif p.name == "end":
             out.append("<p>The stream ends; see the aftermath below.</p>")
@@ -348,7 +358,9 @@ def _amplifier_section(s: Story) -> str:
 def _press_section(s: Story, pictures: Pictures = _NO_PICTURES) -> str:
     if not s.press:
         return "<h2>Press pickup</h2><p>No news account linked a news site.</p>"
-    return "<h2>Press pickup</h2>" + "".join(_quote(q, pictures) for q in s.press)
+    return "<h2>Press pickup</h2>" + "".join(
+        _quote(q, pictures, s.followers_known) for q in s.press
+    )
 
 
 def _brand_section(s: Story) -> str:

@@ -110,6 +110,11 @@ class Story:
     frame: Frame = field(repr=False)
     owner_followers: int = 0
 
+    @property
+    def followers_known(self) -> bool:
+        """Whether any post gave its author's follower count (an R export gives none)."""
+        return bool(self.frame.followers.any())
+
     def phase(self, name: str) -> Phase | None:
         """The derived (or else detector) phase called ``name``, if any."""
         found = [p for p in self.phases if p.name == name]
