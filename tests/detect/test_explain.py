@@ -44,3 +44,17 @@ def test_a_watch_on_the_usual_mix_names_the_volume_not_the_share() -> None:
     )
     risen = summary("watch", "@jetblue", window(0.56, 20), w, 0.23, 2.8, [], [], None, voices=20)
     assert risen.startswith("Worth a look: hostile posts are 56% of @jetblue in the last 15 min")
+
+
+def test_an_all_clear_above_the_usual_mix_does_not_say_back_to_normal() -> None:
+    """Three calm hours end an episode; when hostile posts are still above the brand's
+    usual share, the sentence says the surge is over, not that all is normal."""
+    w = window(0.45, 45)
+    assert summary("all_clear", "#askjpm", w, w, 0.31, None, [], [], None) == (
+        "All clear: the surge on #askjpm is over; hostile posts are 45% of the last hour "
+        "(baseline 31%), no longer rising."
+    )
+    calm = window(0.3, 30)
+    assert summary("all_clear", "#askjpm", calm, calm, 0.31, None, [], [], None) == (
+        "All clear: #askjpm is back to normal (hostile posts 30% of the last hour, baseline 31%)."
+    )

@@ -91,6 +91,12 @@ def summary(
     base = percent(baseline_share)
     if level == "all_clear":
         share = w60.hostile_share
+        if share is not None and percent(share) != base and share > baseline_share:
+            # calm hours without a surge, the mix still above the usual: not "normal"
+            return (
+                f"All clear: the surge on {name} is over; hostile posts are {percent(share)} "
+                f"of the last hour (baseline {base}), no longer rising."
+            )
         now = f"hostile posts {percent(share)} of the last hour" if share is not None else "calm"
         return f"All clear: {name} is back to normal ({now}, baseline {base})."
     if level == "watch":
