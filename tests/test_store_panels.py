@@ -129,3 +129,19 @@ def test_a_panel_read_does_not_grow_with_the_campaign() -> None:
         assert b <= 1.5 * a + 5, (read, a, b)
     whole = [_steps(s, lambda s: s.dashboard_amplifiers("askjpm", 10, None)) for s in (small, big)]
     assert whole[1] > 10 * whole[0]
+
+
+def test_without_follower_counts_the_amplifiers_are_the_busiest_accounts() -> None:
+    """An R export gives no follower counts: the panel says so (None, shown as '–') and
+    lists the most active accounts first, not the handles in alphabetical order."""
+    store = Store(":memory:")
+    made = [
+        Post(platform="x", id=str(i), text=f"@JetBlue {i}", created_at=T0 + timedelta(minutes=i),
+             author=Author(id=h, handle=h, followers=None))
+        for i, h in enumerate(["zed", "zed", "zed", "amy", "bob", "bob"])
+    ]  # fmt: skip
+    store.write_batch(made, (), [("jetblue", "x", p.id) for p in made], [])
+    rows = store.dashboard_amplifiers("jetblue", 10, None)
+    assert [(r["author"], r["followers"], r["posts"]) for r in rows] == [
+        ("zed", None, 3), ("bob", None, 2), ("amy", None, 1)
+    ]  # fmt: skip

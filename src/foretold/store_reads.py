@@ -456,13 +456,15 @@ class Reads:
     ) -> list[dict[str, Any]]:
         """Accounts with the largest reach (followers) among the authors of the campaign's
         posts in ``window`` (None: all of them); ``posts``, ``reposts`` and ``first_at``
-        count within it."""
+        count within it. ``followers`` is None when the posts never gave it (an R export, a
+        CSV without the column): such accounts come last, the most active first, so a
+        stream without follower counts lists its busiest accounts, not the alphabet."""
         sub, args = self.panel_seqs(campaign, window)
         rows = self.db.execute(
-            "SELECT p.author_handle, max(coalesce(p.followers, 0)) AS f, count(*),"
+            "SELECT p.author_handle, max(p.followers) AS f, count(*) AS n,"
             " sum(p.kind = 'repost'), min(p.created_at)"
             f" FROM ({sub}) w CROSS JOIN posts p ON p.seq = w.seq"
-            " GROUP BY p.platform, p.author_id ORDER BY f DESC, 1 LIMIT ?",
+            " GROUP BY p.platform, p.author_id ORDER BY f DESC, n DESC, 1 LIMIT ?",
             (*args, limit),
         )
         return [
