@@ -115,6 +115,27 @@ def test_replay_of_an_archive_by_thread_loses_no_thread_that_starts_later(
     assert code == 0 and "stored    120 new" in out and "quarantined 2 lines" in out
 
 
+def test_classify_reads_a_csv_by_its_rows_and_text_column(tmp_path: Path) -> None:
+    """Each row comes back as an object of its columns with its labels (the header is no
+    post); R's emoji escapes are read back; a cp1252 row is refused with the hint."""
+    r_export = FIXTURES / "csv" / "twitter_r.csv"
+    code, out, err = _run("classify", str(r_export))
+    rows = [orjson.loads(line) for line in out.splitlines()]
+    assert code == 0 and [r["screenName"] for r in rows] == ["ann_flies", "bob"]
+    assert all("labels" in r and r["text"] for r in rows)
+    assert "1 lines refused (1 like: row is not UTF-8 text" in err and "cp1252" in err
+    code, out, _ = _run("classify", str(r_export), "--encoding", "cp1252")
+    assert code == 0 and len(out.splitlines()) == 3
+    emoji = tmp_path / "r.csv"
+    emoji.write_text('"","text","id"\n"1","Boarding <U+2708><U+FE0F>","7"\n')
+    _, out, _ = _run("classify", str(emoji))
+    assert orjson.loads(out)["text"] == "Boarding ✈️"
+    bare = tmp_path / "bare.csv"
+    bare.write_text("id,body\n1,hello\n")
+    code, _, err = _run("classify", str(bare))
+    assert code == 2 and "a CSV needs a column named text" in err
+
+
 def test_strict_replay_exits_2_with_the_position_of_the_bad_line(tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_bytes(JSON_FIXTURES["x_v2"].read_bytes() + b'{"id": 1}\n')

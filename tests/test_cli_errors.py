@@ -165,7 +165,8 @@ def test_classify_refuses_binary_junk(files: Path) -> None:
     assert r.exit_code == 1
     assert r.stdout == ""  # no labels for junk
     assert r.stderr == (
-        "foretold: classify: 2 lines refused -> q.jsonl\n"
+        "foretold: classify: 2 lines refused -> q.jsonl (2 like: not text: binary or not "
+        "UTF-8)\n"
         "foretold: warning: nothing was read: all 2 lines with data were refused (binary, "
         "not UTF-8 text, or unreadable)\n"
     )

@@ -87,7 +87,7 @@ def nothing_read_exit(stats: IngestStats) -> None:
     sys.exit(1)
 
 
-def _encoding(ctx: click.Context, param: click.Parameter, value: str) -> str:
+def check_encoding(ctx: click.Context, param: click.Parameter, value: str) -> str:
     try:
         return codecs.lookup(value).name
     except LookupError:
@@ -138,7 +138,7 @@ _INPUT_OPTIONS = (
         "--encoding",
         default=_INPUT_DEFAULTS["encoding"],
         show_default=True,
-        callback=_encoding,
+        callback=check_encoding,
         help="Text encoding of CSV input (cp1252 for many Excel and R exports); JSON lines "
         "are UTF-8.",
     ),

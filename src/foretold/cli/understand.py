@@ -13,7 +13,7 @@ from typing import IO, Any
 
 import click
 
-from foretold.cli.options import open_output
+from foretold.cli.options import check_encoding, open_output
 from foretold.cli.stop import StopSignals, summary_on_stop
 from foretold.errors import ForetoldError, InputError
 from foretold.ingest import Quarantine, Unreadable, bounded_lines, open_gzip
@@ -57,6 +57,39 @@ def _lines(stream: IO[bytes], source: str, quarantine: Quarantine) -> Iterator[s
             yield ""
 
 
+def _csv_lines(
+    stream: IO[bytes], source: str, quarantine: Quarantine, encoding: str = "utf-8"
+) -> Iterator[str]:
+    """A CSV file's rows as JSON objects of their columns, one line each, so each comes
+    back with its ``labels``; the column ``text`` is what is read (with R's escapes of
+    emoji read back when R's ``write.csv`` wrote the file, as ``replay`` reads it)."""
+    import csv
+
+    import orjson
+
+    from foretold.formats.csv_rows import r_unescape, text_lines
+
+    reader = csv.DictReader(text_lines(stream, encoding))
+    header = list(reader.fieldnames or [])
+    if "text" not in header:
+        raise InputError(f"classify: {source}: a CSV needs a column named text; its header is "
+                         f"{header!r}")  # fmt: skip
+    by_r = header[0] == ""  # R's row names first
+    for row in reader:
+        if None in row:
+            quarantine.put(source, reader.line_num, b"", "row has more cells than the header")
+            yield ""
+            continue
+        if by_r:
+            row["text"] = r_unescape(row["text"])
+        try:
+            yield orjson.dumps(row).decode("utf-8")
+        except TypeError:  # undecodable bytes, kept as lone surrogates by text_lines
+            quarantine.put(source, reader.line_num, b"", "row is not UTF-8 text (Excel and R "
+                           "on Windows write cp1252: try --encoding cp1252)")  # fmt: skip
+            yield ""
+
+
 @click.command(name="classify")
 @click.argument("file", default="-", type=click.Path(allow_dash=True, dir_okay=False))
 @click.option(
@@ -87,13 +120,26 @@ def _lines(stream: IO[bytes], source: str, quarantine: Quarantine) -> Iterator[s
     type=click.Path(dir_okay=False),
     help="Where refused lines go (too long, nested too deep) [default: counted on stderr].",
 )
+@click.option(
+    "--encoding",
+    default="utf-8",
+    show_default=True,
+    callback=check_encoding,
+    help="Text encoding of a CSV file (cp1252 for many Excel and R exports).",
+)
 def classify_cmd(
-    file: str, tier: str, output: str, batch_size: int, quarantine_path: str | None
+    file: str,
+    tier: str,
+    output: str,
+    batch_size: int,
+    quarantine_path: str | None,
+    encoding: str,
 ) -> None:
-    """Label each post of FILE (JSONL, gzip or plain text lines; - for stdin).
+    """Label each post of FILE (JSONL, CSV, gzip or plain text lines; - for stdin).
 
     Every JSON object comes back with a "labels" object added (sentiment, emotion, scores,
-    flags, lang); a plain-text line comes back as {"text": ..., "labels": ...}.
+    flags, lang); a plain-text line comes back as {"text": ..., "labels": ...}; a CSV
+    file (by its .csv name) gives each row as an object of its columns, its "text" read.
     A line that cannot be read (over 8 MiB, or an object nested too deep) is
     skipped and counted on stderr, or written to --quarantine with its line number.
 
@@ -102,6 +148,7 @@ def classify_cmd(
       foretold classify tweets.jsonl > labelled.jsonl
       twarc2 flatten raw.jsonl | foretold classify --tier accurate -
       echo "How can you call this service?" | foretold classify
+      foretold classify jetblue_tweets.csv --output labelled.jsonl
     """
     from foretold.understand import load_classifier
     from foretold.understand.jsonl import classify_lines
@@ -119,7 +166,12 @@ def classify_cmd(
         quarantine = Quarantine(path=Path(quarantine_path) if quarantine_path else None)
         stack.callback(quarantine.close)
         source = "<stdin>" if file == "-" else file
-        lines: Iterator[str] = _lines(stream, source, quarantine)
+        is_csv = file.lower().removesuffix(".gz").endswith(".csv")
+        lines: Iterator[str] = (
+            _csv_lines(stream, source, quarantine, encoding)
+            if is_csv
+            else _lines(stream, source, quarantine)
+        )
         if sys.stderr.isatty():
             from tqdm import tqdm
 
@@ -144,7 +196,9 @@ def classify_cmd(
         refused = sum(quarantine.reasons.values())
         if refused:
             where = f" -> {quarantine_path}" if quarantine_path else ""
-            click.echo(f"foretold: classify: {refused:,} lines refused{where}", err=True)
+            kind, n = quarantine.reasons.most_common(1)[0]
+            click.echo(f"foretold: classify: {refused:,} lines refused{where} ({n:,} like: "
+                       f"{quarantine.examples[kind]})", err=True)  # fmt: skip
     if not labelled:
         why = (f"all {refused:,} lines with data were refused (binary, not UTF-8 text, or "
                "unreadable)" if refused else "the input is empty")  # fmt: skip
