@@ -178,3 +178,11 @@ def test_classify_missing_file_says_what_replay_says(files: Path) -> None:
         assert (code, out) == (
             2, "foretold: error: cannot open input 'nope.jsonl': No such file or directory\n"
         )  # fmt: skip
+
+
+def test_an_unknown_scenario_lists_every_drill_simulate_writes() -> None:
+    r = CliRunner().invoke(main, ["simulate", "nope"])
+    assert r.exit_code == 2
+    for drill in ("askjpm", "astroturf_attack", "organic_storm", "mynypd_pictures"):
+        assert drill in r.stderr
+    assert "foretold simulate --list" in r.stderr

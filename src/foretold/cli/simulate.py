@@ -145,7 +145,12 @@ def simulate_cmd(
 
             sc = draw(sc, rng)
     else:
-        sc = scenario(scenario_name or "", rng)  # an unknown name fails before the data is read
+        name = scenario_name or ""
+        if name not in names():  # an unknown name fails before the data is read
+            drills = ", ".join([*names(), *SWARMS, *PICTURE_STORMS])
+            raise ConfigError(f"simulate: unknown scenario {name!r}; expected one of: {drills} "
+                              "(foretold simulate --list says what each is)")  # fmt: skip
+        sc = scenario(name, rng)
     if print_scenario:
         click.echo(dump(sc), nl=False)
         return
