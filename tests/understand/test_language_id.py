@@ -31,7 +31,7 @@ def test_fixed_posts_in_seven_languages_and_one_uncovered() -> None:
 
 def test_noise_is_cut_and_wordless_posts_are_und() -> None:
     assert "@" not in clean("@user merci !") and "http" not in clean("vu http://t.co/x")
-    assert identify(["", "🙂🙂🙂", "@user http", "#nails #nailart", "12 34"]) == ["und"] * 5
+    assert identify(["", "🙂🙂🙂", "@user http", "#ok", "12 34"]) == ["und"] * 5
     # English hashtags do not outvote the French words of a post
     assert identify(["trop content de ma manucure #nails #nailart #love"]) == ["fr"]
 
@@ -43,11 +43,19 @@ def test_candidates_hold_every_covered_language() -> None:
 
 def test_umsab_test_accuracy(data_root: Path) -> None:
     """The issue's bar is 95%; the German set holds ~5% tweets that are not German (English,
-    Dutch, Indonesian, emoji only), so German is held to what it measured (93.0%)."""
+    Dutch, Indonesian, emoji only), so German is held to what it measured (93.7%)."""
     from foretold.understand.multilingual_train import load_umsab
 
-    floor = {"fr": 0.98, "de": 0.92, "es": 0.98}
+    floor = {"fr": 0.98, "de": 0.935, "es": 0.98}
     for lang, bar in floor.items():
         texts = load_umsab(lang, "test", data_root).texts
         got = identify(texts)
         assert sum(g == lang for g in got) / len(texts) >= bar, lang
+
+
+def test_a_post_of_tags_alone_is_read_by_its_tags_words() -> None:
+    """Tags are cut because tweets in any language tag in English; when nothing else is
+    left, their words are all there is (the UMSAB German sets hold such posts)."""
+    got = identify(["#sonne #aussicht #genießen #fahrrad #fahren #schön #bewölkt http",
+                    "Schönes Wetter heute #sunny #happy #love", "#nails #nailart", "#ok 🙂 !!"])  # fmt: skip
+    assert got == ["de", "de", "und", "und"]  # English tags alone read as Tagalog: not trusted
