@@ -58,3 +58,10 @@ def test_an_all_clear_above_the_usual_mix_does_not_say_back_to_normal() -> None:
     assert summary("all_clear", "#askjpm", calm, calm, 0.31, None, [], [], None) == (
         "All clear: #askjpm is back to normal (hostile posts 30% of the last hour, baseline 31%)."
     )
+
+
+def test_a_warning_on_a_brand_handle_is_a_pile_on_not_a_hijack() -> None:
+    """A brand's mentions (@jetblue) have no campaign hashtag to hijack."""
+    w = window(0.67, 12)
+    text = summary("warning", "@jetblue", w, w, 0.21, 4.0, [], [], None)
+    assert text.startswith("A pile-on is forming: hostile posts are 67% of @jetblue")

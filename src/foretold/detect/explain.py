@@ -117,8 +117,9 @@ def summary(
     share = w15.hostile_share if w15.hostile_share is not None else 0.0
     if level == "crisis":
         lead = "Crisis"
-    elif share > baseline_share:
-        lead = "A hijack is forming"
+    elif share > baseline_share:  # a campaign's hashtag taken over; on a brand's handle
+        # alone there is no campaign to hijack: many people turning on one account
+        lead = "A hijack is forming" if name.startswith("#") else "A pile-on is forming"
     else:  # the share is usual: it is the volume of hostile posts that jumped (news, grief)
         lead = "Hostile volume is surging"
     text = (
