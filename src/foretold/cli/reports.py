@@ -171,10 +171,10 @@ def precheck_cmd(
     """
     from foretold.clock import ManualClock, SystemClock
     from foretold.ingest import IngestStats, Quarantine, read_batches
-    from foretold.streamtime import StreamTimeConfig
     from foretold.post import Post, parse_time
     from foretold.reports.frame import frame_of
     from foretold.reports.precheck import gather, precheck
+    from foretold.streamtime import StreamTimeConfig
     from foretold.understand import load_classifier
 
     if not archives and not config_path:
