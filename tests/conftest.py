@@ -25,6 +25,20 @@ JSON_FIXTURES = {
     "bluesky_media": FIXTURES / "bluesky" / "media.jsonl",
     "mastodon_media": FIXTURES / "mastodon" / "media.jsonl",
 }
+
+
+def threads_csv(path: Path, words: str) -> Path:
+    """An archive written thread by thread, as PHEME's files are: 60 posts from 10:00, a
+    two-post thread that starts at 18:00, then 60 posts from 11:00 (122 posts); each text
+    is ``words`` and the thread's name."""
+    rows = ["id,text,created_at"]
+    rows += [f"a{i},{words} thread one,2024-01-01T10:{i:02d}:00Z" for i in range(60)]
+    rows += [f"b{i},{words} a later thread,2024-01-01T18:0{i}:00Z" for i in range(2)]
+    rows += [f"c{i},{words} thread three,2024-01-01T11:{i:02d}:00Z" for i in range(60)]
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from foretold.cli import main
 from foretold.store import Store
-from tests.conftest import FIXTURES, JSON_FIXTURES
+from tests.conftest import FIXTURES, JSON_FIXTURES, threads_csv
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -101,12 +101,7 @@ def test_replay_of_an_archive_by_thread_loses_no_thread_that_starts_later(
     """PHEME's files go thread by thread: a short thread that starts hours after the ones
     before it is no outlier once the archive is sorted for the detector (it lost 376 of
     Germanwings' 4,489 posts); played in file order the gate still holds it out."""
-    rows = ["id,text,created_at"]
-    rows += [f"a{i},#AskX thread one,2024-01-01T10:{i:02d}:00Z" for i in range(60)]
-    rows += [f"b{i},#AskX a later thread,2024-01-01T18:0{i}:00Z" for i in range(2)]
-    rows += [f"c{i},#AskX thread three,2024-01-01T11:{i:02d}:00Z" for i in range(60)]
-    archive = tmp_path / "threads.csv"
-    archive.write_text("\n".join(rows) + "\n")
+    archive = threads_csv(tmp_path / "threads.csv", "#AskX")
     code, out, _ = _run("replay", str(archive), "--store", str(tmp_path / "s.db"),
                         "--track", "#AskX", "--no-progress")  # fmt: skip
     assert code == 0 and "stored    122 new" in out and "quarantined 0 lines" in out

@@ -7,6 +7,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from foretold.cli.reports import precheck_cmd
+from tests.conftest import threads_csv
 from tests.reports.conftest import simulate
 
 
@@ -75,12 +76,7 @@ def test_an_unreadable_csv_says_why_nothing_was_found(tmp_path: Path) -> None:
 def test_an_archive_by_thread_is_read_whole(tmp_path: Path) -> None:
     """A thread that starts hours after the ones before it is no outlier for a precheck
     (no detector reads the posts; the gate's jump rule had held it out)."""
-    rows = ["id,text,created_at"]
-    rows += [f"a{i},Brewco coffee thread one,2024-01-01T10:{i:02d}:00Z" for i in range(60)]
-    rows += [f"b{i},Brewco coffee a later thread,2024-01-01T18:0{i}:00Z" for i in range(2)]
-    rows += [f"c{i},Brewco coffee thread three,2024-01-01T11:{i:02d}:00Z" for i in range(60)]
-    archive = tmp_path / "threads.csv"
-    archive.write_text("\n".join(rows) + "\n")
+    archive = threads_csv(tmp_path / "threads.csv", "Brewco coffee")
     r = CliRunner().invoke(precheck_cmd, ["--brand", "Brewco", "--archive", str(archive)])
     assert r.exit_code == 0, r.output
     assert "(122 posts over" in r.output
