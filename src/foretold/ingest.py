@@ -211,6 +211,11 @@ class Quarantine:
         self.reasons: Counter[str] = Counter()
         self.examples: dict[str, str] = {}  # the first whole reason of each kind
 
+    def commonest(self, n: int) -> list[tuple[str, int]]:
+        """The ``n`` commonest kinds of refusal, each as its first whole reason (the fix is
+        often in its wording) and how many lines it refused."""
+        return [(self.examples[kind], count) for kind, count in self.reasons.most_common(n)]
+
     def put(
         self,
         source: str,

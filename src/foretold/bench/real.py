@@ -53,7 +53,7 @@ from foretold.formats.fields import tags
 from foretold.ingest import BATCH, IngestStats, Quarantine, read_batches
 from foretold.post import Author, Counts, Post, Ref, parse_time
 from foretold.records import Record
-from foretold.streamtime import StreamTimeConfig
+from foretold.streamtime import UNORDERED
 
 JETBLUE = Campaign(name="jetblue", handles=("@JetBlue",), owner="@JetBlue")
 #: Hurricane Matthew's disruption of JetBlue's Caribbean and Florida flights (UTC days).
@@ -184,12 +184,11 @@ def pheme_case(data: str | Path, vader: bool = True) -> Case | None:
 @functools.lru_cache(maxsize=2)
 def read_pheme(path: str) -> tuple[Post, ...]:
     """PHEME rows through foretold's CSV reader (``pheme`` preset), in time order (sorted
-    here, so the stream-time gate's future limit alone: its jump rule took threads that
-    start hours after the others for outliers, 376 of the 4,489 posts)."""
+    here, so through the stream-time gate's ``UNORDERED`` config)."""
     stats, quarantine = IngestStats(), Quarantine()
     batches = read_batches(
         [path], stats, quarantine, fmt="csv", csv_map=column_map("pheme"), csv_platform="x",
-        stream_time=StreamTimeConfig(hold=False),
+        stream_time=UNORDERED,
     )  # fmt: skip
     posts = [r for batch in batches for r in batch if isinstance(r, Post)]
     return tuple(sorted(posts, key=lambda p: (p.created_at, p.id)))

@@ -50,7 +50,7 @@ from foretold.simulate.stream import Stream, simulate
 from foretold.simulate.text import TextPools
 from foretold.simulate.truth import write_truth
 from foretold.simulate.twarc import write_jsonl
-from foretold.streamtime import StreamTimeConfig
+from foretold.streamtime import UNORDERED
 
 
 @dataclass(frozen=True)
@@ -264,10 +264,10 @@ def user_case(
             handles=tuple(c.get("handles") or ()), keywords=tuple(c.get("keywords") or ()),
             owner=str(c.get("owner") or ""),
         )  # fmt: skip
-    # sorted below: the gate's future limit alone (its jump rule guards file order)
-    gate = StreamTimeConfig(hold=False)
-    batches = list(
-        read_batches([stream], IngestStats(), Quarantine(), stream_time=gate, **(reading or {}))
+    batches = list(  # sorted below
+        read_batches(
+            [stream], IngestStats(), Quarantine(), stream_time=UNORDERED, **(reading or {})
+        )
     )
     posts = sorted(
         (p for b in batches for p in b if isinstance(p, Post)), key=lambda p: p.created_at

@@ -30,7 +30,7 @@ from foretold.progress import Progress
 from foretold.records import Batch, Record
 from foretold.runs import AfterStore, Delivery, build_stages, router_for, run_config
 from foretold.store import Store
-from foretold.streamtime import StreamTimeConfig
+from foretold.streamtime import UNORDERED
 
 
 @click.command(name="replay")
@@ -204,11 +204,8 @@ def replay_cmd(
             store, stages, clock, speed=speed, on_batch=on_batch, after=after, media=media
         )
         try:
-            # the jump rule guards a detector fed in file order; sorted (or with no
-            # detector) a thread that starts hours after the others is no outlier (PHEME's
-            # Germanwings file lost 376 of its 4,489 posts to it), so only the future limit
-            in_order = detect and campaigns and file_order
-            gate = None if in_order else StreamTimeConfig(hold=False)
+            in_order = detect and campaigns and file_order  # the jump rule guards this case
+            gate = None if in_order else UNORDERED
             batches = read_batches(
                 paths, stats, quarantine, strict=strict, stream_time=gate, **reading
             )
@@ -262,10 +259,7 @@ def _summary(
         "events_skipped": stats.events_skipped,
         "quarantined": stats.quarantined,
         "quarantine_file": str(qpath) if stats.quarantined else None,
-        # the commonest reasons, each with its first whole wording (the fix is often in it)
-        "quarantine_reasons": [
-            [quarantine.examples[kind], n] for kind, n in quarantine.reasons.most_common(3)
-        ],
+        "quarantine_reasons": [list(r) for r in quarantine.commonest(3)],
         "damaged": stats.damaged,
         "notes": stats.notes,
         "campaign_posts": result.memberships,

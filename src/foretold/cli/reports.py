@@ -174,7 +174,7 @@ def precheck_cmd(
     from foretold.post import Post, parse_time
     from foretold.reports.frame import frame_of
     from foretold.reports.precheck import gather, precheck
-    from foretold.streamtime import StreamTimeConfig
+    from foretold.streamtime import UNORDERED
     from foretold.understand import load_classifier
 
     if not archives and not config_path:
@@ -185,10 +185,8 @@ def precheck_cmd(
     places: list[tuple[str, Iterable[Post]]] = []
     stats, quarantine = IngestStats(), Quarantine()
     for path in archives:
-        # no detector reads these posts: the gate's future limit alone (its jump rule
-        # guards a detector fed in file order, and took threads that start late for outliers)
-        gate = StreamTimeConfig(hold=False)
-        batches = read_batches([path], stats, quarantine, stream_time=gate, **reading)
+        # no detector reads these posts
+        batches = read_batches([path], stats, quarantine, stream_time=UNORDERED, **reading)
         places.append((path, (p for b in batches for p in b if isinstance(p, Post))))
     if config_path:
         clock: Clock = ManualClock(parse_time(fixed_now)) if fixed_now else SystemClock()
@@ -200,8 +198,7 @@ def precheck_cmd(
         where = ", ".join(name for name, _ in places)
         unread = ""
         if stats.quarantined:
-            reasons = ", ".join(f"{n:,} {quarantine.examples[r]!r}"
-                                for r, n in quarantine.reasons.most_common(3))  # fmt: skip
+            reasons = ", ".join(f"{n:,} {why!r}" for why, n in quarantine.commonest(3))
             unread = (f"; {stats.quarantined:,} records could not be read ({reasons}, ...); a "
                       "CSV file may need --csv-preset, --csv-map or --encoding")  # fmt: skip
         raise InputError(f"precheck: no post about {brand!r} in {where}{unread}")

@@ -67,14 +67,14 @@ def _csv_lines(
 
     import orjson
 
-    from foretold.formats.csv_rows import r_unescape, text_lines
+    from foretold.formats.csv_rows import r_unescape, text_lines, written_by_r
 
     reader = csv.DictReader(text_lines(stream, encoding))
     header = list(reader.fieldnames or [])
     if "text" not in header:
         raise InputError(f"classify: {source}: a CSV needs a column named text; its header is "
                          f"{header!r}")  # fmt: skip
-    by_r = header[0] == ""  # R's row names first
+    by_r = written_by_r(header)
     for row in reader:
         if None in row:
             quarantine.put(source, reader.line_num, b"", "row has more cells than the header")
@@ -196,9 +196,9 @@ def classify_cmd(
         refused = sum(quarantine.reasons.values())
         if refused:
             where = f" -> {quarantine_path}" if quarantine_path else ""
-            kind, n = quarantine.reasons.most_common(1)[0]
+            [(why, n)] = quarantine.commonest(1)
             click.echo(f"foretold: classify: {refused:,} lines refused{where} ({n:,} like: "
-                       f"{quarantine.examples[kind]})", err=True)  # fmt: skip
+                       f"{why})", err=True)  # fmt: skip
     if not labelled:
         why = (f"all {refused:,} lines with data were refused (binary, not UTF-8 text, or "
                "unreadable)" if refused else "the input is empty")  # fmt: skip

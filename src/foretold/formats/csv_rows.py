@@ -153,6 +153,12 @@ def _r_run(m: re.Match[str]) -> str:
         return m.group(0)
 
 
+def written_by_r(header: Sequence[str]) -> bool:
+    """Whether R's ``write.csv`` wrote the file: its header opens with the row names' empty
+    column (its text may hold R's escapes, :func:`r_unescape`)."""
+    return bool(header) and header[0] == ""
+
+
 def guess_preset(header: Sequence[str]) -> str | None:
     """The preset whose id, text and time columns ``header`` holds; of several, the one
     with most of its columns there (foretold's own first on a tie); None when none fits.
@@ -286,7 +292,7 @@ def read_rows(
             "--csv-map id=COLUMN --csv-map text=COLUMN --csv-map created_at=COLUMN or "
             "--csv-preset"
         )
-    by_r = bool(header) and header[0] == ""  # R's write.csv: the row names' column first
+    by_r = written_by_r(header)
     for row in reader:
         if any(_CR in v for v in row.values() if isinstance(v, str)):
             row = {k: _unescape(v) if isinstance(v, str) else v for k, v in row.items()}

@@ -83,6 +83,11 @@ class Frame:
         return len(self.ids)
 
     @property
+    def followers_known(self) -> bool:
+        """Whether any post gave its author's follower count (an R export gives none)."""
+        return bool(self.followers.any())
+
+    @property
     def own_words(self) -> npt.NDArray[np.bool_]:
         """Posts in the author's own words (everything but reposts)."""
         return np.array([k != "repost" for k in self.kind], dtype=np.bool_)

@@ -237,7 +237,7 @@ def precheck(frame: Frame, brand: str, hashtag: str = "") -> Precheck:
         level=level,
         reasons=reasons,
         recommendation=_recommend(level, hashtag, grievances),
-        followers_known=bool(frame.followers.any()),
+        followers_known=frame.followers_known,
     )
 
 

@@ -113,7 +113,7 @@ class Story:
     @property
     def followers_known(self) -> bool:
         """Whether any post gave its author's follower count (an R export gives none)."""
-        return bool(self.frame.followers.any())
+        return self.frame.followers_known
 
     def phase(self, name: str) -> Phase | None:
         """The derived (or else detector) phase called ``name``, if any."""
