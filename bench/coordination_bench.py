@@ -308,13 +308,17 @@ def _speed(name: str, data: Path, rounds: int) -> None:
         db, stream = Path(tmp) / "speed.db", Path(tmp) / "drill.jsonl"
         with stream.open("wb") as out:
             write_swarm(name, 1, data, out)
-        pairs = [(replay(False, db, stream), replay(True, db, stream)) for _ in range(rounds)]
+        pairs = [
+            (replay(False, db, stream), replay(True, db, stream)) for _ in range(2 * rounds - 1)
+        ]
     off, on = min(p[0][0] for p in pairs), min(p[1][0] for p in pairs)
     off_cpu, on_cpu = min(p[0][1] for p in pairs), min(p[1][1] for p in pairs)
+    paired = sorted(p[0][1] / p[1][1] - 1 for p in pairs)  # each round's off and on, side by side
     print(f"replay of the file into a store (read, Track, Classify, Detect), coordination off {n / off:,.0f} "
           f"posts/s, on {n / on:,.0f} posts/s (throughput {off / on - 1:+.1%}); "
           f"per CPU second off {n / off_cpu:,.0f}, on {n / on_cpu:,.0f} "
-          f"(throughput {off_cpu / on_cpu - 1:+.1%})")  # fmt: skip
+          f"(throughput {off_cpu / on_cpu - 1:+.1%}; round by round, median "
+          f"{paired[len(paired) // 2]:+.1%}, from {paired[0]:+.1%} to {paired[-1]:+.1%})")  # fmt: skip
 
 
 def _state_alone(posts: list[Post], campaign: Campaign, rounds: int) -> float:

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import pickle
 
+import pytest
+
 from foretold.coordination import CoordinationConfig, NearCopies, tokens
 
+# the compiled digest (where it was built) and the numpy path, which must agree
+BOTH = pytest.mark.parametrize("compiled", [True, False], ids=["compiled", "numpy"])
 BASE = "Shame on @brand for treating loyal customers like garbage, never flying again #brandfail"
 
 
-def test_copies_with_small_edits_share_one_cluster() -> None:
-    nc = NearCopies(CoordinationConfig())
+@BOTH
+def test_copies_with_small_edits_share_one_cluster(compiled: bool) -> None:
+    nc = NearCopies(CoordinationConfig(), compiled=compiled)
     edits = [
         BASE,
         BASE.upper(),
@@ -23,8 +28,9 @@ def test_copies_with_small_edits_share_one_cluster() -> None:
     assert len(clusters) == 1
 
 
-def test_different_messages_on_the_same_topic_stay_apart() -> None:
-    nc = NearCopies(CoordinationConfig())
+@BOTH
+def test_different_messages_on_the_same_topic_stay_apart(compiled: bool) -> None:
+    nc = NearCopies(CoordinationConfig(), compiled=compiled)
     texts = [
         BASE,
         "@brand my bag was lost on the flight to Boston and nobody answers the phone",
@@ -34,14 +40,16 @@ def test_different_messages_on_the_same_topic_stay_apart() -> None:
     assert len({nc.add(text, i) for i, text in enumerate(texts)}) == 4
 
 
-def test_short_texts_are_not_judged() -> None:
-    nc = NearCopies(CoordinationConfig())
+@BOTH
+def test_short_texts_are_not_judged(compiled: bool) -> None:
+    nc = NearCopies(CoordinationConfig(), compiled=compiled)
     assert nc.add("thank you @brand!", 0) is None
     assert tokens("thank you @brand!") == ["thank", "you"]
 
 
-def test_forgotten_clusters_free_their_buckets() -> None:
-    nc = NearCopies(CoordinationConfig())
+@BOTH
+def test_forgotten_clusters_free_their_buckets(compiled: bool) -> None:
+    nc = NearCopies(CoordinationConfig(), compiled=compiled)
     first = nc.add(BASE, 0)
     nc.forget_before(10)
     assert nc.clusters == {}
@@ -83,20 +91,21 @@ def _texts(n: int) -> list[str]:
 def test_a_batch_digests_each_text_as_it_alone_would() -> None:
     """The batch is hashed in chunks of about a thousand words: every text's signature
     and band keys are the ones it gets on its own, at every chunk boundary."""
-    nc = NearCopies(CoordinationConfig())
+    nc = NearCopies(CoordinationConfig(), compiled=False)
     texts = _texts(300)  # about 7,000 words: seven chunks
     batch = nc.digest(texts, repeats=False)
     for text, digest in zip(texts, batch, strict=True):
         alone = nc.digest([text], repeats=False)[0]
         assert digest is not None and alone is not None
         assert digest.exact == alone.exact and digest.keys == alone.keys
-        assert digest.signature.tolist() == alone.signature.tolist()
+        assert digest.signature == alone.signature
 
 
-def test_a_forgotten_cluster_frees_its_bands_as_dropping_its_keys_would() -> None:
+@BOTH
+def test_a_forgotten_cluster_frees_its_bands_as_dropping_its_keys_would(compiled: bool) -> None:
     """A band a forgotten cluster held is claimed again at once, and the buckets read as
     if the forgotten cluster's keys had been dropped at the sweep."""
-    nc = NearCopies(CoordinationConfig())
+    nc = NearCopies(CoordinationConfig(), compiled=compiled)
     old = nc.add(BASE, 0)
     other = nc.add("@brand my bag was lost on the flight to Boston and nobody answers", 50)
     nc.forget_before(10)  # the first cluster goes, the second stays

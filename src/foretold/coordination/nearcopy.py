@@ -7,11 +7,15 @@ candidates without comparing every pair. A text joins the cluster whose first te
 it resembles most (estimated Jaccard at least ``similarity``), or opens a new one.
 Exact repeats of a normalised text skip the hashing.
 
-The hashing is our own, on numpy: measured against ``datasketch`` 2.0 (MinHash with
-``update_batch`` and ``MinHashLSH``) on this job, one short text at a time, ours is
-6.9 times faster (56,329 against 8,204 texts/s; ``bench/coordination_bench.py
---library`` prints both), and the
-state stays plain dicts and arrays that pickle small.
+The hashing is our own: measured against ``datasketch`` 2.0 (MinHash with
+``update_batch`` and ``MinHashLSH``) on this job, one short text at a time, our numpy
+path was 6.9 times faster (56,329 against 8,204 texts/s; ``bench/coordination_bench.py
+--library`` prints both), and the state stays plain dicts and bytes that pickle small.
+Where the package was built with a C compiler, a text's digest (its words, their
+CRC-32s, the signature and the band keys) comes from ``_digest.c`` instead, one text at
+a time in one pass: the same digest (``tests/coordination/test_digest_c.py``), about
+five times cheaper than the numpy path in batches (1.4 against 7.0 µs a text, measured
+on 20,000 texts; ``bench/coordination_bench.py --library`` prints it).
 
 >>> nc = NearCopies(CoordinationConfig())
 >>> a = nc.add("Boycott @brand now, they lied to every one of us! #brandlies", 0)
@@ -27,7 +31,7 @@ from __future__ import annotations
 import re
 import zlib
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import compress, repeat
 from operator import is_
@@ -38,13 +42,28 @@ import numpy.typing as npt
 
 from foretold.coordination.config import CoordinationConfig
 
+_CDigest = Callable[[str, int, bytes, bytes, bytes, int], tuple[int, bytes, list[int]] | None]
+_c_digest: _CDigest | None
+
+
+def _numpy_same_values(a: bytes, b: bytes) -> int:
+    """How many 32-bit values of two signatures are equal, place by place."""
+    return int(np.count_nonzero(np.frombuffer(a, np.uint32) == np.frombuffer(b, np.uint32)))
+
+
+try:  # the compiled digest, where setup.py could build it (the numpy path otherwise)
+    from foretold.coordination._digest import digest as _c_digest
+    from foretold.coordination._digest import same_values as _c_same_values
+except ImportError:  # pragma: no cover - built in CI and by `make setup`
+    _c_digest, _c_same_values = None, _numpy_same_values
+
 U64 = npt.NDArray[np.uint64]
 U32 = npt.NDArray[np.uint32]
 
 _DROP = re.compile(r"https?://\S+|(?<!\w)@\w+|(?<!\w)rt(?!\w)|<u\+[0-9a-f]+>")
 _WORD = re.compile(r"\w+")
 _TOKEN = re.compile(r"(?<!\w)@\w+|<u\+[0-9a-f]+>|(\w+)")
-_EMPTY: U32 = np.zeros(0, dtype=np.uint32)
+_EMPTY = b""  # an exact repeat's signature, until it is hashed
 # words hashed in one numpy pass: its (bigrams x permutations) array, 512 KiB, stays in the
 # cache (a batch of 1,000 texts at once, 8 MiB, took twice as long; measured in 1,024s)
 _CHUNK = 1024
@@ -72,7 +91,7 @@ class Digest(NamedTuple):
     """What clustering needs of a text: its exact-repeat key and its MinHash signature."""
 
     exact: int
-    signature: U32  # 32-bit values (the multiply-shift keeps the high 32 bits)
+    signature: bytes  # 32-bit values (the multiply-shift keeps the high 32 bits), native order
     keys: list[int]  # one LSH key per band
 
 
@@ -96,18 +115,23 @@ class Cluster:
 class NearCopies:
     """Streaming MinHash-LSH clustering; ``add`` returns the cluster id of a text."""
 
-    def __init__(self, config: CoordinationConfig) -> None:
+    def __init__(self, config: CoordinationConfig, compiled: bool = True) -> None:
+        """``compiled=False`` takes the numpy path even where ``_digest.c`` was built."""
         self.config = config
+        self._c_digest = _c_digest if compiled else None
+        self._same_values = _c_same_values if compiled else _numpy_same_values
         rng = np.random.default_rng(config.seed)
         self._a = rng.integers(1, 2**64, config.num_perm, dtype=np.uint64) | np.uint64(1)
         self._b = rng.integers(0, 2**64, config.num_perm, dtype=np.uint64)
         self._rows = config.num_perm // config.bands
         self._row_mix = rng.integers(1, 2**64, self._rows, dtype=np.uint64) | np.uint64(1)
         self._band_ids = np.arange(config.bands, dtype=np.uint64)
+        # the compiled digest's arguments after the text
+        self._c_args = (config.min_tokens, self._a.tobytes(), self._b.tobytes(),
+                        self._row_mix.tobytes(), config.bands)  # fmt: skip
         self._buckets: dict[int, int] = {}
         self._exact: dict[int, int] = {}
         self.clusters: dict[int, Cluster] = {}
-        self._reps: dict[int, npt.NDArray[np.uint32]] = {}  # signatures as arrays (not kept)
         self._next = 0
         self._stale = 0  # forgotten clusters that may still hold keys in _buckets
         self._word_crc: dict[str, int] = {}
@@ -119,7 +143,13 @@ class NearCopies:
         34 µs a text one at a time, a few µs in a batch of 1,000). With ``repeats``, a
         text whose normalised words were seen already (earlier in the batch, or in a live
         cluster) is not hashed: its digest holds the exact-repeat key alone, which finds
-        its cluster. A word's CRC-32 is computed once and kept (up to ``_WORDS`` words)."""
+        its cluster. A word's CRC-32 is computed once and kept (up to ``_WORDS`` words).
+        With the compiled digest, every text is hashed, one at a time (``repeats`` saves
+        nothing there: an exact repeat's digest is cheaper to make than to look up)."""
+        c_digest = self._c_digest
+        if c_digest is not None:
+            args, make = self._c_args, Digest._make
+            return [None if (d := c_digest(text, *args)) is None else make(d) for text in texts]
         crc = zlib.crc32
         word_crc = self._word_crc
         if len(word_crc) > _WORDS:
@@ -163,7 +193,7 @@ class NearCopies:
             end = max(bisect_right(starts, starts[k] + _CHUNK, k + 1, n + 1) - 1, k + 1)
             sigs32, keys = self._sign(f[starts[k] : starts[end]], starts[k : end + 1])
             for row, i in enumerate(todo[k:end]):
-                out[i] = Digest(exacts[k + row], sigs32[row], keys[row])
+                out[i] = Digest(exacts[k + row], sigs32[row].tobytes(), keys[row])
             k = end
         return out
 
@@ -190,7 +220,7 @@ class NearCopies:
         """The MinHash signature of a text's word bigrams: each bigram is 64 bits (the CRC-32
         of its two words), hashed by multiply-shift, ``(a * x + b) mod 2**64 >> 32``."""
         d = self.digest([" ".join(words)], repeats=False)[0]
-        return _EMPTY if d is None else d.signature
+        return np.frombuffer(b"" if d is None else d.signature, dtype=np.uint32)
 
     def add(self, text: str, t_us: int, digest: Digest | None = None) -> int | None:
         """The cluster of ``text`` posted at ``t_us``; None when it is too short to judge.
@@ -204,7 +234,7 @@ class NearCopies:
         if cid is not None and cid in self.clusters:
             self.clusters[cid].last_us = t_us
             return cid
-        if not sig.size:  # digested as a repeat of a text since forgotten: hash it now
+        if not sig:  # digested as a repeat of a text since forgotten: hash it now
             again = self.digest([text], repeats=False)[0]
             assert again is not None
             exact, sig, keys = again
@@ -217,17 +247,15 @@ class NearCopies:
             self._exact[exact] = best
             return best
         forgotten = False
+        same, size, clusters = self._same_values, len(sig) // 4, self.clusters
         for cand in dict.fromkeys(found):  # each cluster met, once, in the order of the bands
             if cand is None:
                 continue
-            rep = self._reps.get(cand)
-            if rep is None:
-                cluster = self.clusters.get(cand)
-                if cluster is None:
-                    forgotten = True
-                    continue
-                rep = self._reps[cand] = np.frombuffer(cluster.signature, dtype=np.uint32)
-            sim = float(np.count_nonzero(rep == sig)) / sig.size
+            cluster = clusters.get(cand)
+            if cluster is None:
+                forgotten = True
+                continue
+            sim = same(cluster.signature, sig) / size
             if sim >= best_sim:
                 best, best_sim = cand, sim
         if best is None:
@@ -251,11 +279,10 @@ class NearCopies:
         self._exact[exact] = best
         return best
 
-    def _new_cluster(self, text: str, t_us: int, sig: U32) -> int:
+    def _new_cluster(self, text: str, t_us: int, sig: bytes) -> int:
         cid = self._next
         self._next += 1
-        self.clusters[cid] = Cluster(cid, text[: self.config.example_chars], t_us, t_us,
-                                     sig.tobytes())  # fmt: skip
+        self.clusters[cid] = Cluster(cid, text[: self.config.example_chars], t_us, t_us, sig)
         return cid
 
     @property
@@ -267,7 +294,9 @@ class NearCopies:
 
     @property
     def exact(self) -> dict[int, int]:
-        """Exact-repeat key -> its cluster."""
+        """Exact-repeat key -> its cluster (of the clusters kept)."""
+        if self._stale:
+            self._drop_stale()
         return self._exact
 
     @property
@@ -282,26 +311,24 @@ class NearCopies:
         :attr:`next_id` held (``Coordination.snapshot``)."""
         self.clusters = {c.id: c for c in clusters}
         self._buckets, self._exact, self._next = buckets, exact, next_id
-        self._reps = {}
         self._stale = 0
 
     def forget_before(self, t_us: int) -> None:
         """Drop clusters last seen before ``t_us`` (and their buckets: a band held by a
         forgotten cluster is free at once, the key itself is dropped once the forgotten
         clusters with keys left outnumber the clusters kept, so the buckets, 16 keys a
-        text, are not all read again at every sweep)."""
+        text, are not all read again at every sweep; the exact-repeat keys likewise: both
+        are read only for clusters kept)."""
         old = [c.id for c in self.clusters.values() if c.last_us < t_us]
         for cid in old:
             del self.clusters[cid]
         if old:
-            live = self.clusters
-            self._exact = {k: v for k, v in self._exact.items() if v in live}
-            self._reps = {k: v for k, v in self._reps.items() if k in live}
             self._stale += len(old)
-            if self._stale > len(live):
+            if self._stale > len(self.clusters):
                 self._drop_stale()
 
     def _drop_stale(self) -> None:
         live = self.clusters
         self._buckets = {k: v for k, v in self._buckets.items() if v in live}
+        self._exact = {k: v for k, v in self._exact.items() if v in live}
         self._stale = 0
