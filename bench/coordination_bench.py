@@ -19,7 +19,7 @@ target: at most 10% slower; and the same through the pipeline into a store, as
 Detect feeds it), and the detector snapshot's size both ways (the coordination state is
 in it, compact), and ``--library`` our MinHash LSH against datasketch's on the same texts.
 
-Usage: ``python bench/coordination_bench.py --seeds 1 2 3 4 5 [--speed] [--library]``.
+Usage: ``python bench/coordination_bench.py --seeds 1 2 3 4 5 [--speed [--rounds 5]] [--library]``.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from typing import Any
 
 from foretold.campaigns import Campaign, Track
 from foretold.coordination import Coordination, CoordinationConfig, tokens
+from foretold.coordination.nearcopy import COMPILED
 from foretold.formats.csv_rows import column_map
 from foretold.ingest import IngestStats, Quarantine, read_batches
 from foretold.post import Post
@@ -202,11 +203,15 @@ def library(data: Path, config: CoordinationConfig) -> None:
 
     posts, _ = swarm_stream("astroturf_attack", 1, data)
     texts = [p.text for p in posts if p.repost_of is None] * 3
-    start = time.perf_counter()
-    nc = NearCopies(config)
-    for i, text in enumerate(texts):
-        nc.add(text, i)
-    ours = time.perf_counter() - start
+
+    def run_ours(compiled: bool) -> float:
+        start = time.perf_counter()
+        nc = NearCopies(config, compiled=compiled)
+        for i, text in enumerate(texts):
+            nc.add(text, i)
+        return time.perf_counter() - start
+
+    ours, numpy_path = run_ours(True), run_ours(False)
     start = time.perf_counter()
     lsh = MinHashLSH(threshold=config.similarity, num_perm=config.num_perm)
     for i, text in enumerate(texts):
@@ -219,11 +224,13 @@ def library(data: Path, config: CoordinationConfig) -> None:
         lsh.insert(str(i), m)
     theirs = time.perf_counter() - start
     n = len(texts)
-    print(f"\nnear-copies, {n:,} texts one at a time: ours {n / ours:,.0f} texts/s, "
+    print(f"\nnear-copies, {n:,} texts one at a time: ours {n / ours:,.0f} texts/s "
+          f"({'compiled digest and buckets' if COMPILED else 'numpy: _digest.c not built'}), "
+          f"ours on the numpy path {n / numpy_path:,.0f} texts/s, "
           f"datasketch 2.0 {n / theirs:,.0f} texts/s (ours {theirs / ours:.1f}x)")  # fmt: skip
 
 
-def speed(data: Path, config: CoordinationConfig, rounds: int = 5) -> None:
+def speed(data: Path, config: CoordinationConfig, rounds: int) -> None:
     """Track + Classify + Detect on a swarm drill and on the organic control, with the
     coordination state inside Detect and with a no-op in its place (same process, best
     of ``rounds``; the stages in CPU seconds of this process, which a busy machine does
@@ -308,9 +315,14 @@ def _speed(name: str, data: Path, rounds: int) -> None:
         db, stream = Path(tmp) / "speed.db", Path(tmp) / "drill.jsonl"
         with stream.open("wb") as out:
             write_swarm(name, 1, data, out)
-        pairs = [
-            (replay(False, db, stream), replay(True, db, stream)) for _ in range(2 * rounds - 1)
-        ]
+        pairs = []  # (off, on) a round, in turn off first and on first (no order favoured)
+        for r in range(2 * rounds - 1):
+            if r % 2:
+                on_first = replay(True, db, stream)
+                pairs.append((replay(False, db, stream), on_first))
+            else:
+                off_first = replay(False, db, stream)
+                pairs.append((off_first, replay(True, db, stream)))
     off, on = min(p[0][0] for p in pairs), min(p[1][0] for p in pairs)
     off_cpu, on_cpu = min(p[0][1] for p in pairs), min(p[1][1] for p in pairs)
     paired = sorted(p[0][1] / p[1][1] - 1 for p in pairs)  # each round's off and on, side by side
@@ -384,6 +396,7 @@ def main() -> None:
     parser.add_argument("--no-real", action="store_true")
     parser.add_argument("--no-drills", action="store_true")
     parser.add_argument("--speed", action="store_true")
+    parser.add_argument("--rounds", type=int, default=5, help="--speed: best of (default 5)")
     parser.add_argument("--library", action="store_true")
     args = parser.parse_args()
     config = CoordinationConfig()
@@ -394,7 +407,7 @@ def main() -> None:
     if args.library:
         library(args.data, config)
     if args.speed:
-        speed(args.data, config)
+        speed(args.data, config, args.rounds)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -73,3 +74,64 @@ def test_the_arguments_are_checked() -> None:
         digest(b"bytes", 6, b"", b"", b"", 16)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="num_perm/bands"):
         digest("a text", 6, b"\0" * 64, b"\0" * 64, b"\0" * 8, 16)
+
+
+def test_the_band_table_holds_what_a_dict_would() -> None:
+    """``Bands`` (C) against :class:`DictBands` on a hand-made sequence: lookups, claims
+    with and without forgotten clusters, the sweep's ``keep``, and its bytes."""
+    from foretold.coordination._digest import Bands
+
+    c, d = Bands(), nearcopy.DictBands()
+    keys = np.array([1, 2, 3, 2**64 - 1], dtype=np.uint64).tobytes()
+    for table in (c, d):
+        assert table.find(keys) is None
+        table.claim(keys, 7)
+        assert table.find(keys) == [7, 7, 7, 7]
+        more = np.array([3, 4], dtype=np.uint64).tobytes()
+        table.claim(more, 9)  # 3 stays 7's, 4 is 9's
+        assert table.find(more) == [7, 9]
+        table.claim(more, 11, {9: None})  # 7 is forgotten: its key 3 is free, 9 keeps 4
+        assert table.find(more) == [11, 9] and len(table) == 5
+        table.keep({11: None})
+        assert table.find(keys) == [None, None, 11, None] and len(table) == 1
+    assert c.items() == d.items()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.integers(0, 40), min_size=1, max_size=16),  # a text's band keys
+            st.integers(0, 30),  # the cluster claiming them
+            st.booleans(),  # whether some clusters were forgotten
+        ),
+        max_size=120,
+    )
+)
+def test_the_band_table_is_a_dict_under_any_claims(
+    steps: list[tuple[list[int], int, bool]],
+) -> None:
+    """Any sequence of claims, with sweeps between (``keep`` of the even clusters), and a
+    table grown past its first size: the C table reads as the dict, and survives a pickle."""
+    import pickle
+
+    from foretold.coordination._digest import Bands
+
+    c, d = Bands(), nearcopy.DictBands()
+    big = np.arange(5000, dtype=np.uint64) * np.uint64(2**40 + 7)  # many keys: the table grows
+    c.claim(big.tobytes(), 99)
+    d.claim(big.tobytes(), 99)
+    kept = {k: None for k in range(0, 100, 2)}
+    for i, (ks, cid, forgot) in enumerate(steps):
+        keys = np.array(ks, dtype=np.uint64).tobytes()
+        assert c.find(keys) == d.find(keys)
+        c.claim(keys, cid, kept if forgot else None)
+        d.claim(keys, cid, kept if forgot else None)  # type: ignore[arg-type]
+        if i % 40 == 39:
+            c.keep(kept)  # type: ignore[arg-type]
+            d.keep(kept)  # type: ignore[arg-type]
+    assert len(c) == len(d)
+    every = np.array(list(range(41)), dtype=np.uint64).tobytes() + big.tobytes()
+    assert c.find(every) == d.find(every)
+    again = pickle.loads(pickle.dumps(c))
+    assert again.find(every) == c.find(every) and len(again) == len(c)

@@ -113,4 +113,9 @@ def test_a_forgotten_cluster_frees_its_bands_as_dropping_its_keys_would(compiled
     assert again not in (old, other)
     buckets = nc.buckets
     assert set(buckets.values()) == {other, again}
-    assert list(buckets.values()) == sorted(buckets.values(), key=[other, again].index)
+    fresh = NearCopies(CoordinationConfig(), compiled=compiled)  # the old cluster never seen
+    fresh.add("@brand my bag was lost on the flight to Boston and nobody answers", 50)
+    fresh.add(BASE + " please share", 60)
+    assert sorted(buckets.items()) == sorted(
+        (k, {0: other, 1: again}[v]) for k, v in fresh.buckets.items()
+    )

@@ -7,6 +7,8 @@
  * the bigrams are hashed in plain loops. tests/coordination/test_digest_c.py checks that
  * both paths give the same digest, text for text. The module is optional: setup.py builds
  * it where a C compiler is, and nearcopy.py falls back to the Python path without it.
+ * Beside it, ``Bands``: the LSH buckets (band key -> cluster) as an open-addressing table,
+ * and ``same_values``, two signatures compared.
  *
  * The words, as nearcopy.tokens finds them: on the lower-cased text, links
  * (https?://\S+), mentions ((?<!\w)@\w+), the retweet marker ((?<!\w)rt(?!\w)) and R's
@@ -94,7 +96,7 @@ static Py_ssize_t dropped(int kind, const void *data, Py_ssize_t n, Py_ssize_t i
  *
  * a, b: the multiply-shift permutations (num_perm uint64 each, native order), row_mix:
  * the rows' mixers (num_perm / bands uint64); signature: num_perm uint32 in bytes;
- * keys: one int per band. None when the text has fewer than min_tokens words. */
+ * keys: one uint64 per band in bytes. None when the text has fewer than min_tokens words. */
 static PyObject *digest(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
     (void)self;
     if (nargs != 6 || !PyUnicode_Check(args[0]) || !PyBytes_Check(args[2]) ||
@@ -203,7 +205,7 @@ static PyObject *digest(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     if (words != small) PyMem_Free(words);
 
     PyObject *sigbytes = PyBytes_FromStringAndSize(NULL, perms * 4);
-    PyObject *keys = PyList_New(bands);
+    PyObject *keys = PyBytes_FromStringAndSize(NULL, bands * 8);
     if (sigbytes == NULL || keys == NULL) {
         Py_XDECREF(sigbytes);
         Py_XDECREF(keys);
@@ -214,16 +216,11 @@ static PyObject *digest(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         sig[j] >>= 32;
         out[j] = (uint32_t)sig[j];
     }
+    uint64_t *key = (uint64_t *)PyBytes_AS_STRING(keys);
     for (Py_ssize_t band = 0; band < bands; band++) {
         uint64_t s = 0;
         for (Py_ssize_t r = 0; r < rows; r++) s += sig[band * rows + r] * mix[r];
-        PyObject *key = PyLong_FromUnsignedLongLong((s << 6) | (uint64_t)band);
-        if (key == NULL) {
-            Py_DECREF(sigbytes);
-            Py_DECREF(keys);
-            return NULL;
-        }
-        PyList_SET_ITEM(keys, band, key);
+        key[band] = (s << 6) | (uint64_t)band;
     }
     PyObject *ex = PyLong_FromUnsignedLong(~exact);
     if (ex == NULL) {
@@ -265,6 +262,277 @@ static PyObject *same_values(PyObject *self, PyObject *const *args, Py_ssize_t n
     return PyLong_FromLong(same);
 }
 
+/* ---- Bands: the LSH buckets, band key (uint64) -> cluster id (>= 0) ----------------
+ *
+ * An open-addressing table with linear probing, in two flat arrays: a text's 16 lookups
+ * and claims touch 16 slots, where a dict of ints reads its index, its entries and each
+ * key's int object (and a text made 16 int objects for its keys). Entries are never
+ * deleted one by one: ``keep`` rebuilds the table with the clusters still kept. */
+
+typedef struct {
+    PyObject_HEAD uint64_t *keys;
+    int64_t *vals; /* -1: an empty slot */
+    Py_ssize_t cap, used;
+} Bands;
+
+static inline Py_ssize_t slot_of(const Bands *t, uint64_t key) {
+    Py_ssize_t mask = t->cap - 1;
+    Py_ssize_t i = (Py_ssize_t)((key * 0x9E3779B97F4A7C15ull) >> 20) & mask;
+    while (t->vals[i] >= 0 && t->keys[i] != key) i = (i + 1) & mask;
+    return i;
+}
+
+static int bands_alloc(Bands *t, Py_ssize_t cap) {
+    uint64_t *keys = PyMem_Malloc(sizeof(uint64_t) * cap);
+    int64_t *vals = PyMem_Malloc(sizeof(int64_t) * cap);
+    if (keys == NULL || vals == NULL) {
+        PyMem_Free(keys);
+        PyMem_Free(vals);
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < cap; i++) vals[i] = -1;
+    t->keys = keys;
+    t->vals = vals;
+    t->cap = cap;
+    t->used = 0;
+    return 0;
+}
+
+/* rebuild into ``cap`` slots, keeping the entries whose cluster ``keep_of`` holds (all
+ * when it is NULL) */
+static int bands_rebuild(Bands *t, Py_ssize_t cap, PyObject *keep_of) {
+    uint64_t *old_keys = t->keys;
+    int64_t *old_vals = t->vals;
+    Py_ssize_t old_cap = t->cap;
+    if (bands_alloc(t, cap) < 0) {
+        t->keys = old_keys;
+        t->vals = old_vals;
+        t->cap = old_cap;
+        return -1;
+    }
+    int err = 0;
+    for (Py_ssize_t i = 0; i < old_cap && !err; i++) {
+        if (old_vals[i] < 0) continue;
+        if (keep_of != NULL) {
+            PyObject *cid = PyLong_FromLongLong(old_vals[i]);
+            int has = cid == NULL ? -1 : PyDict_Contains(keep_of, cid);
+            Py_XDECREF(cid);
+            if (has < 0) {
+                err = 1;
+                break;
+            }
+            if (!has) continue;
+        }
+        Py_ssize_t j = slot_of(t, old_keys[i]);
+        t->keys[j] = old_keys[i];
+        t->vals[j] = old_vals[i];
+        t->used++;
+    }
+    PyMem_Free(old_keys);
+    PyMem_Free(old_vals);
+    return err ? -1 : 0;
+}
+
+static int bands_grow(Bands *t, Py_ssize_t more) {
+    if ((t->used + more) * 2 <= t->cap) return 0;
+    Py_ssize_t cap = t->cap;
+    while ((t->used + more) * 2 > cap) cap *= 2;
+    return bands_rebuild(t, cap, NULL);
+}
+
+static PyObject *Bands_new(PyTypeObject *type, PyObject *args, PyObject *kw) {
+    (void)args;
+    (void)kw;
+    Bands *t = (Bands *)type->tp_alloc(type, 0);
+    if (t == NULL) return NULL;
+    if (bands_alloc(t, 1024) < 0) {
+        Py_DECREF(t);
+        return NULL;
+    }
+    return (PyObject *)t;
+}
+
+static void Bands_dealloc(Bands *t) {
+    PyMem_Free(t->keys);
+    PyMem_Free(t->vals);
+    Py_TYPE(t)->tp_free((PyObject *)t);
+}
+
+static Py_ssize_t Bands_len(Bands *t) { return t->used; }
+
+static int keys_arg(PyObject *o, const uint64_t **keys, Py_ssize_t *n) {
+    if (!PyBytes_Check(o) || PyBytes_GET_SIZE(o) % 8) {
+        PyErr_SetString(PyExc_TypeError, "band keys: bytes of uint64 values");
+        return -1;
+    }
+    *keys = (const uint64_t *)PyBytes_AS_STRING(o);
+    *n = PyBytes_GET_SIZE(o) / 8;
+    return 0;
+}
+
+/* find(keys) -> the cluster of each band key, None where no cluster holds it; None
+ * alone when no band key is held (most new texts) */
+static PyObject *Bands_find(Bands *t, PyObject *arg) {
+    const uint64_t *keys;
+    Py_ssize_t n;
+    if (keys_arg(arg, &keys, &n) < 0) return NULL;
+    Py_ssize_t first = 0; /* the first band key held */
+    while (first < n && t->vals[slot_of(t, keys[first])] < 0) first++;
+    if (first == n) Py_RETURN_NONE;
+    PyObject *out = PyList_New(n);
+    if (out == NULL) return NULL;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *v;
+        int64_t held = k < first ? -1 : t->vals[slot_of(t, keys[k])];
+        if (held < 0) {
+            v = Py_None;
+            Py_INCREF(v);
+        } else if ((v = PyLong_FromLongLong(held)) == NULL) {
+            Py_DECREF(out);
+            return NULL;
+        }
+        PyList_SET_ITEM(out, k, v);
+    }
+    return out;
+}
+
+/* claim(keys, cluster, kept=None): the band keys no cluster holds are the cluster's;
+ * with ``kept`` (a dict of the clusters kept), so are those a forgotten cluster held */
+static PyObject *Bands_claim(Bands *t, PyObject *const *args, Py_ssize_t nargs) {
+    const uint64_t *keys;
+    Py_ssize_t n;
+    if (nargs < 2 || nargs > 3 || keys_arg(args[0], &keys, &n) < 0) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "claim(keys, cluster, kept=None)");
+        return NULL;
+    }
+    long long cid = PyLong_AsLongLong(args[1]);
+    if (cid == -1 && PyErr_Occurred()) return NULL;
+    if (cid < 0) {
+        PyErr_SetString(PyExc_ValueError, "a cluster id is >= 0");
+        return NULL;
+    }
+    PyObject *kept = nargs == 3 && args[2] != Py_None ? args[2] : NULL;
+    if (kept != NULL && !PyDict_Check(kept)) {
+        PyErr_SetString(PyExc_TypeError, "kept: a dict of the clusters kept");
+        return NULL;
+    }
+    if (bands_grow(t, n) < 0) return NULL;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        Py_ssize_t j = slot_of(t, keys[k]);
+        if (t->vals[j] < 0) {
+            t->keys[j] = keys[k];
+            t->vals[j] = cid;
+            t->used++;
+        } else if (kept != NULL) {
+            PyObject *held = PyLong_FromLongLong(t->vals[j]);
+            int has = held == NULL ? -1 : PyDict_Contains(kept, held);
+            Py_XDECREF(held);
+            if (has < 0) return NULL;
+            if (!has) t->vals[j] = cid;
+        }
+    }
+    Py_RETURN_NONE;
+}
+
+/* keep(kept): drop the band keys of clusters ``kept`` (a dict) no longer holds */
+static PyObject *Bands_keep(Bands *t, PyObject *kept) {
+    if (!PyDict_Check(kept)) {
+        PyErr_SetString(PyExc_TypeError, "keep(kept: dict)");
+        return NULL;
+    }
+    if (bands_rebuild(t, t->cap, kept) < 0) return NULL;
+    Py_ssize_t cap = t->cap; /* shrink to fit, no smaller than 1,024 slots */
+    while (cap > 1024 && t->used * 8 < cap) cap /= 2;
+    if (cap != t->cap && bands_rebuild(t, cap, NULL) < 0) return NULL;
+    Py_RETURN_NONE;
+}
+
+/* items() -> (keys, clusters): every entry, as uint64 and int64 bytes, in slot order */
+static PyObject *Bands_items(Bands *t, PyObject *unused) {
+    (void)unused;
+    PyObject *keys = PyBytes_FromStringAndSize(NULL, t->used * 8);
+    PyObject *vals = PyBytes_FromStringAndSize(NULL, t->used * 8);
+    if (keys == NULL || vals == NULL) {
+        Py_XDECREF(keys);
+        Py_XDECREF(vals);
+        return NULL;
+    }
+    uint64_t *k = (uint64_t *)PyBytes_AS_STRING(keys);
+    int64_t *v = (int64_t *)PyBytes_AS_STRING(vals);
+    Py_ssize_t m = 0;
+    for (Py_ssize_t i = 0; i < t->cap; i++) {
+        if (t->vals[i] < 0) continue;
+        k[m] = t->keys[i];
+        v[m++] = t->vals[i];
+    }
+    return Py_BuildValue("(NN)", keys, vals);
+}
+
+/* load(keys, clusters): set each key's cluster (the bytes items() gave) */
+static PyObject *Bands_load(Bands *t, PyObject *const *args, Py_ssize_t nargs) {
+    const uint64_t *keys;
+    Py_ssize_t n;
+    if (nargs != 2 || keys_arg(args[0], &keys, &n) < 0 || !PyBytes_Check(args[1]) ||
+        PyBytes_GET_SIZE(args[1]) != n * 8) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "load(keys, clusters)");
+        return NULL;
+    }
+    const int64_t *vals = (const int64_t *)PyBytes_AS_STRING(args[1]);
+    if (bands_grow(t, n) < 0) return NULL;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        if (vals[k] < 0) {
+            PyErr_SetString(PyExc_ValueError, "a cluster id is >= 0");
+            return NULL;
+        }
+        Py_ssize_t j = slot_of(t, keys[k]);
+        if (t->vals[j] < 0) t->used++;
+        t->keys[j] = keys[k];
+        t->vals[j] = vals[k];
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *Bands_reduce(Bands *t, PyObject *unused) {
+    PyObject *items = Bands_items(t, unused);
+    if (items == NULL) return NULL;
+    return Py_BuildValue("(O()N)", Py_TYPE(t), items);
+}
+
+static PyObject *Bands_setstate(Bands *t, PyObject *state) {
+    if (!PyTuple_Check(state) || PyTuple_GET_SIZE(state) != 2) {
+        PyErr_SetString(PyExc_TypeError, "Bands state: (keys, clusters)");
+        return NULL;
+    }
+    return Bands_load(t, &PyTuple_GET_ITEM(state, 0), 2);
+}
+
+static PyMethodDef Bands_methods[] = {
+    {"find", (PyCFunction)Bands_find, METH_O, "find(keys) -> each band's cluster, or None"},
+    {"claim", (PyCFunction)(void (*)(void))Bands_claim, METH_FASTCALL,
+     "claim(keys, cluster, kept=None): the free band keys become the cluster's"},
+    {"keep", (PyCFunction)Bands_keep, METH_O, "keep(kept): drop the forgotten clusters' keys"},
+    {"items", (PyCFunction)Bands_items, METH_NOARGS, "items() -> (keys, clusters) as bytes"},
+    {"load", (PyCFunction)(void (*)(void))Bands_load, METH_FASTCALL,
+     "load(keys, clusters): set each key's cluster"},
+    {"__reduce__", (PyCFunction)Bands_reduce, METH_NOARGS, NULL},
+    {"__setstate__", (PyCFunction)Bands_setstate, METH_O, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static PySequenceMethods Bands_as_sequence = {.sq_length = (lenfunc)Bands_len};
+
+static PyTypeObject BandsType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "foretold.coordination._digest.Bands",
+    .tp_basicsize = sizeof(Bands),
+    .tp_dealloc = (destructor)Bands_dealloc,
+    .tp_as_sequence = &Bands_as_sequence,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "LSH band key (uint64) -> cluster id: an open-addressing table",
+    .tp_methods = Bands_methods,
+    .tp_new = Bands_new,
+};
+
 static PyMethodDef methods[] = {
     {"same_values", (PyCFunction)(void (*)(void))same_values, METH_FASTCALL,
      "same_values(a, b) -> how many 32-bit values of two signatures are equal"},
@@ -274,13 +542,22 @@ static PyMethodDef methods[] = {
 };
 
 static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "_digest", "A text's near-copy digest in C (see nearcopy.py).", -1,
-    methods,
+    PyModuleDef_HEAD_INIT, "_digest", "A text's near-copy digest and LSH buckets in C.", -1,
+    methods, NULL, NULL, NULL, NULL,
 };
 
 PyMODINIT_FUNC PyInit__digest(void) {
     crc_init();
     lower_name = PyUnicode_InternFromString("lower");
     if (lower_name == NULL) return NULL;
-    return PyModule_Create(&module);
+    if (PyType_Ready(&BandsType) < 0) return NULL;
+    PyObject *m = PyModule_Create(&module);
+    if (m == NULL) return NULL;
+    Py_INCREF(&BandsType);
+    if (PyModule_AddObject(m, "Bands", (PyObject *)&BandsType) < 0) {
+        Py_DECREF(&BandsType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
 }

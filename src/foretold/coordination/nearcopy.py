@@ -13,9 +13,9 @@ path was 6.9 times faster (56,329 against 8,204 texts/s; ``bench/coordination_be
 --library`` prints both), and the state stays plain dicts and bytes that pickle small.
 Where the package was built with a C compiler, a text's digest (its words, their
 CRC-32s, the signature and the band keys) comes from ``_digest.c`` instead, one text at
-a time in one pass: the same digest (``tests/coordination/test_digest_c.py``), about
-five times cheaper than the numpy path in batches (1.4 against 7.0 µs a text, measured
-on 20,000 texts; ``bench/coordination_bench.py --library`` prints it).
+a time in one pass, and the buckets are its open-addressing table (``Bands``): the same
+clusters (``tests/coordination/test_digest_c.py``); 330,517 texts/s one at a time,
+against 59,826 on the numpy path (``bench/coordination_bench.py --library``).
 
 >>> nc = NearCopies(CoordinationConfig())
 >>> a = nc.add("Boycott @brand now, they lied to every one of us! #brandlies", 0)
@@ -33,16 +33,14 @@ import zlib
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import compress, repeat
-from operator import is_
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from foretold.coordination.config import CoordinationConfig
 
-_CDigest = Callable[[str, int, bytes, bytes, bytes, int], tuple[int, bytes, list[int]] | None]
+_CDigest = Callable[[str, int, bytes, bytes, bytes, int], tuple[int, bytes, bytes] | None]
 _c_digest: _CDigest | None
 
 
@@ -51,11 +49,70 @@ def _numpy_same_values(a: bytes, b: bytes) -> int:
     return int(np.count_nonzero(np.frombuffer(a, np.uint32) == np.frombuffer(b, np.uint32)))
 
 
+def _ints(keys: bytes) -> list[int]:
+    """Band keys, bytes of uint64 values, as ints."""
+    return memoryview(keys).cast("Q").tolist()
+
+
+class BandTable(Protocol):
+    """The LSH buckets: band key -> cluster id (:class:`DictBands`, or ``_digest.Bands``)."""
+
+    def __len__(self) -> int: ...
+    def find(self, keys: bytes) -> list[int | None] | None: ...
+    def claim(self, keys: bytes, cluster: int, kept: dict[int, Cluster] | None = None) -> None: ...
+    def keep(self, kept: dict[int, Cluster]) -> None: ...
+    def items(self) -> tuple[bytes, bytes]: ...
+    def load(self, keys: bytes, clusters: bytes) -> None: ...
+
+
+class DictBands:
+    """The LSH buckets as a dict, band key -> cluster id: the numpy path's table, with the
+    methods of the compiled one (``_digest.Bands``, an open-addressing table in C)."""
+
+    __slots__ = ("_d",)
+
+    def __init__(self) -> None:
+        self._d: dict[int, int] = {}
+
+    def __len__(self) -> int:
+        return len(self._d)
+
+    def find(self, keys: bytes) -> list[int | None] | None:
+        """Each band key's cluster (None where none holds it); None when none is held."""
+        found = list(map(self._d.get, _ints(keys)))
+        return None if found.count(None) == len(found) else found
+
+    def claim(self, keys: bytes, cluster: int, kept: dict[int, Cluster] | None = None) -> None:
+        """The band keys no cluster holds are ``cluster``'s; with ``kept`` (the clusters
+        kept), so are those a forgotten cluster held."""
+        d = self._d
+        for key in _ints(keys):
+            held = d.get(key)
+            if held is None or (kept is not None and held not in kept):
+                d[key] = cluster
+
+    def keep(self, kept: dict[int, Cluster]) -> None:
+        """Drop the band keys of the clusters ``kept`` no longer holds."""
+        self._d = {k: v for k, v in self._d.items() if v in kept}
+
+    def items(self) -> tuple[bytes, bytes]:
+        """Every entry: the keys as uint64 bytes, their clusters as int64 bytes."""
+        return (np.array(list(self._d), dtype=np.uint64).tobytes(),
+                np.array(list(self._d.values()), dtype=np.int64).tobytes())  # fmt: skip
+
+    def load(self, keys: bytes, clusters: bytes) -> None:
+        """Set each key's cluster (bytes as :meth:`items` gives them)."""
+        self._d.update(zip(_ints(keys), memoryview(clusters).cast("q").tolist(), strict=True))
+
+
+_c_bands: Callable[[], BandTable] | None
 try:  # the compiled digest, where setup.py could build it (the numpy path otherwise)
+    from foretold.coordination._digest import Bands as _c_bands
     from foretold.coordination._digest import digest as _c_digest
     from foretold.coordination._digest import same_values as _c_same_values
 except ImportError:  # pragma: no cover - built in CI and by `make setup`
-    _c_digest, _c_same_values = None, _numpy_same_values
+    _c_digest, _c_same_values, _c_bands = None, _numpy_same_values, None
+COMPILED = _c_digest is not None  # whether _digest.c was built (and is what a state uses)
 
 U64 = npt.NDArray[np.uint64]
 U32 = npt.NDArray[np.uint32]
@@ -92,10 +149,10 @@ class Digest(NamedTuple):
 
     exact: int
     signature: bytes  # 32-bit values (the multiply-shift keeps the high 32 bits), native order
-    keys: list[int]  # one LSH key per band
+    keys: bytes  # one LSH key per band, 64-bit values
 
 
-_NO_KEYS: list[int] = []  # an exact repeat's keys (never changed)
+_NO_KEYS = b""  # an exact repeat's keys
 _PENDING = Digest(0, _EMPTY, _NO_KEYS)  # a text to hash, until it is
 
 
@@ -120,6 +177,7 @@ class NearCopies:
         self.config = config
         self._c_digest = _c_digest if compiled else None
         self._same_values = _c_same_values if compiled else _numpy_same_values
+        self._bands: Callable[[], BandTable] = _c_bands if compiled and _c_bands else DictBands
         rng = np.random.default_rng(config.seed)
         self._a = rng.integers(1, 2**64, config.num_perm, dtype=np.uint64) | np.uint64(1)
         self._b = rng.integers(0, 2**64, config.num_perm, dtype=np.uint64)
@@ -129,7 +187,7 @@ class NearCopies:
         # the compiled digest's arguments after the text
         self._c_args = (config.min_tokens, self._a.tobytes(), self._b.tobytes(),
                         self._row_mix.tobytes(), config.bands)  # fmt: skip
-        self._buckets: dict[int, int] = {}
+        self._buckets: BandTable = self._bands()
         self._exact: dict[int, int] = {}
         self.clusters: dict[int, Cluster] = {}
         self._next = 0
@@ -197,7 +255,21 @@ class NearCopies:
             k = end
         return out
 
-    def _sign(self, words: U64, starts: list[int]) -> tuple[U32, list[list[int]]]:
+    def digest_one(self, text: str) -> Digest | None:
+        """One text's digest (:meth:`digest` of one text): the compiled digest costs the
+        same one text at a time, so a caller with it need not gather a batch."""
+        c_digest = self._c_digest
+        if c_digest is None:
+            return self.digest([text])[0]
+        d = c_digest(text, *self._c_args)
+        return None if d is None else Digest._make(d)
+
+    @property
+    def batched(self) -> bool:
+        """Whether digesting texts in batches (:meth:`digest`) pays: the numpy path's."""
+        return self._c_digest is None
+
+    def _sign(self, words: U64, starts: list[int]) -> tuple[U32, list[bytes]]:
         """The signatures and band keys of consecutive texts whose word hashes are
         ``words``, text ``k``'s from ``starts[k] - starts[0]`` to ``starts[k + 1]``."""
         # the word bigrams, less the one across each pair of texts
@@ -213,8 +285,8 @@ class NearCopies:
         sigs >>= np.uint64(32)
         # a band's key: its rows mixed into 64 bits, the band's number in the low bits
         rows = sigs.reshape(len(first), self.config.bands, self._rows) * self._row_mix
-        keys: list[list[int]] = ((rows.sum(axis=2) << np.uint64(6)) | self._band_ids).tolist()
-        return sigs.astype(np.uint32), keys
+        keys = (rows.sum(axis=2) << np.uint64(6)) | self._band_ids
+        return sigs.astype(np.uint32), [row.tobytes() for row in keys]
 
     def signature(self, words: list[str]) -> U32:
         """The MinHash signature of a text's word bigrams: each bigram is 64 bits (the CRC-32
@@ -226,7 +298,7 @@ class NearCopies:
         """The cluster of ``text`` posted at ``t_us``; None when it is too short to judge.
         ``digest`` is the text's :meth:`digest` when it was computed in a batch."""
         if digest is None:
-            digest = self.digest([text])[0]
+            digest = self.digest_one(text)
             if digest is None:
                 return None
         exact, sig, keys = digest
@@ -239,11 +311,11 @@ class NearCopies:
             assert again is not None
             exact, sig, keys = again
         buckets = self._buckets
-        found = list(map(buckets.get, keys))  # each band's cluster, in one C pass
+        found = buckets.find(keys)  # each band's cluster
         best, best_sim = None, self.config.similarity
-        if found.count(None) == len(found):  # no band met a cluster (most new texts)
+        if found is None:  # no band met a cluster (most new texts)
             best = self._new_cluster(text, t_us, sig)
-            buckets.update(zip(keys, repeat(best)))
+            buckets.claim(keys, best)
             self._exact[exact] = best
             return best
         forgotten = False
@@ -262,20 +334,9 @@ class NearCopies:
             best = self._new_cluster(text, t_us, sig)
         else:
             self.clusters[best].last_us = t_us
-        # the bands no cluster held yet are this one's (as a setdefault per band: the keys
-        # differ in their low bits, the band's number), in one C pass ...
-        if not forgotten:
-            buckets.update(zip(compress(keys, map(is_, found, repeat(None))), repeat(best)))
-        else:  # ... and a band whose cluster was forgotten is free too (its key moved to
-            # the end, where dropping it at the sweep and claiming it again would have put
-            # it: the buckets keep the order they always had)
-            clusters = self.clusters
-            for key, cand in zip(keys, found, strict=True):
-                if cand is None:
-                    buckets[key] = best
-                elif cand not in clusters:
-                    del buckets[key]
-                    buckets[key] = best
+        # the bands no cluster held yet are this one's, and a band whose cluster was
+        # forgotten is free too (as if its key had been dropped at the sweep)
+        buckets.claim(keys, best, clusters if forgotten else None)
         self._exact[exact] = best
         return best
 
@@ -287,10 +348,15 @@ class NearCopies:
 
     @property
     def buckets(self) -> dict[int, int]:
-        """LSH band key -> the cluster that first claimed it (of the clusters kept)."""
+        """LSH band key -> the cluster that first claimed it (of the clusters kept), in
+        the order of the keys (the table's own order depends on its size)."""
         if self._stale:
             self._drop_stale()
-        return self._buckets
+        keys, clusters = self._buckets.items()
+        k = np.frombuffer(keys, dtype=np.uint64)
+        order = np.argsort(k, kind="stable")
+        cs = np.frombuffer(clusters, np.int64)[order].tolist()
+        return dict(zip(k[order].tolist(), cs, strict=True))
 
     @property
     def exact(self) -> dict[int, int]:
@@ -310,7 +376,10 @@ class NearCopies:
         """Resume from what :attr:`clusters`, :attr:`buckets`, :attr:`exact` and
         :attr:`next_id` held (``Coordination.snapshot``)."""
         self.clusters = {c.id: c for c in clusters}
-        self._buckets, self._exact, self._next = buckets, exact, next_id
+        self._buckets = self._bands()
+        self._buckets.load(np.array(list(buckets), dtype=np.uint64).tobytes(),
+                           np.array(list(buckets.values()), dtype=np.int64).tobytes())  # fmt: skip
+        self._exact, self._next = exact, next_id
         self._stale = 0
 
     def forget_before(self, t_us: int) -> None:
@@ -329,6 +398,6 @@ class NearCopies:
 
     def _drop_stale(self) -> None:
         live = self.clusters
-        self._buckets = {k: v for k, v in self._buckets.items() if v in live}
+        self._buckets.keep(live)
         self._exact = {k: v for k, v in self._exact.items() if v in live}
         self._stale = 0

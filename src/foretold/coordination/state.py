@@ -242,9 +242,18 @@ class Coordination:
                 self._crowded.add(cid)
         return cid
 
+    @property
+    def batched(self) -> bool:
+        """Whether :meth:`prepare` pays: with the numpy digest, not the compiled one."""
+        return self.copies.batched
+
     def prepare(self, posts: Sequence[Post]) -> None:
         """Digest the texts of posts about to be ``update``-d, in one pass (optional: the
-        Detect stage calls it per batch, which makes ``update`` several times cheaper)."""
+        Detect stage calls it per batch, which makes ``update`` several times cheaper
+        with the numpy digest; with the compiled one, ``update`` digests its post itself
+        and this does nothing)."""
+        if not self.copies.batched:
+            return
         self._digests.clear()  # a post prepared before and never updated is hashed if it is
         own = [p for p in posts if p.repost_of is None]
         for post, digest in zip(own, self.copies.digest([p.text for p in own]), strict=True):
@@ -265,8 +274,11 @@ class Coordination:
         synced = {a for g in groups for a in g}
         sc, name = self.score, self.handle
         coordinated: dict[int, set[str]] = {}
-        members = self._members
+        members, kept = self._members, self.copies.clusters
         for cid in sorted(self._crowded):  # clusters that ever had enough accounts
+            cluster = kept.get(cid)
+            if cluster is not None and cluster.last_us <= since:
+                continue  # no post in the window: nothing of the summary reads it
             accounts = {a for a, t in members[cid].items() if t > burst_since}
             if len(accounts) < c.cluster_min_accounts:
                 continue

@@ -23,6 +23,7 @@ from typing import Any
 
 from foretold.campaigns import Campaign
 from foretold.clock import Clock
+from foretold.coordination.nearcopy import COMPILED as COMPILED_DIGEST
 from foretold.detect.campaign import CampaignDetector
 from foretold.detect.config import POLICIES, DetectConfig
 from foretold.detect.forecast import METHODS
@@ -70,14 +71,16 @@ class Detect:
         outputs: dict[str, Output] = {}
         labels_of = batch.label_of
         detectors = self.campaigns
-        # coordination digests each campaign's texts in one pass (docs/coordination.md)
-        per: dict[str, list[Post]] = {}
-        for post in batch.posts:
-            for name in member.get(post.key, ()):
-                per.setdefault(name, []).append(post)
-        for name, posts in per.items():
-            if name in detectors:
-                detectors[name].coordination.prepare(posts)
+        # coordination digests each campaign's texts in one pass, where that pays (the
+        # numpy digest; the compiled one digests each post as it comes, docs/coordination.md)
+        if not COMPILED_DIGEST:
+            per: dict[str, list[Post]] = {}
+            for post in batch.posts:
+                for name in member.get(post.key, ()):
+                    per.setdefault(name, []).append(post)
+            for name, posts in per.items():
+                if name in detectors:
+                    detectors[name].coordination.prepare(posts)
         now = self.clock.now
         for post in batch.posts:
             names = member.get(post.key)
