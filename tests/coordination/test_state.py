@@ -103,3 +103,86 @@ def test_the_snapshot_is_compact() -> None:
     for p in posts:
         co.update(p, ANGRY)
     assert len(co.snapshot()) < 200_000  # measured: 62 KiB; the whole pickle was 91 KiB
+
+
+WORDS = (
+    "order",
+    "flight",
+    "bag",
+    "refund",
+    "crew",
+    "seat",
+    "delay",
+    "gate",
+    "app",
+    "card",
+    "late",
+    "lost",
+    "never",
+    "came",
+    "nobody",
+    "answers",
+    "waiting",
+    "again",
+    "today",
+    "week",
+    "month",
+    "call",
+    "chat",
+    "hold",
+    "hours",
+    "staff",
+    "rude",
+    "kind",
+    "fix",
+    "broken",
+    "charged",
+    "twice",
+    "cancelled",
+    "moved",
+    "missed",
+    "connection",
+    "voucher",
+    "points",
+    "miles",
+)
+
+
+@pytest.mark.parametrize("shuffled", [False, True], ids=["in order", "out of order"])
+def test_a_window_counts_the_posts_a_walk_back_would(shuffled: bool) -> None:
+    """With no coordinated cluster, a summary counts its window by bisection over the kept
+    posts while their times never go back, and by a walk back from the newest otherwise:
+    both give what counting every kept post after the window's start gives, across sweeps
+    (which forget posts) and a restore."""
+    import random
+
+    rng = random.Random(5)
+    posts = []
+    for i in range(12_000):  # three hours of people, every fifth post hostile
+        a = Author(id=f"p{i % 400}", handle=f"person_{i % 400}", followers=400,
+                   created_at=T0 - timedelta(days=900))  # fmt: skip
+        at = T0 + timedelta(seconds=0.9 * i + (rng.uniform(-60, 60) if shuffled else 0))
+        text = " ".join(rng.choice(WORDS) for _ in range(12))  # no two alike
+        posts.append((Post(platform="x", id=str(i), text=text, created_at=at, author=a),
+                      ANGRY if i % 5 == 0 else None))  # fmt: skip
+    co = Coordination()
+    for k, (post, labels) in enumerate(posts):
+        co.update(post, labels)
+        if k == 7_000:
+            co.restore(co.snapshot())
+        if k % 397 == 0 or k == len(posts) - 1:
+            for minutes in (15, 60):
+                s = co.summary(minutes)
+                since = co.last_us - minutes * 60_000_000
+                kept = list(co._posts)
+                walk = [h for t, _, _, h in reversed(kept)]
+                expected = 0
+                for t, _, _, _ in reversed(kept):
+                    if t <= since:
+                        break
+                    expected += 1
+                assert s.posts == expected
+                assert s.hostile == sum(walk[:expected])
+                assert s.coordinated_posts == 0
+    assert co._ordered is not shuffled
+    assert len(co._posts) < 7_000  # the sweeps forgot the older posts

@@ -255,14 +255,14 @@ class NearCopies:
             k = end
         return out
 
-    def digest_one(self, text: str) -> Digest | None:
-        """One text's digest (:meth:`digest` of one text): the compiled digest costs the
-        same one text at a time, so a caller with it need not gather a batch."""
+    def digest_one(self, text: str) -> tuple[int, bytes, bytes] | None:
+        """One text's digest (:meth:`digest` of one text, as a plain tuple with the compiled
+        digest): that one costs the same one text at a time, so a caller with it need not
+        gather a batch."""
         c_digest = self._c_digest
         if c_digest is None:
             return self.digest([text])[0]
-        d = c_digest(text, *self._c_args)
-        return None if d is None else Digest._make(d)
+        return c_digest(text, *self._c_args)
 
     @property
     def batched(self) -> bool:
@@ -297,11 +297,10 @@ class NearCopies:
     def add(self, text: str, t_us: int, digest: Digest | None = None) -> int | None:
         """The cluster of ``text`` posted at ``t_us``; None when it is too short to judge.
         ``digest`` is the text's :meth:`digest` when it was computed in a batch."""
-        if digest is None:
-            digest = self.digest_one(text)
-            if digest is None:
-                return None
-        exact, sig, keys = digest
+        whole = self.digest_one(text) if digest is None else digest
+        if whole is None:
+            return None
+        exact, sig, keys = whole
         cid = self._exact.get(exact)
         if cid is not None and cid in self.clusters:
             self.clusters[cid].last_us = t_us

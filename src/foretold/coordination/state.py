@@ -41,10 +41,12 @@ from __future__ import annotations
 
 import pickle
 import zlib
+from bisect import bisect_right
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -57,6 +59,7 @@ from foretold.post import Author, Post, format_time
 from foretold.signals import is_hostile
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_time_of = itemgetter(0)  # a kept post's time
 _SWEEP_POSTS = 5000
 _UNSEEN = (None, None)  # a post that was not prepared
 
@@ -172,6 +175,12 @@ class Coordination:
         self.sync = SyncNetwork(c, c.min_group)
         # (t us, account, cluster, hostile) of the posts in the authors' own words
         self._posts: deque[tuple[int, str, int, bool]] = deque()
+        # beside each kept post, the hostile posts appended before it (of all ever), the
+        # total, and whether the kept posts' times never go back: then a summary with no
+        # coordinated cluster counts its window by bisection instead of a walk
+        self._hostile_before: deque[int] = deque()
+        self._hostile_total = 0
+        self._ordered = True
         self._authors: dict[str, tuple[Author, datetime]] = {}  # as first seen, and when
         self._scores: dict[str, AccountScore] = {}  # computed when a summary needs them
         self._horizon_us = c.horizon_minutes * 60_000_000
@@ -230,7 +239,12 @@ class Coordination:
         if cid is not None:
             act(f"c {cid}", who, t)
         hostile = labels is not None and is_hostile(labels)
-        self._posts.append((t, who, -1 if cid is None else cid, hostile))
+        posts = self._posts
+        if posts and t < posts[-1][0]:
+            self._ordered = False
+        posts.append((t, who, -1 if cid is None else cid, hostile))
+        self._hostile_before.append(self._hostile_total)
+        self._hostile_total += hostile
         if len(self._posts) > self._max_posts:
             self._shed(t)
         if cid is not None:
@@ -287,17 +301,24 @@ class Coordination:
                 coordinated[cid] = accounts
         posts = hostile = co_posts = co_hostile = 0
         per: dict[int, list[int]] = {}
-        for t, _, cid, is_h in reversed(self._posts):
-            if t <= since:
-                break
-            posts += 1
-            hostile += is_h
-            if cid in coordinated:
-                co_posts += 1
-                co_hostile += is_h
-                row = per.setdefault(cid, [0, 0])
-                row[0] += 1
-                row[1] += is_h
+        recent = self._posts
+        if not coordinated and self._ordered:  # the posts after ``since``, by bisection
+            first = bisect_right(recent, since, key=_time_of)
+            posts = len(recent) - first
+            if posts:
+                hostile = self._hostile_total - self._hostile_before[first]
+        else:  # a walk back from the newest post, counting the coordinated clusters' posts
+            for t, _, cid, is_h in reversed(recent):
+                if t <= since:
+                    break
+                posts += 1
+                hostile += is_h
+                if cid in coordinated:
+                    co_posts += 1
+                    co_hostile += is_h
+                    row = per.setdefault(cid, [0, 0])
+                    row[0] += 1
+                    row[1] += is_h
         accounts = set(synced)
         for cid in per:
             accounts |= coordinated[cid]
@@ -425,6 +446,9 @@ class Coordination:
         self._posts.extend(
             zip(t.tolist(), [ids[i] for i in w.tolist()], c.tolist(), h.tolist(), strict=True)
         )
+        for is_h in h.tolist():
+            self._hostile_before.append(self._hostile_total)
+            self._hostile_total += is_h
         cid, first, last, sigs, examples = s["clusters"]
         width = self.config.num_perm * 4
         self.copies.load(
@@ -458,9 +482,10 @@ class Coordination:
         self._index_members()
 
     def _forget(self, before_us: int, texts_before_us: int) -> None:
-        posts = self._posts
+        posts, before = self._posts, self._hostile_before
         while posts and posts[0][0] < texts_before_us:
             posts.popleft()
+            before.popleft()
         self._index_members()
         self.copies.forget_before(texts_before_us)
         self.sync.forget_before(before_us)
@@ -479,6 +504,7 @@ class Coordination:
         posts, keep = self._posts, self._max_posts * 3 // 4
         while len(posts) > keep:
             posts.popleft()
+            self._hostile_before.popleft()
         self._sweep(t, max(t - self._text_us, posts[0][0]))
 
     def _sweep(self, t: int, texts_before_us: int) -> None:
@@ -492,7 +518,11 @@ class Coordination:
         """Rebuild the clusters' members from the posts kept (a member's older posts were
         out of every summary's reach; ``_posts`` holds everything still within it)."""
         members: dict[int, dict[str, int]] = {}
+        ordered, last = True, -(2**63)
         for t, who, cid, _ in self._posts:
+            if t < last:
+                ordered = False
+            last = t
             if cid >= 0:
                 m = members.get(cid)
                 if m is None:
@@ -501,6 +531,7 @@ class Coordination:
         self._members = members
         n = self.config.cluster_min_accounts
         self._crowded = {cid for cid, m in members.items() if len(m) >= n}
+        self._ordered = ordered
 
 
 def _arr(values: Sequence[Any], dtype: Any) -> Any:
