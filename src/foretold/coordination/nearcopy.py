@@ -33,7 +33,7 @@ import zlib
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -54,20 +54,10 @@ def _ints(keys: bytes) -> list[int]:
     return memoryview(keys).cast("Q").tolist()
 
 
-class BandTable(Protocol):
-    """The LSH buckets: band key -> cluster id (:class:`DictBands`, or ``_digest.Bands``)."""
-
-    def __len__(self) -> int: ...
-    def find(self, keys: bytes) -> list[int | None] | None: ...
-    def claim(self, keys: bytes, cluster: int, kept: dict[int, Cluster] | None = None) -> None: ...
-    def keep(self, kept: dict[int, Cluster]) -> None: ...
-    def items(self) -> tuple[bytes, bytes]: ...
-    def load(self, keys: bytes, clusters: bytes) -> None: ...
-
-
 class DictBands:
     """The LSH buckets as a dict, band key -> cluster id: the numpy path's table, with the
-    methods of the compiled one (``_digest.Bands``, an open-addressing table in C)."""
+    methods of the compiled one (``_digest.Bands``, an open-addressing table in C; both
+    are what ``NearCopies`` calls its buckets)."""
 
     __slots__ = ("_d",)
 
@@ -105,7 +95,10 @@ class DictBands:
         self._d.update(zip(_ints(keys), memoryview(clusters).cast("q").tolist(), strict=True))
 
 
-_c_bands: Callable[[], BandTable] | None
+if TYPE_CHECKING:
+    from foretold.coordination._digest import Bands
+
+_c_bands: type[Bands] | None
 try:  # the compiled digest, where setup.py could build it (the numpy path otherwise)
     from foretold.coordination._digest import Bands as _c_bands
     from foretold.coordination._digest import digest as _c_digest
@@ -177,7 +170,9 @@ class NearCopies:
         self.config = config
         self._c_digest = _c_digest if compiled else None
         self._same_values = _c_same_values if compiled else _numpy_same_values
-        self._bands: Callable[[], BandTable] = _c_bands if compiled and _c_bands else DictBands
+        self._bands: Callable[[], DictBands | Bands] = (
+            _c_bands if compiled and _c_bands else DictBands
+        )
         rng = np.random.default_rng(config.seed)
         self._a = rng.integers(1, 2**64, config.num_perm, dtype=np.uint64) | np.uint64(1)
         self._b = rng.integers(0, 2**64, config.num_perm, dtype=np.uint64)
@@ -187,7 +182,7 @@ class NearCopies:
         # the compiled digest's arguments after the text
         self._c_args = (config.min_tokens, self._a.tobytes(), self._b.tobytes(),
                         self._row_mix.tobytes(), config.bands)  # fmt: skip
-        self._buckets: BandTable = self._bands()
+        self._buckets = self._bands()
         self._exact: dict[int, int] = {}
         self.clusters: dict[int, Cluster] = {}
         self._next = 0
