@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from foretold.coordination import CoordinationConfig, SyncNetwork
 
 S = 1_000_000
@@ -57,3 +60,42 @@ def test_the_same_account_twice_within_seconds_is_one_action() -> None:
         net.act("l A", "a", t * S)
     net.act("l A", "b", 3 * S)
     assert net.shared("a", "b") == 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from("xyz"), st.sampled_from("abcde"), st.integers(0, 40)),
+        max_size=80,
+    )
+)
+def test_pairs_and_actions_are_those_of_the_plain_definition(
+    events: list[tuple[str, str, int]],
+) -> None:
+    """Against the definition, written plainly: an action's takers within the window,
+    an account once among them, each new taker paired with up to ``sync_partners`` of
+    the latest, a pair counting each action once. Gaps of up to 40 s against a 30 s
+    window: lone takers, queues emptied by the window and queues kept all occur."""
+    config = CoordinationConfig()
+    window = config.sync_seconds * 1_000_000
+    net = SyncNetwork(config)
+    takers: dict[str, list[tuple[int, str]]] = {}
+    pairs: dict[tuple[str, str], tuple[int, str]] = {}
+    actions: dict[str, int] = {}
+    t = 0
+    for key, who, gap in events:
+        t += gap * 1_000_000
+        net.act(key, who, t)
+        live = [(u, a) for u, a in takers.get(key, []) if u >= t - window]
+        takers[key] = live
+        if any(a == who for _, a in live):
+            continue
+        actions[who] = actions.get(who, 0) + 1
+        for _, other in live[::-1][: config.sync_partners]:
+            pk = (who, other) if who < other else (other, who)
+            count, last = pairs.get(pk, (0, ""))
+            if last != key:
+                pairs[pk] = (count + 1, key)
+        live.append((t, who))
+    assert {pk: (c, k) for pk, (c, k, _) in net.pair_items()} == pairs
+    assert {a: n for a, (n, _) in net.actions.items()} == actions

@@ -82,15 +82,25 @@ class SyncNetwork:
                 mine[0] += 1
                 mine[1] = t_us
             return
+        edge = t_us - self._window_us
         if isinstance(recent[0], int):  # the second taker: the lone first one, as a queue
             t0, who0 = recent
+            if t0 < edge:  # ... unless it is out of the window: this one is alone, as below
+                self._recent[key] = (t_us, account)
+                self._count(account, t_us)
+                return
             recent = self._recent[key] = (deque([(t0, who0)]), {who0: t0})
-        edge = t_us - self._window_us
         times, last = recent
         while times and times[0][0] < edge:
             t, who = times.popleft()
             if last.get(who) == t:
                 del last[who]
+        if not times:  # every earlier taker is out of the window: nobody to pair with, and
+            # the action is kept as its lone taker (most of a big near-copy cluster's posts
+            # come more than sync_seconds apart)
+            self._recent[key] = (t_us, account)
+            self._count(account, t_us)
+            return
         if account in last:
             return  # the same account again within seconds: one action
         self._count(account, t_us)
