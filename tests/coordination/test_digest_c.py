@@ -135,3 +135,44 @@ def test_the_band_table_is_a_dict_under_any_claims(
     assert c.find(every) == d.find(every)
     again = pickle.loads(pickle.dumps(c))
     assert again.find(every) == c.find(every) and len(again) == len(c)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(  # each cluster's signature: four values of few kinds, so shares tie often
+        st.lists(st.integers(0, 2), min_size=4, max_size=4), min_size=30, max_size=30
+    ),
+    st.lists(
+        st.tuples(st.lists(st.integers(0, 40), min_size=1, max_size=16), st.integers(0, 29)),
+        max_size=60,
+    ),
+    st.lists(st.integers(0, 2), min_size=4, max_size=4),  # the text's signature
+    st.sampled_from([0.0, 0.25, 0.5, 0.75, 1.0]),
+    st.frozensets(st.integers(0, 29), max_size=10),  # the clusters forgotten
+)
+def test_the_best_match_is_the_dicts(
+    signatures: list[list[int]],
+    claims: list[tuple[list[int], int]],
+    text: list[int],
+    similarity: float,
+    forgotten: frozenset[int],
+) -> None:
+    """``Bands.match`` (C) picks the cluster :meth:`DictBands.match` picks, ties and
+    forgotten clusters included."""
+    from foretold.coordination._digest import Bands
+
+    kept = {
+        cid: nearcopy.Cluster(cid, "", 0, 0, np.array(sig, dtype=np.uint32).tobytes())
+        for cid, sig in enumerate(signatures)
+        if cid not in forgotten
+    }
+    c, d = Bands(), nearcopy.DictBands()
+    for ks, cid in claims:
+        keys = np.array(ks, dtype=np.uint64).tobytes()
+        c.claim(keys, cid)
+        d.claim(keys, cid)
+    sig = np.array(text, dtype=np.uint32).tobytes()
+    every = np.arange(41, dtype=np.uint64)
+    for lo in range(0, 41, 7):
+        keys = every[lo : lo + 16].tobytes()
+        assert c.match(keys, sig, kept, similarity) == d.match(keys, sig, kept, similarity)

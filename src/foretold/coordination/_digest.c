@@ -8,7 +8,7 @@
  * both paths give the same digest, text for text. The module is optional: setup.py builds
  * it where a C compiler is, and nearcopy.py falls back to the Python path without it.
  * Beside it, ``Bands``: the LSH buckets (band key -> cluster) as an open-addressing table,
- * and ``same_values``, two signatures compared.
+ * which also finds a text's best cluster among those its bands meet (``match``).
  *
  * The words, as nearcopy.tokens finds them: on the lower-cased text, links
  * (https?://\S+), mentions ((?<!\w)@\w+), the retweet marker ((?<!\w)rt(?!\w)) and R's
@@ -21,7 +21,8 @@
 #include <string.h>
 
 static uint32_t crc_table[256];
-static PyObject *lower_name; /* "lower", interned */
+static PyObject *lower_name;     /* "lower", interned */
+static PyObject *signature_name; /* "signature", interned */
 
 static void crc_init(void) {
     for (uint32_t i = 0; i < 256; i++) {
@@ -241,27 +242,6 @@ static PyObject *digest(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     return result;
 }
 
-/* same_values(a, b) -> how many of two signatures' 32-bit values are equal, place by place */
-static PyObject *same_values(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    (void)self;
-    if (nargs != 2 || !PyBytes_Check(args[0]) || !PyBytes_Check(args[1]) ||
-        PyBytes_GET_SIZE(args[0]) != PyBytes_GET_SIZE(args[1]) ||
-        PyBytes_GET_SIZE(args[0]) % 4) {
-        PyErr_SetString(PyExc_TypeError, "same_values(a: bytes, b: bytes) of one length, 4k");
-        return NULL;
-    }
-    const char *x = PyBytes_AS_STRING(args[0]), *y = PyBytes_AS_STRING(args[1]);
-    Py_ssize_t n = PyBytes_GET_SIZE(args[0]) / 4;
-    long same = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        uint32_t u, v;
-        memcpy(&u, x + 4 * i, 4);
-        memcpy(&v, y + 4 * i, 4);
-        same += u == v;
-    }
-    return PyLong_FromLong(same);
-}
-
 /* ---- Bands: the LSH buckets, band key (uint64) -> cluster id (>= 0) ----------------
  *
  * An open-addressing table with linear probing, in two flat arrays: a text's 16 lookups
@@ -397,6 +377,77 @@ static PyObject *Bands_find(Bands *t, PyObject *arg) {
     return out;
 }
 
+/* match(keys, signature, kept, similarity) -> None when no band key is held; else
+ * (best, forgotten): of the clusters the bands hold, once each in band order, the one
+ * ``kept`` (cluster id -> an object with a ``signature``) holds whose signature shares
+ * the most values with ``signature``, if that share is at least ``similarity`` (the
+ * later one on a tie), else None; and whether a band is held by a cluster ``kept`` no
+ * longer holds */
+static PyObject *Bands_match(Bands *t, PyObject *const *args, Py_ssize_t nargs) {
+    const uint64_t *keys;
+    Py_ssize_t n;
+    if (nargs != 4 || keys_arg(args[0], &keys, &n) < 0 || !PyBytes_Check(args[1]) ||
+        !PyDict_Check(args[2])) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_TypeError, "match(keys, signature, kept, similarity)");
+        return NULL;
+    }
+    double best_sim = PyFloat_AsDouble(args[3]);
+    if (best_sim == -1.0 && PyErr_Occurred()) return NULL;
+    const char *sig = PyBytes_AS_STRING(args[1]);
+    Py_ssize_t width = PyBytes_GET_SIZE(args[1]);
+    if (width == 0 || width % 4) {
+        PyErr_SetString(PyExc_ValueError, "match: a signature is 4k bytes, k > 0");
+        return NULL;
+    }
+    int64_t seen[64];
+    Py_ssize_t nseen = 0;
+    int held = 0, forgotten = 0;
+    long long best = -1;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        int64_t cand = t->vals[slot_of(t, keys[k])];
+        if (cand < 0) continue;
+        held = 1;
+        int dup = 0;
+        for (Py_ssize_t j = 0; j < nseen; j++) dup |= seen[j] == cand;
+        if (dup || nseen == 64) continue;
+        seen[nseen++] = cand;
+        PyObject *id = PyLong_FromLongLong(cand);
+        if (id == NULL) return NULL;
+        PyObject *cluster = PyDict_GetItemWithError(args[2], id); /* borrowed */
+        Py_DECREF(id);
+        if (cluster == NULL) {
+            if (PyErr_Occurred()) return NULL;
+            forgotten = 1;
+            continue;
+        }
+        PyObject *other = PyObject_GetAttr(cluster, signature_name);
+        if (other == NULL) return NULL;
+        if (!PyBytes_Check(other) || PyBytes_GET_SIZE(other) != width) {
+            Py_DECREF(other);
+            PyErr_SetString(PyExc_ValueError, "match: signatures of one length");
+            return NULL;
+        }
+        const char *o = PyBytes_AS_STRING(other);
+        long same = 0;
+        for (Py_ssize_t i = 0; i < width / 4; i++) {
+            uint32_t u, v;
+            memcpy(&u, sig + 4 * i, 4);
+            memcpy(&v, o + 4 * i, 4);
+            same += u == v;
+        }
+        Py_DECREF(other);
+        double sim = (double)same / (double)(width / 4);
+        if (sim >= best_sim) {
+            best = cand;
+            best_sim = sim;
+        }
+    }
+    if (!held) Py_RETURN_NONE;
+    if (best < 0) return Py_BuildValue("(OO)", Py_None, forgotten ? Py_True : Py_False);
+    return Py_BuildValue("(LO)", best, forgotten ? Py_True : Py_False);
+}
+
 /* claim(keys, cluster, kept=None): the band keys no cluster holds are the cluster's;
  * with ``kept`` (a dict of the clusters kept), so are those a forgotten cluster held */
 static PyObject *Bands_claim(Bands *t, PyObject *const *args, Py_ssize_t nargs) {
@@ -509,6 +560,8 @@ static PyObject *Bands_setstate(Bands *t, PyObject *state) {
 
 static PyMethodDef Bands_methods[] = {
     {"find", (PyCFunction)Bands_find, METH_O, "find(keys) -> each band's cluster, or None"},
+    {"match", (PyCFunction)(void (*)(void))Bands_match, METH_FASTCALL,
+     "match(keys, signature, kept, similarity) -> None, or (best cluster or None, forgotten)"},
     {"claim", (PyCFunction)(void (*)(void))Bands_claim, METH_FASTCALL,
      "claim(keys, cluster, kept=None): the free band keys become the cluster's"},
     {"keep", (PyCFunction)Bands_keep, METH_O, "keep(kept): drop the forgotten clusters' keys"},
@@ -534,8 +587,6 @@ static PyTypeObject BandsType = {
 };
 
 static PyMethodDef methods[] = {
-    {"same_values", (PyCFunction)(void (*)(void))same_values, METH_FASTCALL,
-     "same_values(a, b) -> how many 32-bit values of two signatures are equal"},
     {"digest", (PyCFunction)(void (*)(void))digest, METH_FASTCALL,
      "digest(text, min_tokens, a, b, row_mix, bands) -> (exact, signature, keys) or None"},
     {NULL, NULL, 0, NULL},
@@ -549,7 +600,8 @@ static struct PyModuleDef module = {
 PyMODINIT_FUNC PyInit__digest(void) {
     crc_init();
     lower_name = PyUnicode_InternFromString("lower");
-    if (lower_name == NULL) return NULL;
+    signature_name = PyUnicode_InternFromString("signature");
+    if (lower_name == NULL || signature_name == NULL) return NULL;
     if (PyType_Ready(&BandsType) < 0) return NULL;
     PyObject *m = PyModule_Create(&module);
     if (m == NULL) return NULL;

@@ -72,6 +72,29 @@ class DictBands:
         found = list(map(self._d.get, _ints(keys)))
         return None if found.count(None) == len(found) else found
 
+    def match(
+        self, keys: bytes, signature: bytes, kept: dict[int, Cluster], similarity: float
+    ) -> tuple[int | None, bool] | None:
+        """None when no band key is held; else the best cluster and whether a forgotten
+        one holds a band: of the clusters the bands hold, once each in band order, the
+        one ``kept`` holds whose signature shares the most values with ``signature``, if
+        that share is at least ``similarity`` (the later one on a tie), else None."""
+        found = self.find(keys)
+        if found is None:
+            return None
+        best, forgotten, size = None, False, len(signature) // 4
+        for cand in dict.fromkeys(found):  # each cluster met, once, in the order of the bands
+            if cand is None:
+                continue
+            cluster = kept.get(cand)
+            if cluster is None:
+                forgotten = True
+                continue
+            sim = _numpy_same_values(cluster.signature, signature) / size
+            if sim >= similarity:
+                best, similarity = cand, sim
+        return best, forgotten
+
     def claim(self, keys: bytes, cluster: int, kept: dict[int, Cluster] | None = None) -> None:
         """The band keys no cluster holds are ``cluster``'s; with ``kept`` (the clusters
         kept), so are those a forgotten cluster held."""
@@ -102,9 +125,8 @@ _c_bands: type[Bands] | None
 try:  # the compiled digest, where setup.py could build it (the numpy path otherwise)
     from foretold.coordination._digest import Bands as _c_bands
     from foretold.coordination._digest import digest as _c_digest
-    from foretold.coordination._digest import same_values as _c_same_values
 except ImportError:  # pragma: no cover - built in CI and by `make setup`
-    _c_digest, _c_same_values, _c_bands = None, _numpy_same_values, None
+    _c_digest, _c_bands = None, None
 COMPILED = _c_digest is not None  # whether _digest.c was built (and is what a state uses)
 
 U64 = npt.NDArray[np.uint64]
@@ -169,7 +191,6 @@ class NearCopies:
         """``compiled=False`` takes the numpy path even where ``_digest.c`` was built."""
         self.config = config
         self._c_digest = _c_digest if compiled else None
-        self._same_values = _c_same_values if compiled else _numpy_same_values
         self._bands: Callable[[], DictBands | Bands] = (
             _c_bands if compiled and _c_bands else DictBands
         )
@@ -304,30 +325,19 @@ class NearCopies:
             again = self.digest([text], repeats=False)[0]
             assert again is not None
             exact, sig, keys = again
-        buckets = self._buckets
-        found = buckets.find(keys)  # each band's cluster
-        best, best_sim = None, self.config.similarity
-        if found is None:  # no band met a cluster (most new texts)
-            best = self._new_cluster(text, t_us, sig)
-            buckets.claim(keys, best)
-            self._exact[exact] = best
-            return best
-        forgotten = False
-        same, size, clusters = self._same_values, len(sig) // 4, self.clusters
-        for cand in dict.fromkeys(found):  # each cluster met, once, in the order of the bands
-            if cand is None:
-                continue
-            cluster = clusters.get(cand)
-            if cluster is None:
-                forgotten = True
-                continue
-            sim = same(cluster.signature, sig) / size
-            if sim >= best_sim:
-                best, best_sim = cand, sim
-        if best is None:
+        buckets, clusters = self._buckets, self.clusters
+        met = buckets.match(keys, sig, clusters, self.config.similarity)
+        if met is None:  # no band met a cluster (most new texts)
+            new = self._new_cluster(text, t_us, sig)
+            buckets.claim(keys, new)
+            self._exact[exact] = new
+            return new
+        found, forgotten = met
+        if found is None:
             best = self._new_cluster(text, t_us, sig)
         else:
-            self.clusters[best].last_us = t_us
+            best = found
+            clusters[best].last_us = t_us
         # the bands no cluster held yet are this one's, and a band whose cluster was
         # forgotten is free too (as if its key had been dropped at the sweep)
         buckets.claim(keys, best, clusters if forgotten else None)
