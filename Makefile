@@ -65,6 +65,8 @@ bench: setup
 	# bench/benchmark_page.py from the foretold benchmark runs it names (hours with the accurate tier)
 	$(PY) bench/detect_latency_bench.py   # ingest -> alert latency at 1,000 posts/s; surprise vs risk
 	$(PY) bench/forecast_bench.py   # the forecast methods against the next hour (docs/early-warning.md)
+	@# docs/coordination.md: the swarm drills' precision and recall, the real streams, the signals' cost
+	@if [ -d $(DATA)/tweeteval ]; then $(PY) bench/coordination_bench.py --data $(DATA) --speed --library; fi
 	$(PY) bench/chronicle_bench.py --seeds 1 2 --data $(DATA)
 	$(PY) bench/dashboard_bench.py
 	$(PY) bench/media_fetch_bench.py
