@@ -125,6 +125,11 @@ def test_classify_reads_a_csv_by_its_rows_and_text_column(tmp_path: Path) -> Non
     emoji.write_text('"","text","id"\n"1","Boarding <U+2708><U+FE0F>","7"\n')
     _, out, _ = _run("classify", str(emoji))
     assert orjson.loads(out)["text"] == "Boarding ✈️"
+    wide = tmp_path / "wide.csv"  # refused as replay's CSV reader refuses it
+    wide.write_text("id,text\n1,hello there,extra\n2,fine\n")
+    code, out, err = _run("classify", str(wide))
+    assert code == 0 and len(out.splitlines()) == 1
+    assert "1 lines refused (1 like: row has more cells than the header)" in err
     bare = tmp_path / "bare.csv"
     bare.write_text("id,body\n1,hello\n")
     code, _, err = _run("classify", str(bare))

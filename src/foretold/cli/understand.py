@@ -67,7 +67,13 @@ def _csv_lines(
 
     import orjson
 
-    from foretold.formats.csv_rows import r_unescape, text_lines, written_by_r
+    from foretold.formats.csv_rows import (
+        NOT_UTF8,
+        r_unescape,
+        row_problem,
+        text_lines,
+        written_by_r,
+    )
 
     reader = csv.DictReader(text_lines(stream, encoding))
     header = list(reader.fieldnames or [])
@@ -76,18 +82,17 @@ def _csv_lines(
                          f"{header!r}")  # fmt: skip
     by_r = written_by_r(header)
     for row in reader:
-        if None in row:
-            quarantine.put(source, reader.line_num, b"", "row has more cells than the header")
-            yield ""
-            continue
-        if by_r:
-            row["text"] = r_unescape(row["text"])
-        try:
-            yield orjson.dumps(row).decode("utf-8")
-        except TypeError:  # undecodable bytes, kept as lone surrogates by text_lines
-            quarantine.put(source, reader.line_num, b"", "row is not UTF-8 text (Excel and R "
-                           "on Windows write cp1252: try --encoding cp1252)")  # fmt: skip
-            yield ""
+        problem = row_problem(row)  # what replay's CSV reader refuses too
+        if problem is None:
+            if by_r:
+                row["text"] = r_unescape(row["text"])
+            try:
+                yield orjson.dumps(row).decode("utf-8")
+                continue
+            except TypeError:  # a column name the encoding could not read
+                problem = NOT_UTF8
+        quarantine.put(source, reader.line_num, b"", problem)
+        yield ""
 
 
 @click.command(name="classify")

@@ -159,6 +159,22 @@ def written_by_r(header: Sequence[str]) -> bool:
     return bool(header) and header[0] == ""
 
 
+NOT_UTF8 = "row is not UTF-8 text (Excel and R on Windows write cp1252: try --encoding cp1252)"
+
+
+def row_problem(row: dict[Any, Any]) -> str | None:
+    """Why a row of :class:`csv.DictReader` cannot be read, whatever its columns mean
+    (more cells than the header; bytes the encoding could not read, kept as lone
+    surrogates by :func:`text_lines`); None when it can."""
+    if None in row:
+        return "row has more cells than the header"
+    try:
+        "".join(v for v in row.values() if isinstance(v, str)).encode("utf-8")
+    except UnicodeEncodeError:
+        return NOT_UTF8
+    return None
+
+
 def guess_preset(header: Sequence[str]) -> str | None:
     """The preset whose id, text and time columns ``header`` holds; of several, the one
     with most of its columns there (foretold's own first on a tie); None when none fits.
@@ -313,14 +329,9 @@ def _post(row: dict[str, Any], m: dict[str, str], platform: str, by_r: bool = Fa
         value = value.strip()
         return "" if value == "NA" and field in NA_FIELDS else value
 
-    if None in row:
-        raise FormatError("row has more cells than the header")
-    try:
-        "".join(v for v in row.values() if isinstance(v, str)).encode("utf-8")
-    except UnicodeEncodeError:
-        raise FormatError(
-            "row is not UTF-8 text (Excel and R on Windows write cp1252: try --encoding cp1252)"
-        ) from None
+    problem = row_problem(row)
+    if problem is not None:
+        raise FormatError(problem)
     pid = _id_text(get("id"))
     if not pid:
         raise FormatError(f"{m['id']}: missing id")
