@@ -204,12 +204,14 @@ def replay_cmd(
             store, stages, clock, speed=speed, on_batch=on_batch, after=after, media=media
         )
         try:
-            in_order = detect and campaigns and file_order  # the jump rule guards this case
-            gate = None if in_order else UNORDERED
+            detected = detect and campaigns
+            # a detector fed in file order has the jump rule guard it; otherwise the posts
+            # are sorted first (the detector needs stream order) or no detector reads them
+            gate = None if detected and file_order else UNORDERED
             batches = read_batches(
                 paths, stats, quarantine, strict=strict, stream_time=gate, **reading
             )
-            if detect and campaigns and not file_order:  # the detector needs stream order
+            if detected and not file_order:
                 batches = in_time_order(batches)
             result = pipeline.run(batches, stop=signals.event)
         finally:
