@@ -256,11 +256,6 @@ class Coordination:
                 self._crowded.add(cid)
         return cid
 
-    @property
-    def batched(self) -> bool:
-        """Whether :meth:`prepare` pays: with the numpy digest, not the compiled one."""
-        return self.copies.batched
-
     def prepare(self, posts: Sequence[Post]) -> None:
         """Digest the texts of posts about to be ``update``-d, in one pass (optional: the
         Detect stage calls it per batch, which makes ``update`` several times cheaper
