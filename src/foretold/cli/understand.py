@@ -243,8 +243,9 @@ def classify_cmd(
     "--finetune/--no-finetune",
     default=True,
     show_default=True,
-    help="Fine-tune the encoder before fitting the accurate heads (resumable; about an "
-    "hour on two CPU cores, minutes on a GPU).",
+    help="Fine-tune the encoders before fitting the heads: all-MiniLM-L6-v2 for the "
+    "accurate tier (resumable; about an hour on two CPU cores, minutes on a GPU) and "
+    "multilingual USE for the multilingual tier (resumable; minutes).",
 )
 @click.option(
     "--calibrate-only",

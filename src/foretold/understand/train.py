@@ -490,7 +490,18 @@ def train_all(
     if "multilingual" in tiers:
         from foretold.understand.multilingual_train import train_multilingual
 
-        train_multilingual(root, out / "multilingual.npz", cache, log)
+        layers = out / "multilingual_encoder.npz"
+        if finetune:
+            from foretold.understand.multilingual_finetune import (
+                MLFinetuneConfig,
+                finetune_multilingual,
+                record_multilingual_finetune,
+            )
+
+            work = cache / "multilingual-finetune"
+            finetune_multilingual(root, work, MLFinetuneConfig(limit=limit), log)
+            record_multilingual_finetune(work, out)
+        train_multilingual(root, out / "multilingual.npz", cache, log, layers)
     scores_path.write_text(json.dumps(samples, indent=2, sort_keys=True) + "\n")
     return write_card(out, root, reports, samples, now, limit, classifiers)
 
