@@ -8,9 +8,10 @@ same run. A benchmark prints numbers; it never fails on a slow day.
 
     .venv/bin/python bench/multilingual_bench.py [--data ../shared/data]
 
-The multilingual tier runs numpy matrix products: with one BLAS thread and with two (on
-a shared two-core machine two OpenBLAS threads can spin against each other; the tier
-uses one by default).
+The encoder's fine-tuned layers are timed against the package's own in the same process
+(the same shapes: their ratio should be 1). The multilingual tier runs numpy matrix
+products: with one BLAS thread and with two (on a shared two-core machine two OpenBLAS
+threads can spin against each other; the tier uses one by default).
 """
 
 from __future__ import annotations
@@ -88,6 +89,15 @@ def main() -> None:
         wall, cpu = rates(lambda t, tier=tier: tier.classify(t, langs[: len(t)]), umsab)
         print(f"multilingual tier, {threads} BLAS thread(s): {wall:,.0f} posts/s "
               f"({cpu:,.0f} per CPU second)")  # fmt: skip
+    # the fine-tuned layers against the package's own, the same texts in this process
+    from foretold.understand.multilingual import MultilingualEncoder
+
+    packaged, tuned = MultilingualEncoder(layers=None), MultilingualEncoder()
+    if tuned.layers is not None:
+        per = [rates(e.embed, umsab)[1] for e in (packaged, tuned, packaged, tuned)]
+        base, ours = (per[0] + per[2]) / 2, (per[1] + per[3]) / 2
+        print(f"encoder alone, per CPU second: packaged {base:,.0f} posts, fine-tuned layers "
+              f"{ours:,.0f} ({ours / base:.2f}x)")  # fmt: skip
     wall, cpu = rates(identify, umsab)
     print(f"language ID (py3langid, UMSAB): {wall:,.0f} posts/s ({cpu:,.0f} per CPU second)")
     fast, routed = FastClassifier(), load_classifier("fast")

@@ -237,3 +237,12 @@ def test_fine_tuned_layers_go_where_the_package_keeps_its_own(tmp_path: Path) ->
     layers["d3"] = layers["d3"][:, ::-1].copy()
     np.savez(path, **layers)
     assert not np.allclose(MultilingualEncoder(layers=path).embed(texts), packaged.embed(texts))
+
+
+def test_the_tier_runs_the_shipped_fine_tuned_encoder(tier: object) -> None:
+    from foretold.understand.multilingual import ENCODER_FILE, MultilingualClassifier
+
+    assert isinstance(tier, MultilingualClassifier)
+    if not ENCODER_FILE.exists():
+        pytest.skip("no fine-tuned layers shipped (foretold train --tier multilingual)")
+    assert tier.encoder.layers == ENCODER_FILE and tier.encoder.identity != "packaged"

@@ -492,14 +492,16 @@ def train_all(
 
         layers = out / "multilingual_encoder.npz"
         if finetune:
+            from dataclasses import replace
+
             from foretold.understand.multilingual_finetune import (
-                MLFinetuneConfig,
-                finetune_multilingual,
+                SOUP,
+                finetune_soup,
                 record_multilingual_finetune,
             )
 
             work = cache / "multilingual-finetune"
-            finetune_multilingual(root, work, MLFinetuneConfig(limit=limit), log)
+            finetune_soup(root, work, [replace(c, limit=limit) for c in SOUP], log)
             record_multilingual_finetune(work, out)
         train_multilingual(root, out / "multilingual.npz", cache, log, layers)
     scores_path.write_text(json.dumps(samples, indent=2, sort_keys=True) + "\n")
