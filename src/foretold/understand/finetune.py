@@ -113,6 +113,44 @@ class _State:
     seconds: float = 0.0  # training wall time over all sessions
 
 
+def run_log(work: Path, log: Log) -> tuple[Callable[[str], None], Callable[[], None]]:
+    """``say`` (each line time-stamped, appended to ``work/finetune.log`` and passed to
+    ``log``) and ``close`` for that file."""
+    work.mkdir(parents=True, exist_ok=True)
+    logfile = (work / "finetune.log").open("a", encoding="utf-8")
+
+    def say(msg: str) -> None:
+        line = f"[{time.strftime('%H:%M:%S', time.gmtime())}] {msg}"
+        logfile.write(line + "\n")
+        logfile.flush()
+        log(line)
+
+    return say, logfile.close
+
+
+def class_weights(torch: Any, splits: dict[str, Split], device: Any = None) -> dict[str, Any]:
+    """Each task's class-balanced cross-entropy weights: n / (classes x count)."""
+    out = {}
+    for task, split in splits.items():
+        counts = np.bincount(split.labels, minlength=len(TASKS[task].classes)).astype(np.float64)
+        w = counts.sum() / (len(counts) * np.maximum(counts, 1))
+        out[task] = torch.tensor(w, dtype=torch.float32, device=device)
+    return out
+
+
+def warmup_then_linear(total: int, warmup: float) -> Callable[[int], float]:
+    """The learning-rate factor at a step: a linear warm-up over ``warmup`` of the steps,
+    then a linear decay to 0 at ``total``."""
+    warm = max(1, int(warmup * total))
+
+    def factor(step: int) -> float:
+        if step < warm:
+            return (step + 1) / warm
+        return max(0.0, (total - step) / max(1, total - warm))
+
+    return factor
+
+
 def _batches(
     lengths: dict[str, list[int]], cfg: FinetuneConfig, epoch: int
 ) -> list[tuple[str, list[int]]]:
@@ -200,16 +238,8 @@ def finetune(
 
     torch, transformers = _torch()
     tokenizers = importlib.import_module("tokenizers")
-    work.mkdir(parents=True, exist_ok=True)
-    logfile = (work / "finetune.log").open("a", encoding="utf-8")
+    say, close_log = run_log(work, log)
     started = clock()
-
-    def say(msg: str) -> None:
-        line = f"[{time.strftime('%H:%M:%S', time.gmtime())}] {msg}"
-        logfile.write(line + "\n")
-        logfile.flush()
-        log(line)
-
     random.seed(cfg.seed)
     np.random.seed(cfg.seed)
     torch.manual_seed(cfg.seed)
@@ -235,11 +265,7 @@ def finetune(
     model.to(device)
     per_epoch = len(_batches(lengths, cfg, 0))
     total = per_epoch * cfg.epochs
-    weights = {}
-    for t, s in train.items():
-        counts = np.bincount(s.labels, minlength=len(TASKS[t].classes)).astype(np.float64)
-        w = counts.sum() / (len(counts) * np.maximum(counts, 1))
-        weights[t] = torch.tensor(w, dtype=torch.float32, device=device)
+    weights = class_weights(torch, train, device)
     params = model.trainable()
     encoder_params = [p for n, p in params.items() if not n.startswith("heads.")]
     head_params = [p for n, p in params.items() if n.startswith("heads.")]
@@ -250,14 +276,7 @@ def finetune(
         ],
         weight_decay=cfg.weight_decay,
     )
-    warm = max(1, int(cfg.warmup * total))
-
-    def lr_factor(step: int) -> float:
-        if step < warm:
-            return (step + 1) / warm
-        return max(0.0, (total - step) / max(1, total - warm))
-
-    sched = torch.optim.lr_scheduler.LambdaLR(optim, lr_factor)
+    sched = torch.optim.lr_scheduler.LambdaLR(optim, warmup_then_linear(total, cfg.warmup))
     state = _State()
     ckpt = work / "checkpoint.pt"
     if ckpt.exists():
@@ -410,7 +429,7 @@ def finetune(
                 say(f"checkpoint at step {state.step}")
             if cfg.max_steps is not None and state.step >= cfg.max_steps:
                 say(f"stopped at max_steps {cfg.max_steps}")
-                logfile.close()
+                close_log()
                 return work / "encoder"
         metrics = validate()
         mean = float(np.mean(list(metrics.values())))
@@ -444,7 +463,7 @@ def finetune(
             indent=2,
         )
     )
-    logfile.close()
+    close_log()
     return work / "encoder"
 
 

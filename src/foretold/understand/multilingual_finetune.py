@@ -43,7 +43,13 @@ import numpy as np
 from foretold.errors import MissingExtraError
 from foretold.understand.data import TASKS, Split, load_split
 from foretold.understand.features import normalize
-from foretold.understand.finetune import _batches, _State
+from foretold.understand.finetune import (
+    _batches,
+    _State,
+    class_weights,
+    run_log,
+    warmup_then_linear,
+)
 from foretold.understand.metrics import score
 
 __all__ = [
@@ -205,16 +211,8 @@ def finetune_multilingual(
 ) -> Path:
     """Fine-tune into ``work``; return ``work/encoder.npz``, the best epoch's layers."""
     torch = _torch()
-    work.mkdir(parents=True, exist_ok=True)
-    logfile = (work / "finetune.log").open("a", encoding="utf-8")
+    say, close_log = run_log(work, log)
     started = clock()
-
-    def say(msg: str) -> None:
-        line = f"[{time.strftime('%H:%M:%S', time.gmtime())}] {msg}"
-        logfile.write(line + "\n")
-        logfile.flush()
-        log(line)
-
     random.seed(cfg.seed)
     torch.manual_seed(cfg.seed)
     torch.set_num_threads(cfg.threads)
@@ -262,11 +260,7 @@ def finetune_multilingual(
         {k: torch.nn.Linear(512, len(TASKS[k].classes)) for k in train}
     )  # fmt: skip
     dropout = torch.nn.Dropout(0.1)
-    weights = {}
-    for k, s in train.items():
-        counts = np.bincount(s.labels, minlength=len(TASKS[k].classes)).astype(np.float64)
-        weights[k] = torch.tensor(counts.sum() / (len(counts) * np.maximum(counts, 1)),
-                                  dtype=torch.float32)  # fmt: skip
+    weights = class_weights(torch, train)
     per_epoch = len(schedule(0))
     total = per_epoch * cfg.epochs
     optim = torch.optim.AdamW(
@@ -276,13 +270,7 @@ def finetune_multilingual(
         ],
         weight_decay=cfg.weight_decay,
     )
-    warm = max(1, int(cfg.warmup * total))
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        optim,
-        lambda step: (
-            (step + 1) / warm if step < warm else max(0.0, (total - step) / max(1, total - warm))
-        ),
-    )
+    sched = torch.optim.lr_scheduler.LambdaLR(optim, warmup_then_linear(total, cfg.warmup))
     state = _State()
     ckpt = work / "checkpoint.pt"
     settings = {k: v for k, v in asdict(cfg).items()
@@ -377,7 +365,7 @@ def finetune_multilingual(
                 say(f"checkpoint at step {state.step}")
             if cfg.max_steps is not None and state.step >= cfg.max_steps:
                 say(f"stopped at max_steps {cfg.max_steps}")
-                logfile.close()
+                close_log()
                 return work / "encoder.npz"
         dropout.eval()
         metrics = validate()
@@ -402,7 +390,7 @@ def finetune_multilingual(
     (work / "summary.json").write_text(json.dumps({
         "config": asdict(cfg), "history": state.history, "best_epoch": state.best_epoch,
         "minutes": round(state.seconds / 60, 1)}, indent=2))  # fmt: skip
-    logfile.close()
+    close_log()
     return work / "encoder.npz"
 
 
