@@ -45,7 +45,17 @@ from foretold.understand.data import TASKS, Split, load_isarcasmeval_part, load_
 from foretold.understand.features import normalize
 from foretold.understand.metrics import score
 
-__all__ = ["FinetuneConfig", "encoder_from_checkpoint", "finetune", "task_splits"]
+__all__ = [
+    "FinetuneConfig",
+    "TrainState",
+    "class_weights",
+    "encoder_from_checkpoint",
+    "finetune",
+    "run_log",
+    "task_batches",
+    "task_splits",
+    "warmup_then_linear",
+]
 
 Log = Callable[[str], None]
 
@@ -104,7 +114,9 @@ def _result_settings(config: dict[str, Any]) -> dict[str, Any]:
 
 
 @dataclass
-class _State:
+class TrainState:
+    """Where a run stands; saved in its checkpoint."""
+
     step: int = 0
     epoch_done: int = 0
     best_epoch: int = -1
@@ -151,9 +163,10 @@ def warmup_then_linear(total: int, warmup: float) -> Callable[[int], float]:
     return factor
 
 
-def _batches(
+def task_batches(
     lengths: dict[str, list[int]], cfg: FinetuneConfig, epoch: int
 ) -> list[tuple[str, list[int]]]:
+    """One epoch's batches (the module docstring says how), a pure function of the seed."""
     rng = random.Random(cfg.seed * 1000 + epoch)
     out: list[tuple[str, list[int]]] = []
     for task, lens in lengths.items():
@@ -263,7 +276,7 @@ def finetune(
 
     model = _Model(torch, transformers, src, cfg)
     model.to(device)
-    per_epoch = len(_batches(lengths, cfg, 0))
+    per_epoch = len(task_batches(lengths, cfg, 0))
     total = per_epoch * cfg.epochs
     weights = class_weights(torch, train, device)
     params = model.trainable()
@@ -277,7 +290,7 @@ def finetune(
         weight_decay=cfg.weight_decay,
     )
     sched = torch.optim.lr_scheduler.LambdaLR(optim, warmup_then_linear(total, cfg.warmup))
-    state = _State()
+    state = TrainState()
     ckpt = work / "checkpoint.pt"
     if ckpt.exists():
         saved = torch.load(ckpt, map_location=device, weights_only=False)
@@ -289,7 +302,7 @@ def finetune(
                 cur[n].data.copy_(p)
             optim.load_state_dict(saved["optim"])
             sched.load_state_dict(saved["sched"])
-            state = _State(**saved["state"])
+            state = TrainState(**saved["state"])
             torch.set_rng_state(saved["rng"])
             say(f"resumed at step {state.step} of {total} (epoch {state.epoch_done})")
 
@@ -393,7 +406,7 @@ def finetune(
     rate_logged = False
     while state.epoch_done < cfg.epochs:
         epoch = state.epoch_done
-        batches = _batches(lengths, cfg, epoch)
+        batches = task_batches(lengths, cfg, epoch)
         first = state.step - epoch * per_epoch
         for b in range(first, per_epoch):
             task, rows = batches[b]

