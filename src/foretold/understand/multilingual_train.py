@@ -1,13 +1,15 @@
 """Training the ``multilingual`` tier's heads (``models/multilingual.npz``).
 
 Every text is embedded once by :class:`~foretold.understand.multilingual.MultilingualEncoder`
-and cached as ``.npy`` under the cache folder, named by a digest of the texts (a changed
-split re-embeds itself). The heads are logistic regressions over the 512-dim embedding:
+and cached as ``.npy`` under the cache folder, named by the encoder's identity and a digest
+of the texts (a changed split or encoder re-embeds). The heads are linear over the 512-dim
+embedding:
 
-- sentiment: the English SemEval-2017 train tweets plus the UMSAB French, German and
-  Spanish train splits, each UMSAB tweet weighted ``w`` times; ``C``, ``w`` and whether the
-  fast tier's hashed n-grams sit beside the embedding chosen on the mean UMSAB validation
-  macro-F1 of the three languages;
+- sentiment: logistic regressions on the English SemEval-2017 train tweets plus the UMSAB
+  French, German and Spanish train splits, each UMSAB tweet weighted ``w`` times, with or
+  without the fast tier's hashed n-grams beside the embedding, and the fine-tuning's own
+  head (``multilingual_finetune_heads.npz`` beside the layers); the one with the best mean
+  UMSAB validation macro-F1 of the three languages is kept;
 - irony, offensive, hate, emotion: the English TweetEval train splits; ``C`` and (for the
   three flags) the operating point chosen on the English validation splits. No labelled
   tweets of other languages exist here: in French or German these heads are zero-shot.
