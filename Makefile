@@ -81,7 +81,9 @@ bench: setup
 
 ## rebuild every model from ../shared/data (train/dev splits; needs the train extra: torch CPU).
 ## Fine-tunes the encoder first: about an hour on two CPU cores (a GPU when torch sees one);
-## interrupted, it resumes from .cache/understand/finetune/checkpoint.pt
+## interrupted, it resumes from .cache/understand/finetune/checkpoint.pt. Then the multilingual
+## encoder: three runs averaged, about 75 minutes of one CPU thread, each resumable from
+## .cache/understand/multilingual-finetune/run-N/checkpoint.pt
 train: setup
 	$(PY) -m pip install --quiet -e '.[train]'
 	$(BIN)/foretold train

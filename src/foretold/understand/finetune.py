@@ -51,6 +51,8 @@ __all__ = [
     "class_weights",
     "encoder_from_checkpoint",
     "finetune",
+    "head_score",
+    "resume_settings",
     "run_log",
     "task_batches",
     "task_splits",
@@ -105,7 +107,7 @@ def _torch() -> tuple[Any, Any]:
     return torch, transformers
 
 
-def _result_settings(config: dict[str, Any]) -> dict[str, Any]:
+def resume_settings(config: dict[str, Any]) -> dict[str, Any]:
     """The settings a checkpoint must share to be resumed (not how often it is saved, where
     the run stops or how many threads it uses)."""
     return {
@@ -164,22 +166,34 @@ def warmup_then_linear(total: int, warmup: float) -> Callable[[int], float]:
 
 
 def task_batches(
-    lengths: dict[str, list[int]], cfg: FinetuneConfig, epoch: int
+    lengths: dict[str, list[int]], epoch: int, *, seed: int, batch_size: int, cap: int
 ) -> list[tuple[str, list[int]]]:
-    """One epoch's batches (the module docstring says how), a pure function of the seed."""
-    rng = random.Random(cfg.seed * 1000 + epoch)
+    """One epoch's batches of at most ``cap`` posts a task (the module docstring says how),
+    a pure function of the seed."""
+    rng = random.Random(seed * 1000 + epoch)
     out: list[tuple[str, list[int]]] = []
     for task, lens in lengths.items():
         idx = list(range(len(lens)))
         rng.shuffle(idx)
-        idx = idx[: cfg.task_cap]
-        window = cfg.batch_size * 50
+        idx = idx[:cap]
+        window = batch_size * 50
         for lo in range(0, len(idx), window):
             chunk = sorted(idx[lo : lo + window], key=lens.__getitem__)
-            for b in range(0, len(chunk), cfg.batch_size):
-                out.append((task, chunk[b : b + cfg.batch_size]))
+            for b in range(0, len(chunk), batch_size):
+                out.append((task, chunk[b : b + batch_size]))
     rng.shuffle(out)
     return out
+
+
+def head_score(metric: str, labels: list[int], probs: Any) -> float:
+    """A training head's validation score: a binary task at its best operating point (as
+    the heads fitted later get theirs), a multi-class one at the arg-max."""
+    if probs.shape[1] == 2:
+        return max(
+            score(metric, labels, (probs[:, 1] >= t).astype(int).tolist(), 2)
+            for t in np.arange(0.1, 0.91, 0.02)
+        )
+    return score(metric, labels, probs.argmax(axis=1).tolist(), probs.shape[1])
 
 
 class _Model:
@@ -276,7 +290,13 @@ def finetune(
 
     model = _Model(torch, transformers, src, cfg)
     model.to(device)
-    per_epoch = len(task_batches(lengths, cfg, 0))
+
+    def schedule(epoch: int) -> list[tuple[str, list[int]]]:
+        return task_batches(
+            lengths, epoch, seed=cfg.seed, batch_size=cfg.batch_size, cap=cfg.task_cap
+        )
+
+    per_epoch = len(schedule(0))
     total = per_epoch * cfg.epochs
     weights = class_weights(torch, train, device)
     params = model.trainable()
@@ -294,7 +314,7 @@ def finetune(
     ckpt = work / "checkpoint.pt"
     if ckpt.exists():
         saved = torch.load(ckpt, map_location=device, weights_only=False)
-        if _result_settings(saved["config"]) != _result_settings(asdict(cfg)):
+        if resume_settings(saved["config"]) != resume_settings(asdict(cfg)):
             say("checkpoint has other settings; starting afresh")
         else:
             cur = model.trainable()
@@ -375,15 +395,7 @@ def finetune(
                     h, m = inputs("val", task, ids, rows)
                     logits = model.top(h, m, task, train=False)
                     probs[rows] = torch.softmax(logits.float(), dim=1).cpu().numpy()
-                spec = TASKS[task]
-                if len(spec.classes) == 2:  # best operating point, as the heads get later
-                    out[task] = max(
-                        score(spec.metric, split.labels, (probs[:, 1] >= t).astype(int).tolist(), 2)
-                        for t in np.arange(0.1, 0.91, 0.02)
-                    )
-                else:
-                    pred = probs.argmax(axis=1).tolist()
-                    out[task] = score(spec.metric, split.labels, pred, len(spec.classes))
+                out[task] = head_score(TASKS[task].metric, split.labels, probs)
         model.train(True)
         return out
 
@@ -406,7 +418,7 @@ def finetune(
     rate_logged = False
     while state.epoch_done < cfg.epochs:
         epoch = state.epoch_done
-        batches = task_batches(lengths, cfg, epoch)
+        batches = schedule(epoch)
         first = state.step - epoch * per_epoch
         for b in range(first, per_epoch):
             task, rows = batches[b]

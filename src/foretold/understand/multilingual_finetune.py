@@ -7,7 +7,7 @@ each), a layer norm, a sum over the tokens and a four-layer feed-forward top wit
 :class:`UseNetwork` is that forward pass in torch, reading the package's own weights; it
 gives the package's embeddings (``tests/understand/test_multilingual_finetune.py``).
 
-``foretold train --multilingual-finetune`` trains every layer but the embedding table
+``foretold train --tier multilingual`` (``make train``) trains every layer but the embedding table
 (3.2M weights; the table stays as packaged, so the 16 languages' pieces keep their
 places in the shared space) on
 
@@ -46,11 +46,12 @@ from foretold.understand.features import normalize
 from foretold.understand.finetune import (
     TrainState,
     class_weights,
+    head_score,
+    resume_settings,
     run_log,
     task_batches,
     warmup_then_linear,
 )
-from foretold.understand.metrics import score
 
 __all__ = [
     "LAYERS",
@@ -181,12 +182,6 @@ class UseNetwork:
         return f.normalize(z, p=2.0, dim=1, eps=self.eps**0.5)
 
 
-def _pieces() -> Any:
-    from foretold.understand.multilingual import MultilingualEncoder
-
-    return MultilingualEncoder(threads=1)._backend.sp
-
-
 def _splits(root: Path, split: str, limit: int | None) -> dict[str, Split]:
     """``split`` of the sentiment sets (English SemEval, UMSAB fr/de/es) and the English
     irony, offensive, hate and emotion sets."""
@@ -216,7 +211,9 @@ def finetune_multilingual(
     random.seed(cfg.seed)
     torch.manual_seed(cfg.seed)
     torch.set_num_threads(cfg.threads)
-    sp = _pieces()
+    from foretold.understand.multilingual import piece_model
+
+    sp, _ = piece_model()
 
     def encode(texts: Sequence[str]) -> list[list[int]]:
         return [
@@ -248,9 +245,13 @@ def finetune_multilingual(
         rng.shuffle(en)
         keep = list(range(n_umsab)) + en[:n_umsab]
         lengths = {k: [len(x) for x in v] for k, v in ids.items() if k != "sentiment"}
-        out = task_batches(lengths, _capped(cfg), epoch)
-        sent_lens = [len(ids["sentiment"][i]) for i in keep]
-        for task, rows in task_batches({"sentiment": sent_lens}, _capped(cfg, 10**9), epoch):
+        out = task_batches(
+            lengths, epoch, seed=cfg.seed, batch_size=cfg.batch_size, cap=cfg.task_cap
+        )
+        sent_lens = {"sentiment": [len(ids["sentiment"][i]) for i in keep]}
+        for task, rows in task_batches(
+            sent_lens, epoch, seed=cfg.seed, batch_size=cfg.batch_size, cap=len(keep)
+        ):
             out.append((task, [keep[i] for i in rows]))
         rng.shuffle(out)
         return out
@@ -273,8 +274,7 @@ def finetune_multilingual(
     sched = torch.optim.lr_scheduler.LambdaLR(optim, warmup_then_linear(total, cfg.warmup))
     state = TrainState()
     ckpt = work / "checkpoint.pt"
-    settings = {k: v for k, v in asdict(cfg).items()
-                if k not in ("checkpoint_every", "max_steps", "threads")}  # fmt: skip
+    settings = resume_settings(asdict(cfg))
     if ckpt.exists():
         saved = torch.load(ckpt, map_location="cpu", weights_only=False)
         if saved["settings"] != settings:
@@ -321,16 +321,8 @@ def finetune_multilingual(
                     rows = order[lo : lo + 128]
                     z = embed([val_ids[k][i] for i in rows]) * cfg.head_scale
                     probs[rows] = torch.softmax(heads[task](z), 1).numpy()
-                spec = TASKS[task]
-                metric = "macro_f1" if k.startswith("sentiment-") else spec.metric
-                if len(spec.classes) == 2:
-                    out[k] = max(
-                        score(metric, split.labels, (probs[:, 1] >= t).astype(int).tolist(), 2)
-                        for t in np.arange(0.1, 0.91, 0.02)
-                    )
-                else:
-                    pred = probs.argmax(axis=1).tolist()
-                    out[k] = score(metric, split.labels, pred, len(spec.classes))
+                metric = "macro_f1" if k.startswith("sentiment-") else TASKS[task].metric
+                out[k] = head_score(metric, split.labels, probs)
         return out
 
     say(f"plan: {cfg.epochs} epochs x {per_epoch} steps of {cfg.batch_size} posts, {total} steps")
@@ -402,30 +394,6 @@ def _head_arrays(heads: Any, scale: float) -> dict[str, Any]:
         out[f"{task}_weight"] = scale * head.weight.detach().numpy().T.astype(np.float32)
         out[f"{task}_bias"] = head.bias.detach().numpy().astype(np.float32)
     return out
-
-
-def heads_from_checkpoint(work: Path) -> Path:
-    """Write ``work/heads.npz`` from the last checkpoint (a run from before the heads were
-    kept, whose best epoch was its last) and return it."""
-    torch = _torch()
-    saved = torch.load(work / "checkpoint.pt", map_location="cpu", weights_only=False)
-    state = saved["state"]
-    if state["best_epoch"] != state["epoch_done"]:
-        raise ValueError(f"{work}: the best epoch is not the last checkpoint's")
-    heads = torch.nn.ModuleDict({
-        k[: -len(".weight")]: torch.nn.Linear(v.shape[1], v.shape[0])
-        for k, v in saved["heads"].items() if k.endswith(".weight")})  # fmt: skip
-    heads.load_state_dict(saved["heads"])
-    np.savez_compressed(work / "heads.npz", **_head_arrays(heads, saved["settings"]["head_scale"]))
-    return work / "heads.npz"
-
-
-def _capped(cfg: MLFinetuneConfig, cap: int | None = None) -> Any:
-    """The batch-schedule settings ``finetune.task_batches`` reads."""
-    from foretold.understand.finetune import FinetuneConfig
-
-    return FinetuneConfig(seed=cfg.seed, batch_size=cfg.batch_size,
-                          task_cap=cfg.task_cap if cap is None else cap)  # fmt: skip
 
 
 def finetune_soup(
