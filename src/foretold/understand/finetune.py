@@ -51,6 +51,7 @@ __all__ = [
     "class_weights",
     "encoder_from_checkpoint",
     "finetune",
+    "hardware",
     "head_score",
     "resume_settings",
     "run_log",
@@ -140,6 +141,16 @@ def run_log(work: Path, log: Log) -> tuple[Callable[[str], None], Callable[[], N
         log(line)
 
     return say, logfile.close
+
+
+def hardware(device: str, threads: int) -> str:
+    """Where a run trained, in the words of the model card."""
+    import os
+    import platform
+
+    where = "a CUDA GPU" if device.startswith("cuda") else "CPU"
+    return (f"{where} ({platform.machine()}, {os.cpu_count()} cores visible, shared with other "
+            f"work; torch threads: {threads})")  # fmt: skip
 
 
 def class_weights(torch: Any, splits: dict[str, Split], device: Any = None) -> dict[str, Any]:

@@ -46,6 +46,7 @@ from foretold.understand.features import normalize
 from foretold.understand.finetune import (
     TrainState,
     class_weights,
+    hardware,
     head_score,
     resume_settings,
     run_log,
@@ -432,8 +433,6 @@ def finetune_soup(
 def record_multilingual_finetune(work: Path, out: Path) -> Path:
     """Ship a run: its best layers as ``out/multilingual_encoder.npz`` (float16, about 6 MB),
     its summary as ``multilingual_finetune.json`` and its log as ``multilingual_finetune.log``."""
-    import os
-    import platform
     import shutil
 
     with np.load(work / "encoder.npz", allow_pickle=False) as f:
@@ -443,10 +442,7 @@ def record_multilingual_finetune(work: Path, out: Path) -> Path:
     if (work / "heads.npz").exists():
         shutil.copyfile(work / "heads.npz", out / "multilingual_finetune_heads.npz")
     summary = json.loads((work / "summary.json").read_text())
-    summary["hardware"] = (
-        f"CPU ({platform.machine()}, {os.cpu_count()} cores visible, shared with other work; "
-        f"torch threads: {summary['config']['threads']})"
-    )
+    summary["hardware"] = hardware("cpu", summary["config"]["threads"])
     (out / "multilingual_finetune.json").write_text(json.dumps(summary, indent=2) + "\n")
     shutil.copyfile(work / "finetune.log", out / "multilingual_finetune.log")
     return target

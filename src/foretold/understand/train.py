@@ -511,16 +511,11 @@ def train_all(
 def record_finetune(work: Path, out: Path) -> None:
     """Copy the fine-tuning run's summary (``finetune.json``, with the machine it ran on)
     and log (``finetune.log``) beside the models."""
-    import os
-    import platform
+    from foretold.understand.finetune import hardware
 
     summary = json.loads((work / "summary.json").read_text())
     if "hardware" not in summary:
-        where = "a CUDA GPU" if summary["device"].startswith("cuda") else "CPU"
-        summary["hardware"] = (
-            f"{where} ({platform.machine()}, {os.cpu_count()} cores visible, shared with other"
-            " work; torch threads: " + str(summary["config"]["threads"]) + ")"
-        )
+        summary["hardware"] = hardware(summary["device"], summary["config"]["threads"])
     (out / "finetune.json").write_text(json.dumps(summary, indent=2) + "\n")
     if (work / "finetune.log").exists() and out / "finetune.log" != work / "finetune.log":
         shutil.copyfile(work / "finetune.log", out / "finetune.log")
