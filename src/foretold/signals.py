@@ -85,12 +85,14 @@ FIELDS: tuple[str, ...] = (
     "mocking",  # ironic, not angry, not offensive
     "hostile_impressions",  # followers of the hostile posts' authors, reposters included
     "hostile_reposts",  # reposts of hostile posts (not of the brand's own)
+    "repeats",  # labelled posts by an author counted less than ``repeat_minutes`` before
+    "hostile_repeats",  # and of them, the hostile ones
 )
 _F = {name: i for i, name in enumerate(FIELDS)}
 (POSTS, ADDRESSED, KEYWORD_ONLY, BRAND, LABELLED, NEGATIVE, IRONIC, OFFENSIVE, ANGRY, HOSTILE,
  QUESTIONS, HOSTILE_Q, REACH, HOSTILE_REACH, NEWCOMERS, RESPONSES, FOREIGN, NEWS, META, AMPLIFIERS,
  HOSTILE_AMPLIFIERS, HOSTILE_KW, HOSTILITY, HOSTILITY_SQ, MOCKING,
- HOSTILE_IMPRESSIONS, HOSTILE_REPOSTS) = range(len(FIELDS))  # fmt: skip
+ HOSTILE_IMPRESSIONS, HOSTILE_REPOSTS, REPEATS, HOSTILE_REPEATS) = range(len(FIELDS))  # fmt: skip
 
 _META = re.compile(
     r"\b(?:hashtag\w*|backfir\w*|pr (?:disaster|fail\w*|stunt|nightmare|team)|epic fail"
@@ -277,6 +279,7 @@ class CampaignSignals:
         amplifier_min: int = 20_000,
         amplifier_factor: float = 30.0,
         notes_per_step: int = 40,
+        repeat_minutes: int = 15,
     ) -> None:
         self.campaign = campaign
         self.step_seconds = step_seconds
@@ -289,6 +292,11 @@ class CampaignSignals:
         self._tags = frozenset(campaign.hashtags)
         self._handles = frozenset(campaign.handles) | ({self._owner} if self._owner else set())
         self._authors: set[str] = set()
+        # each author's labelled posts count once per ``repeat_minutes`` as a voice: the
+        # step of the author's last counted post, and the later ones' ids (for relabel)
+        self.repeat_steps = max(1, repeat_minutes * 60 // step_seconds)
+        self._voiced: dict[str, int] = {}
+        self._repeat_posts: dict[str, int] = {}
         self._brand_domains: set[str] = set()
         self._log_reach = 0.0  # running mean of log10(1 + followers) over new authors
         self._reach_n = 0.0
@@ -339,7 +347,8 @@ class CampaignSignals:
         own = post.kind != "repost"  # the author's own words
         echo = not own and post.repost_of is not None and self._is_owner(post.repost_of)
         hostile = labels is not None and not echo and is_hostile(labels)
-        for i, x in self._labelled(post, labels, addressed, own, echo, hostile, followers):
+        repeat = labels is not None and own and addressed and self._repeat(post, t)
+        for i, x in self._labelled(post, labels, addressed, own, echo, hostile, followers, repeat):
             s[i] += x
         if not addressed:
             s[KEYWORD_ONLY] += 1
@@ -424,7 +433,33 @@ class CampaignSignals:
         echo = not own and post.repost_of is not None and self._is_owner(post.repost_of)
         hostile = not echo and is_hostile(labels)
         followers = post.author.followers or 0
-        return self._labelled(post, labels, self.addressed(post), own, echo, hostile, followers)
+        repeat = post.id in self._repeat_posts
+        return self._labelled(
+            post, labels, self.addressed(post), own, echo, hostile, followers, repeat
+        )
+
+    def _repeat(self, post: Post, t: int) -> bool:
+        """Whether the author's labelled post at ``t`` repeats one counted less than
+        ``repeat_minutes`` before (and note it either way): one voice per 15 minutes each
+        by default, so an angry customer's thread of ten posts is one voice, not ten. A
+        post whose author is unknown (a CSV without an author column) is a voice of its
+        own."""
+        if not post.author.id:
+            return False
+        step = t // self._step_us
+        last = self._voiced.get(post.author.id)
+        if last is not None and 0 <= step - last < self.repeat_steps:
+            self._repeat_posts[post.id] = step
+            if len(self._repeat_posts) > 20_000:  # relabel reaches back the longest window
+                span = max(self.windows.lengths)
+                self._repeat_posts = {
+                    k: v for k, v in self._repeat_posts.items() if step - v <= span
+                }
+            return True
+        self._voiced[post.author.id] = step
+        if len(self._voiced) > 100_000:
+            self._voiced = {k: v for k, v in self._voiced.items() if step - v < self.repeat_steps}
+        return False
 
     @staticmethod
     def _labelled(
@@ -435,6 +470,7 @@ class CampaignSignals:
         echo: bool,
         hostile: bool,
         followers: int,
+        repeat: bool = False,
     ) -> list[tuple[int, float]]:
         """The labelled part of one post's counts (:meth:`label_part`), from what
         :meth:`observe` already knows about it; the one place those counts are made."""
@@ -453,6 +489,8 @@ class CampaignSignals:
         if own:
             h = hostility(labels)
             out += [(LABELLED, 1.0), (HOSTILITY, h), (HOSTILITY_SQ, h * h)]
+            if repeat:
+                out += [(REPEATS, 1.0), (HOSTILE_REPEATS, 1.0)] if hostile else [(REPEATS, 1.0)]
             flags = labels.get("flags") or ()
             question = "question" in flags
             for field, on in (

@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from foretold.post import Post
-from foretold.signals import CampaignSignals, WindowSignals
+from foretold.signals import HOSTILE as HOSTILE_POSTS
+from foretold.signals import HOSTILE_REPEATS, LABELLED, REPEATS, CampaignSignals, WindowSignals
 
 from .helpers import CALM, HOSTILE, JPM, post
+
+HOSTILE_LABELS = HOSTILE  # the labels, beside the signals field of the same name
 
 
 def _read(
@@ -76,3 +79,46 @@ def test_news_links_and_other_links_are_told_apart() -> None:
 def test_meta_commentary_is_counted() -> None:
     s = _read([(post(1, 0, text="So @jpmorgan really created a hashtag #AskJPM"), CALM)])[1]
     assert s.meta_share == 1.0
+
+
+def _by(n: int, seconds: float, author: str) -> Post:
+    p = post(n, seconds)
+    p.author.id = author
+    return p
+
+
+def test_an_authors_posts_count_once_per_15_minutes_as_a_voice() -> None:
+    # a1 posts four angry posts in ten minutes, a2 one: two hostile voices, not five;
+    # a1 again 16 minutes after the first counts again
+    thread = [(_by(i, 150 * i, "a1"), HOSTILE) for i in range(4)]
+    other = [(_by(9, 30, "a2"), HOSTILE), (_by(10, 45, "a2"), CALM)]
+    sig, s = _read(sorted([*thread, *other], key=lambda x: x[0].created_at), 15)
+    sums = sig.windows.sums(15)
+    assert (s.hostile, s.labelled) == (5, 6)  # the shares shown still count posts
+    assert sums[HOSTILE_POSTS] - sums[HOSTILE_REPEATS] == 2
+    assert sums[LABELLED] - sums[REPEATS] == 2
+    later = _by(20, 16 * 60, "a1")
+    sig.observe(later, HOSTILE)
+    sig.windows.advance(sig.step_of(later) + 1)
+    assert sig.windows.sums(1)[REPEATS] == 0
+
+
+def test_posts_by_an_unknown_author_are_each_a_voice() -> None:
+    anonymous = [(_by(i, 20 * i, ""), HOSTILE) for i in range(3)]
+    sig, _ = _read(anonymous)
+    assert sig.windows.sums(15)[REPEATS] == 0
+
+
+def test_relabelling_a_repeat_takes_back_what_it_added() -> None:
+    first, second = _by(1, 0, "a1"), _by(2, 20, "a1")
+    sig = CampaignSignals(JPM)
+    sig.observe(first, CALM)
+    sig.observe(second, CALM)
+    sig.relabel(second, CALM, HOSTILE_LABELS)
+    sig.windows.advance(sig.step_of(second) + 1)
+    sums = sig.windows.sums(1)
+    assert (sums[HOSTILE_POSTS], sums[HOSTILE_REPEATS], sums[REPEATS]) == (1, 1, 1)
+    sig.relabel(second, HOSTILE_LABELS, CALM)  # read late: counted in the open minute
+    sig.windows.advance(sig.step_of(second) + 2)
+    sums = sig.windows.sums(15)
+    assert (sums[HOSTILE_POSTS], sums[HOSTILE_REPEATS], sums[REPEATS]) == (0, 0, 1)

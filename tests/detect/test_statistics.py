@@ -131,7 +131,7 @@ def test_adjusted_count_by_hand() -> None:
 def test_adjusted_count_clips_and_gives_up_on_useless_flags() -> None:
     assert adjusted(5, 60, FAST_ANGER).count == 0.0
     assert adjusted(60, 60, FAST_ANGER).count == 60.0
-    irony = ErrorRate(tpr=0.7267, fpr=0.7413, n_pos=172, n_neg=518, dataset="hand")
+    irony = ErrorRate(tpr=0.3023, fpr=0.278, n_pos=172, n_neg=518, dataset="hand")
     est = adjusted(40, 60, irony)
     assert (est.count, est.low, est.high) == (40.0, 0.0, 60.0)
     assert true_share(0.5, irony) == 0.5

@@ -47,8 +47,11 @@ class DetectConfig:
     surge_ratios: tuple[float, ...] = (2.0, 4.0, 8.0)  # hostile posts a minute: rises to detect
     share_shifts: tuple[float, ...] = (0.15, 0.3)  # true hostile share: rises to detect
     min_excess: float = 1.0  # and at least one more hostile voice a minute (60 an hour)
+    voice_minutes: int = 15  # an author's labelled posts count as one voice per 15 minutes
     # -- crisis: the storm is happening now, and big (with crisis_accel below) --
-    crisis_min_hostile: int = 30  # hostile voices (posts and their reposts) in 15 minutes
+    # hostile voices (posts and their reposts) in 15 minutes that the classifier's error
+    # rates cannot explain: the low end of their 90 % interval (LevelDetector.true_voices)
+    crisis_min_hostile: int = 30
     # -- forecast --
     fit_steps: int = 30  # the growth fit reads the last 30 minutes
     horizon_steps: int = 60  # and projects the next hour

@@ -16,10 +16,11 @@ High from 4 points, elevated from 2.
 
 A flare-up is a burst of attention that turned sour: 3-hour windows (hour by hour)
 holding at least three times the usual number of posts (the median window), and more
-than a Poisson fluctuation of it, with 40 % or more of their labelled posts hostile or
-negative; episodes that touch, or stand less than a window apart (a short dip), merge
-into one episode, reported with its start, end,
-posts, sour share and the hashtags it carried.
+than a Poisson fluctuation of it, with ``SOUR_SHARE`` (35 %) or more of their labelled
+posts hostile or negative (40 % until the fast tier's flags were set for real
+prevalence on 2026-12-06, when the simulated settlement flare-up read 36-42 % to them);
+episodes that touch, or stand less than a window apart (a short dip), merge into one
+episode, reported with its start, end, posts, sour share and the hashtags it carried.
 """
 
 from __future__ import annotations
@@ -268,11 +269,17 @@ def _accounts(frame: Frame, limit: int = 8) -> list[Account]:
     return [Account(h, followers[h], posts[h], hostile[h]) for h in keep[:limit]]
 
 
+#: The hostile (or negative) share above which the tone counts as already sour: an
+#: ordinary real month of brand mentions (@JetBlue, Sep-Oct 2016, a hurricane included)
+#: reads 26 % hostile and 22 % negative to the fast classifier, so sour starts well above.
+SOUR_SHARE = 0.35
+
+
 def flare_ups(
     frame: Frame,
     window_h: int = 3,
     min_ratio: float = 3.0,
-    min_share: float = 0.4,
+    min_share: float = SOUR_SHARE,
     skip_tags: Iterable[str] = (),
 ) -> list[FlareUp]:
     """The bursts of hostile or negative attention in ``frame`` (see the module notes)."""
@@ -315,12 +322,6 @@ def flare_ups(
         out.append(FlareUp(to_time(lo), to_time(hi), int(sel.sum()), share, top))
         i = j + 1
     return out
-
-
-#: The hostile (or negative) share above which the tone counts as already sour: an
-#: ordinary real month of brand mentions (@JetBlue, Sep-Oct 2016, a hurricane included)
-#: reads 26 % hostile and 22 % negative to the fast classifier, so sour starts well above.
-SOUR_SHARE = 0.35
 
 
 def _risk(

@@ -79,18 +79,16 @@ ACCURATE_HEADS: dict[str, tuple[float, bool]] = {
 ACCURATE_NB = True  # naive-Bayes-scaled n-grams in the accurate tier too (chosen on validation)
 Log = Callable[[str], None]
 #: Tiers whose flags keep their benchmark operating points (carried over to the calibrated
-#: scale) instead of the real-prevalence ones: the fast tier feeds the early warning, whose
-#: thresholds were tuned on those flags. Measured on 2026-12-05 (surprise policy, tuning
-#: seeds 1-3 and the real streams, `foretold benchmark`, everything else unchanged): with
-#: the fast tier's real-prevalence points the simulated #AskJPM demo still reaches crisis
-#: (21:48 against 21:49), but the controls' false alarms per 30 benign days go from
-#: 2.2 / 0.0 / 0.0 to 3.0 / 0.8 / 0.6 (watch / warning / crisis): `viral_positive` reaches
-#: crisis on all three seeds, because the mockery ceiling, which the loose `ironic` flag
-#: (74% of posts) keeps on, no longer holds its praise surge at watch; JetBlue's month
-#: goes from 4 / 1 / 0 to 7 / 5 / 0 and #WaitroseReasons~1 to crisis. So the points stay
-#: until the level policy is tuned on the real-prevalence flags (they are recorded in
-#: ``calibration.json``; runs in ``docs/benchmark-runs/fast-points-b08e1ad/``).
-KEEP_POINTS = ("fast",)
+#: scale) instead of the real-prevalence ones. Empty since 2026-12-06: the fast tier kept
+#: them until then because the early warning leaned on its loose flags (the `ironic` flag
+#: on 74% of posts held praise surges at watch through the mockery ceiling; shipping the
+#: real-prevalence points took the tuning seeds' controls from 2.2 / 0.0 / 0.0 false
+#: alarms per 30 benign days to 3.0 / 0.8 / 0.6 and JetBlue's month from 3 / 1 / 0 to
+#: 8 / 5 / 0). The detector now counts each author once per 15 minutes and gates a crisis
+#: on the hostile voices that the classifier's error rates cannot explain, which holds
+#: with the real-prevalence flags (docs/early-warning.md, "Real-prevalence flags"; runs in
+#: ``docs/benchmark-runs/flags-voices/``).
+KEEP_POINTS: tuple[str, ...] = ()
 
 
 @dataclass
