@@ -127,7 +127,7 @@ class Snapshotting(Protocol):
 
     def snapshot(self) -> bytes: ...
 
-    def restore(self, state: bytes) -> None: ...
+    def restore(self, state: bytes) -> bool | None: ...
 
 
 def snapshot_stage(stages: Sequence[Stage]) -> Snapshotting | None:
@@ -212,14 +212,14 @@ class AfterStore:
         return self.run_id
 
     def restore(self) -> bool:
-        """Resume the detection stage from its stored snapshot; False when there is none."""
+        """Resume the detection stage from its stored snapshot; False when there is none,
+        or when the stage cannot read it (an older foretold's: the stage starts afresh)."""
         if self.snapshot is None:
             return False
         state = self.store.snapshot(self.snapshot_key)
         if state is None:
             return False
-        self.snapshot.restore(state)
-        return True
+        return self.snapshot.restore(state) is not False
 
     def seal(self, batch: Batch) -> None:
         """Before writing: the alerts' outbox rows and the stage snapshot, into the batch."""

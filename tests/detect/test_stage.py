@@ -145,3 +145,19 @@ def test_phases_move_forward_through_the_storm() -> None:
     phases = [p for b in batches for _, _, p in b.phases]
     assert "takeover" in phases
     assert phases.index("takeover") > phases.index("escalation") if "escalation" in phases else True
+
+
+def test_a_snapshot_of_other_window_fields_is_not_restored() -> None:
+    """An older foretold's snapshot (its windows without today's fields) would break the
+    detectors mid-stream: it is refused, and the stage starts afresh."""
+    import pickle
+
+    first = build_stage([JPM], ManualClock(WALL))
+    _run(first, _stream(storm=True)[:200])
+    old = pickle.loads(first.snapshot())
+    old["fields"] = old["fields"][:-2]
+    fresh = build_stage([JPM], ManualClock(WALL))
+    before = fresh.campaigns
+    assert fresh.restore(pickle.dumps(old)) is False
+    assert fresh.campaigns is before
+    assert fresh.restore(first.snapshot()) is True

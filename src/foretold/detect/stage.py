@@ -32,6 +32,7 @@ from foretold.detect.minutes import Output
 from foretold.errors import ConfigError
 from foretold.post import Post
 from foretold.records import Batch
+from foretold.signals import FIELDS
 
 
 class Detect:
@@ -127,20 +128,22 @@ class Detect:
         each one's coordination state in its compact form (``docs/coordination.md``)."""
         coordination = {name: det.coordination.snapshot() for name, det in self.campaigns.items()}
         return pickle.dumps(
-            {"campaigns": self.campaigns, "coordination": coordination},
+            {"campaigns": self.campaigns, "coordination": coordination, "fields": FIELDS},
             protocol=pickle.HIGHEST_PROTOCOL,
         )
 
-    def restore(self, state: bytes) -> None:
-        """Resume from a :meth:`snapshot` (taken from a stage with the same campaigns; a
-        snapshot from before coordination was in it restores the detectors alone)."""
+    def restore(self, state: bytes) -> bool:
+        """Resume from a :meth:`snapshot` (taken from a stage with the same campaigns).
+        A snapshot whose windows count other fields (taken by an older foretold: before
+        2026-12-06 they had no ``repeats``) is not restored: the detectors start afresh
+        and False is returned; the alerts it raised stay in the store."""
         restored: Any = pickle.loads(state)
-        if isinstance(restored, dict) and set(restored) == {"campaigns", "coordination"}:
-            self.campaigns = restored["campaigns"]
-            for name, co in restored["coordination"].items():
-                self.campaigns[name].coordination.restore(co)
-        else:
-            self.campaigns = restored
+        if not isinstance(restored, dict) or tuple(restored.get("fields", ())) != FIELDS:
+            return False
+        self.campaigns = restored["campaigns"]
+        for name, co in restored["coordination"].items():
+            self.campaigns[name].coordination.restore(co)
+        return True
 
 
 @cache
