@@ -26,7 +26,8 @@ demo: setup
 	@if [ -d $(DATA)/tweeteval ]; then \
 		$(BIN)/foretold simulate askjpm --seed 1 --data $(DATA) --out $(OUT)/askjpm.jsonl && \
 		$(BIN)/foretold replay $(OUT)/askjpm.jsonl --store $(OUT)/demo.db \
-			--track '#AskJPM' --track '@jpmorgan' --alerts $(OUT)/askjpm.alerts.jsonl && \
+			--track '#AskJPM' --track '@jpmorgan' --owner '@jpmorgan' \
+			--alerts $(OUT)/askjpm.alerts.jsonl && \
 		$(BIN)/foretold chronicle --store $(OUT)/demo.db --campaign askjpm \
 			--out $(OUT)/askjpm-chronicle.html; \
 	else echo "note: $(DATA) absent; no #AskJPM simulation (it draws real tweets from there)"; fi

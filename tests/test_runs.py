@@ -149,3 +149,26 @@ def test_the_commands_leave_the_stages_to_the_library() -> None:
         assert "build_stages(config" in text or "build_stages(Config(" in text, name
         for own in ("Track(", "Classify(", "build_stage("):
             assert own not in text, (name, own)
+
+
+def test_owner_names_the_tracked_campaigns_own_account() -> None:
+    [campaign] = run_config(None, ["#AskJPM", "@jpmorgan"], "@jpmorgan").campaigns
+    assert campaign.owner == "@jpmorgan" and campaign.hashtags == ("askjpm",)
+    with pytest.raises(ConfigError, match="--owner @jpmorgan needs --track"):
+        run_config(None, (), "@jpmorgan")
+
+
+def test_the_owners_posts_are_not_counted_as_the_publics() -> None:
+    from foretold.signals import CampaignSignals
+
+    [campaign] = run_config(None, ["#AskJPM", "@jpmorgan"], "@jpmorgan").campaigns
+    sig = CampaignSignals(campaign)
+    for i, handle in enumerate(("jpmorgan", "jpmorgan", "ann")):
+        sig.observe(
+            Post(platform="x", id=str(i), text="#AskJPM hello", hashtags=("askjpm",),
+                 author=Author(id=handle, handle=handle), created_at=T0),
+            {"sentiment": "neutral", "emotion": "joy", "flags": []},
+        )  # fmt: skip
+    sig.windows.advance(int(T0.timestamp()) // 60 + 1)
+    w = sig.read(1)
+    assert (w.posts, w.labelled) == (1, 1)

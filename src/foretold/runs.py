@@ -62,13 +62,16 @@ __all__ = [
 log = logging.getLogger("foretold.runs")
 
 
-def run_config(config: Config | None, track: Sequence[str] = ()) -> Config:
+def run_config(config: Config | None, track: Sequence[str] = (), owner: str = "") -> Config:
     """The config a run uses: the loaded ``foretold.toml`` (or none), plus one campaign
-    from ``--track`` terms when given."""
+    from ``--track`` terms when given, whose own account is ``owner`` (``--owner``)."""
     base = config if config is not None else Config(campaigns=())
+    if owner and not track:
+        raise ConfigError(f"--owner {owner} needs --track (a config's campaign names its owner)")
     if not track:
         return base
-    return replace(base, campaigns=(*base.campaigns, Campaign.from_track(track)))
+    campaign = replace(Campaign.from_track(track), owner=owner)
+    return replace(base, campaigns=(*base.campaigns, campaign))
 
 
 def build_stages(

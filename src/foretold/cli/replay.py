@@ -43,6 +43,13 @@ from foretold.streamtime import UNORDERED
     help="Track a campaign: '#Tag', '@handle' or a keyword (repeatable).",
 )
 @click.option(
+    "--owner",
+    metavar="@HANDLE",
+    default="",
+    help="With --track: the brand's own account. Its posts are stored and shown, but never "
+    "counted as the public's (as `owner` in a [[campaign]] table).",
+)
+@click.option(
     "--config",
     "config_path",
     type=click.Path(exists=True, dir_okay=False),
@@ -110,6 +117,7 @@ def replay_cmd(
     files: tuple[str, ...],
     store_path: str,
     track: tuple[str, ...],
+    owner: str,
     config_path: str | None,
     reading: dict[str, Any],
     quarantine_path: str | None,
@@ -140,7 +148,7 @@ def replay_cmd(
 
     \b
     Examples:
-      foretold replay askjpm.jsonl.gz --track '#AskJPM' --track @jpmorgan
+      foretold replay askjpm.jsonl.gz --track '#AskJPM' --track @jpmorgan --owner @jpmorgan
       twarc2 flatten raw.jsonl | foretold replay - --store brand.db
       foretold replay pheme.csv --csv-preset pheme --platform x --track Germanwings
       foretold replay stream.jsonl --config foretold.toml --speed 60 --alerts alerts.jsonl
@@ -149,7 +157,7 @@ def replay_cmd(
     if speed is not None and speed <= 0:
         raise ConfigError(f"--speed must be positive, got {speed}")
     paths = list(files) or ["-"]
-    config = run_config(load_config(config_path) if config_path else None, track)
+    config = run_config(load_config(config_path) if config_path else None, track, owner)
     campaigns = list(config.campaigns)
     qpath = Path(quarantine_path) if quarantine_path else default_quarantine(store_path)
     show = sys.stderr.isatty() if progress is None else progress
