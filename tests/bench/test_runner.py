@@ -134,6 +134,9 @@ def test_command_scores_a_users_own_stream(tmp_path: Path) -> None:
     bad = CliRunner().invoke(benchmark_cmd, ["--stream", str(stream)])
     assert isinstance(bad.exception, ConfigError)
     assert "--stream and --truth go together" in str(bad.exception)
+    no_track = CliRunner().invoke(benchmark_cmd, [*args[:4], "--owner", "@brew"])
+    assert isinstance(no_track.exception, ConfigError)
+    assert "--owner needs --track" in str(no_track.exception)
 
 
 def test_a_users_csv_stream_is_read_with_its_columns(tmp_path: Path) -> None:

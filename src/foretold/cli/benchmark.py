@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import tempfile
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +93,12 @@ from foretold.errors import ConfigError
     help="With --stream: the campaign's #hashtag, @handle or keyword (repeatable).",
 )
 @click.option(
+    "--owner",
+    metavar="@HANDLE",
+    default="",
+    help="With --track: the brand's own account, never counted as the public's.",
+)
+@click.option(
     "--labels-cache",
     type=click.Path(file_okay=False),
     envvar="FORETOLD_LABELS_CACHE",
@@ -111,6 +118,7 @@ def benchmark_cmd(
     stream: str | None,
     truth: str | None,
     track: tuple[str, ...],
+    owner: str,
     labels_cache: str | None,
     reading: dict[str, Any],
     quiet: bool,
@@ -135,7 +143,7 @@ def benchmark_cmd(
       foretold benchmark --json out/benchmark.json --markdown docs/benchmark.md
       foretold benchmark --stream mine.jsonl --truth mine.truth.json --track "#AskAcme"
       foretold benchmark --stream jetblue_tweets.csv --csv-preset twitter_r --encoding cp1252 \\
-          --truth quiet.truth.json --track @JetBlue     # an R twitteR export
+          --truth quiet.truth.json --track @JetBlue --owner @JetBlue  # an R twitteR export
       foretold benchmark --suite variants --seeds 3 --labels-cache ~/.cache/foretold-labels
 
     \b
@@ -157,6 +165,8 @@ def benchmark_cmd(
         raise ConfigError(f"benchmark: --first-seed {first_seed} is above --seeds {seeds}")
     if track and stream is None:
         raise ConfigError("benchmark: --track applies to --stream")
+    if owner and not track:
+        raise ConfigError("benchmark: --owner needs --track")
     if stream is None and reading != DEFAULT_READING:
         raise ConfigError(
             "benchmark: --format, --csv-preset, --csv-map, --csv-raw, --platform and --encoding "
@@ -183,7 +193,7 @@ def benchmark_cmd(
         tempfile.TemporaryDirectory(prefix="foretold-bench-") as work,
     ):
         if stream is not None and truth is not None:
-            campaign = Campaign.from_track(list(track)) if track else None
+            campaign = replace(Campaign.from_track(list(track)), owner=owner) if track else None
             streams: Iterable[Case] = [user_case(stream, truth, campaign, reading)]
             suite_name, seeds, first_seed = f"--stream {Path(stream).name}", 1, 1
         else:
