@@ -71,8 +71,9 @@ class Campaign:
             )
 
     @classmethod
-    def from_track(cls, terms: Sequence[str], name: str | None = None) -> Campaign:
-        """A campaign from ``--track`` terms: ``#tag``, ``@handle`` or a keyword."""
+    def from_track(cls, terms: Sequence[str], name: str | None = None, owner: str = "") -> Campaign:
+        """A campaign from ``--track`` terms: ``#tag``, ``@handle`` or a keyword; ``owner``
+        (``--owner``) is the brand's own account."""
         if not terms:
             raise ConfigError("--track needs at least one term")
         hashtags = [t for t in terms if t.startswith("#")]
@@ -82,7 +83,7 @@ class Campaign:
             first = terms[0].lstrip("#@").lower()
             name = re.sub(r"[^a-z0-9_.-]+", "-", first).strip("-") or "campaign"
         return cls(name=name, hashtags=tuple(hashtags), handles=tuple(handles),
-                   keywords=tuple(keywords))  # fmt: skip
+                   keywords=tuple(keywords), owner=owner)  # fmt: skip
 
     def matches(self, post: Post) -> bool:
         """Whether the post belongs to this campaign."""

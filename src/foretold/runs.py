@@ -70,8 +70,7 @@ def run_config(config: Config | None, track: Sequence[str] = (), owner: str = ""
         raise ConfigError(f"--owner {owner} needs --track (a config's campaign names its owner)")
     if not track:
         return base
-    campaign = replace(Campaign.from_track(track), owner=owner)
-    return replace(base, campaigns=(*base.campaigns, campaign))
+    return replace(base, campaigns=(*base.campaigns, Campaign.from_track(track, owner=owner)))
 
 
 def build_stages(

@@ -297,7 +297,8 @@ class CampaignSignals:
         self.repeat_steps = max(1, repeat_minutes * 60 // step_seconds)
         self._voiced: dict[str, int] = {}
         self._repeat_posts: dict[str, int] = {}
-        self._caps = [100_000, 20_000]  # sizes that trigger a prune (doubled if still full)
+        # sizes that trigger a prune of each (doubled when a prune leaves it still full)
+        self._voiced_cap, self._repeat_cap = 100_000, 20_000
         self._brand_domains: set[str] = set()
         self._log_reach = 0.0  # running mean of log10(1 + followers) over new authors
         self._reach_n = 0.0
@@ -451,17 +452,19 @@ class CampaignSignals:
         last = self._voiced.get(post.author.id)
         if last is not None and 0 <= step - last < self.repeat_steps:
             self._repeat_posts[post.id] = step
-            if len(self._repeat_posts) > self._caps[1]:  # relabel reaches back the longest window
+            if (
+                len(self._repeat_posts) > self._repeat_cap
+            ):  # relabel reaches back the longest window
                 span = max(self.windows.lengths)
                 self._repeat_posts = {
                     k: v for k, v in self._repeat_posts.items() if step - v <= span
                 }
-                self._caps[1] = max(20_000, 2 * len(self._repeat_posts))
+                self._repeat_cap = max(20_000, 2 * len(self._repeat_posts))
             return True
         self._voiced[post.author.id] = step
-        if len(self._voiced) > self._caps[0]:
+        if len(self._voiced) > self._voiced_cap:
             self._voiced = {k: v for k, v in self._voiced.items() if step - v < self.repeat_steps}
-            self._caps[0] = max(100_000, 2 * len(self._voiced))
+            self._voiced_cap = max(100_000, 2 * len(self._voiced))
         return False
 
     @staticmethod

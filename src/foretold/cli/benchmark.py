@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 import tempfile
 from collections.abc import Iterable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -193,7 +192,7 @@ def benchmark_cmd(
         tempfile.TemporaryDirectory(prefix="foretold-bench-") as work,
     ):
         if stream is not None and truth is not None:
-            campaign = replace(Campaign.from_track(list(track)), owner=owner) if track else None
+            campaign = Campaign.from_track(list(track), owner=owner) if track else None
             streams: Iterable[Case] = [user_case(stream, truth, campaign, reading)]
             suite_name, seeds, first_seed = f"--stream {Path(stream).name}", 1, 1
         else:

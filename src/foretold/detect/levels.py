@@ -125,6 +125,12 @@ class _Rate:
     fpr: float
 
 
+def _voiced(s: list[float]) -> tuple[float, float]:
+    """A window's hostile and labelled posts, each author once per ``voice_minutes``
+    (the repeats :class:`~foretold.signals.CampaignSignals` marks left out)."""
+    return s[HOSTILE] - s[HOSTILE_REPEATS], s[LABELLED] - s[REPEATS]
+
+
 #: Used until the labels' tier is known: the fast tier's shipped rates (models/rates.json).
 DEFAULT_RATES = Rates(_Rate(0.825, 0.1495), _Rate(0.3023, 0.278), "fast")
 
@@ -193,8 +199,7 @@ class LevelDetector(MinuteDetector):
         c, sig = self.config, self.signals
         step = end - 1  # the minute that just closed
         s1 = sig.windows.sums(1)
-        # voices: each author's labelled posts once per voice_minutes (signals.REPEATS)
-        k1, n1, a1 = s1[HOSTILE] - s1[HOSTILE_REPEATS], s1[LABELLED] - s1[REPEATS], s1[ADDRESSED]
+        (k1, n1), a1 = _voiced(s1), s1[ADDRESSED]
         x = k1 + s1[HOSTILE_REPOSTS]  # hostile voices: own words, and reposts of them
         mu = self.normal.expected(step)
         phi = self.normal.dispersion
@@ -251,15 +256,13 @@ class LevelDetector(MinuteDetector):
         """Is the last 15 minutes' hostile share above the usual one, at 90 %? (The
         Wilson interval's lower end above the baseline share: both observed shares,
         so the classifier's error rates cancel.)"""
-        s15 = self.signals.windows.sums(15)
-        k, n = s15[HOSTILE] - s15[HOSTILE_REPEATS], s15[LABELLED] - s15[REPEATS]
-        return wilson(k, n)[0] > self.share.share
+        return wilson(*_voiced(self.signals.windows.sums(15)))[0] > self.share.share
 
     def voices(self, minutes: int) -> float:
         """Hostile voices in the last ``minutes``: hostile posts in their authors' own
         words (each author once per ``voice_minutes``) and reposts of them."""
         s = self.signals.windows.sums(minutes)
-        return s[HOSTILE] - s[HOSTILE_REPEATS] + s[HOSTILE_REPOSTS]
+        return _voiced(s)[0] + s[HOSTILE_REPOSTS]
 
     def true_voices(self, minutes: int) -> float:
         """The hostile voices that the classifier's measured error rates cannot explain:
@@ -269,11 +272,11 @@ class LevelDetector(MinuteDetector):
         A praise storm's hostile labels are mostly the classifier's false positives
         (18 % flagged where its false-positive rate is 15 %): few true voices."""
         s = self.signals.windows.sums(minutes)
-        k, n = s[HOSTILE] - s[HOSTILE_REPEATS], s[LABELLED] - s[REPEATS]
+        k, n = _voiced(s)
         if k <= 0:
             return 0.0
         est = adjusted(round(k), round(n), self.rates.hostile)
-        return self.voices(minutes) * min(1.0, est.low / k)
+        return (k + s[HOSTILE_REPOSTS]) * min(1.0, est.low / k)
 
     def spreading(self) -> bool:
         """Beyond the brand's own audience: a hostile amplifier or the press in the hour."""
