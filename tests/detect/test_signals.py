@@ -10,8 +10,6 @@ from foretold.signals import HOSTILE_REPEATS, LABELLED, REPEATS, CampaignSignals
 
 from .helpers import CALM, HOSTILE, JPM, post
 
-HOSTILE_LABELS = HOSTILE  # the labels, beside the signals field of the same name
-
 
 def _read(
     posts_labels: list[tuple[Post, dict[str, Any] | None]], minutes: int = 15
@@ -114,11 +112,11 @@ def test_relabelling_a_repeat_takes_back_what_it_added() -> None:
     sig = CampaignSignals(JPM)
     sig.observe(first, CALM)
     sig.observe(second, CALM)
-    sig.relabel(second, CALM, HOSTILE_LABELS)
+    sig.relabel(second, CALM, HOSTILE)
     sig.windows.advance(sig.step_of(second) + 1)
     sums = sig.windows.sums(1)
     assert (sums[HOSTILE_POSTS], sums[HOSTILE_REPEATS], sums[REPEATS]) == (1, 1, 1)
-    sig.relabel(second, HOSTILE_LABELS, CALM)  # read late: counted in the open minute
+    sig.relabel(second, HOSTILE, CALM)  # read late: counted in the open minute
     sig.windows.advance(sig.step_of(second) + 2)
     sums = sig.windows.sums(15)
     assert (sums[HOSTILE_POSTS], sums[HOSTILE_REPEATS], sums[REPEATS]) == (0, 0, 1)
