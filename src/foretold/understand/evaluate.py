@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from foretold.errors import MissingExtraError
-from foretold.understand.calibrate import ece
+from foretold.understand.calibrate import ece, ece_floor
 from foretold.understand.classifier import Classifier
 from foretold.understand.data import TASKS, Split, load_isarcasmeval_part, load_split
 from foretold.understand.labels import EMOTIONS, SENTIMENTS, Labels
@@ -111,9 +111,11 @@ def sarcasm_dev(classifier: Classifier, root: Path) -> SarcasmFigures:
     )
 
 
-def validation_ece(classifier: Classifier, root: Path) -> dict[str, float]:
-    """Each task's top-label ECE (15 bins) of the shipped scores on its validation split."""
-    out: dict[str, float] = {}
+def validation_ece(classifier: Classifier, root: Path) -> dict[str, tuple[float, float]]:
+    """Each task's top-label ECE (15 bins) of the shipped scores on its validation split,
+    and its floor: the mean ECE a perfectly calibrated model with these scores shows on as
+    many posts (:func:`foretold.understand.calibrate.ece_floor`)."""
+    out: dict[str, tuple[float, float]] = {}
     for task, spec in TASKS.items():
         split = load_split(task, "val", root)
         labels = classifier.classify(split.texts)
@@ -123,7 +125,7 @@ def validation_ece(classifier: Classifier, root: Path) -> dict[str, float]:
         else:
             names = SENTIMENTS if task == "sentiment" else EMOTIONS
             probs = np.array([[x.scores[c] for c in names] for x in labels])
-        out[task] = ece(probs, split.labels)
+        out[task] = (ece(probs, split.labels), ece_floor(probs)[0])
     return out
 
 
@@ -223,7 +225,7 @@ def format_table(rows: Sequence[Row]) -> str:
 
 def format_flags(
     rows: Sequence[Row],
-    ece_by_tier: Mapping[str, Mapping[str, float]],
+    ece_by_tier: Mapping[str, Mapping[str, tuple[float, float]]],
     sarcasm: Mapping[str, SarcasmFigures],
 ) -> str:
     """The shipped flags on the test splits, the validation ECE and the iSarcasmEval dev
@@ -231,10 +233,12 @@ def format_flags(
 
     >>> row = Row("fast", shipped={"irony": 60.0, "offensive": 70.0, "hate": 50.0},
     ...           flag_rates={"irony": 0.2, "offensive": 0.1, "hate": 0.3})
-    >>> ece = {"fast": dict.fromkeys(COLUMNS, 0.031)}
+    >>> ece = {"fast": dict.fromkeys(COLUMNS, (0.031, 0.024))}
     >>> table = format_flags([row], ece, {"fast": SarcasmFigures(0.4, 0.3, 0.25, 691)})
     >>> table.splitlines()[2].split(" | ")[1:4]
     ['60.0 (20%)', '70.0 (10%)', '50.0 (30%)']
+    >>> table.splitlines()[2].split(" | ")[4]
+    '0.031 (0.024)'
     >>> table.splitlines()[2].split(" | ")[-2:]
     ['0.40', '30% / 25% |']
     """
@@ -246,7 +250,9 @@ def format_flags(
     for r in rows:
         cells = [r.name]
         cells += [f"{r.shipped[t]:.1f} ({r.flag_rates[t]:.0%})" for t in binary]
-        cells += [f"{ece_by_tier[r.name][t]:.3f}" for t in COLUMNS]
+        cells += [
+            f"{ece_by_tier[r.name][t][0]:.3f} ({ece_by_tier[r.name][t][1]:.3f})" for t in COLUMNS
+        ]
         s = sarcasm[r.name]
         n = s.n
         cells += [f"{s.f1:.2f}", f"{s.flag_rate:.0%} / {s.true_rate:.0%}"]
@@ -255,7 +261,9 @@ def format_flags(
         "",
         "Flags at the shipped operating points (see the model card: set for real prevalence,"
         " or kept\nfrom before): test metric x100 (share of test posts flagged); ECE: top-label,"
-        f" 15 bins,\nvalidation splits; iSarcasmEval dev: {n} posts.",
+        " 15 bins,\nvalidation splits, and in brackets its floor: the mean ECE of a perfectly"
+        " calibrated model\nwith the same scores on as many posts; iSarcasmEval dev:"
+        f" {n} posts.",
     ]
     return "\n".join(lines)
 
