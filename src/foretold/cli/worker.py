@@ -203,6 +203,7 @@ def detect_worker_cmd(
       foretold worker detect --broker kafka:9092 --config foretold.toml --state-dir /var/lib/ft
     """
     from foretold.store import Store
+    from foretold.workers import engine
     from foretold.workers.detect import build_app
 
     campaigns = _campaigns(track, config_path)
@@ -216,14 +217,18 @@ def detect_worker_cmd(
         store.put_campaigns((c.name, c.to_config()) for c in campaigns)
         after = AfterStore(store, clock, router=router)  # the step replay and watch take
         after.begin(f"worker detect --broker {broker}")
-        app = build_app(
-            broker, campaigns, clock, store, partitions, state_dir=state_dir,
-            worker_id=worker_id, router=router, after=after,
-        )  # fmt: skip
+
+        def make_app() -> Any:
+            return build_app(
+                broker, campaigns, clock, store, partitions, state_dir=state_dir,
+                worker_id=worker_id, router=router, after=after,
+            )  # fmt: skip
+
         seen = SignalsSeen()
         try:
             with seen:
-                app.run()  # Quix Streams stops cleanly on SIGINT / SIGTERM: checkpoint committed
+                # Quix Streams stops cleanly on SIGINT / SIGTERM: checkpoint committed
+                engine.run_supervised(make_app, lambda m: click.echo(m, err=True))
         finally:  # also a second Ctrl-C (KeyboardInterrupt) or a signal before run()
             stop = {"stopped_by": seen.name} if seen.name else {}
             after.finish({"campaigns": [c.name for c in campaigns], "posts": after.posts,
