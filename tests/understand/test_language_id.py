@@ -8,7 +8,7 @@ import pytest
 
 pytest.importorskip("py3langid", reason="language ID needs the understand extra")
 
-from foretold.understand.langid import LANGUAGES, clean, identify
+from foretold.understand.langid import LANGUAGES, SCRIPTS, clean, identify, script_of
 from foretold.understand.multilingual import COVERED
 
 # Short posts of the kind a brand sees, written for this test (not from any data set).
@@ -59,3 +59,17 @@ def test_a_post_of_tags_alone_is_read_by_its_tags_words() -> None:
     got = identify(["#sonne #aussicht #genießen #fahrrad #fahren #schön #bewölkt http",
                     "Schönes Wetter heute #sunny #happy #love", "#nails #nailart", "#ok 🙂 !!"])  # fmt: skip
     assert got == ["de", "de", "und", "und"]  # English tags alone read as Tagalog: not trusted
+
+
+def test_only_languages_of_the_posts_script_are_candidates() -> None:
+    """A word or two of Latin letters is never Arabic or Chinese; styled letters are read as
+    the letters they style; a script no candidate is written in is not forced into one."""
+    latin = ["Respekt, #Steinbrueck #bewegungjetzt", "ach so nice", "ok ok super"]
+    for lang in identify(latin):
+        assert lang == "und" or "LATIN" in SCRIPTS.get(lang, frozenset({"LATIN"})), lang
+    assert identify(["𝐭𝐡𝐞 𝐰𝐨𝐫𝐬𝐭 𝐬𝐞𝐫𝐯𝐢𝐜𝐞 𝐞𝐯𝐞𝐫", "ｓｅｒｖｉｃｅ ｃｌｉｅｎｔ ｎｕｌ"]) == [
+        "en",
+        "fr",
+    ]
+    assert identify(["ሰላም ነው ጤና ይስጥልኝ", "Отличный сервис, спасибо"]) == ["und", "ru"]
+    assert script_of("Quelle honte") == "LATIN" and script_of("🙂 !!") is None

@@ -8,8 +8,10 @@ earlier calls), so a post's labels are a function of its text and of the model f
 
 :class:`LabelCache` wraps a classifier: each text is looked up in a SQLite file
 ``labels-<tier>-<models>.sqlite`` in the cache folder, where ``<models>`` is a digest of
-every file the shipped models are loaded from; retraining a model makes a new file, so
-stale labels are never read. Texts not found are classified in one call and stored.
+every file the shipped models are loaded from and of the understanding code that reads
+them (``foretold/understand/*.py``: language ID routes a post, so a change there changes
+labels); retraining a model or changing that code makes a new file, so stale labels are
+never read. Texts not found are classified in one call and stored.
 Several benchmark processes may share one folder (WAL, a busy timeout).
 
 >>> import tempfile
@@ -60,13 +62,16 @@ class Label:
 
 
 def models_digest(folder: Path | None = None) -> str:
-    """A short digest of every model file the classifiers load (name, size and content)."""
-    if folder is None:
-        from foretold.understand import accurate
+    """A short digest of every model file the classifiers load and of the understanding
+    code that reads them (name and content)."""
+    from foretold.understand import accurate
 
+    if folder is None:
         folder = accurate.MODELS
+    code = Path(accurate.__file__).parent
     h = hashlib.sha256()
-    for path in sorted(p for p in folder.iterdir() if p.suffix in (".npz", ".onnx", ".json")):
+    models = sorted(p for p in folder.iterdir() if p.suffix in (".npz", ".onnx", ".json"))
+    for path in [*models, *sorted(code.glob("*.py"))]:
         h.update(path.name.encode() + b"\0")
         with path.open("rb") as f:
             while chunk := f.read(1 << 20):

@@ -9,7 +9,13 @@ package knows 97 more, mostly small ones that took short French, German and Span
 for themselves: Luxembourgish, Galician, Aragonese, Haitian Creole); the 15 languages the
 multilingual tier reads get a prior bonus of ``LangIdConfig.covered_prior`` (log-odds per
 byte, as the package normalises), since posts reaching a brand are far more often in one
-of them. A post with fewer than ``min_letters`` letters left is ``"und"``.
+of them. A post with fewer than ``min_letters`` letters left is ``"und"``. Only languages
+written in the script that most of the post's letters are in are candidates (``SCRIPTS``):
+on a word or two the byte model's guesses are close, and it read "Respekt," as Arabic
+(UMSAB German train and validation 93.44 -> 93.67% right, French, Spanish and English
+validation unchanged). Letters in styled forms (mathematical bold, full-width) are read
+as the letters they style (NFKC); a post in a script no candidate is written in (Amharic,
+Khmer) is ``"und"``, not forced into a language it cannot be.
 
 The settings were chosen on the UMSAB train and validation tweets (French, German,
 Spanish) and the TweetEval English validation tweets; ``foretold eval`` reports accuracy
@@ -18,6 +24,10 @@ on the UMSAB test tweets (see ``MODEL_CARD.md``).
 >>> identify(["the service was awful again today", "le service est nul, encore une fois",
 ...           "der Service ist heute wieder schlecht", "el servicio es malo otra vez", "🙂 !!"])
 ['en', 'fr', 'de', 'es', 'und']
+>>> identify(["Respekt, #Steinbrueck", "Отличный сервис", "サービスが最悪", "ሰላም ነው"])
+['de', 'ru', 'ja', 'und']
+>>> identify(["𝐭𝐡𝐞 𝐰𝐨𝐫𝐬𝐭 𝐬𝐞𝐫𝐯𝐢𝐜𝐞 𝐞𝐯𝐞𝐫", "ｓｅｒｖｉｃｅ ｃｌｉｅｎｔ ｎｕｌ"])
+['en', 'fr']
 """
 
 from __future__ import annotations
@@ -25,6 +35,8 @@ from __future__ import annotations
 import importlib
 import math
 import re
+import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,7 +45,7 @@ from typing import Any
 from foretold.errors import MissingExtraError
 from foretold.understand.multilingual import COVERED
 
-__all__ = ["LANGUAGES", "LangIdConfig", "identify"]
+__all__ = ["LANGUAGES", "SCRIPTS", "LangIdConfig", "identify", "script_of"]
 
 #: Candidate languages (ISO 639-1): the covered 15 and 43 more widely written ones.
 LANGUAGES: tuple[str, ...] = (
@@ -86,6 +98,24 @@ LANGUAGES: tuple[str, ...] = (
         "vi",
     ],
 )
+#: The script of each candidate that is not written in Latin letters (Unicode's name of
+#: it, as the first word of a letter's character name); Japanese is also its kana.
+SCRIPTS: dict[str, frozenset[str]] = {
+    **dict.fromkeys(("ar", "fa", "ur"), frozenset({"ARABIC"})),
+    **dict.fromkeys(("ru", "uk", "bg", "mk", "kk"), frozenset({"CYRILLIC"})),
+    "sr": frozenset({"CYRILLIC", "LATIN"}),
+    "zh": frozenset({"CJK"}),
+    "ja": frozenset({"CJK", "HIRAGANA", "KATAKANA"}),
+    "ko": frozenset({"HANGUL", "CJK"}),
+    **dict.fromkeys(("hi", "mr"), frozenset({"DEVANAGARI"})),
+    **{lang: frozenset({script}) for lang, script in (
+        ("th", "THAI"), ("el", "GREEK"), ("he", "HEBREW"), ("bn", "BENGALI"),
+        ("gu", "GUJARATI"), ("ta", "TAMIL"), ("te", "TELUGU"), ("ml", "MALAYALAM"),
+        ("ka", "GEORGIAN"), ("hy", "ARMENIAN"),
+    )},
+}  # fmt: skip
+_LATIN = frozenset({"LATIN"})
+_KNOWN_SCRIPTS = _LATIN.union(*SCRIPTS.values())
 _NOISE = re.compile(r"https?://\S+|\bhttps?\b|www\.\S+|[@#]\w+|\bRT\b|&\w+;|\b\d+\b")
 _LETTER = re.compile(r"[^\W\d_]")
 _TAG = re.compile(r"#(\w+)")
@@ -105,7 +135,20 @@ def clean(text: str) -> str:
     >>> clean("RT @user: Quelle honte &amp; #fail https://t.co/x").split()
     [':', 'Quelle', 'honte']
     """
-    return _NOISE.sub(" ", text)
+    return _NOISE.sub(" ", unicodedata.normalize("NFKC", text))
+
+
+def script_of(text: str) -> str | None:
+    """The script most of ``text``'s letters are written in (``None`` without letters).
+
+    >>> script_of("Quelle honte"), script_of("Отличный сервис"), script_of("!!")
+    ('LATIN', 'CYRILLIC', None)
+    """
+    counts: Counter[str] = Counter()
+    for ch in text:
+        if ch.isalpha():
+            counts[unicodedata.name(ch, "UNKNOWN").split()[0]] += 1
+    return counts.most_common(1)[0][0] if counts else None
 
 
 class _Identifier:
@@ -135,7 +178,12 @@ class _Identifier:
 
     def _best(self, words: str) -> str:
         best, best_score = "und", -math.inf
+        script = script_of(words)
+        if script is not None and script not in _KNOWN_SCRIPTS:
+            return "und"
         for lang, p in self.model.rank(words.strip()):
+            if script is not None and script not in SCRIPTS.get(lang, _LATIN):
+                continue
             value = math.log(max(p, 1e-30)) + (
                 self.config.covered_prior if lang in COVERED else 0.0
             )
