@@ -13,6 +13,7 @@ from foretold.clock import ManualClock
 from foretold.detect import DetectConfig, build_stage
 from foretold.detect.campaign import CampaignDetector
 from foretold.detect.levels import LevelDetector
+from foretold.detect.minutes import Output
 from foretold.errors import ConfigError
 from foretold.post import Author, Post
 from foretold.records import Batch
@@ -23,9 +24,13 @@ ANGRY = {"sentiment": "negative", "emotion": "anger", "flags": ["question"]}
 CAMPAIGN = Campaign.from_track(["#AskJPM"])
 
 
-def stream(storm_minutes: int, calm_after: int) -> list[tuple[Post, dict[str, Any]]]:
+def stream(
+    storm_minutes: int, calm_after: int, praise: int = 0
+) -> list[tuple[Post, dict[str, Any]]]:
     """A calm day, hostile posts doubling every 5 minutes for ``storm_minutes`` with a big
-    account joining at minute 10, then ``calm_after`` calm minutes."""
+    account joining at minute 10, then ``calm_after`` calm minutes; with ``praise``, that
+    many calm posts beside each hostile one in the storm (a praise storm whose hostile
+    labels are mostly the classifier's false positives)."""
     out: list[tuple[Post, dict[str, Any]]] = []
     n = 0
 
@@ -42,7 +47,8 @@ def stream(storm_minutes: int, calm_after: int) -> list[tuple[Post, dict[str, An
         for labels in [CALM] * (5 if m % 3 == 0 else 1) + [ANGRY] * (m % 3 == 0):
             add(m, labels)
     for m in range(day, day + storm_minutes):
-        for labels in [CALM] * 2 + [ANGRY] * round(2 * 2 ** ((m - day) / 5)):
+        angry = round(2 * 2 ** ((m - day) / 5))
+        for labels in [CALM] * (2 + praise * angry) + [ANGRY] * angry:
             add(m, labels)
         if m == day + 10:
             add(m, ANGRY, followers=2_000_000)
@@ -108,3 +114,22 @@ def test_no_watch_in_the_minute_of_an_all_clear() -> None:
     assert alerts[-1]["level"] == "all_clear"
     clears = {a["at"][:16] for a in alerts if a["level"] == "all_clear"}
     assert not [a for a in alerts if a["level"] != "all_clear" and a["at"][:16] in clears]
+
+
+def test_a_praise_storm_whose_hostile_labels_are_mostly_noise_is_no_crisis() -> None:
+    """Four calm posts beside each hostile one: 20 % flagged hostile where the tier's
+    false-positive rate is 15 % (TPR 82.5 %): (0.20 - 0.15) / 0.675 = 7.5 % truly hostile,
+    below the smallest turn (15 %), though the storm's size alone gives far more than 30
+    such voices. The all-hostile storm of the same size is a crisis."""
+    detector = LevelDetector(CAMPAIGN, DetectConfig())
+    out = Output()
+    levels = []
+    for post, labels in stream(40, 0, praise=4):
+        detector.observe(post, labels, out, lambda: T0)
+        levels += [a.level for a in out.alerts]
+        out.alerts.clear()
+    assert "watch" in levels and "crisis" not in levels
+    assert detector.true_voices(15) >= DetectConfig().crisis_min_hostile
+    share = detector.true_share(15)
+    assert 0.04 < share < 0.075 < min(DetectConfig().share_shifts)  # the low end, near 7.5 %
+    assert [a["level"] for a in run(stream(40, 0), finish=True)][-1] == "crisis"

@@ -50,7 +50,8 @@ class DetectConfig:
     voice_minutes: int = 15  # an author's labelled posts count as one voice per 15 minutes
     # -- crisis: the storm is happening now, and big (with crisis_accel below) --
     # hostile voices (posts and their reposts) in 15 minutes that the classifier's error
-    # rates cannot explain: the low end of their 90 % interval (LevelDetector.true_voices)
+    # rates cannot explain: the low end of their 90 % interval (LevelDetector.true_voices);
+    # and those voices at least min(share_shifts) of the labelled ones (true_share)
     crisis_min_hostile: int = 30
     # -- forecast --
     fit_steps: int = 30  # the growth fit reads the last 30 minutes
