@@ -87,15 +87,29 @@ def suite(name: str) -> Suite:
 
 
 def cases(
-    s: Suite, seeds: int, data: str | Path, workdir: str | Path, vader: bool = True, first: int = 1
+    s: Suite,
+    seeds: int,
+    data: str | Path,
+    workdir: str | Path,
+    vader: bool = True,
+    first: int = 1,
+    skipped: list[str] | None = None,
 ) -> Iterator[Case]:
     """The suite's cases, one at a time (simulated files are written as they come);
-    seeds ``first..seeds``."""
+    seeds ``first..seeds``. With ``skipped``, a scenario that cannot be simulated (its
+    drawn parameters make a cascade grow past ``max_posts``) is left out with its reason
+    there and the suite goes on; without it, the error stops the suite."""
     if s.scenarios:
         pools = TextPools.load(data)
         for seed in range(first, seeds + 1):
             for name, randomised in s.scenarios:
-                yield from simulated_case(name, seed, randomised, pools, Path(workdir))
+                try:
+                    yield from simulated_case(name, seed, randomised, pools, Path(workdir))
+                except ConfigError as e:
+                    if skipped is None:
+                        raise
+                    label = f"{name}{'~' if randomised else '#'}{seed}"
+                    skipped.append(f"{label}: not simulated, left out of every table: {e}")
     if s.real:
         pheme = pheme_case(data, vader=vader)
         if pheme is not None:

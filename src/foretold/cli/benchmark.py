@@ -187,6 +187,7 @@ def benchmark_cmd(
         listed = "" if show or not finished else "\n" + "\n".join(finished)
         return f"{runs}; no table, JSON or Markdown written (they need every run){listed}"
 
+    skipped: list[str] = []  # scenarios that could not be simulated, with the reason
     with (
         summary_on_stop("benchmark", stopped),
         tempfile.TemporaryDirectory(prefix="foretold-bench-") as work,
@@ -196,8 +197,11 @@ def benchmark_cmd(
             streams: Iterable[Case] = [user_case(stream, truth, campaign, reading)]
             suite_name, seeds, first_seed = f"--stream {Path(stream).name}", 1, 1
         else:
-            streams = cases(s, seeds, data, work, first=first_seed)
+            streams = cases(s, seeds, data, work, first=first_seed, skipped=skipped)
         result = run(streams, names, on_run=progress, workdir=work, labels_cache=labels_cache)
+    result.notes += skipped
+    for note in skipped:
+        click.echo(f"foretold: {note}", err=True)
     if stream is None:
         result.notes += missing_real(s, data)
     click.echo(text(result, suite_name, seeds, first_seed), nl=False, err=json_out == "-")
