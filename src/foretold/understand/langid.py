@@ -144,6 +144,8 @@ def script_of(text: str) -> str | None:
     >>> script_of("Quelle honte"), script_of("Отличный сервис"), script_of("!!")
     ('LATIN', 'CYRILLIC', None)
     """
+    if text.isascii():  # most posts: no character names to look up
+        return "LATIN" if any(ch.isalpha() for ch in text) else None
     counts: Counter[str] = Counter()
     for ch in text:
         if ch.isalpha():
