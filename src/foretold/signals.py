@@ -452,9 +452,8 @@ class CampaignSignals:
         last = self._voiced.get(post.author.id)
         if last is not None and 0 <= step - last < self.repeat_steps:
             self._repeat_posts[post.id] = step
-            if (
-                len(self._repeat_posts) > self._repeat_cap
-            ):  # relabel reaches back the longest window
+            if len(self._repeat_posts) > self._repeat_cap:
+                # relabel reaches back the longest window: keep what it may still take back
                 span = max(self.windows.lengths)
                 self._repeat_posts = {
                     k: v for k, v in self._repeat_posts.items() if step - v <= span

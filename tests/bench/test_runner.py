@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import orjson
@@ -16,6 +17,7 @@ from foretold.bench.runner import run
 from foretold.bench.scoring import Expectation
 from foretold.campaigns import Campaign
 from foretold.clock import ManualClock
+from foretold.errors import ConfigError
 
 from .conftest import DATA, T0, at, every
 
@@ -110,7 +112,6 @@ def _hijack_truth(tmp_path: Path) -> Path:
 
 def test_command_scores_a_users_own_stream(tmp_path: Path) -> None:
     from foretold.cli.benchmark import benchmark_cmd
-    from foretold.errors import ConfigError
 
     posts = every(0, 13 * H, 10, "#brew hi") + every(13 * H, 15 * H, 60, "#brew awful, worst")
     stream = tmp_path / "mine.csv"
@@ -142,7 +143,6 @@ def test_command_scores_a_users_own_stream(tmp_path: Path) -> None:
 def test_a_users_csv_stream_is_read_with_its_columns(tmp_path: Path) -> None:
     """The CSV options of `replay` apply to --stream: an R export's own column names."""
     from foretold.cli.benchmark import benchmark_cmd
-    from foretold.errors import ConfigError
 
     posts = every(0, 13 * H, 10, "#brew hi") + every(13 * H, 15 * H, 60, "#brew awful, worst")
     stream = tmp_path / "mine.csv"
@@ -190,7 +190,6 @@ def test_a_users_stream_newest_first_scores_as_in_time_order(tmp_path: Path) -> 
 def test_a_truth_file_can_excuse_a_known_disruption(tmp_path: Path) -> None:
     from foretold.bench.suite import user_expectation
     from foretold.cli.benchmark import benchmark_cmd
-    from foretold.errors import ConfigError
 
     quiet = {"kind": "ordinary", "expected": "none"}
     storm = every(0, 13 * H, 10, "#brew hi") + every(13 * H, 15 * H, 60, "#brew awful, worst")
@@ -241,9 +240,10 @@ def test_a_scenario_that_cannot_be_simulated_is_left_out_with_its_reason(
     benchmark leaves that one stream out, says why, and scores the rest (it used to stop
     with no table and no JSON)."""
     from foretold.bench import suite as suite_mod
-    from foretold.errors import ConfigError
 
-    def fake(name: str, seed: int, randomised: bool, pools: object, workdir: Path):  # type: ignore[no-untyped-def]
+    def fake(
+        name: str, seed: int, randomised: bool, pools: object, workdir: Path
+    ) -> Iterator[Case]:
         if name == "waitrose":
             raise ConfigError("scenario 'waitrose' grew past max_posts=5000000")
         yield _case()
