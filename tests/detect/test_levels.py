@@ -133,3 +133,57 @@ def test_a_praise_storm_whose_hostile_labels_are_mostly_noise_is_no_crisis() -> 
     share = detector.true_share(15)
     assert 0.04 < share < 0.075 < min(DetectConfig().share_shifts)  # the low end, near 7.5 %
     assert [a["level"] for a in run(stream(40, 0), finish=True)][-1] == "crisis"
+
+
+def two_bursts(second_scale: int) -> list[tuple[Post, dict[str, Any]]]:
+    """A calm day; a hostile burst (doubling every 5 minutes for 30 minutes, no big
+    account: it stays at warning); six hours of a simmering backlash (4 hostile posts a
+    minute, the episode goes on); then a second burst, ``second_scale`` times the first,
+    that a big account joins."""
+    out: list[tuple[Post, dict[str, Any]]] = []
+
+    def add(m: int, labels: dict[str, Any], followers: int = 500) -> None:
+        n = len(out) + 1
+        post = Post(platform="x", id=str(n), text="?", hashtags=("askjpm",),
+                    author=Author(id=str(n), handle=f"u{n}", followers=followers),
+                    created_at=T0 + timedelta(minutes=m, seconds=n % 60))  # fmt: skip
+        out.append((post, labels))
+
+    day = 24 * 60
+    for m in range(day):
+        for labels in [CALM] * (5 if m % 3 == 0 else 1) + [ANGRY] * (m % 3 == 0):
+            add(m, labels)
+    second = day + 30 + 6 * 60
+    for m in range(day, second + 30):
+        burst, scale = (m - day, 1) if m < day + 30 else (m - second, second_scale)
+        angry = 4 if m < second and m >= day + 30 else round(scale * 2 * 2 ** (burst / 5))
+        for labels in [CALM] * 2 + [ANGRY] * angry:
+            add(m, labels)
+        if m == second + 10:
+            add(m, ANGRY, followers=2_000_000)
+    return out
+
+
+def test_a_crisis_escalates_beyond_the_episodes_earlier_bursts() -> None:
+    """A backlash at warning for hours has had its bursts: a second burst no bigger than
+    the first, now with a big account, is not a crisis; one three times the first is. The
+    first burst's largest 15 minutes: the sum of round(2 x 2^(t/5)) for t = 15..29, 753
+    hostile voices. Every other crisis gate holds for the second burst (after six quieter
+    hours it is many times the last hours' rate)."""
+    detector = LevelDetector(CAMPAIGN, DetectConfig())
+    out = Output()
+    levels = []
+    for post, labels in two_bursts(1):
+        detector.observe(post, labels, out, lambda: T0)
+        levels += [a.level for a in out.alerts]
+        out.alerts.clear()
+    assert "warning" in levels and "crisis" not in levels
+    c = DetectConfig()
+    assert detector._episode_peak == 753  # the first burst, remembered
+    assert not detector.escalating()
+    x15 = detector.voices(15)
+    assert x15 < c.crisis_accel * 753
+    assert detector.true_voices(15) >= c.crisis_min_hostile and detector.spreading()
+    accel = (x15 / 15 + c.accel_floor) / (detector.lately.rate + c.accel_floor)
+    assert accel >= c.crisis_accel and detector.true_share(15) >= min(c.share_shifts)
+    assert "crisis" in [a["level"] for a in run(two_bursts(3), finish=True)]

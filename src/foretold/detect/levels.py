@@ -139,6 +139,11 @@ DEFAULT_RATES = Rates(_Rate(0.825, 0.1495), _Rate(0.3023, 0.278), "fast")
 class LevelDetector(MinuteDetector):
     """The per-campaign state; ``observe`` each post, read alerts from the ``Output``."""
 
+    # the episode's recent 15-minute hostile voices and its earlier peak (set in
+    # __init__; the class defaults serve detectors pickled before them)
+    _episode: deque[tuple[int, float]] | None = None
+    _episode_peak: float = 0.0
+
     def __init__(
         self, campaign: Campaign, config: DetectConfig, rates: Rates | None = None
     ) -> None:
@@ -174,6 +179,10 @@ class LevelDetector(MinuteDetector):
         self.lately = RateBaseline(0.0, 1.0, c.recent_half_life)
         self._recent: deque[tuple[float, float]] = deque(maxlen=c.fit_steps)
         self._peak_hostile = 0.0
+        # the episode's 15-minute hostile voices of the last hold_steps minutes, and the
+        # largest before them: what a crisis must escalate beyond (:meth:`escalating`)
+        self._episode = deque()
+        self._episode_peak = 0.0
         self._cleared_us = -1  # last post time at the latest all_clear
         self._step_us = c.step_seconds * 1_000_000
 
@@ -220,6 +229,7 @@ class LevelDetector(MinuteDetector):
         self.lately.update(x)
         self.risk = round((self.turn.progress + self.surge.progress) / 2, 4)
         level = self.policy.update(float(target), end, self._ceiling())
+        self._remember_episode(end)
         if self.policy.level in ("none", "watch"):
             # more hostile posts in a usual mix (the day's rhythm, a busy week) is learned;
             # a turn in the mix is not, while it is suspected
@@ -303,7 +313,8 @@ class LevelDetector(MinuteDetector):
         statistic looks for (``min(share_shifts)``, 15 %) of the labelled voices truly
         hostile (:meth:`true_share`), ``crisis_accel`` times the
         rate of the last hours (a slow build raises its own reference), spreading beyond
-        the brand's audience, and growing (the forecast's growth rate above 0 at 90 %)."""
+        the brand's audience, beyond the episode's earlier bursts (:meth:`escalating`), and
+        growing (the forecast's growth rate above 0 at 90 %)."""
         c = self.config
         if self.true_voices(15) < c.crisis_min_hostile:
             return False
@@ -315,8 +326,30 @@ class LevelDetector(MinuteDetector):
             return False
         if not self.spreading():
             return False
+        if not self.escalating():
+            return False
         fc = self.forecast(0)
         return fc is not None and fc.growing
+
+    def _remember_episode(self, end: int) -> None:
+        """Keep the episode's 15-minute hostile voices: those of its last ``hold_steps``
+        minutes, and the largest before them; forget them when the episode ends."""
+        if self._episode is None:
+            self._episode = deque()
+        if not self.policy.in_episode:
+            self._episode.clear()
+            self._episode_peak = 0.0
+            return
+        self._episode.append((end, self.voices(15)))
+        while self._episode and self._episode[0][0] <= end - self.config.hold_steps:
+            self._episode_peak = max(self._episode_peak, self._episode.popleft()[1])
+
+    def escalating(self) -> bool:
+        """Is the last 15 minutes' hostile voice count ``crisis_accel`` times the largest
+        15-minute count of the same episode before its last ``hold_steps`` minutes? A
+        backlash that has simmered at warning for days has had its bursts; a crisis is one
+        beyond them (no earlier burst: always)."""
+        return self.voices(15) >= self.config.crisis_accel * self._episode_peak
 
     def _ceiling(self) -> int:
         """The highest level that may be entered now: none right after an all_clear
