@@ -24,6 +24,26 @@ ANGRY = {"sentiment": "negative", "emotion": "anger", "flags": ["question"]}
 CAMPAIGN = Campaign.from_track(["#AskJPM"])
 
 
+def add(
+    out: list[tuple[Post, dict[str, Any]]], m: int, labels: dict[str, Any], followers: int = 500
+) -> None:
+    """Append a post with ``labels`` at minute ``m`` of the stream, from a new author."""
+    n = len(out) + 1
+    post = Post(platform="x", id=str(n), text="?", hashtags=("askjpm",),
+                author=Author(id=str(n), handle=f"u{n}", followers=followers),
+                created_at=T0 + timedelta(minutes=m, seconds=n % 60))  # fmt: skip
+    out.append((post, labels))
+
+
+def calm_day(out: list[tuple[Post, dict[str, Any]]]) -> int:
+    """A calm day (a hostile post every third minute); returns its length in minutes."""
+    day = 24 * 60
+    for m in range(day):
+        for labels in [CALM] * (5 if m % 3 == 0 else 1) + [ANGRY] * (m % 3 == 0):
+            add(out, m, labels)
+    return day
+
+
 def stream(
     storm_minutes: int, calm_after: int, praise: int = 0
 ) -> list[tuple[Post, dict[str, Any]]]:
@@ -32,28 +52,15 @@ def stream(
     many calm posts beside each hostile one in the storm (a praise storm whose hostile
     labels are mostly the classifier's false positives)."""
     out: list[tuple[Post, dict[str, Any]]] = []
-    n = 0
-
-    def add(m: int, labels: dict[str, Any], followers: int = 500) -> None:
-        nonlocal n
-        n += 1
-        post = Post(platform="x", id=str(n), text="?", hashtags=("askjpm",),
-                    author=Author(id=str(n), handle=f"u{n}", followers=followers),
-                    created_at=T0 + timedelta(minutes=m, seconds=n % 60))  # fmt: skip
-        out.append((post, labels))
-
-    day = 24 * 60
-    for m in range(day):
-        for labels in [CALM] * (5 if m % 3 == 0 else 1) + [ANGRY] * (m % 3 == 0):
-            add(m, labels)
+    day = calm_day(out)
     for m in range(day, day + storm_minutes):
         angry = round(2 * 2 ** ((m - day) / 5))
         for labels in [CALM] * (2 + praise * angry) + [ANGRY] * angry:
-            add(m, labels)
+            add(out, m, labels)
         if m == day + 10:
-            add(m, ANGRY, followers=2_000_000)
+            add(out, m, ANGRY, followers=2_000_000)
     for m in range(day + storm_minutes, day + storm_minutes + calm_after):
-        add(m, CALM)
+        add(out, m, CALM)
     return out
 
 
@@ -141,26 +148,15 @@ def two_bursts(second_scale: int) -> list[tuple[Post, dict[str, Any]]]:
     minute, the episode goes on); then a second burst, ``second_scale`` times the first,
     that a big account joins."""
     out: list[tuple[Post, dict[str, Any]]] = []
-
-    def add(m: int, labels: dict[str, Any], followers: int = 500) -> None:
-        n = len(out) + 1
-        post = Post(platform="x", id=str(n), text="?", hashtags=("askjpm",),
-                    author=Author(id=str(n), handle=f"u{n}", followers=followers),
-                    created_at=T0 + timedelta(minutes=m, seconds=n % 60))  # fmt: skip
-        out.append((post, labels))
-
-    day = 24 * 60
-    for m in range(day):
-        for labels in [CALM] * (5 if m % 3 == 0 else 1) + [ANGRY] * (m % 3 == 0):
-            add(m, labels)
+    day = calm_day(out)
     second = day + 30 + 6 * 60
     for m in range(day, second + 30):
         burst, scale = (m - day, 1) if m < day + 30 else (m - second, second_scale)
         angry = 4 if m < second and m >= day + 30 else round(scale * 2 * 2 ** (burst / 5))
         for labels in [CALM] * 2 + [ANGRY] * angry:
-            add(m, labels)
+            add(out, m, labels)
         if m == second + 10:
-            add(m, ANGRY, followers=2_000_000)
+            add(out, m, ANGRY, followers=2_000_000)
     return out
 
 
