@@ -17,6 +17,7 @@ from foretold.detect.minutes import Output
 from foretold.errors import ConfigError
 from foretold.post import Author, Post
 from foretold.records import Batch
+from foretold.signals import HOSTILE, MOCKING
 
 T0 = datetime(2013, 11, 12, tzinfo=UTC)
 CALM = {"sentiment": "positive", "emotion": "joy", "flags": []}
@@ -183,3 +184,39 @@ def test_a_crisis_escalates_beyond_the_episodes_earlier_bursts() -> None:
     accel = (x15 / 15 + c.accel_floor) / (detector.lately.rate + c.accel_floor)
     assert accel >= c.crisis_accel and detector.true_share(15) >= min(c.share_shifts)
     assert "crisis" in [a["level"] for a in run(two_bursts(3), finish=True)]
+
+
+MOCK = {"sentiment": "negative", "emotion": "joy", "flags": ["ironic"]}
+
+
+def test_mockery_with_real_anger_in_it_is_not_held_at_watch() -> None:
+    """The storm of :func:`stream`, each hostile post now beside two mocking ones: mocking
+    posts outnumber hostile ones (the mockery ceiling's first test), but a third of the
+    labelled voices are flagged hostile where the tier flags 15 % of the others (TPR
+    82.5 %): (1/3 - 0.15) / 0.675 = 27 % truly hostile, above the smallest turn (15 %).
+    It reaches crisis, as #QantasLuxury should. With mocking posts alone beside a few
+    hostile ones (one in ten labelled voices flagged) it stays at watch."""
+
+    def storm(mocking: int, calm: int) -> list[tuple[Post, dict[str, Any]]]:
+        out: list[tuple[Post, dict[str, Any]]] = []
+        day = calm_day(out)
+        for m in range(day, day + 40):
+            angry = round(2 * 2 ** ((m - day) / 5))
+            for labels in [CALM] * calm + [MOCK] * (mocking * angry) + [ANGRY] * angry:
+                add(out, m, labels)
+            if m == day + 10:
+                add(out, m, ANGRY, followers=2_000_000)
+        return out
+
+    detector = LevelDetector(CAMPAIGN, DetectConfig())
+    out = Output()
+    levels = []
+    for post, labels in storm(2, 2):
+        detector.observe(post, labels, out, lambda: T0)
+        levels += [a.level for a in out.alerts]
+        out.alerts.clear()
+    s60 = detector.signals.windows.sums(60)
+    assert s60[MOCKING] > s60[HOSTILE]  # mockery outweighs hostility over the hour
+    assert 0.2 < detector.true_share(60) < 0.27 < 0.3  # the low end, below the 27 % point
+    assert levels[-1] == "crisis"
+    assert {a["level"] for a in run(storm(9, 0), finish=True)} == {"watch"}

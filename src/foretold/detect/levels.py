@@ -354,12 +354,18 @@ class LevelDetector(MinuteDetector):
     def _ceiling(self) -> int:
         """The highest level that may be entered now: none right after an all_clear
         until a new post arrives (no watch in the all_clear's minute); watch while
-        mockery outweighs hostility over the hour (#WaitroseReasons)."""
+        mockery outweighs hostility over the hour and the hour's voices are not truly
+        hostile (#WaitroseReasons). A hijack told in jokes with real anger in it
+        (#QantasLuxury: a quarter of its posts hostile, more of them ironic) is an attack:
+        once at least ``min(share_shifts)`` of the hour's labelled voices are truly
+        hostile (:meth:`true_share`, the crisis gate's test), mockery no longer holds
+        it at watch."""
         sig = self.signals
         if sig.last_us <= self._cleared_us:
             return 0
         s60 = sig.windows.sums(60)
-        if s60[LABELLED] >= 20 and s60[MOCKING] > s60[HOSTILE]:
+        if (s60[LABELLED] >= 20 and s60[MOCKING] > s60[HOSTILE]
+                and self.true_share(60) < min(self.config.share_shifts)):  # fmt: skip
             return 1
         return 3
 
