@@ -191,8 +191,8 @@ MOCK = {"sentiment": "negative", "emotion": "joy", "flags": ["ironic"]}
 
 def test_mockery_with_real_anger_in_it_is_not_held_at_watch() -> None:
     """The storm of :func:`stream`, each hostile post now beside two mocking ones: mocking
-    posts outnumber hostile ones (the mockery ceiling's first test), but a third of the
-    labelled voices are flagged hostile where the tier flags 15 % of the others (TPR
+    posts outnumber hostile ones (the mockery ceiling's first test), but about a third of
+    the labelled voices are flagged hostile where the tier flags 15 % of the others (TPR
     82.5 %): (1/3 - 0.15) / 0.675 = 27 % truly hostile, above the smallest turn (15 %).
     It reaches crisis, as #QantasLuxury should. With mocking posts alone beside a few
     hostile ones (one in ten labelled voices flagged) it stays at watch."""
@@ -217,6 +217,6 @@ def test_mockery_with_real_anger_in_it_is_not_held_at_watch() -> None:
         out.alerts.clear()
     s60 = detector.signals.windows.sums(60)
     assert s60[MOCKING] > s60[HOSTILE]  # mockery outweighs hostility over the hour
-    assert 0.2 < detector.true_share(60) < 0.27 < 0.3  # the low end, below the 27 % point
+    assert 0.2 < detector.true_share(60) < 0.27  # the low end, below the 27 % point
     assert levels[-1] == "crisis"
     assert {a["level"] for a in run(storm(9, 0), finish=True)} == {"watch"}
