@@ -22,6 +22,7 @@ from foretold.signals import HOSTILE, MOCKING
 T0 = datetime(2013, 11, 12, tzinfo=UTC)
 CALM = {"sentiment": "positive", "emotion": "joy", "flags": []}
 ANGRY = {"sentiment": "negative", "emotion": "anger", "flags": ["question"]}
+MOCK = {"sentiment": "negative", "emotion": "joy", "flags": ["ironic"]}
 CAMPAIGN = Campaign.from_track(["#AskJPM"])
 
 
@@ -46,17 +47,20 @@ def calm_day(out: list[tuple[Post, dict[str, Any]]]) -> int:
 
 
 def stream(
-    storm_minutes: int, calm_after: int, praise: int = 0
+    storm_minutes: int, calm_after: int, praise: int = 0, mocking: int = 0, calm: int = 2
 ) -> list[tuple[Post, dict[str, Any]]]:
     """A calm day, hostile posts doubling every 5 minutes for ``storm_minutes`` with a big
-    account joining at minute 10, then ``calm_after`` calm minutes; with ``praise``, that
-    many calm posts beside each hostile one in the storm (a praise storm whose hostile
-    labels are mostly the classifier's false positives)."""
+    account joining at minute 10, then ``calm_after`` calm minutes. In the storm, ``calm``
+    calm posts a minute; with ``praise``, that many more calm posts beside each hostile one
+    (a praise storm whose hostile labels are mostly the classifier's false positives); with
+    ``mocking``, that many mocking posts beside each hostile one."""
     out: list[tuple[Post, dict[str, Any]]] = []
     day = calm_day(out)
     for m in range(day, day + storm_minutes):
         angry = round(2 * 2 ** ((m - day) / 5))
-        for labels in [CALM] * (2 + praise * angry) + [ANGRY] * angry:
+        for labels in (
+            [CALM] * (calm + praise * angry) + [MOCK] * (mocking * angry) + [ANGRY] * angry
+        ):
             add(out, m, labels)
         if m == day + 10:
             add(out, m, ANGRY, followers=2_000_000)
@@ -82,6 +86,18 @@ def run(
         stage.finish(end)
         alerts += end.alerts
     return alerts
+
+
+def observe(posts: list[tuple[Post, dict[str, Any]]]) -> tuple[LevelDetector, list[str]]:
+    """A detector fed ``posts`` one by one, and the levels it alerted, in order."""
+    detector = LevelDetector(CAMPAIGN, DetectConfig())
+    out = Output()
+    levels: list[str] = []
+    for post, labels in posts:
+        detector.observe(post, labels, out, lambda: T0)
+        levels += [a.level for a in out.alerts]
+        out.alerts.clear()
+    return detector, levels
 
 
 def test_the_policy_is_chosen_by_name() -> None:
@@ -129,13 +145,7 @@ def test_a_praise_storm_whose_hostile_labels_are_mostly_noise_is_no_crisis() -> 
     false-positive rate is 15 % (TPR 82.5 %): (0.20 - 0.15) / 0.675 = 7.5 % truly hostile,
     below the smallest turn (15 %), though the storm's size alone gives far more than 30
     such voices. The all-hostile storm of the same size is a crisis."""
-    detector = LevelDetector(CAMPAIGN, DetectConfig())
-    out = Output()
-    levels = []
-    for post, labels in stream(40, 0, praise=4):
-        detector.observe(post, labels, out, lambda: T0)
-        levels += [a.level for a in out.alerts]
-        out.alerts.clear()
+    detector, levels = observe(stream(40, 0, praise=4))
     assert "watch" in levels and "crisis" not in levels
     assert detector.true_voices(15) >= DetectConfig().crisis_min_hostile
     share = detector.true_share(15)
@@ -167,13 +177,7 @@ def test_a_crisis_escalates_beyond_the_episodes_earlier_bursts() -> None:
     first burst's largest 15 minutes: the sum of round(2 x 2^(t/5)) for t = 15..29, 753
     hostile voices. Every other crisis gate holds for the second burst (after six quieter
     hours it is many times the last hours' rate)."""
-    detector = LevelDetector(CAMPAIGN, DetectConfig())
-    out = Output()
-    levels = []
-    for post, labels in two_bursts(1):
-        detector.observe(post, labels, out, lambda: T0)
-        levels += [a.level for a in out.alerts]
-        out.alerts.clear()
+    detector, levels = observe(two_bursts(1))
     assert "warning" in levels and "crisis" not in levels
     c = DetectConfig()
     assert detector._episode_peak == 753  # the first burst, remembered
@@ -186,9 +190,6 @@ def test_a_crisis_escalates_beyond_the_episodes_earlier_bursts() -> None:
     assert "crisis" in [a["level"] for a in run(two_bursts(3), finish=True)]
 
 
-MOCK = {"sentiment": "negative", "emotion": "joy", "flags": ["ironic"]}
-
-
 def test_mockery_with_real_anger_in_it_is_not_held_at_watch() -> None:
     """The storm of :func:`stream`, each hostile post now beside two mocking ones: mocking
     posts outnumber hostile ones (the mockery ceiling's first test), but about a third of
@@ -196,27 +197,9 @@ def test_mockery_with_real_anger_in_it_is_not_held_at_watch() -> None:
     82.5 %): (1/3 - 0.15) / 0.675 = 27 % truly hostile, above the smallest turn (15 %).
     It reaches crisis, as #QantasLuxury should. With mocking posts alone beside a few
     hostile ones (one in ten labelled voices flagged) it stays at watch."""
-
-    def storm(mocking: int, calm: int) -> list[tuple[Post, dict[str, Any]]]:
-        out: list[tuple[Post, dict[str, Any]]] = []
-        day = calm_day(out)
-        for m in range(day, day + 40):
-            angry = round(2 * 2 ** ((m - day) / 5))
-            for labels in [CALM] * calm + [MOCK] * (mocking * angry) + [ANGRY] * angry:
-                add(out, m, labels)
-            if m == day + 10:
-                add(out, m, ANGRY, followers=2_000_000)
-        return out
-
-    detector = LevelDetector(CAMPAIGN, DetectConfig())
-    out = Output()
-    levels = []
-    for post, labels in storm(2, 2):
-        detector.observe(post, labels, out, lambda: T0)
-        levels += [a.level for a in out.alerts]
-        out.alerts.clear()
+    detector, levels = observe(stream(40, 0, mocking=2))
     s60 = detector.signals.windows.sums(60)
     assert s60[MOCKING] > s60[HOSTILE]  # mockery outweighs hostility over the hour
     assert 0.2 < detector.true_share(60) < 0.27  # the low end, below the 27 % point
     assert levels[-1] == "crisis"
-    assert {a["level"] for a in run(storm(9, 0), finish=True)} == {"watch"}
+    assert {a["level"] for a in run(stream(40, 0, mocking=9, calm=0), finish=True)} == {"watch"}
