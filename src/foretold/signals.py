@@ -87,12 +87,14 @@ FIELDS: tuple[str, ...] = (
     "hostile_reposts",  # reposts of hostile posts (not of the brand's own)
     "repeats",  # labelled posts by an author counted less than ``repeat_minutes`` before
     "hostile_repeats",  # and of them, the hostile ones
+    "hostile_ironic",  # hostile labelled posts also flagged ironic: angry mockery
 )
 _F = {name: i for i, name in enumerate(FIELDS)}
 (POSTS, ADDRESSED, KEYWORD_ONLY, BRAND, LABELLED, NEGATIVE, IRONIC, OFFENSIVE, ANGRY, HOSTILE,
  QUESTIONS, HOSTILE_Q, REACH, HOSTILE_REACH, NEWCOMERS, RESPONSES, FOREIGN, NEWS, META, AMPLIFIERS,
  HOSTILE_AMPLIFIERS, HOSTILE_KW, HOSTILITY, HOSTILITY_SQ, MOCKING,
- HOSTILE_IMPRESSIONS, HOSTILE_REPOSTS, REPEATS, HOSTILE_REPEATS) = range(len(FIELDS))  # fmt: skip
+ HOSTILE_IMPRESSIONS, HOSTILE_REPOSTS, REPEATS, HOSTILE_REPEATS, HOSTILE_IRONIC,
+ ) = range(len(FIELDS))  # fmt: skip
 
 _META = re.compile(
     r"\b(?:hashtag\w*|backfir\w*|pr (?:disaster|fail\w*|stunt|nightmare|team)|epic fail"
@@ -507,6 +509,7 @@ class CampaignSignals:
                 (MOCKING, is_mocking(labels)),
                 (HOSTILE, hostile),
                 (HOSTILE_Q, hostile and question),
+                (HOSTILE_IRONIC, hostile and "ironic" in flags),
             ):
                 if on:
                     out.append((field, 1.0))

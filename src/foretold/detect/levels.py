@@ -96,6 +96,7 @@ from foretold.signals import (
     HOSTILE,
     HOSTILE_AMPLIFIERS,
     HOSTILE_IMPRESSIONS,
+    HOSTILE_IRONIC,
     HOSTILE_REPEATS,
     HOSTILE_REPOSTS,
     LABELLED,
@@ -354,20 +355,34 @@ class LevelDetector(MinuteDetector):
     def _ceiling(self) -> int:
         """The highest level that may be entered now: none right after an all_clear
         until a new post arrives (no watch in the all_clear's minute); watch while
-        mockery outweighs hostility over the hour and the hour's voices are not truly
-        hostile (#WaitroseReasons). A hijack told in jokes with real anger in it
-        (#QantasLuxury: a quarter of its posts hostile, more of them ironic) is an attack:
-        once at least ``min(share_shifts)`` of the hour's labelled voices are truly
-        hostile (:meth:`true_share`, the crisis gate's test), mockery no longer holds
-        it at watch."""
+        mockery outweighs hostility over the hour and there is no real anger in it
+        (#WaitroseReasons; :meth:`real_anger`)."""
         sig = self.signals
         if sig.last_us <= self._cleared_us:
             return 0
         s60 = sig.windows.sums(60)
-        if (s60[LABELLED] >= 20 and s60[MOCKING] > s60[HOSTILE]
-                and self.true_share(60) < min(self.config.share_shifts)):  # fmt: skip
+        if s60[LABELLED] >= 20 and s60[MOCKING] > s60[HOSTILE] and not self.real_anger():
             return 1
         return 3
+
+    def real_anger(self) -> bool:
+        """Is there real anger in the hour's mockery? A hijack told in jokes
+        (#QantasLuxury: a quarter of its posts hostile, more of them ironic) is an attack;
+        a mockery storm (#WaitroseReasons: nearly all ironic) is not, even where the
+        classifier reads its jokes as angry. Both must hold:
+
+        - at least ``min(share_shifts)`` of the hour's labelled voices truly hostile
+          (:meth:`true_share`, the crisis gate's test);
+        - the hostile posts the classifier did not also flag ironic are more than its
+          error makes where nobody is angry: the low end of their adjusted count's 90 %
+          interval (as :meth:`true_voices`), over the hour's labelled posts, above 0.
+          The anger left once every angry-read joke is set aside is real.
+        """
+        s60 = self.signals.windows.sums(60)
+        plain = round(s60[HOSTILE] - s60[HOSTILE_IRONIC])
+        if adjusted(plain, round(s60[LABELLED]), self.rates.hostile).low <= 0:
+            return False
+        return self.true_share(60) >= min(self.config.share_shifts)
 
     def forecast(self, what: int) -> Forecast | None:
         """Hostile posts (``what`` 0) or their impressions (1), fitted on the last
