@@ -6,9 +6,17 @@ from typing import Any
 
 from foretold.post import Post
 from foretold.signals import HOSTILE as HOSTILE_POSTS
-from foretold.signals import HOSTILE_REPEATS, LABELLED, REPEATS, CampaignSignals, WindowSignals
+from foretold.signals import MOCKING as MOCKING_POSTS
+from foretold.signals import (
+    HOSTILE_IRONIC,
+    HOSTILE_REPEATS,
+    LABELLED,
+    REPEATS,
+    CampaignSignals,
+    WindowSignals,
+)
 
-from .helpers import CALM, HOSTILE, JPM, post
+from .helpers import CALM, HOSTILE, JPM, MOCKING, post
 
 
 def _read(
@@ -120,3 +128,18 @@ def test_relabelling_a_repeat_takes_back_what_it_added() -> None:
     sig.windows.advance(sig.step_of(second) + 2)
     sums = sig.windows.sums(15)
     assert (sums[HOSTILE_POSTS], sums[HOSTILE_REPEATS], sums[REPEATS]) == (0, 0, 1)
+
+
+def test_hostile_posts_flagged_ironic_are_counted_apart_and_taken_back() -> None:
+    """``hostile_ironic`` counts the hostile posts that are also flagged ironic (angry
+    mockery, which the mockery ceiling sets aside); a joke that is not angry is mocking,
+    not hostile; a relabel takes back what the old labels added."""
+    plain = {**HOSTILE, "flags": ["question"]}
+    posts = [(post(1, 0), HOSTILE), (post(2, 5), plain), (post(3, 9), MOCKING), (post(4, 12), CALM)]
+    sig, _ = _read(posts)
+    sums = sig.windows.sums(15)
+    assert (sums[HOSTILE_POSTS], sums[HOSTILE_IRONIC], sums[MOCKING_POSTS]) == (2, 1, 1)
+    sig.relabel(posts[0][0], HOSTILE, plain)
+    sig.windows.advance(sig.step_of(posts[-1][0]) + 2)
+    sums = sig.windows.sums(15)
+    assert (sums[HOSTILE_POSTS], sums[HOSTILE_IRONIC], sums[MOCKING_POSTS]) == (2, 0, 1)
