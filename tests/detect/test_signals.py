@@ -6,7 +6,6 @@ from typing import Any
 
 from foretold.post import Post
 from foretold.signals import HOSTILE as HOSTILE_POSTS
-from foretold.signals import MOCKING as MOCKING_POSTS
 from foretold.signals import (
     HOSTILE_IRONIC,
     HOSTILE_REPEATS,
@@ -15,6 +14,7 @@ from foretold.signals import (
     CampaignSignals,
     WindowSignals,
 )
+from foretold.signals import MOCKING as MOCKING_POSTS
 
 from .helpers import CALM, HOSTILE, JPM, MOCKING, post
 
