@@ -135,8 +135,9 @@ class Detect:
     def restore(self, state: bytes) -> bool:
         """Resume from a :meth:`snapshot` (taken from a stage with the same campaigns).
         A snapshot whose windows count other fields (taken by an older foretold: before
-        2026-12-06 they had no ``repeats``) is not restored: the detectors start afresh
-        and False is returned; the alerts it raised stay in the store."""
+        2026-12-06 they had no ``repeats``, before f3bc780 no ``hostile_ironic``) is not
+        restored: the detectors start afresh and False is returned; the alerts it raised
+        stay in the store."""
         restored: Any = pickle.loads(state)
         if not isinstance(restored, dict) or tuple(restored.get("fields", ())) != FIELDS:
             return False
