@@ -104,6 +104,27 @@ def test_seasonal_baseline_estimates_overdispersion() -> None:
     assert not SeasonalRate(prior_rate=1.0, prior_steps=60.0).warm
 
 
+def test_overdispersion_read_from_a_few_minutes_leans_on_the_poisson_prior() -> None:
+    """A quiet new hashtag, just warm, then one post: the residuals alone read phi 1.35
+    (0.887 over 0.657, by hand from the sums); with the Poisson prior worth
+    ``prior_steps`` (60) steps at the level (0.104 a step: 6.24 of weight on each side)
+    it is (0.887 + 6.24) / (0.657 + 6.24) = 1.03. Overdispersion needs more than a
+    lone post to show, and once there is data (the test above) the data decide."""
+    b = SeasonalRate(prior_rate=0.2, prior_steps=60.0)
+    minute = 0
+    while not b.warm:
+        b.update(0.0, minute)
+        minute += 1
+    for _ in range(5):
+        b.update(0.0, minute)
+        minute += 1
+    b.update(1.0, minute)
+    assert b._dev / b._mu == pytest.approx(1.35, abs=0.01)
+    prior = 60.0 * b.level
+    assert b.dispersion == pytest.approx((b._dev + prior) / (b._mu + prior))
+    assert b.dispersion == pytest.approx(1.03, abs=0.01)
+
+
 def test_seasonal_skip_equals_quiet_minutes() -> None:
     a, b = SeasonalRate(prior_rate=1.0), SeasonalRate(prior_rate=1.0)
     for m in range(300):

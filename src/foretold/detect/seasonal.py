@@ -9,8 +9,9 @@ an episode is open, so an attack is not learned as the new normal.
 
 Overdispersion: minute counts of social streams vary more than Poisson counts (posts
 come in bursts). The quasi-Poisson dispersion ``phi`` (variance ``phi * mu``) is the
-Pearson estimate from the same residuals, forgetting as the level does:
-``phi = E[(x - mu)**2] / E[mu]``, at least 1. (A negative-binomial size, ``1/r =
+Pearson estimate from the same residuals, forgetting as the level does, with a
+Poisson prior worth ``prior_steps`` steps (as the level's): ``phi = (sum (x - mu)**2 +
+P * level) / (sum mu + P * level)``, at least 1. (A negative-binomial size, ``1/r =
 E[(x - mu)**2 - mu] / E[mu**2]``, was measured first: at a tenth of a post a minute
 one burst drives it to ~0 and the statistic goes blind; ``phi`` scales with ``mu``
 and stays stable.)
@@ -100,10 +101,23 @@ class SeasonalRate:
 
     @property
     def dispersion(self) -> float:
-        """The quasi-Poisson dispersion from the residuals seen so far (1: Poisson)."""
-        if self._mu <= 0.0:
+        """The quasi-Poisson dispersion from the residuals seen so far, with a Poisson
+        prior (``phi`` = 1) worth ``prior_steps`` steps at the current level, as the level
+        has its own prior: ``(dev + P * level) / (sum of mu + P * level)``. A brand-new
+        hashtag's first hours (one post in a quiet minute) do not read as a bursty
+        stream; after a day the prior weighs a few percent.
+
+        >>> b = SeasonalRate(prior_rate=0.5, prior_steps=60.0)
+        >>> b.dispersion  # no residuals yet: the prior's Poisson
+        1.0
+        >>> b._dev, b._mu = 90.0, 30.0  # residuals of phi 3 over 60 steps at 0.5 a step
+        >>> round(b.dispersion, 2)  # (90 + 30) / (30 + 30)
+        2.0
+        """
+        prior = self.prior_steps * self.level
+        if self._mu + prior <= 0.0:
             return 1.0
-        return max(1.0, self._dev / self._mu)
+        return max(1.0, (self._dev + prior) / (self._mu + prior))
 
     def update(self, x: float, step: int, weight: float = 1.0, steps: int = 1) -> None:
         """Learn one step's count ``x`` (``weight`` < 1 learns more slowly); with
