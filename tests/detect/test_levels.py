@@ -230,3 +230,57 @@ def test_mockery_whose_anger_is_read_into_its_jokes_is_held_at_watch() -> None:
     assert adjusted(plain, round(s60[LABELLED]), detector.rates.hostile).low == 0
     assert not detector.real_anger()
     assert set(levels) == {"watch"}
+
+
+def chronic_day(out: list[tuple[Post, dict[str, Any]]]) -> int:
+    """A day of a brand whose mentions are a third hostile; returns its length in minutes."""
+    day = 24 * 60
+    for m in range(day):
+        for labels in [CALM, ANGRY] if m % 2 == 0 else [CALM]:
+            add(out, m, labels)
+    return day
+
+
+def chronic(storm_minutes: int, angry_start: float = 2.0) -> list[tuple[Post, dict[str, Any]]]:
+    """A brand whose calm day is already a third hostile (as an airline's mentions are),
+    then a storm in nearly the same mix: 8 calm posts beside each 5 hostile ones (38 %),
+    doubling every 5 minutes from ``angry_start`` hostile posts a minute; no big account."""
+    out: list[tuple[Post, dict[str, Any]]] = []
+    day = chronic_day(out)
+    for m in range(day, day + storm_minutes):
+        angry = angry_start * 2 ** ((m - day) / 5)
+        for labels in [CALM] * round(1.6 * angry) + [ANGRY] * round(angry):
+            add(out, m, labels)
+    return out
+
+
+def test_a_hijack_forming_in_a_brands_usual_mix_is_a_warning() -> None:
+    """The storm's hostile share (38 %) is a few points above the brand's chronic third: a
+    true rise of about 8 points through the tier's error rates, too small for the turn
+    statistic ever to alarm. The storm is a warning once its share is above the usual at
+    90 %, its truly hostile voices pass the normal by a voice a minute and its growth is
+    significant; without :meth:`LevelDetector.forming` it stays at watch. A burst of a few
+    angry posts stays at watch: too few voices beyond the normal."""
+    detector, levels = observe(chronic(25))
+    assert levels == ["watch", "warning"]
+    assert not detector.turn.alarm and detector.turn.progress < 0.1  # no turn at all
+    assert detector.true_voices(15) - detector.expected_15 >= 15 * DetectConfig().min_excess
+    without = LevelDetector.forming
+    try:
+        LevelDetector.forming = lambda self, step: False  # type: ignore[method-assign]
+        assert observe(chronic(25))[1] == ["watch"]
+    finally:
+        LevelDetector.forming = without  # type: ignore[method-assign]
+    # a burst of 1, 2, ... 6 angry posts a minute: surging, all hostile, growing, but
+    # 21 voices, about 14 beyond the 7 the normal expects in 15 minutes
+    out: list[tuple[Post, dict[str, Any]]] = []
+    day = chronic_day(out)
+    for m in range(6):
+        for labels in [CALM] + [ANGRY] * (m + 1):
+            add(out, day + m, labels)
+    add(out, day + 7, CALM)
+    detector, levels = observe(out)
+    fc = detector.forecast(0)
+    assert levels == ["watch"]
+    assert detector._hostile_now() and fc is not None and fc.growing
+    assert not detector.forming(day + 6)

@@ -222,7 +222,9 @@ class LevelDetector(MinuteDetector):
         # the turn counts while the last 15 minutes are still more hostile than usual: a
         # CUSUM capped high decays slowly at night, and must not vouch for a later burst
         turn = self.turn.alarm and self._hostile_now()
-        target = 2 if surge and turn else 1 if surge else 0
+        # without a turn in the mix, a warning may still say a hijack is forming
+        forming = surge and not turn and self.forming(step)
+        target = 2 if surge and (turn or forming) else 1 if surge else 0
         if surge and self._storm_now(x):
             # a small coordinated group is not the public (coordination/policy.py)
             target = coordination_ceiling(self.coordination.summary(15), 3,
@@ -269,6 +271,31 @@ class LevelDetector(MinuteDetector):
         Wilson interval's lower end above the baseline share: both observed shares,
         so the classifier's error rates cancel.)"""
         return wilson(*_voiced(self.signals.windows.sums(15)))[0] > self.share.share
+
+    def forming(self, step: int) -> bool:
+        """Is a hijack forming, the mix not yet turned? A warning without the turn needs,
+        in the last 15 minutes (to ``step``):
+
+        - the hostile share above the usual one at 90 % (the turn's own check,
+          :meth:`_hostile_now`: the same classifier on both sides, its errors cancel);
+        - hostile voices that the classifier's error cannot explain (:meth:`true_voices`,
+          the low end of their 90 % interval) beyond all the hostile voices the brand's
+          normal expects by at least ``min_excess`` a minute (the surge's own smallest
+          rise): a burst of four angry posts on a quiet night is not a hijack;
+        - growing: the forecast's growth rate above 0 at 90 % (the crisis gate's test).
+
+        The turn statistic looks for a sustained true rise of 15 points in the share,
+        which a hijack of a brand whose chronic share is already high, read through a
+        fast classifier, makes late or never; with it alone, the warning came with the
+        crisis. No new constant."""
+        if not self._hostile_now():
+            return False
+        c = self.config
+        expected = sum(self.normal.expected(step - i) for i in range(15))
+        if self.true_voices(15) - expected < 15 * c.min_excess:
+            return False
+        fc = self.forecast(0)
+        return fc is not None and fc.growing
 
     def voices(self, minutes: int) -> float:
         """Hostile voices in the last ``minutes``: hostile posts in their authors' own
@@ -426,6 +453,7 @@ class LevelDetector(MinuteDetector):
         signals = [
             name
             for name, on in (("hostile_share", self.turn.alarm), ("hostile_volume", self.surge.alarm),
+                             ("hostile_growth", big and posts is not None and posts.growing),
                              ("amplifier_entry", bool(seen.amplifiers)),
                              ("press_pickup", seen.press))
             if on and level != "all_clear"
