@@ -22,6 +22,8 @@ bank of ``k``). The level is read from which hold::
 
     surge                 -> watch
     surge and turn        -> warning
+    surge and forming     -> warning  (no turn yet: the share above the usual at 90 %,
+                                       true hostile voices beyond the normal, growing)
     surge and storm       -> crisis   (warning while a coordinated swarm is most of it;
                                        watch while mockery outweighs hostility)
 
