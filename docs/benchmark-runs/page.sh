@@ -9,6 +9,10 @@ AGAIN=$(list 'bench-*-fast-2e2ab1c.json' | tr '+' '\n' | grep -E 'bench-[4-8]-' 
 ACC=$( (list 'bench-*-accurate-2e2ab1c.json'; echo; list 'bench-*-accurate-d3f2b26.json'; echo) | tr '+' '\n' | grep . | sort -t- -k2 -n | paste -sd+)
 ACC9=$(echo "$ACC" | tr '+' '\n' | grep -E 'bench-(9|1[0-2])-' | paste -sd+)
 ACC4=$(echo "$ACC" | tr '+' '\n' | grep -E 'bench-[4-8]-' | paste -sd+)
+# a change's report seeds 4-8 (both tiers) beside the market rules of 2e2ab1c
+report() { echo "$(pick "bench-*-both-$1.json" 'bench-[4-8]-')+$(pick 'markets-*-2e2ab1c.json' 'markets-[4-8]-')"; }
+# a change's fresh seeds (both tiers, seeds matching $2) beside the market rules run at $3
+fresh() { echo "$(pick "bench-*-both-$1.json" "$2")+$(pick "markets-*-$3.json" .)"; }
 seeds() { echo "$1" | tr '+' '\n' | sed -E 's/.*bench-([0-9]+)-.*/\1/' | paste -sd, | sed 's/,/, /g'; }
 N=abc8df7
 pick() { list "$1" | tr '+' '\n' | grep -E "$2" | paste -sd+; }
@@ -36,23 +40,23 @@ EFRESH=$(pick "bench-*-fast-$E.json" 'bench-2[5-8]-')+$(pick "bench-*-accurate-$
 EBASE=$(pick 'bench-*-fast-629e049.json' 'bench-2[5-8]-')+$(pick 'bench-*-accurate-629e049.json' 'bench-2[5-8]-')
 EREP=$(pick "bench-*-fast-$E.json" 'bench-[4-8]-')+$(pick "bench-*-accurate-$E.json" 'bench-[4-8]-')+$(pick 'markets-*-2e2ab1c.json' 'markets-[4-8]-')
 K=e816348
-KFRESH=$(pick "bench-*-both-$K.json" 'bench-(29|30)-')+$(pick 'markets-*-beda02e.json' .)
+KFRESH=$(fresh $K 'bench-(29|30)-' beda02e)
 KBASE=$(pick 'bench-*-both-beda02e.json' .)
-KREP=$(pick "bench-*-both-$K.json" 'bench-[4-8]-')+$(pick 'markets-*-2e2ab1c.json' 'markets-[4-8]-')
+KREP=$(report $K)
 D=0f52445
-DFRESH=$(pick "bench-*-both-$D.json" 'bench-3[34]-')+$(pick 'markets-*-fb4fa72.json' .)
+DFRESH=$(fresh $D 'bench-3[34]-' fb4fa72)
 DBASE=$(pick 'bench-*-both-fb4fa72.json' .)
-DREP=$(pick "bench-*-both-$D.json" 'bench-[4-8]-')+$(pick 'markets-*-2e2ab1c.json' 'markets-[4-8]-')
+DREP=$(report $D)
 F=f3bc780
-FFRESH=$(pick "bench-*-both-$F.json" 'bench-3[12]-')+$(pick 'markets-*-6878557.json' .)
+FFRESH=$(fresh $F 'bench-3[12]-' 6878557)
 FBASE=$(pick 'bench-*-both-6878557.json' .)
-FREP=$(pick "bench-*-both-$F.json" 'bench-[4-8]-')+$(pick 'markets-*-2e2ab1c.json' 'markets-[4-8]-')
+FREP=$(report $F)
 W=2cde64c
-WFRESH=$(pick "bench-*-both-$W.json" 'bench-3[56]-')+$(pick 'markets-*-35c4707.json' .)
-WLATE=$(pick "bench-*-both-$W.json" 'bench-3[78]-')+$(pick "markets-*-$W.json" .)
+WFRESH=$(fresh $W 'bench-3[56]-' 35c4707)
+WLATE=$(fresh $W 'bench-3[78]-' $W)
 WLATEBASE=$(pick 'bench-*-both-35c4707.json' 'bench-3[78]-')
 WBASE=$(pick 'bench-*-both-35c4707.json' 'bench-3[56]-')
-WREP=$(pick "bench-*-both-$W.json" 'bench-[4-8]-')+$(pick 'markets-*-2e2ab1c.json' 'markets-[4-8]-')
+WREP=$(report $W)
 PYTHONPATH=src .venv/bin/python bench/benchmark_page.py docs/benchmark.md \
  "A warning when a hijack is forming: fresh seeds 37-38 at $W, run after the report=$WLATE|Seeds 37-38 had never been run by any detector; run once after the report below, with the frozen detector and every market rule (labels filled by this run), then with the detector of 35c4707 on the same labels (\`forming-warning/run-fresh37.sh\`). Against it: nine hijack warnings came 1-36 min earlier, \`askjpm_prelaunch~37\`'s warning is caught on the fast tier (missed before), \`waitrose~37\`'s accurate false warning came 8 min earlier; no other alert moved, no false alarm was added." \
  "The detector before the forming warning: fresh seeds 37-38 at 35c4707=$WLATEBASE|The same streams and labels with the detector of 35c4707 (\`forming-warning/run-fresh37.sh\`)." \

@@ -245,7 +245,7 @@ class LevelDetector(MinuteDetector):
         if not self.policy.in_episode and level is None:
             self._metrics(end, out)
             return
-        self.expected_15 = sum(self.normal.expected(step - i) for i in range(15))
+        self.expected_15 = self.normal_voices(step, 15)
         w15 = sig.read(15)
         if self.policy.in_episode:
             self._peak_hostile = max(self._peak_hostile, float(w15.hostile))
@@ -292,12 +292,14 @@ class LevelDetector(MinuteDetector):
         crisis. No new constant."""
         if not self._hostile_now():
             return False
-        c = self.config
-        expected = sum(self.normal.expected(step - i) for i in range(15))
-        if self.true_voices(15) - expected < 15 * c.min_excess:
+        if self.true_voices(15) - self.normal_voices(step, 15) < 15 * self.config.min_excess:
             return False
         fc = self.forecast(0)
         return fc is not None and fc.growing
+
+    def normal_voices(self, step: int, minutes: int) -> float:
+        """The hostile voices the brand's normal expects in the ``minutes`` to ``step``."""
+        return sum(self.normal.expected(step - i) for i in range(minutes))
 
     def voices(self, minutes: int) -> float:
         """Hostile voices in the last ``minutes``: hostile posts in their authors' own
