@@ -76,3 +76,21 @@ def apply(variant):
     if variant == "S1":
         return apply_s(variant)
     return _apply1(variant)
+
+# G1: the surge counts only while the last 15 minutes' hostile share is not below the
+# usual one at 90 % (everyone posting more, at a lower hostile share, is not more anger)
+def apply_g(variant):
+    src = textwrap.dedent(inspect.getsource(L._evaluate))
+    old = "surge = self.surge.alarm\n"
+    assert old in src
+    new = src.replace(old, "surge = self.surge.alarm and self._share_ok()\n")
+    ns = dict(levels.__dict__)
+    exec(new, ns)
+    L._evaluate = ns["_evaluate"]
+    L._share_ok = _share_ok
+
+_apply2 = apply
+def apply(variant):
+    if variant == "G1":
+        return apply_g(variant)
+    return _apply2(variant)
