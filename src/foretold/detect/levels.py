@@ -146,6 +146,9 @@ class LevelDetector(MinuteDetector):
     # __init__; the class defaults serve detectors pickled before them)
     _episode: deque[tuple[int, float]] | None = None
     _episode_peak: float = 0.0
+    # this minute's forecasts, by what they project (:meth:`forecast`); emptied whenever
+    # the fitted minutes change
+    _fits: dict[int, Forecast | None] | None = None
 
     def __init__(
         self, campaign: Campaign, config: DetectConfig, rates: Rates | None = None
@@ -204,6 +207,7 @@ class LevelDetector(MinuteDetector):
         self.surge.skip(mu, gap, phi)
         self.lately.update(0.0, gap)
         self._recent.extend([(0.0, 0.0)] * min(gap, self.config.fit_steps))
+        self._fits = {}
         if self.policy.level == "none":
             self.normal.skip(start, gap)
             self.volume.skip(start, gap)
@@ -220,6 +224,7 @@ class LevelDetector(MinuteDetector):
             self.turn.update_share(k1, n1, self.share.share, step)
             self.surge.update_count(x, mu, phi, step)
         self._recent.append((x, s1[HOSTILE_IMPRESSIONS]))
+        self._fits = {}
         surge = self.surge.alarm
         # the turn counts while the last 15 minutes are still more hostile than usual: a
         # CUSUM capped high decays slowly at night, and must not vouch for a later burst
@@ -417,11 +422,18 @@ class LevelDetector(MinuteDetector):
 
     def forecast(self, what: int) -> Forecast | None:
         """Hostile posts (``what`` 0) or their impressions (1), fitted on the last
-        minutes and projected; None before five minutes were seen."""
-        if len(self._recent) < 5:
-            return None
-        c = self.config
-        return fit([x[what] for x in self._recent], c.horizon_steps, method=c.forecast_method)
+        minutes and projected; None before five minutes were seen. Fitted once a minute:
+        the forming test, the crisis gate and the alert read the same fit."""
+        if self._fits is None:
+            self._fits = {}
+        if what not in self._fits:
+            c = self.config
+            self._fits[what] = (
+                None
+                if len(self._recent) < 5
+                else fit([x[what] for x in self._recent], c.horizon_steps, method=c.forecast_method)
+            )
+        return self._fits[what]
 
     def composition(self, w: WindowSignals) -> tuple[Estimate, Estimate]:
         """The window's estimated true hostile and mocking counts, with 90 % intervals."""
