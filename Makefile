@@ -26,7 +26,7 @@ demo: setup
 	@if [ -d $(DATA)/tweeteval ]; then \
 		$(BIN)/foretold simulate askjpm --seed 1 --data $(DATA) --out $(OUT)/askjpm.jsonl && \
 		$(BIN)/foretold replay $(OUT)/askjpm.jsonl --store $(OUT)/demo.db \
-			--track '#AskJPM' --track '@jpmorgan' --owner '@jpmorgan' \
+			--track '#AskJPM' --track '@jpmorgan' --track 'JP Morgan' --track JPMorgan --owner '@jpmorgan' \
 			--alerts $(OUT)/askjpm.alerts.jsonl && \
 		$(BIN)/foretold chronicle --store $(OUT)/demo.db --campaign askjpm \
 			--out $(OUT)/askjpm-chronicle.html; \
