@@ -229,17 +229,19 @@ def false_crisis(rows: list[Row], rule: Rule) -> list[str]:
 
 
 def crisis_rule(rows: list[Row]) -> tuple[Rule, list[int]]:
-    best: tuple[float, int, Rule, list[int]] | None = None
+    """The grid's rule with no false crisis that misses the fewest hijacks, then has the
+    lowest median and worst delay after tipping."""
+    best: tuple[int, float, int, Rule, list[int]] | None = None
     hij = [r for r in rows if r.expected == "crisis"]
     for rule in product(KS, GS, HS, AS):
         if false_crisis(rows, rule):
             continue
         d = [first_after_onset(r, crisis_fire(r, *rule)) for r in hij]
-        key = (statistics.median(d), max(d), rule, d)
-        if best is None or key[:2] < best[:2]:
+        key = (sum(x >= NEVER for x in d), statistics.median(d), max(d), rule, d)
+        if best is None or key[:3] < best[:3]:
             best = key
     assert best is not None
-    return best[2], best[3]
+    return best[3], best[4]
 
 
 def first_alerts(patterns: list[str]) -> dict[tuple[str, str, str], int]:
