@@ -42,16 +42,15 @@ from __future__ import annotations
 import argparse
 import glob
 import gzip
-import hashlib
 import json
-import sqlite3
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import product
 from pathlib import Path
+from typing import Any
 
 import numpy as np
-import orjson
 from scipy.stats import poisson
 
 from foretold.post import parse_time
@@ -94,43 +93,63 @@ def window(a: np.ndarray, w: int) -> np.ndarray:
 
 
 def rolling_max(a: np.ndarray, w: int) -> np.ndarray:
-    out = np.empty_like(a)
-    for i in range(len(a)):
-        out[i] = a[max(i + 1 - w, 0) : i + 1].max()
-    return out
+    """Max of the last ``w`` entries at each index (fewer at the start; ``a`` >= 0)."""
+    padded = np.concatenate([np.zeros(w - 1, a.dtype), a])
+    return np.lib.stride_tricks.sliding_window_view(padded, w).max(axis=1)
+
+
+class _CachedOnly:
+    """The inner classifier of a :class:`LabelCache` that may only read: a text not in
+    the cache is an error, not a classification."""
+
+    def __init__(self, tier: str) -> None:
+        self.tier = tier
+
+    def classify(self, texts: list[str]) -> list[Any]:
+        raise LookupError(f"{len(texts)} texts are not in the label cache")
 
 
 class Labels:
-    """Each simulated post's labels from a benchmark label cache, by the post's text."""
+    """Each simulated post's labels from a benchmark label cache (the benchmark's own
+    :class:`~foretold.bench.labelcache.LabelCache`, read only), by the post's text;
+    ``reading`` makes a post hostile (``is_hostile``; a caller may set another); with
+    ``keep``, each stream's labels are kept for the next reading."""
 
-    def __init__(self, folder: str, tier: str, data: str) -> None:
-        from foretold.bench.labelcache import models_digest
+    def __init__(
+        self,
+        folder: str,
+        tier: str,
+        data: str,
+        keep: bool = False,
+    ) -> None:
+        from foretold.bench.labelcache import LabelCache
+        from foretold.signals import is_hostile
         from foretold.simulate.text import TextPools
 
-        self.db = sqlite3.connect(Path(folder) / f"labels-{tier}-{models_digest()}.sqlite")
+        self.cache = LabelCache(_CachedOnly(tier), folder)  # type: ignore[arg-type]
         self.pools = TextPools.load(data)
+        self.reading: Callable[[dict[str, Any]], bool] = is_hostile
+        self.keep = keep
+        self._labels: dict[tuple[str, int], list[dict[str, Any]]] = {}
 
-    def hostile(self, st: Stream) -> np.ndarray:
-        from foretold.signals import is_hostile
+    def labels(self, st: Stream) -> list[dict[str, Any]]:
+        """Every post's labels, in stream order."""
         from foretold.simulate.twarc import post_texts
 
+        key = (st.scenario.name, st.seed)
+        if key in self._labels:
+            return self._labels[key]
         texts, _ = post_texts(st, self.pools)
-        keys = [
-            hashlib.blake2b(t.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-            for t in texts
-        ]
-        found: dict[bytes, bool] = {}
-        distinct = list(dict.fromkeys(keys))
-        for i in range(0, len(distinct), 500):
-            part = distinct[i : i + 500]
-            q = f"SELECT key, labels FROM labels WHERE key IN ({','.join('?' * len(part))})"
-            found.update((k, is_hostile(orjson.loads(v))) for k, v in self.db.execute(q, part))
-        missing = sum(k not in found for k in distinct)
-        if missing:
-            raise SystemExit(
-                f"{missing} texts of {st.scenario.name}~{st.seed} are not in the label cache"
-            )
-        return np.array([found[k] for k in keys], bool)
+        try:
+            found = [x.to_dict() for x in self.cache.classify(texts)]
+        except LookupError as exc:
+            raise SystemExit(f"{st.scenario.name}~{st.seed}: {exc}") from exc
+        if self.keep:
+            self._labels[key] = found
+        return found
+
+    def hostile(self, st: Stream) -> np.ndarray:
+        return np.array([self.reading(x) for x in self.labels(st)], bool)
 
 
 def stream_row(

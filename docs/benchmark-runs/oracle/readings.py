@@ -2,7 +2,7 @@
 
     PYTHONPATH=src python docs/benchmark-runs/oracle/readings.py accurate 1,2,3 [LABELS_CACHE] [DATA]
 """
-import os, sys, hashlib, orjson, numpy as np
+import os, sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import oracle
 from foretold.signals import is_hostile
@@ -18,28 +18,11 @@ READ = {
 }
 cache_dir = sys.argv[3] if len(sys.argv) > 3 else "/work/s3/cache"
 data = sys.argv[4] if len(sys.argv) > 4 else "../shared/data"
-lab = oracle.Labels(cache_dir, tier, data)
-cache = {}
-def labels_of(st):
-    key = (st.scenario.name, st.seed)
-    if key not in cache:
-        from foretold.simulate.twarc import post_texts
-        texts, _ = post_texts(st, lab.pools)
-        keys = [hashlib.blake2b(t.encode("utf-8", "surrogatepass"), digest_size=16).digest() for t in texts]
-        found = {}
-        d = list(dict.fromkeys(keys))
-        for i in range(0, len(d), 500):
-            part = d[i:i+500]
-            found.update((k, orjson.loads(v)) for k, v in lab.db.execute(f"SELECT key, labels FROM labels WHERE key IN ({','.join('?'*len(part))})", part))
-        cache[key] = [found[k] for k in keys]
-    return cache[key]
+lab = oracle.Labels(cache_dir, tier, data, keep=True)
 runs = oracle.first_alerts(["docs/benchmark-runs/markets-[1-8]-*.json.gz"])
 for name, fn in READ.items():
-    class L:
-        pools = lab.pools
-        def hostile(self, st):
-            return np.array([fn(x) for x in labels_of(st)], bool)
-    rows = [r for s in seeds for n in names() if (r := oracle.stream_row(n, s, "x", 15, L())) is not None]
+    lab.reading = fn  # the labels are read from the cache once, then kept per stream
+    rows = [r for s in seeds for n in names() if (r := oracle.stream_row(n, s, "x", 15, lab)) is not None]
     thr = oracle.watch_threshold(rows)
     ok = 0; tot = 0; miss = []
     for r in rows:
